@@ -37,6 +37,12 @@ const show = (instant: Temporal.Instant) =>
 console.log(`Received:            ${show(received)}`)
 console.log(`Support desk is:     ${BusinessCalendar.isOpen(calendar, received) ? "open" : "closed"}`)
 console.log(`Counting starts:     ${show(BusinessCalendar.nextOpening(calendar, received))}`)
-console.log(`First response (6.1, 2 business days):       ${show(BusinessCalendar.addBusinessDays(calendar, received, 2))}`)
-console.log(`Progress update (6.2, 1 business day):       ${show(BusinessCalendar.addBusinessDays(calendar, received, 1))}`)
-console.log(`Resolved or explained (6.3, 7 business days): ${show(BusinessCalendar.addBusinessDays(calendar, received, 7))}`)
+console.log(
+  `First response (6.1, 2 business days):       ${show(BusinessCalendar.addBusinessDays(calendar, received, 2))}`
+)
+console.log(
+  `Progress update (6.2, 1 business day):       ${show(BusinessCalendar.addBusinessDays(calendar, received, 1))}`
+)
+console.log(
+  `Resolved or explained (6.3, 7 business days): ${show(BusinessCalendar.addBusinessDays(calendar, received, 7))}`
+)
