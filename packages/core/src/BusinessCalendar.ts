@@ -30,7 +30,10 @@ const timeOfDayPattern = /^(?:([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?|24:00(?::
  * @category schemas
  */
 export const TimeOfDay = Schema.String.check(
-  Schema.isPattern(timeOfDayPattern, { message: 'expected a time of day "HH:MM" or "HH:MM:SS" from 00:00 to 24:00' })
+  Schema.isPattern(timeOfDayPattern, {
+    message: 'expected a time of day "HH:MM" or "HH:MM:SS" from 00:00 to 24:00',
+    toJsonSchema: () => ({ pattern: timeOfDayPattern.source })
+  })
 )
 
 /**
@@ -60,8 +63,10 @@ const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/
  * @category schemas
  */
 export const IsoDate = Schema.String.check(
-  Schema.makeFilter((s: string) =>
-    isoDatePattern.test(s) && internal.isValidIsoDate(s) ? undefined : 'expected an existing date "YYYY-MM-DD"'
+  Schema.makeFilter(
+    (s: string) =>
+      isoDatePattern.test(s) && internal.isValidIsoDate(s) ? undefined : 'expected an existing date "YYYY-MM-DD"',
+    { toJsonSchema: () => ({ pattern: isoDatePattern.source, format: "date" }) }
   )
 )
 

@@ -364,6 +364,24 @@ describe("BusinessCalendar", () => {
       assert.strictEqual(local(cal, BusinessCalendar.addBusinessTime(cal, opening, { hours: 9 })), "2025-11-24T18:00")
     })
 
+    it("a date whose hours fall wholly in a DST gap is not a business day", () => {
+      const cal = BusinessCalendar.makeUnsafe({
+        timeZone: "America/New_York",
+        week: { saturday: [["01:00", "01:30"]], sunday: [["02:10", "02:30"]] }
+      })
+      const next = BusinessCalendar.addBusinessDays(cal, at("2025-03-08T01:00-05:00"), 1)
+      assert.strictEqual(next.toString(), at("2025-03-15T01:00-04:00").toString())
+    })
+
+    it("on a fall-back date the last closing is after the repeated hour", () => {
+      const cal = BusinessCalendar.makeUnsafe({
+        timeZone: "America/New_York",
+        week: { saturday: [["09:00", "10:00"]], sunday: [["01:00", "01:30"]] }
+      })
+      const next = BusinessCalendar.addBusinessDays(cal, at("2025-11-01T09:30-04:00"), 1)
+      assert.strictEqual(next.toString(), at("2025-11-02T01:30-05:00").toString())
+    })
+
     it("refuses a count that is not a whole number of days", () => {
       assert.throws(() => BusinessCalendar.addBusinessDays(gmt8, at("2025-11-24T10:00+08:00"), 1.5), /days/)
       assert.throws(() => BusinessCalendar.addBusinessDays(gmt8, at("2025-11-24T10:00+08:00"), -1), /days/)

@@ -174,6 +174,9 @@ export interface Compiled {
   ends: Array<number>
   /** cum[i]: business milliseconds in intervals before i; cum[starts.length] is the total. */
   cum: Array<number>
+  /** The zone's offset segments within [lo, hi): segment starts and their offsets (ms), for local ↔ real mapping. */
+  segStarts: Array<number>
+  segOffsets: Array<number>
 }
 
 const flatHours = (hours: Hours | undefined): ReadonlyArray<number> => {
@@ -215,7 +218,9 @@ export const compile = (spec: Spec): Compiled => {
     hi: 0,
     starts: [],
     ends: [],
-    cum: [0]
+    cum: [0],
+    segStarts: [],
+    segOffsets: []
   }
 }
 
@@ -240,8 +245,7 @@ const offsetSegments = (c: Compiled, from: number, to: number): Array<number> =>
  * interval shifted back by the offset, clipped to the segment: that is the definition of business time, and it
  * covers DST gaps (the skipped local times hold no real time) and overlaps (the repeated ones count twice).
  */
-const compileWindow = (c: Compiled, from: number, to: number): Array<number> => {
-  const segments = offsetSegments(c, from, to)
+const compileWindow = (c: Compiled, segments: ReadonlyArray<number>, to: number): Array<number> => {
   const out: Array<number> = []
   for (let k = 0; k < segments.length; k += 2) {
     const segStart = segments[k]!
@@ -270,7 +274,13 @@ const compileWindow = (c: Compiled, from: number, to: number): Array<number> => 
 const alignDown = (t: number): number => Math.floor(t / CHUNK) * CHUNK
 
 const extendForward = (c: Compiled, to: number): void => {
-  const flat = compileWindow(c, c.hi, to)
+  const segments = offsetSegments(c, c.hi, to)
+  const flat = compileWindow(c, segments, to)
+  for (let k = 0; k < segments.length; k += 2) {
+    if (c.segOffsets.length > 0 && c.segOffsets[c.segOffsets.length - 1] === segments[k + 1]) continue
+    c.segStarts.push(segments[k]!)
+    c.segOffsets.push(segments[k + 1]!)
+  }
   const { starts, ends, cum } = c
   let total = cum[starts.length]!
   for (let i = 0; i < flat.length; i += 2) {
@@ -291,7 +301,21 @@ const extendForward = (c: Compiled, to: number): void => {
 }
 
 const extendBackward = (c: Compiled, from: number): void => {
-  const flat = compileWindow(c, from, c.lo)
+  const segments = offsetSegments(c, from, c.lo)
+  const flat = compileWindow(c, segments, c.lo)
+  const segStarts: Array<number> = []
+  const segOffsets: Array<number> = []
+  for (let k = 0; k < segments.length; k += 2) {
+    segStarts.push(segments[k]!)
+    segOffsets.push(segments[k + 1]!)
+  }
+  for (let k = 0; k < c.segStarts.length; k++) {
+    if (segOffsets[segOffsets.length - 1] === c.segOffsets[k]) continue
+    segStarts.push(c.segStarts[k]!)
+    segOffsets.push(c.segOffsets[k]!)
+  }
+  c.segStarts = segStarts
+  c.segOffsets = segOffsets
   const starts: Array<number> = []
   const ends: Array<number> = []
   for (let i = 0; i < flat.length; i += 2) {
@@ -430,26 +454,68 @@ export const addBusinessMillis = (c: Compiled, start: number, millis: number): n
 // business days
 // -------------------------------------------------------------------------------------------------------------------
 
-const offsetAt = (c: Compiled, t: number): number =>
-  c.fixedOffset ?? Temporal.Instant.fromEpochMilliseconds(t).toZonedDateTimeISO(c.zone).offsetNanoseconds / 1e6
+/** More than any UTC offset there has been (±15 h), so a local time's instants lie within this of it. */
+const OFFSET_REACH = 16 * HOUR
 
-/** The first instant whose local wall-clock time is at or after `local` (ms since 1970-01-01 local). */
-const firstInstantAtLocal = (c: Compiled, local: number): number => {
+const offsetAt = (c: Compiled, t: number): number => {
+  if (c.fixedOffset !== undefined) return c.fixedOffset
+  ensure(c, t)
+  return c.segOffsets[lastStartAtOrBefore(c.segStarts, t)]!
+}
+
+/** Segments that may hold instants whose local time is near `local`, as [first index, last index]. */
+const segmentsNear = (c: Compiled, local: number): readonly [number, number] => {
+  ensure(c, local - OFFSET_REACH)
+  ensure(c, local + OFFSET_REACH)
+  const first = Math.max(0, lastStartAtOrBefore(c.segStarts, local - OFFSET_REACH))
+  const last = lastStartAtOrBefore(c.segStarts, local + OFFSET_REACH)
+  return [first, last]
+}
+
+/**
+ * The first instant whose local wall-clock time is at or after `local` (ms since 1970-01-01, local). A skipped
+ * local time (DST gap) maps to the transition; a repeated one to its first occurrence.
+ */
+export const firstInstantAtLocal = (c: Compiled, local: number): number => {
   if (c.fixedOffset !== undefined) return local - c.fixedOffset
-  const day = Math.floor(local / DAY)
-  const [y, m, d] = civilFromDays(day)
-  let rest = local - day * DAY
-  const hour = Math.floor(rest / HOUR)
-  rest -= hour * HOUR
-  const minute = Math.floor(rest / MINUTE)
-  rest -= minute * MINUTE
-  const second = Math.floor(rest / 1000)
-  const pdt = new Temporal.PlainDateTime(y, m, d, hour, minute, second, rest - second * 1000)
-  const zdt = pdt.toZonedDateTime(c.zone, { disambiguation: "earlier" })
-  if (zdt.epochMilliseconds + zdt.offsetNanoseconds / 1e6 === local) return zdt.epochMilliseconds
-  // a skipped local time (DST gap): the first instant after it is the transition itself
-  const transition = zdt.getTimeZoneTransition("next")
-  return transition === null ? zdt.epochMilliseconds : transition.epochMilliseconds
+  const [first, last] = segmentsNear(c, local)
+  let best = Number.POSITIVE_INFINITY
+  for (let k = first; k <= last; k++) {
+    const start = c.segStarts[k]!
+    const end = k + 1 < c.segStarts.length ? c.segStarts[k + 1]! : c.hi
+    // in segment k, local = t + offset: the smallest t in it whose local time is at or after `local`
+    const t = Math.max(start, local - c.segOffsets[k]!)
+    if (t < end && t < best) best = t
+  }
+  return best
+}
+
+/**
+ * The end of the last stretch of real time whose local wall-clock time is before `local`: where an open interval
+ * ending at `local` really closes (on a fall-back night, after the repeated hour).
+ */
+export const lastInstantBeforeLocal = (c: Compiled, local: number): number => {
+  if (c.fixedOffset !== undefined) return local - c.fixedOffset
+  const [first, last] = segmentsNear(c, local)
+  let best = Number.NEGATIVE_INFINITY
+  for (let k = first; k <= last; k++) {
+    const start = c.segStarts[k]!
+    const end = k + 1 < c.segStarts.length ? c.segStarts[k + 1]! : c.hi
+    const t = Math.min(end, local - c.segOffsets[k]!)
+    if (t > start && t > best) best = t
+  }
+  return best
+}
+
+/** Whether a local date holds any open real time (hours that fall wholly in a DST gap hold none). */
+const isBusinessDay = (c: Compiled, day: number): boolean => {
+  const hours = hoursOf(c, day)
+  if (c.fixedOffset !== undefined) return hours.length > 0
+  const base = day * DAY
+  for (let i = 0; i < hours.length; i += 2) {
+    if (firstInstantAtLocal(c, base + hours[i]!) < lastInstantBeforeLocal(c, base + hours[i + 1]!)) return true
+  }
+  return false
 }
 
 export const addBusinessDays = (c: Compiled, start: number, days: number): number => {
@@ -465,19 +531,25 @@ export const addBusinessDays = (c: Compiled, start: number, days: number): numbe
   let lastBusinessDay = firstDay
   for (let counted = 0; counted < days; ) {
     day++
-    if (hoursOf(c, day).length > 0) {
+    if (isBusinessDay(c, day)) {
       counted++
       lastBusinessDay = day
     } else if (day - lastBusinessDay > HORIZON_DAYS) {
-      throw neverOpens(firstInstantAtLocal(c, lastBusinessDay * DAY + DAY))
+      throw neverOpens(firstInstantAtLocal(c, (lastBusinessDay + 1) * DAY))
     }
   }
+  // that day at the same time of day, or its next opening after that time, or (past its hours) its last closing
   const hours = hoursOf(c, day)
+  const base = day * DAY
+  let lastClosing = Number.NaN
   for (let i = 0; i < hours.length; i += 2) {
-    if (hours[i + 1]! > timeOfDay) return firstInstantAtLocal(c, day * DAY + Math.max(timeOfDay, hours[i]!))
+    const opens = firstInstantAtLocal(c, base + Math.max(timeOfDay, hours[i]!))
+    const closes = lastInstantBeforeLocal(c, base + hours[i + 1]!)
+    if (firstInstantAtLocal(c, base + hours[i]!) >= closes) continue // an interval wholly in a DST gap
+    if (hours[i + 1]! > timeOfDay && opens < closes) return opens
+    lastClosing = closes
   }
-  // later than that day's last closing: the deadline is that closing
-  return nextClosing(c, firstInstantAtLocal(c, day * DAY + hours[hours.length - 2]!))
+  return lastClosing
 }
 
 // -------------------------------------------------------------------------------------------------------------------
