@@ -1,0 +1,830 @@
+/**
+ * A support policy as data: a versioned, validated document that a host marketplace writes (as JSON) to get the
+ * same machinery as the Global Sources Support Policy v1.8 preset (`Presets.globalSources`).
+ *
+ * The document holds the policy's identity, its business calendar (clause 2.1), channels (2.2–2.4), audiences and
+ * roles, the scope of service as categories (sections 1, 3, 4 and 5), priorities and triage rules, the SLA rules of
+ * section 6 (what starts, pauses and stops each clock, warning points, and what a priority change or a reopen does),
+ * content verification (7.2), refusal of abusive requests (7.3), and record retention and quality review (7.4).
+ * Every entry names the clause it implements, so an auditor can trace each behaviour back to the policy text.
+ *
+ * {@link decode} validates the shape of every field and then the cross-references between them (a rule that names
+ * an unknown category, channel, priority or hold is an error), reporting each problem with the path of the field.
+ * A JSON Schema of the document ships as `schema/support-policy.schema.json` for editor completion.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Exit, Schema, SchemaIssue } from "effect"
+import * as BusinessCalendar from "./BusinessCalendar.ts"
+import * as CaseEvent from "./CaseEvent.ts"
+import { checkReferences } from "./internal/policyCheck.ts"
+import { compiledPolicy } from "./internal/policyCompiled.ts"
+
+// -------------------------------------------------------------------------------------------------------------------
+// building blocks
+// -------------------------------------------------------------------------------------------------------------------
+
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+/**
+ * An identifier of a policy entry: letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Id = Schema.String.check(
+  Schema.isPattern(idPattern, {
+    message: 'expected an id of letters, digits, ".", "_" or "-"',
+    toJsonSchema: () => ({ pattern: idPattern.source })
+  })
+)
+
+/**
+ * The clause of the policy text an entry implements, e.g. `"6.1"`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Clause = Schema.String.annotate({
+  description: 'The clause of the policy text this entry implements, e.g. "6.1"'
+}).check(Schema.isMinLength(1, { message: 'expected the clause this entry implements, e.g. "6.1"' }))
+
+const Ids = Schema.Array(Id)
+const text = Schema.String
+
+const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
+const PositiveFinite = Schema.Finite.check(Schema.isGreaterThan(0))
+
+/**
+ * Where the holidays of the calendar come from, kept for provenance. The holidays themselves are resolved into
+ * `calendar.spec.holidays`, so no holiday library is needed at run time.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const HolidaySource = Schema.Union([
+  Schema.Struct({
+    kind: Schema.Literal("date-holidays"),
+    country: Schema.String,
+    state: Schema.optionalKey(Schema.String),
+    region: Schema.optionalKey(Schema.String),
+    types: Schema.Array(Schema.String),
+    language: Schema.optionalKey(Schema.String),
+    years: Schema.Struct({ from: Schema.Int, to: Schema.Int })
+  }),
+  Schema.Struct({ kind: Schema.Literal("ics"), url: Schema.String }),
+  Schema.Struct({ kind: Schema.Literal("manual"), note: Schema.optionalKey(Schema.String) })
+])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type HolidaySource = typeof HolidaySource.Type
+
+/**
+ * The business calendar of the policy: the spec that SLA targets are counted in, and where its holidays came from.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CalendarSection = Schema.Struct({
+  clause: Clause,
+  spec: BusinessCalendar.CalendarSpec,
+  holidaySource: Schema.optionalKey(HolidaySource)
+})
+
+/**
+ * A group of people the service is offered to (buyers, suppliers).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Audience = Schema.Struct({ id: Id, name: text, clause: Clause })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Audience = typeof Audience.Type
+
+/**
+ * A role in the handling of cases. The ids are fixed because the desk gives each its permissions.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Role = Schema.Struct({
+  id: Schema.Literals(["requester", "agent", "accountManager", "administrator"]),
+  name: text,
+  clause: Schema.optionalKey(Clause),
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "Audience" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Role = typeof Role.Type
+
+/**
+ * A flag a requester may carry that triage rules and channels can test (e.g. `dedicatedAccountManager`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RequesterFlag = Schema.Struct({
+  id: Id,
+  description: text,
+  clause: Schema.optionalKey(Clause)
+}).annotate({ identifier: "RequesterFlag" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RequesterFlag = typeof RequesterFlag.Type
+
+/**
+ * A contact channel: when it is available, whether it opens a case, and who may use it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Channel = Schema.Struct({
+  id: Id,
+  name: text,
+  clause: Clause,
+  availability: Schema.Literals(["businessHours", "always"]).annotate({
+    description: '"businessHours": only while the calendar is open (e.g. live chat); "always": 24/7'
+  }),
+  opensCase: Schema.Boolean.annotate({ description: "Whether a request through this channel opens a tracked case" }),
+  audiences: Schema.optionalKey(Ids).annotate({ description: "Audiences that may use the channel (all when absent)" }),
+  requesterFlags: Schema.optionalKey(Ids).annotate({
+    description: "Flags a requester must carry to use the channel (e.g. a dedicated account manager)"
+  }),
+  whenClosed: Schema.optionalKey(Id).annotate({
+    description:
+      "For a businessHours channel: the always-available channel a request through it is taken as while it is closed"
+  }),
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "Channel" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Channel = typeof Channel.Type
+
+/**
+ * A priority. A higher `rank` is more urgent; triage never lowers a priority.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Priority = Schema.Struct({
+  id: Id,
+  name: text,
+  rank: Schema.Int,
+  clause: Schema.optionalKey(Clause),
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "Priority" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Priority = typeof Priority.Type
+
+/**
+ * A category of the scope of service, with the audiences it serves and its default priority.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Category = Schema.Struct({
+  id: Id,
+  name: text,
+  clause: Clause,
+  audiences: Schema.Array(Id).check(Schema.isMinLength(1)),
+  defaultPriority: Id,
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "Category" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Category = typeof Category.Type
+
+/**
+ * Which cases an entry applies to. Every listed dimension must match (a case's value is one of the listed ones);
+ * `requesterFlags` matches when the requester carries every listed flag. An empty object matches every case.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Match = Schema.Struct({
+  priorities: Schema.optionalKey(Ids),
+  categories: Schema.optionalKey(Ids),
+  channels: Schema.optionalKey(Ids),
+  audiences: Schema.optionalKey(Ids),
+  requesterFlags: Schema.optionalKey(Ids)
+}).annotate({ identifier: "Match" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Match = typeof Match.Type
+
+/**
+ * Where triage sends a case.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Routing = Schema.Struct({
+  role: Schema.Literals(["agent", "accountManager"]),
+  queue: Schema.optionalKey(Id)
+}).annotate({ identifier: "Role" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Routing = typeof Routing.Type
+
+/**
+ * A triage rule: when a new case matches `when`, raise its priority to `setPriority` and/or route it to `routeTo`.
+ * Priority rules run in order and only ever raise the priority; the first matching rule with `routeTo` routes.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TriageRule = Schema.Struct({
+  id: Id,
+  clause: Clause,
+  when: Match,
+  setPriority: Schema.optionalKey(Id),
+  routeTo: Schema.optionalKey(Routing),
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "TriageRule" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TriageRule = typeof TriageRule.Type
+
+const EventTypes = Schema.Array(CaseEvent.EventType)
+const NonEmptyEventTypes = EventTypes.check(Schema.isMinLength(1))
+
+/**
+ * A hold: a condition of the case, between an event that starts it and one that ends it, that may pause clocks
+ * (awaiting the requester, a verification hold, a link to an open system-wide incident). Incident links are held per
+ * incident: the hold lasts while the case is linked to any incident.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Hold = Schema.Struct({
+  id: Id,
+  clause: Clause,
+  startOn: NonEmptyEventTypes,
+  endOn: NonEmptyEventTypes,
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "Hold" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Hold = typeof Hold.Type
+
+/**
+ * An SLA target in business time: exactly one of `businessDays` (whole business days, counted as the calendar's
+ * `addBusinessDays` counts them), `businessHours` or `businessMinutes`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Target = Schema.Struct({
+  businessDays: Schema.optionalKey(PositiveInt),
+  businessHours: Schema.optionalKey(PositiveFinite),
+  businessMinutes: Schema.optionalKey(PositiveInt)
+})
+  .annotate({ identifier: "Target", description: "Exactly one of businessDays, businessHours, businessMinutes" })
+  .check(
+    Schema.makeFilter(
+      (t: { readonly [k: string]: unknown }) =>
+        Object.keys(t).length === 1
+          ? undefined
+          : "expected exactly one of businessDays, businessHours, businessMinutes",
+      { toJsonSchema: () => ({ minProperties: 1, maxProperties: 1 }) }
+    )
+  )
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Target = typeof Target.Type
+
+/**
+ * What an SLA clock measures:
+ * - `firstResponse`: once per cycle, from the start until the first qualifying reply,
+ * - `progressUpdate`: rolling; each qualifying update meets the current period and opens the next, until the case
+ *   is resolved,
+ * - `resolution`: once per cycle, until the case is resolved or explained.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Metric = Schema.Literals(["firstResponse", "progressUpdate", "resolution"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Metric = typeof Metric.Type
+
+/**
+ * How a clock reacts when the rule that applies to it changes mid-way (a priority or category change), or when a
+ * case is reopened: `keepElapsed` keeps the business time already used and applies the (new) target; `restart`
+ * starts a new clock from the change with the full target; `none` (reopen only) measures nothing more.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Recalculation = Schema.Literals(["keepElapsed", "restart"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Recalculation = typeof Recalculation.Type
+
+/**
+ * See {@link Recalculation}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReopenRecalculation = Schema.Literals(["keepElapsed", "restart", "none"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ReopenRecalculation = typeof ReopenRecalculation.Type
+
+/**
+ * An SLA rule. For each metric, the first rule in policy order whose `appliesTo` matches the case applies.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SlaRule = Schema.Struct({
+  id: Id,
+  clause: Clause,
+  metric: Metric,
+  appliesTo: Match,
+  target: Target,
+  startOn: NonEmptyEventTypes.annotate({
+    description: "Events that start the clock when it applies and is not running"
+  }),
+  stopOn: NonEmptyEventTypes.annotate({ description: "Events that meet the clock (or the current period)" }),
+  pauseWhile: Ids.annotate({ description: "Holds (by id) during which the clock is paused" }),
+  warnAt: Schema.Array(
+    Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true }))
+  ).annotate({ description: "Warning points as fractions of the target, increasing, each between 0 and 1" }),
+  onPriorityChange: Recalculation.annotate({
+    description: "When a priority (or category) change makes this rule apply mid-way: keep elapsed time or restart"
+  }),
+  onReopen: ReopenRecalculation,
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "SlaRule" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SlaRule = typeof SlaRule.Type
+
+/**
+ * Content verification (clause 7.2): the categories whose content may be held for verification, and the hold that
+ * records it (whether that pauses a clock is said by each SLA rule's `pauseWhile`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Verification = Schema.Struct({
+  clause: Clause,
+  categories: Ids,
+  hold: Id,
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * System-wide incidents (clause 6.5): whether an announcement is posted, and the hold a link to an open incident
+ * puts on a case.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Incidents = Schema.Struct({
+  clause: Clause,
+  announce: Schema.Boolean,
+  hold: Id,
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * Platform mediation of disputes (clause 4.5): who may request it, for which categories, and the hold while the
+ * counterparty is awaited.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Mediation = Schema.Struct({
+  clause: Clause,
+  categories: Ids,
+  audiences: Ids,
+  hold: Schema.optionalKey(Id),
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * A reason code for refusing a request (clause 7.3).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RefusalReason = Schema.Struct({ code: Id, description: text })
+
+/**
+ * A per-requester rate limit: more than `limit` of `measure` within `windowHours` sends the requester to review.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateLimit = Schema.Struct({
+  id: Id,
+  measure: Schema.Literals(["casesOpened", "messagesSent"]),
+  limit: PositiveInt,
+  windowHours: PositiveFinite,
+  action: Schema.Literals(["review"])
+})
+
+/**
+ * Refusal of abusive or harassing requests (clause 7.3).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Refusal = Schema.Struct({
+  clause: Clause,
+  reasons: Schema.Array(RefusalReason).check(Schema.isMinLength(1)),
+  rateLimits: Schema.Array(RateLimit),
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * The life of a case around resolution: how long a requester may reopen it, and when the desk closes cases.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Lifecycle = Schema.Struct({
+  clause: Clause,
+  reopenWithinBusinessDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  closeResolvedAfterBusinessDays: PositiveInt,
+  closeAwaitingRequesterAfterBusinessDays: PositiveInt,
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * Tracking numbers and handling records (clause 6.4).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Tracking = Schema.Struct({
+  clause: Clause,
+  prefix: Schema.String.check(
+    Schema.isPattern(/^[A-Z][A-Z0-9]*$/, {
+      message: "expected capital letters and digits",
+      toJsonSchema: () => ({ pattern: "^[A-Z][A-Z0-9]*$" })
+    })
+  ),
+  requesterSeesRecord: Schema.Boolean,
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * Record retention: how long the records of a closed case are kept, what happens then, and whether a legal hold
+ * suspends that.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Retention = Schema.Struct({
+  clause: Clause,
+  keepClosedCasesForDays: PositiveInt,
+  afterwards: Schema.Literals(["anonymise", "delete"]),
+  legalHoldSuspends: Schema.Boolean,
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * Quality assessment of support records (clause 7.4): the share of closed cases sampled for review, and the cases
+ * always reviewed.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const QualityReview = Schema.Struct({
+  clause: Clause,
+  sampleRate: Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  alwaysReview: Schema.Array(Schema.Literals(["breached", "refused", "reopened"])),
+  description: Schema.optionalKey(text)
+})
+
+/**
+ * A clause that states something without machinery behind it (e.g. "interpretation of this policy is reserved"),
+ * kept so every clause of the text is represented.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Notice = Schema.Struct({ clause: Clause, text })
+
+const SupportPolicyFields = Schema.Struct({
+  $schema: Schema.optionalKey(Schema.String),
+  id: Id.annotate({ description: 'A stable id of the policy, e.g. "global-sources"' }),
+  version: Schema.String.check(Schema.isMinLength(1)),
+  effectiveDate: BusinessCalendar.IsoDate,
+  title: text,
+  publisher: text,
+  url: Schema.optionalKey(Schema.String),
+  calendar: CalendarSection,
+  audiences: Schema.Array(Audience).check(Schema.isMinLength(1)),
+  roles: Schema.Array(Role),
+  requesterFlags: Schema.Array(RequesterFlag),
+  channels: Schema.Array(Channel).check(Schema.isMinLength(1)),
+  priorities: Schema.Array(Priority).check(Schema.isMinLength(1)),
+  categories: Schema.Array(Category).check(Schema.isMinLength(1)),
+  triage: Schema.Array(TriageRule),
+  holds: Schema.Array(Hold).check(Schema.isMaxLength(30)),
+  sla: Schema.Array(SlaRule),
+  verification: Verification,
+  incidents: Incidents,
+  mediation: Mediation,
+  refusal: Refusal,
+  lifecycle: Lifecycle,
+  tracking: Tracking,
+  retention: Retention,
+  qualityReview: QualityReview,
+  notices: Schema.Array(Notice)
+}).annotate({
+  title: "Support policy",
+  description: "A customer-support policy as data, for @support-policy/core"
+})
+
+/**
+ * The support policy document, as a schema (shape only; {@link decode} also checks cross-references).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SupportPolicy = SupportPolicyFields
+
+/**
+ * A decoded, validated support policy.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SupportPolicy = typeof SupportPolicy.Type
+
+/**
+ * The JSON form of a support policy (what a host writes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Encoded = typeof SupportPolicy.Encoded
+
+// -------------------------------------------------------------------------------------------------------------------
+// errors
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * One problem found in a policy document: the path of the field (`"sla[2].appliesTo.priorities[0]"`) and what is
+ * wrong with it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const PolicyProblem = Schema.Struct({ path: Schema.String, message: Schema.String })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PolicyProblem = typeof PolicyProblem.Type
+
+/**
+ * A policy document was refused. `problems` names every bad field; `message` lists them.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PolicyDecodeFailure extends Schema.TaggedError<PolicyDecodeFailure>()("PolicyDecodeFailure", {
+  message: Schema.String,
+  problems: Schema.Array(PolicyProblem)
+}) {}
+
+// -------------------------------------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------------------------------------
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string => {
+  let out = ""
+  for (const segment of path ?? []) {
+    const key = typeof segment === "object" && segment !== null ? segment.key : segment
+    if (typeof key === "number") out += `[${key}]`
+    else out += out === "" ? String(key) : `.${String(key)}`
+  }
+  return out === "" ? "(root)" : out
+}
+
+const decodeExit = Schema.decodeUnknownExit(SupportPolicy)
+
+const failure = (problems: ReadonlyArray<PolicyProblem>): PolicyDecodeFailure =>
+  new PolicyDecodeFailure({
+    message: `Invalid support policy: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+    problems
+  })
+
+const decodeEither = (u: unknown): SupportPolicy | PolicyDecodeFailure => {
+  const exit = decodeExit(u, { errors: "all", onExcessProperty: "error" })
+  if (Exit.isFailure(exit)) {
+    const found = Exit.findErrorOption(exit)
+    const problems =
+      found._tag === "Some"
+        ? formatter(found.value.issue).issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+        : [{ path: "(root)", message: "invalid support policy" }]
+    return failure(problems)
+  }
+  const problems = checkReferences(exit.value)
+  return problems.length > 0 ? failure(problems) : exit.value
+}
+
+/**
+ * Decodes a support policy document (parsed JSON): checks the shape of every field (unknown fields are errors), the
+ * calendar, and the cross-references between entries. Fails with every problem found, each naming its path.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const decode = (u: unknown): Effect.Effect<SupportPolicy, PolicyDecodeFailure> => {
+  const result = decodeEither(u)
+  return result instanceof PolicyDecodeFailure ? Effect.fail(result) : Effect.succeed(result)
+}
+
+/**
+ * Like {@link decode}, but throws the {@link PolicyDecodeFailure}. For presets and tests.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeUnsafe = (u: unknown): SupportPolicy => {
+  const result = decodeEither(u)
+  if (result instanceof PolicyDecodeFailure) throw result
+  return result
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of a policy document, as shipped in `schema/support-policy.schema.json`. It
+ * checks shapes only; {@link decode} remains the authority (it also checks the calendar and cross-references).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const jsonSchema = (): Record<string, unknown> => {
+  const document = Schema.toJsonSchemaDocument(SupportPolicy, { onExcessProperty: "error" })
+  const definitions = document.definitions as Record<string, unknown>
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://unpkg.com/@support-policy/core/schema/support-policy.schema.json",
+    ...(document.schema as Record<string, unknown>),
+    ...(Object.keys(definitions).length > 0 ? { $defs: definitions } : {})
+  }
+}
+
+/**
+ * {@link jsonSchema} as the text of `schema/support-policy.schema.json` (two-space indented, final newline).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const jsonSchemaText = (): string => `${JSON.stringify(jsonSchema(), null, 2)}\n`
+
+// -------------------------------------------------------------------------------------------------------------------
+// queries
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The business calendar of the policy, compiled once per policy value and cached.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const calendar = (policy: SupportPolicy): BusinessCalendar.BusinessCalendar => compiledPolicy(policy).calendar
+
+/**
+ * The facts triage looks at for a new request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriageRequest {
+  readonly category: string
+  readonly channel: string
+  readonly audience?: string | undefined
+  readonly requesterFlags?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The outcome of triage: the priority, where the case goes, and the triage rules that decided it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Triage {
+  readonly priority: string
+  readonly routeTo: Routing
+  readonly rules: ReadonlyArray<TriageRule>
+}
+
+/**
+ * Whether a case with these facts matches a {@link Match}.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const matches = (
+  match: Match,
+  facts: {
+    readonly priority?: string | undefined
+    readonly category?: string | undefined
+    readonly channel?: string | undefined
+    readonly audience?: string | undefined
+    readonly requesterFlags?: ReadonlyArray<string> | undefined
+  }
+): boolean =>
+  (match.priorities === undefined || (facts.priority !== undefined && match.priorities.includes(facts.priority))) &&
+  (match.categories === undefined || (facts.category !== undefined && match.categories.includes(facts.category))) &&
+  (match.channels === undefined || (facts.channel !== undefined && match.channels.includes(facts.channel))) &&
+  (match.audiences === undefined || (facts.audience !== undefined && match.audiences.includes(facts.audience))) &&
+  (match.requesterFlags === undefined ||
+    match.requesterFlags.every((flag) => facts.requesterFlags?.includes(flag) === true))
+
+/**
+ * Triages a new request: the category's default priority, raised by every matching triage rule with `setPriority`
+ * (a rule sees the priority decided so far), then routed by the first matching rule with `routeTo` (to the agents
+ * when none does).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const triage = (policy: SupportPolicy, request: TriageRequest): Triage => {
+  const rank = (id: string) => policy.priorities.find((p) => p.id === id)?.rank ?? Number.NEGATIVE_INFINITY
+  const category = policy.categories.find((c) => c.id === request.category)
+  let priority = category?.defaultPriority ?? lowestPriority(policy)
+  const applied: Array<TriageRule> = []
+  const facts = { ...request, priority }
+  for (const rule of policy.triage) {
+    if (rule.setPriority === undefined || !matches(rule.when, facts)) continue
+    applied.push(rule)
+    if (rank(rule.setPriority) > rank(priority)) {
+      priority = rule.setPriority
+      facts.priority = priority
+    }
+  }
+  let routeTo: Routing = { role: "agent" }
+  for (const rule of policy.triage) {
+    if (rule.routeTo === undefined || !matches(rule.when, facts)) continue
+    if (!applied.includes(rule)) applied.push(rule)
+    routeTo = rule.routeTo
+    break
+  }
+  return { priority, routeTo, rules: applied }
+}
+
+const lowestPriority = (policy: SupportPolicy): string =>
+  policy.priorities.reduce((low, p) => (p.rank < low.rank ? p : low)).id

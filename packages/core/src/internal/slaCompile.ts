@@ -1,0 +1,163 @@
+/**
+ * The SLA rules of a policy, compiled for the engine: event types as bits, holds as bits, targets as numbers.
+ */
+import * as CaseEvent from "../CaseEvent.ts"
+import type { Match, SlaRule, SupportPolicy } from "../SupportPolicy.ts"
+import type { Compiled } from "./calendar.ts"
+
+export const METRICS = ["firstResponse", "progressUpdate", "resolution"] as const
+export const FIRST_RESPONSE = 0
+export const PROGRESS_UPDATE = 1
+export const RESOLUTION = 2
+
+export const TRACE_STEPS = [
+  "started",
+  "paused",
+  "resumed",
+  "retargeted",
+  "breached",
+  "met",
+  "cancelled",
+  "refused"
+] as const
+
+export const TRACE_REASONS = [
+  "startEvent",
+  "nextPeriod",
+  "reopenedRestart",
+  "reopenedKeepElapsed",
+  "ruleAppliesRestart",
+  "ruleAppliesKeepElapsed",
+  "keepElapsed",
+  "noLongerApplies",
+  "superseded",
+  "caseResolved",
+  "caseWithdrawn",
+  "caseMerged",
+  "caseClosed"
+] as const
+
+export const REOPEN_KEEP = 0
+export const REOPEN_RESTART = 1
+export const REOPEN_NONE = 2
+
+export interface CompiledRule {
+  readonly rule: SlaRule
+  readonly metric: number
+  /** Whole business days of the target, or 0 when the target is in hours or minutes. */
+  readonly days: number
+  /** The target in business milliseconds when it is in hours or minutes. */
+  readonly millis: number
+  readonly startMask: number
+  readonly stopMask: number
+  readonly pauseMask: number
+  readonly warnAt: ReadonlyArray<number>
+  /** An array of NaN (not reached yet) as long as `warnAt`, copied for each clock. */
+  readonly warnTemplate: ReadonlyArray<number>
+  readonly keepOnChange: boolean
+  readonly reopen: number
+  readonly match: Match
+}
+
+export interface CompiledHold {
+  readonly id: string
+  readonly bit: number
+  readonly startMask: number
+  readonly endMask: number
+}
+
+export interface CompiledSla {
+  readonly rules: ReadonlyArray<CompiledRule>
+  /** Rules by metric, in policy order. */
+  readonly byMetric: ReadonlyArray<ReadonlyArray<CompiledRule>>
+  /** Per metric, the union of the stop events of its rules. */
+  readonly metricStopMask: ReadonlyArray<number>
+  readonly holds: ReadonlyArray<CompiledHold>
+  /** Events that start or end any hold. */
+  readonly holdEventMask: number
+  readonly eventBit: ReadonlyMap<string, number>
+  /**
+   * The business milliseconds of every business day when all of them have the same hours in a fixed-offset zone,
+   * else 0. Then n business days from any instant are exactly n times this, with no calendar search.
+   */
+  readonly uniformDayMillis: number
+}
+
+const eventBit: ReadonlyMap<string, number> = new Map(CaseEvent.eventTypes.map((type, i) => [type, 1 << i]))
+
+export const bitOf = (type: string): number => eventBit.get(type) ?? 0
+
+const eventCode: ReadonlyMap<string, number> = new Map(CaseEvent.eventTypes.map((type, i) => [type, i]))
+
+/** The position of an event type in `CaseEvent.eventTypes` (-1 when unknown). */
+export const codeOf = (type: string): number => eventCode.get(type) ?? -1
+
+const maskOf = (types: ReadonlyArray<string>): number => {
+  let mask = 0
+  for (const type of types) mask |= bitOf(type)
+  return mask
+}
+
+const sameHours = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i])
+
+/** See {@link CompiledSla.uniformDayMillis}. */
+export const uniformDayMillis = (calendar: Compiled): number => {
+  if (calendar.fixedOffset === undefined) return 0
+  let hours: ReadonlyArray<number> | undefined
+  const days = [...calendar.week, ...calendar.overrides.values()]
+  for (const day of days) {
+    if (day.length === 0) continue
+    if (hours === undefined) hours = day
+    else if (!sameHours(hours, day)) return 0
+  }
+  if (hours === undefined) return 0
+  let total = 0
+  for (let i = 0; i < hours.length; i += 2) total += hours[i + 1] - hours[i]
+  return total
+}
+
+export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledSla => {
+  const holds = policy.holds.map((hold, i) => ({
+    id: hold.id,
+    bit: 1 << i,
+    startMask: maskOf(hold.startOn),
+    endMask: maskOf(hold.endOn)
+  }))
+  const holdBit = new Map(holds.map((h) => [h.id, h.bit]))
+  const rules = policy.sla.map((rule): CompiledRule => {
+    let pauseMask = 0
+    for (const id of rule.pauseWhile) pauseMask |= holdBit.get(id) ?? 0
+    const t = rule.target
+    return {
+      rule,
+      metric: METRICS.indexOf(rule.metric),
+      days: t.businessDays ?? 0,
+      millis:
+        t.businessHours !== undefined
+          ? Math.round(t.businessHours * 3_600_000)
+          : t.businessMinutes !== undefined
+            ? t.businessMinutes * 60_000
+            : 0,
+      startMask: maskOf(rule.startOn),
+      stopMask: maskOf(rule.stopOn),
+      pauseMask,
+      warnAt: rule.warnAt,
+      warnTemplate: rule.warnAt.map(() => Number.NaN),
+      keepOnChange: rule.onPriorityChange === "keepElapsed",
+      reopen:
+        rule.onReopen === "keepElapsed" ? REOPEN_KEEP : rule.onReopen === "restart" ? REOPEN_RESTART : REOPEN_NONE,
+      match: rule.appliesTo
+    }
+  })
+  const byMetric = METRICS.map((_, m) => rules.filter((r) => r.metric === m))
+  return {
+    rules,
+    byMetric,
+    metricStopMask: byMetric.map((rs) => rs.reduce((mask, r) => mask | r.stopMask, 0)),
+    holds,
+    holdEventMask: holds.reduce((mask, h) => mask | h.startMask | h.endMask, 0),
+    eventBit,
+    uniformDayMillis: uniformDayMillis(calendar)
+  }
+}

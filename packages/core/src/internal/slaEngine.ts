@@ -1,0 +1,898 @@
+/**
+ * The SLA engine: one pass over a handling record, with business-time arithmetic on epoch milliseconds.
+ *
+ * A clock runs in segments (between pauses). Business time between events comes from one calendar search per event
+ * instant (its "position": business milliseconds since the first event), so closing a segment is a subtraction.
+ * When a segment closes past the target or a warning point, the instant it was crossed is computed then, once; the
+ * instants still ahead are projected only for the clocks active at `now`, or when a reader asks. The trace of a
+ * clock is not kept by the pass: reading it replays the record once more with recording on. So an evaluation costs
+ * a few small allocations per clock and a few calendar searches per event.
+ *
+ * The numbers of a clock live in one array of doubles (unboxed), not in object fields, and the engine's clock object
+ * is itself the `Sla.Clock` the caller receives (its public fields are getters over that array; `toJSON` gives the
+ * plain form). Measured with `pnpm bench sla`.
+ */
+import type * as CaseEvent from "../CaseEvent.ts"
+import type { Clock, ClockState, Evaluation, TraceEntry } from "../Sla.ts"
+import type { SupportPolicy, Target } from "../SupportPolicy.ts"
+import * as cal from "./calendar.ts"
+import { compiledPolicy } from "./policyCompiled.ts"
+import {
+  bitOf,
+  codeOf,
+  type CompiledRule,
+  type CompiledSla,
+  METRICS,
+  PROGRESS_UPDATE,
+  REOPEN_KEEP,
+  REOPEN_NONE,
+  REOPEN_RESTART
+} from "./slaCompile.ts"
+
+// -------------------------------------------------------------------------------------------------------------------
+// rules and targets
+// -------------------------------------------------------------------------------------------------------------------
+
+export interface Facts {
+  priority: string
+  category: string
+  channel: string
+  audience: string
+  flags: ReadonlyArray<string>
+}
+
+const hasAll = (flags: ReadonlyArray<string>, wanted: ReadonlyArray<string>): boolean => {
+  for (let i = 0; i < wanted.length; i++) if (!flags.includes(wanted[i])) return false
+  return true
+}
+
+/** The rule of a metric that applies to a case with these facts: the first match in policy order. */
+export const ruleFor = (sla: CompiledSla, metric: number, facts: Facts): CompiledRule | undefined => {
+  const rules = sla.byMetric[metric]
+  for (let i = 0; i < rules.length; i++) {
+    const m = rules[i].match
+    if (
+      (m.priorities === undefined || m.priorities.includes(facts.priority)) &&
+      (m.categories === undefined || m.categories.includes(facts.category)) &&
+      (m.channels === undefined || m.channels.includes(facts.channel)) &&
+      (m.audiences === undefined || m.audiences.includes(facts.audience)) &&
+      (m.requesterFlags === undefined || hasAll(facts.flags, m.requesterFlags))
+    ) {
+      return rules[i]
+    }
+  }
+  return undefined
+}
+
+/**
+ * The target of a rule in business milliseconds, for a clock that starts at `start`. Business days count as the
+ * calendar counts them (`addBusinessDays`: the same local time on the n-th following business day).
+ */
+export const targetMillis = (c: cal.Compiled, sla: CompiledSla, rule: CompiledRule, start: number): number =>
+  rule.days === 0
+    ? rule.millis
+    : sla.uniformDayMillis > 0
+      ? rule.days * sla.uniformDayMillis
+      : cal.businessMillisBetween(c, start, cal.addBusinessDays(c, start, rule.days))
+
+/** The earliest instant at which `millis` of business time has passed since `start` (`start` itself for 0). */
+export const addMillis = (c: cal.Compiled, start: number, millis: number): number =>
+  millis <= 0 ? start : cal.addBusinessMillis(c, start, millis)
+
+export const warningThreshold = (targetMs: number, fraction: number): number => Math.round(targetMs * fraction)
+
+// -------------------------------------------------------------------------------------------------------------------
+// clocks
+// -------------------------------------------------------------------------------------------------------------------
+
+// the numbers of a clock, in `Run.v`; -1 (or NaN for instants not known yet) when absent
+const INSTANCE = 0
+const CYCLE = 1
+const STARTED_AT = 2
+const TARGET = 3
+const CARRIED = 4
+/** Business time used before the open segment; all of it when no segment is open. */
+const USED = 5
+/** Start of the open segment, or -1 when paused or stopped. */
+const SEG_START = 6
+/** Position of SEG_START. */
+const SEG_POS = 7
+/** Start of the last segment opened, and the business time used at its start. */
+const LAST_START = 8
+const LAST_USED = 9
+const PAUSED_SINCE = 10
+const BREACHED_AT = 11
+const STOPPED_AT = 12
+const MET_AT = 13
+/** The instant the used time reached the target, once it has (NaN before). */
+const DUE_CROSSED = 14
+// set when the evaluation settles: the state (an index of STATES), the time used as of `now`, the due instant once
+// known (NaN before), the instant projections start from
+const STATE = 15
+const USED_NOW = 16
+const DUE = 17
+const FROM = 18
+
+const STATES = ["running", "paused", "met", "breached", "cancelled", "refused"] as const
+
+const ACTIVE = 0
+const MET = 1
+const CANCELLED = 2
+const REFUSED_OUTCOME = 3
+
+const OUTCOMES = ["open", "met", "cancelled", "refused"] as const
+
+type Step = TraceEntry["step"]
+type Reason = TraceEntry["reason"]
+
+/** A trace step as recorded by a replay; its due instant is computed when the trace is read. */
+interface Logged {
+  readonly at: number
+  readonly step: Step
+  /** Index of the event in the record, or -1. */
+  readonly event: number
+  readonly usedMs: number
+  /** Business time left when the step left the clock running, else NaN. */
+  readonly left: number
+  readonly holds: number
+  readonly rule: string | undefined
+  readonly reason: Reason
+}
+
+class Run implements Clock {
+  compiled: CompiledRule
+  readonly metricIndex: number
+  outcomeCode = ACTIVE
+  /** Whether the clock was running when it stopped. */
+  ranToStop = false
+  readonly v: Array<number>
+  /** The instant each warning point was crossed (NaN before). */
+  warn: Array<number>
+  readonly log: Array<Logged> | undefined
+  /** Set when the evaluation settles: the clock's place in the evaluation, and what the readers share. */
+  index = -1
+  context: Context | undefined = undefined
+  warnMemo: ReadonlyArray<number> | undefined = undefined
+  traceMemo: ReadonlyArray<TraceEntry> | undefined = undefined
+
+  constructor(
+    rule: CompiledRule,
+    metric: number,
+    instance: number,
+    cycle: number,
+    startedAt: number,
+    target: number,
+    used: number,
+    carried: number,
+    recording: boolean
+  ) {
+    this.compiled = rule
+    this.metricIndex = metric
+    this.v = [
+      instance,
+      cycle,
+      startedAt,
+      target,
+      carried,
+      used,
+      -1, // SEG_START
+      0, // SEG_POS
+      -1, // LAST_START
+      0, // LAST_USED
+      -1, // PAUSED_SINCE
+      -1, // BREACHED_AT
+      -1, // STOPPED_AT
+      -1, // MET_AT
+      Number.NaN, // DUE_CROSSED
+      0, // STATE
+      used, // USED_NOW
+      Number.NaN, // DUE
+      -1 // FROM
+    ]
+    this.warn = rule.warnTemplate.slice()
+    this.log = recording ? [] : undefined
+  }
+
+  // -- the clock, as returned by `Sla.evaluate` ----------------------------------------------------------------------
+
+  get rule(): string {
+    return this.compiled.rule.id
+  }
+  get clause(): string {
+    return this.compiled.rule.clause
+  }
+  get metric(): Clock["metric"] {
+    return this.compiled.rule.metric
+  }
+  get instance(): number {
+    return this.v[INSTANCE]
+  }
+  get cycle(): number {
+    return this.v[CYCLE]
+  }
+  get state(): ClockState {
+    return STATES[this.v[STATE]]
+  }
+  get outcome(): Clock["outcome"] {
+    return OUTCOMES[this.outcomeCode]
+  }
+  get target(): Target {
+    return this.compiled.rule.target
+  }
+  get targetMs(): number {
+    return this.v[TARGET]
+  }
+  get startedAt(): number {
+    return this.v[STARTED_AT]
+  }
+  get usedMs(): number {
+    return this.v[USED_NOW]
+  }
+  get leftMs(): number {
+    return Math.max(0, this.v[TARGET] - this.v[USED_NOW])
+  }
+  get carriedMs(): number {
+    return this.v[CARRIED]
+  }
+  get breachedAt(): number | undefined {
+    return maybe(this.v[BREACHED_AT])
+  }
+  get metAt(): number | undefined {
+    return maybe(this.v[MET_AT])
+  }
+  get stoppedAt(): number | undefined {
+    return maybe(this.v[STOPPED_AT])
+  }
+  get pausedSince(): number | undefined {
+    return maybe(this.v[PAUSED_SINCE])
+  }
+  /** Computed on first read for a finished clock. */
+  get dueAt(): number {
+    const v = this.v
+    if (Number.isNaN(v[DUE])) {
+      v[DUE] = Number.isNaN(v[DUE_CROSSED]) ? this.project(this.context!.c, v[TARGET], v[FROM]) : v[DUE_CROSSED]
+    }
+    return v[DUE]
+  }
+  /** Computed on first read for a finished clock. */
+  get warningsAt(): ReadonlyArray<number> {
+    if (this.warnMemo === undefined) {
+      const v = this.v
+      const warnAt = this.compiled.warnAt
+      const out = this.warn.slice()
+      for (let w = 0; w < out.length; w++) {
+        if (Number.isNaN(out[w]))
+          out[w] = this.project(this.context!.c, warningThreshold(v[TARGET], warnAt[w]), v[FROM])
+      }
+      this.warnMemo = out
+    }
+    return this.warnMemo
+  }
+  /** Computed on first read, by a replay of the record. */
+  get trace(): ReadonlyArray<TraceEntry> {
+    if (this.traceMemo === undefined) this.traceMemo = this.context!.traceOf(this.index)
+    return this.traceMemo
+  }
+
+  toJSON(): Clock {
+    return {
+      rule: this.rule,
+      clause: this.clause,
+      metric: this.metric,
+      instance: this.instance,
+      cycle: this.cycle,
+      state: this.state,
+      outcome: this.outcome,
+      target: this.target,
+      targetMs: this.targetMs,
+      startedAt: this.startedAt,
+      dueAt: this.dueAt,
+      warningsAt: this.warningsAt,
+      usedMs: this.usedMs,
+      leftMs: this.leftMs,
+      carriedMs: this.carriedMs,
+      breachedAt: this.breachedAt,
+      metAt: this.metAt,
+      stoppedAt: this.stoppedAt,
+      pausedSince: this.pausedSince,
+      trace: this.trace
+    }
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): Clock {
+    return this.toJSON()
+  }
+
+  /**
+   * The earliest instant at which the clock has used `amount` of business time, when it has not reached it yet:
+   * projected from the open or last segment, or from `from` for a clock that is paused (or stopped paused).
+   */
+  project(c: cal.Compiled, amount: number, from: number): number {
+    const v = this.v
+    if (v[SEG_START] >= 0) return addMillis(c, v[SEG_START], amount - v[USED])
+    if (this.outcomeCode !== ACTIVE && this.ranToStop) return addMillis(c, v[LAST_START], amount - v[LAST_USED])
+    return addMillis(c, from, amount - v[USED])
+  }
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// the pass
+// -------------------------------------------------------------------------------------------------------------------
+
+const NOT_SUBMITTED = 0
+const OPEN = 1
+const RESOLVED = 2
+const EXPLAINED = 3
+const REFUSED = 4
+const WITHDRAWN = 5
+const MERGED = 6
+const CLOSED = 7
+
+const STATUS = ["notSubmitted", "open", "resolved", "explained", "refused", "withdrawn", "merged", "closed"] as const
+
+const METRIC_COUNT = METRICS.length
+
+const SUBMITTED = codeOf("submitted")
+const RESOLVED_EVENT = codeOf("resolved")
+const EXPLAINED_EVENT = codeOf("explained")
+const REFUSED_EVENT = codeOf("refused")
+const WITHDRAWN_EVENT = codeOf("withdrawn")
+const MERGED_EVENT = codeOf("merged")
+const CLOSED_EVENT = codeOf("closed")
+const REOPENED_EVENT = codeOf("reopened")
+const PRIORITY_CHANGED_EVENT = codeOf("priorityChanged")
+const CATEGORY_CHANGED_EVENT = codeOf("categoryChanged")
+const INCIDENT_EVENTS = bitOf("incidentLinked") | bitOf("incidentUnlinked")
+
+interface HoldSpan {
+  readonly bit: number
+  readonly from: number
+  to: number
+}
+
+class Sweep {
+  readonly c: cal.Compiled
+  readonly sla: CompiledSla
+  readonly recording: boolean
+
+  status = NOT_SUBMITTED
+  cycle = 0
+  cycleStart = 0
+  readonly facts: Facts = { priority: "", category: "", channel: "", audience: "", flags: [] }
+
+  readonly runs: Array<Run> = []
+  /** Per metric: the active clock, the last clock. */
+  readonly active: Array<Run | undefined> = [undefined, undefined, undefined]
+  readonly last: Array<Run | undefined> = [undefined, undefined, undefined]
+  readonly satisfied = [false, false, false]
+  readonly lastUpdate = [0, 0, 0]
+  readonly instances = [0, 0, 0]
+  /** Per metric, the rule of a rolling period met by the current event: the next period starts under it. */
+  readonly rolled: Array<CompiledRule | undefined> = [undefined, undefined, undefined]
+
+  /** Per hold, the keys (incident ids) it is held by, created on first use; the mask of holds in force. */
+  holdKeys: Array<Array<string>> | undefined = undefined
+  holdMask = 0
+  holdLog: Array<HoldSpan> | undefined = undefined
+
+  /** Positions: business milliseconds since `ref`, memoised for the last instant asked. */
+  ref = 0
+  posAt = Number.NaN
+  posValue = 0
+
+  /** Index of the event being applied, or -1. */
+  index = -1
+
+  constructor(c: cal.Compiled, sla: CompiledSla, recording: boolean) {
+    this.c = c
+    this.sla = sla
+    this.recording = recording
+  }
+
+  pos(t: number): number {
+    if (t !== this.posAt) {
+      this.posAt = t
+      this.posValue = cal.businessMillisBetween(this.c, this.ref, t)
+    }
+    return this.posValue
+  }
+
+  holdNames(mask: number): string | undefined {
+    let out: string | undefined
+    for (const h of this.sla.holds) {
+      if ((mask & h.bit) !== 0) out = out === undefined ? h.id : `${out},${h.id}`
+    }
+    return out
+  }
+
+  trace(run: Run, at: number, step: Step, left: number, holds: number, rule: string | undefined, reason: Reason) {
+    run.log!.push({
+      at,
+      step,
+      event: step === "breached" ? -1 : this.index,
+      usedMs: step === "breached" ? run.v[TARGET] : run.v[USED],
+      left,
+      holds,
+      rule,
+      reason
+    })
+  }
+
+  /** Records a breach when the clock is at `t`, past the instant its used time reached the target. */
+  breachIfPast(run: Run, t: number): void {
+    const v = run.v
+    if (v[BREACHED_AT] < 0 && t > v[DUE_CROSSED]) {
+      v[BREACHED_AT] = v[DUE_CROSSED]
+      if (this.recording) this.trace(run, v[DUE_CROSSED], "breached", Number.NaN, 0, undefined, undefined)
+    }
+  }
+
+  /** The points already reached by the time used (after a carry-over or a new target) count as reached at `t`. */
+  markReached(run: Run, t: number): void {
+    const v = run.v
+    const used = v[USED]
+    if (used >= v[TARGET] && Number.isNaN(v[DUE_CROSSED])) v[DUE_CROSSED] = t
+    const warnAt = run.compiled.warnAt
+    for (let w = 0; w < warnAt.length; w++) {
+      if (Number.isNaN(run.warn[w]) && used >= warningThreshold(v[TARGET], warnAt[w])) run.warn[w] = t
+    }
+  }
+
+  openSegment(run: Run, t: number): void {
+    const v = run.v
+    v[SEG_START] = t
+    v[SEG_POS] = this.pos(t)
+    v[LAST_START] = t
+    v[LAST_USED] = v[USED]
+    v[PAUSED_SINCE] = -1
+  }
+
+  /** Closes the open segment at `t`: adds its business time, and the instants of the points it reached. */
+  closeSegment(run: Run, t: number): void {
+    const v = run.v
+    const start = v[SEG_START]
+    if (start < 0) return
+    const before = v[USED]
+    const after = before + (this.pos(t) - v[SEG_POS])
+    const target = v[TARGET]
+    if (after >= target && Number.isNaN(v[DUE_CROSSED])) v[DUE_CROSSED] = addMillis(this.c, start, target - before)
+    this.breachIfPast(run, t)
+    const warnAt = run.compiled.warnAt
+    for (let w = 0; w < warnAt.length; w++) {
+      if (!Number.isNaN(run.warn[w])) continue
+      const threshold = warningThreshold(target, warnAt[w])
+      if (after >= threshold) run.warn[w] = addMillis(this.c, start, threshold - before)
+    }
+    v[USED] = after
+    v[SEG_START] = -1
+  }
+
+  start(rule: CompiledRule, metric: number, startedAt: number, t: number, used: number, carried: number, why: Reason) {
+    const target = targetMillis(this.c, this.sla, rule, startedAt)
+    const run = new Run(
+      rule,
+      metric,
+      ++this.instances[metric],
+      this.cycle,
+      startedAt,
+      target,
+      used,
+      carried,
+      this.recording
+    )
+    if (used > 0) this.markReached(run, t)
+    const paused = this.holdMask & rule.pauseMask
+    if (paused !== 0) run.v[PAUSED_SINCE] = t
+    else this.openSegment(run, t)
+    if (this.recording) this.trace(run, t, "started", paused !== 0 ? Number.NaN : target - used, paused, undefined, why)
+    this.runs.push(run)
+    this.active[metric] = run
+    this.last[metric] = run
+  }
+
+  stop(run: Run, t: number, outcome: number, why: Reason): void {
+    const v = run.v
+    run.ranToStop = v[SEG_START] >= 0
+    this.closeSegment(run, t)
+    if (!run.ranToStop) this.breachIfPast(run, t)
+    run.outcomeCode = outcome
+    v[STOPPED_AT] = t
+    v[PAUSED_SINCE] = -1
+    if (outcome === MET) v[MET_AT] = t
+    if (this.recording) {
+      const step = outcome === MET ? "met" : outcome === REFUSED_OUTCOME ? "refused" : "cancelled"
+      this.trace(run, t, step, Number.NaN, 0, undefined, why)
+    }
+    if (this.active[run.metricIndex] === run) this.active[run.metricIndex] = undefined
+  }
+
+  stopAll(t: number, outcome: number, why: Reason): void {
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      const run = this.active[m]
+      if (run !== undefined) this.stop(run, t, outcome, why)
+    }
+  }
+
+  /** Business time in [from, to) during which any hold of `mask` was in force. */
+  heldMillis(mask: number, from: number, to: number): number {
+    if (this.holdLog === undefined || mask === 0) return 0
+    const spans: Array<[number, number]> = []
+    for (const s of this.holdLog) {
+      if ((s.bit & mask) === 0) continue
+      const a = Math.max(s.from, from)
+      const b = Math.min(s.to, to)
+      if (a < b) spans.push([a, b])
+    }
+    spans.sort((x, y) => x[0] - y[0])
+    let total = 0
+    let curA = 0
+    let curB = Number.NEGATIVE_INFINITY
+    for (const [a, b] of spans) {
+      if (a > curB) {
+        if (curB > curA) total += cal.businessMillisBetween(this.c, curA, curB)
+        curA = a
+        curB = b
+      } else if (b > curB) curB = b
+    }
+    if (curB > curA) total += cal.businessMillisBetween(this.c, curA, curB)
+    return total
+  }
+
+  /** After a priority or category change: each metric's clock follows the rule that now applies. */
+  reapply(t: number): void {
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      const next = ruleFor(this.sla, m, this.facts)
+      const run = this.active[m]
+      if (run !== undefined) {
+        const current = run.compiled
+        if (current === next) continue
+        if (next === undefined) {
+          this.stop(run, t, CANCELLED, "noLongerApplies")
+        } else if (next.keepOnChange) {
+          const v = run.v
+          this.closeSegment(run, t)
+          if (v[SEG_START] < 0 && v[PAUSED_SINCE] < 0) v[PAUSED_SINCE] = t
+          run.compiled = next
+          v[TARGET] = targetMillis(this.c, this.sla, next, v[STARTED_AT])
+          if (v[BREACHED_AT] < 0) v[DUE_CROSSED] = Number.NaN
+          run.warn = next.warnTemplate.slice()
+          this.markReached(run, t)
+          const paused = this.holdMask & next.pauseMask
+          if (paused === 0) this.openSegment(run, t)
+          if (this.recording) {
+            const left = paused === 0 ? v[TARGET] - v[USED] : Number.NaN
+            this.trace(run, t, "retargeted", left, paused, current.rule.id, "keepElapsed")
+          }
+        } else {
+          this.stop(run, t, CANCELLED, "superseded")
+          this.start(next, m, t, t, 0, 0, "ruleAppliesRestart")
+        }
+      } else if (next !== undefined && this.status === OPEN && !this.satisfied[m]) {
+        if (next.keepOnChange) {
+          const anchor = m === PROGRESS_UPDATE ? Math.max(this.cycleStart, this.lastUpdate[m]) : this.cycleStart
+          const used = cal.businessMillisBetween(this.c, anchor, t) - this.heldMillis(next.pauseMask, anchor, t)
+          this.start(next, m, anchor, t, used, 0, "ruleAppliesKeepElapsed")
+        } else {
+          this.start(next, m, t, t, 0, 0, "ruleAppliesRestart")
+        }
+      }
+    }
+  }
+
+  reopen(t: number): void {
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      this.satisfied[m] = false
+      this.lastUpdate[m] = t
+      const rule = ruleFor(this.sla, m, this.facts)
+      if (rule === undefined) continue
+      const previous = this.last[m]
+      if (rule.reopen === REOPEN_NONE) this.satisfied[m] = true
+      else if (rule.reopen === REOPEN_RESTART || previous === undefined)
+        this.start(rule, m, t, t, 0, 0, "reopenedRestart")
+      else if (rule.reopen === REOPEN_KEEP) {
+        const carried = previous.v[USED]
+        this.start(rule, m, t, t, carried, carried, "reopenedKeepElapsed")
+      }
+    }
+  }
+
+  updateHolds(bit: number, e: CaseEvent.CaseEvent, t: number): void {
+    const keyed = (bit & INCIDENT_EVENTS) !== 0
+    const holds = this.sla.holds
+    const before = this.holdMask
+    let mask = before
+    for (let h = 0; h < holds.length; h++) {
+      const hold = holds[h]
+      const ends = (hold.endMask & bit) !== 0
+      const starts = (hold.startMask & bit) !== 0
+      if (!ends && !starts) continue
+      if (!keyed) {
+        // an unkeyed event holds or releases the whole hold
+        if (ends && this.holdKeys !== undefined) this.holdKeys[h] = []
+        mask = starts ? mask | hold.bit : mask & ~hold.bit
+        continue
+      }
+      const key = (e as CaseEvent.Of<"incidentLinked">).incidentId
+      this.holdKeys ??= holds.map(() => [])
+      let keys = this.holdKeys[h]
+      if (ends) {
+        keys = keys.filter((k) => k !== key)
+        this.holdKeys[h] = keys
+      }
+      if (starts && !keys.includes(key)) keys.push(key)
+      mask = keys.length > 0 ? mask | hold.bit : mask & ~hold.bit
+    }
+    if (mask === before) return
+    const changed = mask ^ before
+    this.holdLog ??= []
+    const holdLog = this.holdLog
+    for (const hold of holds) {
+      if ((changed & hold.bit) === 0) continue
+      if ((mask & hold.bit) !== 0) holdLog.push({ bit: hold.bit, from: t, to: Number.POSITIVE_INFINITY })
+      else {
+        for (let s = holdLog.length - 1; s >= 0; s--) {
+          if (holdLog[s].bit === hold.bit && holdLog[s].to === Number.POSITIVE_INFINITY) {
+            holdLog[s].to = t
+            break
+          }
+        }
+      }
+    }
+    this.holdMask = mask
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      const run = this.active[m]
+      if (run === undefined) continue
+      const pauseMask = run.compiled.pauseMask
+      const wasPaused = (before & pauseMask) !== 0
+      const isPaused = (mask & pauseMask) !== 0
+      if (wasPaused === isPaused) continue
+      if (isPaused) {
+        this.closeSegment(run, t)
+        run.v[PAUSED_SINCE] = t
+        if (this.recording) this.trace(run, t, "paused", Number.NaN, mask & pauseMask, undefined, undefined)
+      } else {
+        this.breachIfPast(run, t)
+        this.openSegment(run, t)
+        if (this.recording) {
+          this.trace(run, t, "resumed", run.v[TARGET] - run.v[USED], before & pauseMask, undefined, undefined)
+        }
+      }
+    }
+  }
+
+  apply(e: CaseEvent.CaseEvent): void {
+    const t = e.at
+    const code = codeOf(e.type)
+    const bit = code < 0 ? 0 : 1 << code
+    const sla = this.sla
+
+    if (this.status === NOT_SUBMITTED) {
+      if (code !== SUBMITTED) return
+      const submitted = e as CaseEvent.Of<"submitted">
+      const facts = this.facts
+      facts.priority = submitted.priority
+      facts.category = submitted.category
+      facts.channel = submitted.channel
+      facts.audience = submitted.audience
+      facts.flags = submitted.requester.flags
+      this.status = OPEN
+      this.cycle = 1
+      this.cycleStart = t
+      this.ref = t
+    } else {
+      const wasOpen = this.status === OPEN
+      let changed = false
+      switch (code) {
+        case SUBMITTED:
+          return
+        case RESOLVED_EVENT:
+        case EXPLAINED_EVENT: {
+          if (!wasOpen) break
+          for (let m = 0; m < METRIC_COUNT; m++) {
+            const run = this.active[m]
+            if (run === undefined) continue
+            if ((run.compiled.stopMask & bit) !== 0) this.stop(run, t, MET, undefined)
+            else this.stop(run, t, CANCELLED, "caseResolved")
+          }
+          this.status = code === RESOLVED_EVENT ? RESOLVED : EXPLAINED
+          break
+        }
+        case REFUSED_EVENT:
+          this.stopAll(t, REFUSED_OUTCOME, undefined)
+          this.status = REFUSED
+          break
+        case WITHDRAWN_EVENT:
+          this.stopAll(t, CANCELLED, "caseWithdrawn")
+          this.status = WITHDRAWN
+          break
+        case MERGED_EVENT:
+          this.stopAll(t, CANCELLED, "caseMerged")
+          this.status = MERGED
+          break
+        case CLOSED_EVENT:
+          this.stopAll(t, CANCELLED, "caseClosed")
+          this.status = CLOSED
+          break
+        case REOPENED_EVENT:
+          if (wasOpen) break
+          this.status = OPEN
+          this.cycle++
+          this.cycleStart = t
+          if ((sla.holdEventMask & bit) !== 0) this.updateHolds(bit, e, t)
+          this.reopen(t)
+          return
+        case PRIORITY_CHANGED_EVENT:
+          this.facts.priority = (e as CaseEvent.Of<"priorityChanged">).to
+          changed = wasOpen
+          break
+        case CATEGORY_CHANGED_EVENT:
+          this.facts.category = (e as CaseEvent.Of<"categoryChanged">).to
+          changed = wasOpen
+          break
+        default:
+          if (!wasOpen) break
+          for (let m = 0; m < METRIC_COUNT; m++) {
+            const run = this.active[m]
+            if (run === undefined || (run.compiled.stopMask & bit) === 0) continue
+            this.stop(run, t, MET, undefined)
+            if (m === PROGRESS_UPDATE) this.rolled[m] = run.compiled
+          }
+      }
+      if (wasOpen) {
+        for (let m = 0; m < METRIC_COUNT; m++) {
+          if ((sla.metricStopMask[m] & bit) === 0) continue
+          if (m === PROGRESS_UPDATE) this.lastUpdate[m] = t
+          else if (this.active[m] === undefined) this.satisfied[m] = true
+        }
+      }
+      if ((sla.holdEventMask & bit) !== 0) this.updateHolds(bit, e, t)
+      if (changed) this.reapply(t)
+    }
+
+    if (this.status !== OPEN) return
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      const rolled = this.rolled[m]
+      if (rolled !== undefined) this.rolled[m] = undefined
+      if (this.active[m] !== undefined || this.satisfied[m]) continue
+      if (rolled !== undefined) {
+        this.start(rolled, m, t, t, 0, 0, "nextPeriod")
+        continue
+      }
+      if (sla.byMetric[m].length === 0) continue
+      const rule = ruleFor(sla, m, this.facts)
+      if (rule !== undefined && (rule.startMask & bit) !== 0) this.start(rule, m, t, t, 0, 0, "startEvent")
+    }
+  }
+
+  /** Applies the events of the record up to `now`. */
+  run(record: ReadonlyArray<CaseEvent.CaseEvent>, now: number): void {
+    for (let i = 0; i < record.length; i++) {
+      const e = record[i]
+      if (e.at > now) break
+      this.index = i
+      this.apply(e)
+    }
+    this.index = -1
+  }
+
+  /** Brings an active clock to `now`: the target reached in the open segment, a breach. Returns the time used. */
+  settle(run: Run, now: number): number {
+    const v = run.v
+    let used = v[USED]
+    if (v[SEG_START] >= 0) {
+      used += this.pos(now) - v[SEG_POS]
+      if (used >= v[TARGET] && Number.isNaN(v[DUE_CROSSED])) {
+        v[DUE_CROSSED] = addMillis(this.c, v[SEG_START], v[TARGET] - v[USED])
+      }
+    }
+    this.breachIfPast(run, now)
+    return used
+  }
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// results
+// -------------------------------------------------------------------------------------------------------------------
+
+/** What the clocks of one evaluation share: the inputs, for the replay that produces traces. */
+class Context {
+  readonly c: cal.Compiled
+  readonly sla: CompiledSla
+  readonly record: ReadonlyArray<CaseEvent.CaseEvent>
+  readonly now: number
+  #replay: Sweep | undefined = undefined
+
+  constructor(c: cal.Compiled, sla: CompiledSla, record: ReadonlyArray<CaseEvent.CaseEvent>, now: number) {
+    this.c = c
+    this.sla = sla
+    this.record = record
+    this.now = now
+  }
+
+  traceOf(index: number): ReadonlyArray<TraceEntry> {
+    if (this.#replay === undefined) {
+      const replay = new Sweep(this.c, this.sla, true)
+      replay.run(this.record, this.now)
+      for (const run of replay.runs) if (run.outcomeCode === ACTIVE) replay.settle(run, this.now)
+      this.#replay = replay
+    }
+    const replay = this.#replay
+    const record = this.record
+    return replay.runs[index].log!.map((l): TraceEntry => {
+      const e = l.event >= 0 ? record[l.event] : undefined
+      return {
+        at: l.at,
+        step: l.step,
+        sequence: e?.sequence,
+        event: e?.type,
+        dueAt: l.step === "breached" ? l.at : l.left > 0 ? addMillis(this.c, l.at, l.left) : undefined,
+        usedMs: l.usedMs,
+        hold: l.holds === 0 ? undefined : replay.holdNames(l.holds),
+        rule: l.rule,
+        reason: l.reason
+      }
+    })
+  }
+}
+
+const maybe = (value: number): number | undefined => (value >= 0 ? value : undefined)
+
+const BREACHED_STATE = STATES.indexOf("breached")
+
+export const evaluate = (
+  policy: SupportPolicy,
+  record: ReadonlyArray<CaseEvent.CaseEvent>,
+  now: number
+): Evaluation => {
+  const compiled = compiledPolicy(policy)
+  const c = compiled.calendar.compiled
+  const sweep = new Sweep(c, compiled.sla, false)
+  sweep.run(record, now)
+  const context = new Context(c, compiled.sla, record, now)
+  const runs = sweep.runs
+  let nextChangeAt = Number.POSITIVE_INFINITY
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i]
+    const v = run.v
+    run.index = i
+    run.context = context
+    if (run.outcomeCode === ACTIVE) {
+      // an active clock's instants are wanted on every read: settle them now
+      const running = v[SEG_START] >= 0
+      const target = v[TARGET]
+      v[USED_NOW] = sweep.settle(run, now)
+      v[FROM] = now
+      const due = Number.isNaN(v[DUE_CROSSED]) ? run.project(c, target, now) : v[DUE_CROSSED]
+      v[DUE] = due
+      const warnAt = run.compiled.warnAt
+      const warnings = run.warn.slice()
+      for (let w = 0; w < warnAt.length; w++) {
+        if (Number.isNaN(warnings[w])) warnings[w] = run.project(c, warningThreshold(target, warnAt[w]), now)
+        if (running && warnings[w] > now && warnings[w] < nextChangeAt) nextChangeAt = warnings[w]
+      }
+      run.warnMemo = warnings
+      if (running && v[BREACHED_AT] < 0 && due < nextChangeAt) nextChangeAt = due
+      v[STATE] = v[BREACHED_AT] >= 0 ? BREACHED_STATE : running ? 0 : 1
+    } else {
+      v[USED_NOW] = v[USED]
+      v[FROM] = v[STOPPED_AT]
+      v[STATE] =
+        v[BREACHED_AT] >= 0 ? BREACHED_STATE : run.outcomeCode === MET ? 2 : run.outcomeCode === REFUSED_OUTCOME ? 5 : 4
+    }
+  }
+  const clocks: ReadonlyArray<Clock> = runs
+  const submitted = sweep.status !== NOT_SUBMITTED
+  return {
+    policy: { id: policy.id, version: policy.version },
+    asOf: now,
+    status: STATUS[sweep.status],
+    cycle: sweep.cycle,
+    priority: submitted ? sweep.facts.priority : undefined,
+    category: submitted ? sweep.facts.category : undefined,
+    holds: sweep.holdMask === 0 ? [] : (sweep.holdNames(sweep.holdMask) ?? "").split(","),
+    clocks,
+    nextChangeAt: nextChangeAt === Number.POSITIVE_INFINITY ? undefined : nextChangeAt
+  }
+}
+
+export { bitOf }
