@@ -2,3 +2,78 @@
  * @since 0.1.0
  */
 export * as BusinessCalendar from "./BusinessCalendar.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as CaseEvent from "./CaseEvent.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SupportPolicy from "./SupportPolicy.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Presets from "./Presets.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Sla from "./Sla.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as CaseStore from "./CaseStore.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Outbox from "./Outbox.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Incident from "./Incident.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Randomness from "./Randomness.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SupportCase from "./SupportCase.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as TrackingNumber from "./TrackingNumber.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as MemoryStorage from "./MemoryStorage.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Actor from "./Actor.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Authorization from "./Authorization.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as CaseLifecycle from "./CaseLifecycle.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SupportDesk from "./SupportDesk.ts"

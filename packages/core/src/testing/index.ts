@@ -1,0 +1,31 @@
+/**
+ * Test support for adapters of the support desk's ports: the contract suites every storage adapter runs against
+ * itself, and the test data they are written with. Needs `vitest` and `@effect/vitest` (optional peer dependencies).
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as CaseStoreContract from "./CaseStoreContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Fixtures from "./Fixtures.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as IncidentStoreContract from "./IncidentStoreContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as OutboxContract from "./OutboxContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as StorageContract from "./StorageContract.ts"
