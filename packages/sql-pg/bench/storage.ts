@@ -1,0 +1,346 @@
+/**
+ * PostgreSQL storage on a real server that the bench starts itself, with PostgreSQL's default durability (fsync on,
+ * `synchronous_commit = on`: a submission is acknowledged only once its commit is on disk).
+ *
+ * 1. Submissions per second. Baselines: the case document written raw into a one-column table, as `BEGIN; INSERT;
+ *    COMMIT` (the issue's baseline) and as a single autocommit `INSERT` (the cheapest durable write there is).
+ *    Against them: `CaseStore.create` (idempotency key, case, party, submitted event and acknowledgment in one
+ *    transaction) and `SupportDesk.submit` (validation, rate limit check, triage, SLA plan, acknowledgment text, then
+ *    the store), in the same run on the same server. Goal: ≥ 0.5× the baseline.
+ * 2. "Next due clocks": `CaseStore.queue` (the agents' queue and the SLA sweep) at 10 k and at 1 M open cases,
+ *    bulk-loaded with `generate_series`, with the query plan. Goal: flat, ≤ 1.5× between them.
+ *
+ * Run: `pnpm bench storage` (`--quick` for short samples). Needs the PostgreSQL server binaries (see
+ * `test/support/PgServer.ts`).
+ */
+import { PgClient } from "@effect/sql-pg"
+import { CaseStore, Presets, Randomness, type SupportCase, SupportDesk } from "@support-policy/core"
+import { Fixtures } from "@support-policy/core/testing"
+import { PgStorage } from "@support-policy/sql-pg"
+import { Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql"
+import type { BenchContext, BenchModule } from "../../core/bench/harness.ts"
+import { formatInteger, formatOps, formatRatio, heading, table } from "../../core/bench/harness.ts"
+import * as PgServer from "../test/support/PgServer.ts"
+
+const CONCURRENCY = [1, 8] as const
+
+interface Throughput {
+  readonly opsPerSecond: number
+  readonly ops: number
+}
+
+/** Runs `op(i)` from `concurrency` fibers for `ms` (after a warm-up), and counts completed operations. */
+const throughput = <E, R>(
+  op: (i: number) => Effect.Effect<unknown, E, R>,
+  options: { readonly concurrency: number; readonly warmupMs: number; readonly ms: number; readonly next: () => number }
+): Effect.Effect<Throughput, E, R> =>
+  Effect.gen(function* () {
+    const loop = (until: number, count: { n: number }) =>
+      Effect.whileLoop({
+        while: () => performance.now() < until,
+        body: () =>
+          Effect.andThen(
+            Effect.suspend(() => op(options.next())),
+            () => Effect.sync(() => count.n++)
+          ),
+        step: () => {}
+      })
+    const fibers = Array.from({ length: options.concurrency })
+    yield* Effect.forEach(fibers, () => loop(performance.now() + options.warmupMs, { n: 0 }), {
+      concurrency: "unbounded",
+      discard: true
+    })
+    const count = { n: 0 }
+    const start = performance.now()
+    yield* Effect.forEach(fibers, () => loop(start + options.ms, count), { concurrency: "unbounded", discard: true })
+    const elapsed = performance.now() - start
+    return { ops: count.n, opsPerSecond: (count.n * 1000) / elapsed }
+  })
+
+/** Median duration in ms of `n` sequential calls. */
+const latency = <E, R>(op: Effect.Effect<unknown, E, R>, n: number): Effect.Effect<number, E, R> =>
+  Effect.gen(function* () {
+    const times: Array<number> = []
+    for (let i = 0; i < n; i++) {
+      const start = performance.now()
+      yield* op
+      times.push(performance.now() - start)
+    }
+    times.sort((a, b) => a - b)
+    return times[times.length >> 1]
+  })
+
+const formatMs = (ms: number): string => (ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(3)} ms`)
+
+const submissions = (context: BenchContext) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const store = yield* CaseStore.CaseStore
+    const desk = yield* SupportDesk.SupportDesk
+    const quick = context.settings.samples < 5
+    const ms = quick ? 500 : 2_500
+    const warmupMs = quick ? 100 : 500
+
+    yield* sql`CREATE TABLE bench_raw (id text PRIMARY KEY, data jsonb NOT NULL)`
+    const template = yield* Fixtures.newCase({ full: true })
+    const document = JSON.stringify(template.case)
+
+    // New cases made before the clock starts, so the store bench measures storage only.
+    const pool = yield* Effect.forEach(Array.from({ length: quick ? 4_000 : 40_000 }), (_, i) =>
+      Fixtures.newCase({ idempotency: { key: `key-${i}`, fingerprint: "f" } })
+    )
+    let counter = 0
+    const next = () => counter++
+
+    const contenders: Record<string, (i: number) => Effect.Effect<unknown, unknown>> = {
+      raw: (i) => sql`INSERT INTO bench_raw (id, data) VALUES (${`raw-${i}`}, ${document})`,
+      rawTx: (i) => sql.withTransaction(sql`INSERT INTO bench_raw (id, data) VALUES (${`tx-${i}`}, ${document})`),
+      store: (i) => {
+        const input = pool[i % pool.length]
+        // a fresh id, tracking number and key for each further use of a pooled case
+        const round = Math.floor(i / pool.length)
+        return store.create(
+          round === 0
+            ? input
+            : {
+                ...input,
+                case: {
+                  ...input.case,
+                  id: `${input.case.id}-${round}`,
+                  trackingNumber: `${input.case.trackingNumber}-${round}`
+                },
+                outbox: input.outbox.map((m) => ({
+                  ...m,
+                  id: `${m.id}-${round}`,
+                  caseId: `${input.case.id}-${round}`
+                })),
+                idempotency: { key: `key-${i}`, fingerprint: "f" }
+              }
+        )
+      },
+      desk: (i) =>
+        desk.submit({
+          requester: { id: `buyer-${i}`, audience: "buyer", email: "buyer@example.com", name: "A Buyer" },
+          channel: "online-form",
+          category: "order-delivery",
+          subject: "Where is my order?",
+          description: "My order PO-1234 has not arrived; the tracking page has not changed for a week.",
+          language: "en",
+          idempotencyKey: `submission-${i}`
+        })
+    }
+    // one unmeasured pass first, so that every contender runs JIT-compiled code when measured
+    for (const op of Object.values(contenders)) {
+      yield* throughput(op, { concurrency: 1, warmupMs: 0, ms: warmupMs * 3, next })
+    }
+    const rows: Array<Array<string>> = []
+    const results: Record<string, Record<number, Throughput>> = { raw: {}, rawTx: {}, store: {}, desk: {} }
+    for (const concurrency of CONCURRENCY) {
+      for (const [name, op] of Object.entries(contenders)) {
+        results[name][concurrency] = yield* throughput(op, { concurrency, warmupMs, ms, next })
+      }
+    }
+    for (const concurrency of CONCURRENCY) {
+      const raw = results.raw[concurrency].opsPerSecond
+      const rawTx = results.rawTx[concurrency].opsPerSecond
+      for (const [name, label] of [
+        ["raw", "INSERT (autocommit)"],
+        ["rawTx", "BEGIN; INSERT; COMMIT"],
+        ["store", "CaseStore.create"],
+        ["desk", "SupportDesk.submit"]
+      ] as const) {
+        const r = results[name][concurrency]
+        const baseline = name === "raw" || name === "rawTx"
+        rows.push([
+          label,
+          ` ${concurrency}`,
+          ` ${formatOps(r.opsPerSecond)}/s`,
+          ` ${formatInteger(r.ops)}`,
+          baseline ? "" : ` ${formatRatio(r.opsPerSecond / raw)}`,
+          baseline ? "" : ` ${formatRatio(r.opsPerSecond / rawTx)}`
+        ])
+      }
+    }
+    console.log(
+      table(
+        ["submission (one durable commit each)", " clients", " rate", " ops", " vs INSERT", " vs BEGIN…COMMIT"],
+        rows
+      )
+    )
+    for (const concurrency of CONCURRENCY) {
+      const rawTx = results.rawTx[concurrency].opsPerSecond
+      for (const name of ["store", "desk"] as const) {
+        const ratio = results[name][concurrency].opsPerSecond / rawTx
+        if (ratio < 0.5) {
+          console.log(
+            `  note: ${name} at ${concurrency} client(s) is ${ratio.toFixed(2)}× BEGIN; INSERT; COMMIT (goal ≥ 0.5×)`
+          )
+        }
+      }
+    }
+    yield* sql`DROP TABLE bench_raw`
+  })
+
+/**
+ * Adds open cases numbered `from` … `to` (exclusive) straight into the tables, each a valid case document (the
+ * store decodes what it reads). Due instants are spread over 30 days by a multiplicative hash of the number, so the
+ * cases due first are scattered over the table as they are in a real one, at every size.
+ */
+const bulkLoad = (template: SupportCase.SupportCase, from: number, to: number) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const base = template.openedAt
+    // the document as text with placeholders for what differs per case, filled in and cast once per row
+    const document = JSON.stringify({
+      ...template,
+      id: "@ID@",
+      trackingNumber: "@TN@",
+      requester: { ...template.requester, id: "@REQ@" },
+      parties: ["@REQ@"],
+      nextDueAt: "@DUE@"
+    })
+    // Secondary indexes and the tracking number's unique constraint are dropped for the load and built again after it
+    // (definitions read back from the catalog, so they are the migration's): one sort beats a million insertions.
+    const indexes = yield* sql<{ indexname: string; indexdef: string }>`
+      SELECT indexname, indexdef FROM pg_indexes
+      WHERE tablename = 'support_cases' AND indexname IN ('support_cases_requester_idx', 'support_cases_due_idx')`
+    const constraints = yield* sql<{ conname: string; definition: string }>`
+      SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+      WHERE conrelid = 'support_cases'::regclass AND conname = 'support_cases_tracking_number_key'`
+    for (const index of indexes) yield* sql.unsafe(`DROP INDEX ${index.indexname}`)
+    for (const c of constraints) yield* sql.unsafe(`ALTER TABLE support_cases DROP CONSTRAINT ${c.conname}`)
+    yield* sql`
+      INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
+                                 opened_at, updated_at, sequence, next_due_at, data)
+      SELECT 'bench-' || g, 'BT-' || g, r, 'open', ${template.priority}, ${template.category}, NULL,
+             ${base}::bigint, ${base}::bigint, 1, due,
+             replace(replace(replace(replace(${document}::text, '@ID@', 'bench-' || g), '@TN@', 'BT-' || g),
+                     '@REQ@', r), '"@DUE@"', due::text)::jsonb
+      FROM generate_series(${from}::integer, ${to - 1}::integer) AS g,
+           LATERAL (SELECT ${base}::bigint + ((g::bigint * 2654435761) % 2592000000) AS due,
+                           'bench-requester-' || (g % 50000) AS r) d`
+    for (const c of constraints)
+      yield* sql.unsafe(`ALTER TABLE support_cases ADD CONSTRAINT ${c.conname} ${c.definition}`)
+    for (const index of indexes) yield* sql.unsafe(index.indexdef)
+    yield* sql`ANALYZE support_cases`
+  })
+
+const queueCost = (context: BenchContext) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const store = yield* CaseStore.CaseStore
+    const quick = context.settings.samples < 5
+    const calls = quick ? 30 : 300
+    const template = (yield* Fixtures.newCase({ nextDueAt: null })).case
+    const sizes = quick ? [10_000, 100_000] : [10_000, 1_000_000]
+    const now = template.openedAt + 15 * 86_400_000
+    const queries = [
+      { label: "queue: next 50 due", query: { limit: 50 } },
+      { label: "sweep: next 100 due before now", query: { limit: 100, dueBefore: now } }
+    ] as const
+    const measured: Array<{ size: number; label: string; ms: number }> = []
+    const plans: Array<string> = []
+    const executionMs: Array<number> = []
+    let loaded = 0
+    for (const size of sizes) {
+      const started = performance.now()
+      yield* bulkLoad(template, loaded, size)
+      const loadSeconds = (performance.now() - started) / 1000
+      loaded = size
+      console.log(`loaded ${formatInteger(size)} open cases (${loadSeconds.toFixed(1)} s)`)
+      for (const { label, query } of queries) {
+        yield* latency(store.queue(query), Math.min(calls, 20)) // warm the cache and the plan
+        measured.push({ size, label, ms: yield* latency(store.queue(query), calls) })
+      }
+      const plan = yield* sql<{ "QUERY PLAN": string }>`
+        EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+        SELECT id, sequence, data FROM support_cases
+        WHERE next_due_at IS NOT NULL AND next_due_at <= ${now}
+        ORDER BY next_due_at, id LIMIT 100`
+      const lines = plan.map((r) => r["QUERY PLAN"])
+      executionMs.push(Number(/Execution Time: ([\d.]+)/.exec(lines.join("\n"))?.[1] ?? Number.NaN))
+      plans.push(`-- ${formatInteger(size)} open cases: the sweep's query\n${lines.join("\n")}`)
+    }
+    const rows = queries.map(({ label }) => {
+      const small = measured.find((m) => m.size === sizes[0] && m.label === label)!.ms
+      const large = measured.find((m) => m.size === sizes[1] && m.label === label)!.ms
+      return [label, ` ${formatMs(small)}`, ` ${formatMs(large)}`, ` ${formatRatio(large / small)}`]
+    })
+    rows.push([
+      "sweep, SQL only (EXPLAIN ANALYZE)",
+      ` ${formatMs(executionMs[0])}`,
+      ` ${formatMs(executionMs[1])}`,
+      ` ${formatRatio(executionMs[1] / executionMs[0])}`
+    ])
+    console.log(
+      table(
+        [
+          "CaseStore.queue (median of calls)",
+          ` ${formatInteger(sizes[0])} open`,
+          ` ${formatInteger(sizes[1])} open`,
+          " ratio"
+        ],
+        rows
+      )
+    )
+    for (const plan of plans) console.log(`\n${plan}`)
+    for (const [label, , , ratio] of rows) {
+      const r = Number.parseFloat(ratio)
+      if (r > 1.5) console.log(`  note: ${label} grows ${ratio.trim()} between the sizes (goal ≤ 1.5×)`)
+    }
+  })
+
+const bench: BenchModule = {
+  name: "storage",
+  run: async (context) => {
+    console.log(heading("PostgreSQL storage (@support-policy/sql-pg)"))
+    const found = PgServer.findBinDir()
+    if ("missing" in found) {
+      context.fail(`storage bench: ${found.missing}`)
+      return
+    }
+    // PostgreSQL's default durability; a larger WAL allowance only spaces out checkpoints during the bulk load
+    const server = await PgServer.start({ durability: "durable", settings: { max_wal_size: "4GB" } })
+    try {
+      const version = await Effect.runPromise(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const rows = yield* sql<{ version: string; fsync: string; sync: string }>`
+            SELECT version() AS version, current_setting('fsync') AS fsync,
+                   current_setting('synchronous_commit') AS sync`
+          return rows[0]
+        }).pipe(Effect.provide(clientLayer(server, 1)))
+      )
+      console.log(`${version.version.split(",")[0]}; fsync=${version.fsync}, synchronous_commit=${version.sync}`)
+      console.log("Unix socket, pool of 8 connections; each client is one fiber issuing one call at a time.\n")
+      const layers = SupportDesk.layer(Presets.globalSources).pipe(
+        Layer.provideMerge(PgStorage.layer),
+        Layer.provideMerge(Randomness.layer),
+        Layer.provideMerge(clientLayer(server, 8))
+      )
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          yield* submissions(context)
+          console.log("")
+          yield* queueCost(context)
+        }).pipe(Effect.provide(layers))
+      )
+    } catch (error) {
+      context.fail(`storage bench: ${error instanceof Error ? error.stack : String(error)}`)
+    } finally {
+      server.stop()
+    }
+  }
+}
+
+const clientLayer = (server: PgServer.Server, maxConnections: number) =>
+  PgClient.layer({
+    host: server.socketDir,
+    port: server.port,
+    username: server.username,
+    database: server.database,
+    maxConnections
+  })
+
+export default bench

@@ -1,0 +1,147 @@
+/**
+ * The database schema of the support desk, as Effect `Migrator` migrations. They run on a PostgreSQL server
+ * (`@effect/sql-pg`) and on PGlite (`@effect/sql-pglite`) alike, in one transaction that holds a lock on the
+ * migrations table, so several server instances starting at once apply each migration exactly once.
+ *
+ * Tables (all prefixed `support_`):
+ * - `support_cases`: the current state of each case as the core `SupportCase` document (`data`, jsonb), plus the
+ *   columns the queries need, each behind an index: the tracking number (unique), the requester, and the next due
+ *   instant (a partial index holding only cases with a running clock — the agents' queue and the SLA sweep).
+ * - `support_case_parties`: who is a party to which case, ordered by opening instant (`listByParty`).
+ * - `support_case_events`: the handling record, one row per event, keyed by `(case_id, sequence)`, so two appends
+ *   that read the same record can never both write event `n + 1`.
+ * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
+ * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
+ * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
+ *
+ * The reasoning is in `docs/decisions/` (storage-*.md).
+ *
+ * @since 0.1.0
+ */
+import { Effect, Layer } from "effect"
+import { Migrator, SqlClient, type SqlError } from "effect/sql"
+
+/**
+ * The name of the table where the migrator records the migrations it applied.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const table = "support_policy_migrations"
+
+const statements = (ddl: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    for (const statement of ddl) yield* sql.unsafe(statement)
+  })
+
+/**
+ * Every migration, by `<id>_<name>`. Applied migrations are never edited: a change is a new migration.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "1_cases": statements([
+    `CREATE TABLE support_cases (
+      id text COLLATE "C" PRIMARY KEY,
+      tracking_number text COLLATE "C" NOT NULL,
+      requester_id text COLLATE "C" NOT NULL,
+      status text NOT NULL,
+      priority text NOT NULL,
+      category text NOT NULL,
+      assignee_id text COLLATE "C",
+      opened_at bigint NOT NULL,
+      updated_at bigint NOT NULL,
+      sequence integer NOT NULL CHECK (sequence >= 1),
+      next_due_at bigint,
+      data jsonb NOT NULL,
+      CONSTRAINT support_cases_tracking_number_key UNIQUE (tracking_number)
+    )`,
+    "CREATE INDEX support_cases_requester_idx ON support_cases (requester_id, opened_at DESC, id DESC)",
+    // The queue and the SLA sweep read the cases due next: only cases with a running clock are in this index, in
+    // (next_due_at, id) order, so "the next N" is an index range scan whatever the number of closed cases.
+    "CREATE INDEX support_cases_due_idx ON support_cases (next_due_at, id) WHERE next_due_at IS NOT NULL",
+    `CREATE TABLE support_case_parties (
+      party_id text COLLATE "C" NOT NULL,
+      opened_at bigint NOT NULL,
+      case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
+      PRIMARY KEY (party_id, opened_at, case_id)
+    )`,
+    `CREATE TABLE support_case_events (
+      case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
+      sequence integer NOT NULL CHECK (sequence >= 1),
+      type text NOT NULL,
+      at bigint NOT NULL,
+      data jsonb NOT NULL,
+      CONSTRAINT support_case_events_pkey PRIMARY KEY (case_id, sequence)
+    )`,
+    `CREATE TABLE support_idempotency_keys (
+      requester_id text COLLATE "C" NOT NULL,
+      key text COLLATE "C" NOT NULL,
+      fingerprint text NOT NULL,
+      case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id) DEFERRABLE INITIALLY DEFERRED,
+      created_at bigint NOT NULL,
+      PRIMARY KEY (requester_id, key)
+    )`
+  ]),
+  "2_outbox": statements([
+    `CREATE TABLE support_outbox (
+      id text COLLATE "C" PRIMARY KEY,
+      -- the order messages were written in, the tie-breaker after available_at and created_at
+      position bigint GENERATED ALWAYS AS IDENTITY,
+      case_id text COLLATE "C",
+      kind text NOT NULL,
+      status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+      attempts integer NOT NULL DEFAULT 0,
+      available_at bigint NOT NULL,
+      last_error text,
+      sent_at bigint,
+      created_at bigint NOT NULL,
+      data jsonb NOT NULL
+    )`,
+    // Claiming reads the pending messages available first; sent and failed ones leave this index.
+    "CREATE INDEX support_outbox_pending_idx ON support_outbox (available_at, position) WHERE status = 'pending'",
+    "CREATE INDEX support_outbox_case_idx ON support_outbox (case_id, created_at, position) WHERE case_id IS NOT NULL"
+  ]),
+  "3_incidents": statements([
+    `CREATE TABLE support_incidents (
+      id text COLLATE "C" PRIMARY KEY,
+      status text NOT NULL,
+      declared_at bigint NOT NULL,
+      resolved_at bigint,
+      version integer NOT NULL,
+      data jsonb NOT NULL
+    )`,
+    "CREATE INDEX support_incidents_declared_idx ON support_incidents (declared_at DESC, id DESC)",
+    `CREATE TABLE support_announcements (
+      id text COLLATE "C" PRIMARY KEY,
+      incident_id text COLLATE "C",
+      posted_at bigint NOT NULL,
+      expires_at bigint,
+      data jsonb NOT NULL
+    )`,
+    "CREATE INDEX support_announcements_posted_idx ON support_announcements (posted_at DESC, id DESC)"
+  ])
+}
+
+/**
+ * Applies the pending migrations; returns the ones it applied as `[id, name]`.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const run: Effect.Effect<
+  ReadonlyArray<readonly [id: number, name: string]>,
+  Migrator.MigrationError | SqlError.SqlError,
+  SqlClient.SqlClient
+> = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table })
+
+/**
+ * A layer that applies the migrations when it is built.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<never, Migrator.MigrationError | SqlError.SqlError, SqlClient.SqlClient> =
+  Layer.effectDiscard(run)

@@ -1,0 +1,245 @@
+/**
+ * Concurrency and durability on a real PostgreSQL server, beyond the contract suite (which already runs 50 concurrent
+ * writers on one case and 200 concurrent submissions against this adapter):
+ * - a transaction interrupted half-way, or whose connection dies half-way, leaves nothing behind;
+ * - what was acknowledged survives a crash of the server (immediate shutdown, recovery from the write-ahead log);
+ * - the same concurrency guarantees through `SupportDesk`, the way a host uses the store.
+ */
+import { afterAll, assert, describe, layer } from "@effect/vitest"
+import { PgClient } from "@effect/sql-pg"
+import { CaseStore, Outbox, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import { Fixtures } from "@support-policy/core/testing"
+import { PgStorage } from "@support-policy/sql-pg"
+import { Deferred, Effect, Exit, Fiber, Layer, Option, Schedule } from "effect"
+import { SqlClient } from "effect/sql"
+import * as PgServer from "./support/PgServer.ts"
+import * as PgTest from "./support/PgTest.ts"
+
+const database = PgTest.sharedServerDatabase({ maxConnections: 20 })
+
+/** Waits until a statement of this database waits on a lock; returns that backend's pid. */
+const blockedBackend = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ pid: number }>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+  if (rows.length === 0) return yield* Effect.fail("not blocked yet" as const)
+  return rows[0].pid
+}).pipe(Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 }))
+
+/** Everything a submission writes, by table: all zero when it left nothing behind. */
+const traces = (input: CaseStore.NewCase) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const c = input.case
+    const [row] = yield* sql<Record<string, number>>`
+      SELECT
+        (SELECT count(*)::integer FROM support_cases WHERE id = ${c.id}) AS cases,
+        (SELECT count(*)::integer FROM support_case_events WHERE case_id = ${c.id}) AS events,
+        (SELECT count(*)::integer FROM support_case_parties WHERE case_id = ${c.id}) AS parties,
+        (SELECT count(*)::integer FROM support_idempotency_keys WHERE case_id = ${c.id}) AS keys,
+        (SELECT count(*)::integer FROM support_outbox WHERE case_id = ${c.id}) AS messages`
+    return row
+  })
+
+const nothing = { cases: 0, events: 0, parties: 0, keys: 0, messages: 0 }
+
+/**
+ * Starts `create(input)` and lets it run until its last statement (the outbox insert) waits on a lock held by another
+ * transaction (an uncommitted message with the same id). Returns the create's fiber, its backend pid, and `release`
+ * (rolls the blocking transaction back).
+ */
+const createBlockedHalfWay = (input: CaseStore.NewCase) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const store = yield* CaseStore.CaseStore
+    const release = yield* Deferred.make<void>()
+    const holding = yield* Deferred.make<void>()
+    const blocker = yield* sql
+      .withTransaction(
+        Effect.gen(function* () {
+          const m = input.outbox[0]
+          yield* sql`INSERT INTO support_outbox (id, kind, status, available_at, created_at, data)
+                     VALUES (${m.id}, 'reply', 'pending', 0, 0, '{}')`
+          yield* Deferred.succeed(holding, undefined)
+          yield* Deferred.await(release)
+          return yield* Effect.fail("roll back" as const)
+        })
+      )
+      .pipe(Effect.exit, Effect.forkChild)
+    yield* Deferred.await(holding)
+    const created = yield* store.create(input).pipe(Effect.exit, Effect.forkChild)
+    const pid = yield* blockedBackend
+    const done = Effect.andThen(Deferred.succeed(release, undefined), Fiber.join(blocker))
+    return { created, pid, release: done }
+  })
+
+describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
+  layer(
+    SupportDesk.layer(Presets.globalSources).pipe(
+      Layer.provideMerge(PgStorage.layer),
+      Layer.provideMerge(database.layer),
+      Layer.provideMerge(Randomness.layer)
+    ),
+    { excludeTestServices: true, timeout: "120 seconds" }
+  )("durability", (it) => {
+    it.effect("a submission interrupted half-way leaves nothing behind", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const input = yield* Fixtures.newCase({
+          counterparties: ["party-x"],
+          idempotency: { key: "k", fingerprint: "f" }
+        })
+        const { created, pid, release } = yield* createBlockedHalfWay(input)
+        // the case, its parties, its event and its key are written by now, uncommitted
+        yield* Fiber.interrupt(created)
+        yield* release
+        // the interrupted session ends (or goes idle) without committing
+        yield* sql<{ n: number }>`
+          SELECT count(*)::integer AS n FROM pg_stat_activity WHERE pid = ${pid} AND state <> 'idle'`.pipe(
+          Effect.flatMap(([row]) => (row.n === 0 ? Effect.void : Effect.fail("still running" as const))),
+          Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 })
+        )
+        assert.deepStrictEqual(yield* traces(input), nothing)
+        // and the same submission goes through afterwards
+        const store = yield* CaseStore.CaseStore
+        assert.isTrue((yield* store.create(input)).created)
+        assert.deepStrictEqual(yield* traces(input), { cases: 1, events: 1, parties: 2, keys: 1, messages: 1 })
+      })
+    )
+
+    it.effect("a submission whose connection dies half-way fails as Unavailable and leaves nothing behind", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const input = yield* Fixtures.newCase({ idempotency: { key: "k", fingerprint: "f" } })
+        const { created, pid, release } = yield* createBlockedHalfWay(input)
+        yield* sql`SELECT pg_terminate_backend(${pid})`
+        const exit = yield* Fiber.join(created)
+        yield* release
+        assert.isTrue(Exit.isFailure(exit))
+        const error = Option.getOrUndefined(Exit.findErrorOption(exit))
+        assert.instanceOf(error, CaseStore.CaseStoreFailure)
+        assert.strictEqual((error as CaseStore.CaseStoreFailure).reason, "Unavailable")
+        assert.deepStrictEqual(yield* traces(input), nothing)
+      })
+    )
+
+    it.effect("200 concurrent submissions through SupportDesk, 50 of them retries of another, make 150 cases", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const desk = yield* SupportDesk.SupportDesk
+        const prefix = yield* Fixtures.id("buyer")
+        // 150 requests; the first 50 are sent twice (same requester, same key, same request)
+        const requests = Array.from({ length: 150 }, (_, i) => ({
+          requester: { id: `${prefix}-${i}`, audience: "buyer" },
+          channel: "online-form",
+          category: "order-delivery",
+          subject: `Order ${i} has not arrived`,
+          description: "The tracking page has not changed for a week.",
+          language: "en",
+          idempotencyKey: `key-${i}`
+        }))
+        const submissions = [...requests, ...requests.slice(0, 50)]
+        const results = yield* Effect.forEach(submissions, (input) => desk.submit(input), { concurrency: "unbounded" })
+        assert.strictEqual(results.filter((r) => r.created).length, 150)
+        for (let i = 0; i < 50; i++) {
+          assert.strictEqual(results[150 + i].view.case.id, results[i].view.case.id, `retry ${i} names the first case`)
+        }
+        const [count] = yield* sql<{ n: number }>`
+          SELECT count(*)::integer AS n FROM support_cases WHERE requester_id LIKE ${`${prefix}-%`}`
+        assert.strictEqual(count.n, 150)
+        const [acks] = yield* sql<{ n: number }>`
+          SELECT count(*)::integer AS n FROM support_outbox o JOIN support_cases c ON c.id = o.case_id
+          WHERE c.requester_id LIKE ${`${prefix}-%`} AND o.kind = 'acknowledgment'`
+        assert.strictEqual(acks.n, 150, "one acknowledgment per case")
+      })
+    )
+
+    it.effect("50 concurrent actions on one case through SupportDesk leave a gap-free record, no update lost", () =>
+      Effect.gen(function* () {
+        const desk = yield* SupportDesk.SupportDesk
+        const store = yield* CaseStore.CaseStore
+        const outbox = yield* Outbox.Outbox
+        const requesterId = yield* Fixtures.id("buyer")
+        const submitted = yield* desk.submit({
+          requester: { id: requesterId, audience: "buyer" },
+          channel: "online-form",
+          category: "order-delivery",
+          subject: "Where is my order?",
+          description: "It has not arrived.",
+          language: "en"
+        })
+        const ref = submitted.view.case.trackingNumber
+        const agent = { role: "agent", id: "agent-7" } as const
+        const outcomes = yield* Effect.forEach(
+          Array.from({ length: 50 }, (_, i) => i),
+          (i) => Effect.exit(desk.reply(agent, ref, { body: `reply ${i}` })),
+          { concurrency: "unbounded" }
+        )
+        const succeeded = outcomes.flatMap((exit, i) => (Exit.isSuccess(exit) ? [`reply ${i}`] : []))
+        // an action may give up after its retries (the caller sees SequenceConflict), but never silently
+        for (const exit of outcomes) {
+          if (Exit.isFailure(exit)) {
+            assert.strictEqual(Option.getOrUndefined(Exit.findErrorOption(exit))?._tag, "SequenceConflict")
+          }
+        }
+        assert.isAbove(succeeded.length, 0)
+        const stored = Option.getOrThrow(yield* store.get(submitted.view.case.id))
+        assert.deepStrictEqual(
+          stored.events.map((e) => e.sequence),
+          Array.from({ length: stored.events.length }, (_, i) => i + 1)
+        )
+        assert.strictEqual(stored.case.sequence, stored.events.length)
+        const replies = stored.events.flatMap((e) => (e.type === "replied" && e.body !== undefined ? [e.body] : []))
+        assert.deepStrictEqual([...replies].sort(), [...succeeded].sort())
+        const messages = yield* outbox.listByCase(submitted.view.case.id)
+        assert.strictEqual(messages.filter((d) => d.message.kind === "reply").length, succeeded.length)
+      })
+    )
+  })
+})
+
+describe.skipIf(PgTest.skipServer)("PostgreSQL server crash", () => {
+  // A server of its own (with PostgreSQL's default durability), since this test kills it.
+  let server: PgServer.Server | undefined
+  afterAll(() => server?.stop())
+  const start = Effect.promise(async () => {
+    server ??= await PgServer.start({ durability: "durable" })
+    return server
+  })
+  const connect = (s: PgServer.Server) =>
+    PgStorage.layer.pipe(
+      Layer.provideMerge(
+        PgClient.layer({ host: s.socketDir, port: s.port, username: s.username, database: s.database })
+      ),
+      Layer.orDie
+    )
+
+  layer(Randomness.layer, { excludeTestServices: true, timeout: "120 seconds" })("durability", (it) => {
+    it.effect("keeps every acknowledged submission through a crash and recovery", () =>
+      Effect.gen(function* () {
+        const s = yield* start
+        const inputs = yield* Effect.forEach(Array.from({ length: 20 }), () => Fixtures.newCase())
+        yield* Effect.gen(function* () {
+          const store = yield* CaseStore.CaseStore
+          yield* Effect.forEach(inputs, (input) => store.create(input), { concurrency: 10 })
+        }).pipe(Effect.provide(connect(s)))
+        // every create above returned: acknowledged. Now the server dies without a checkpoint.
+        yield* Effect.promise(() => s.restart("immediate"))
+        const stored = yield* Effect.gen(function* () {
+          const store = yield* CaseStore.CaseStore
+          const outbox = yield* Outbox.Outbox
+          return yield* Effect.forEach(inputs, (input) =>
+            Effect.all([store.get(input.case.id), outbox.listByCase(input.case.id)])
+          )
+        }).pipe(Effect.provide(connect(s)))
+        stored.forEach(([found, messages], i) => {
+          assert.deepStrictEqual(Option.getOrUndefined(found), { case: inputs[i].case, events: inputs[i].events })
+          assert.deepStrictEqual(
+            messages.map((d) => d.message),
+            inputs[i].outbox
+          )
+        })
+      })
+    )
+  })
+})
