@@ -1,0 +1,614 @@
+/**
+ * The support desk over HTTP: an Effect `HttpApi` over `SupportDesk`, versioned under `/v1`, with its OpenAPI
+ * document at `/openapi.json` and an interactive reference at `/docs`.
+ *
+ * - **Cases** (clauses 2.2–2.4, 6.4): submit a request (`POST /v1/cases`, 201 with the tracking number and the
+ *   reply-by promise), read a case with its handling record and live SLA clocks, write to it, list one's own cases.
+ * - **Actions** of agents, account managers and requesters, one endpoint each (`POST
+ *   /v1/cases/{trackingNumber}/actions/...`): reply, progress update (6.2), request information, respond, priority,
+ *   assign, escalate (2.4), verification hold and conclusion (7.2), resolve, explain (6.3), refuse (7.3), reopen,
+ *   close, internal notes.
+ * - **Mediation** of disputes (4.5), **incidents** and **announcements** (6.5), the agents' **queue** by earliest due
+ *   clock, and the **policy**: the policy in force, the reply-by plan of a hypothetical request, and which channels
+ *   are open now (2.1, 2.2).
+ *
+ * Who is asking is the host's business: the `Authentication` port turns request headers into an actor. Errors are
+ * `application/problem+json` (`HttpProblem`): a bad request is a 400 naming each bad field, never an empty body.
+ *
+ * Serve it with {@link serve} on any `HttpServer`, merge {@link layer} into a router that has routes of its own, or
+ * mount {@link toWebHandler}'s `Request => Promise<Response>` handler inside another server (Express, Hono, …).
+ *
+ * @since 0.1.0
+ */
+import { BusinessCalendar, CaseEvent, Incident, SupportDesk, SupportPolicy } from "@support-policy/core"
+import { Effect, type FileSystem, Layer, Option, type Path, Schema } from "effect"
+import {
+  type Etag,
+  HttpEffect,
+  type HttpPlatform,
+  HttpRouter,
+  HttpServer,
+  HttpServerRequest,
+  HttpServerResponse
+} from "effect/http"
+import {
+  HttpApi,
+  HttpApiBuilder,
+  HttpApiEndpoint,
+  HttpApiGroup,
+  HttpApiMiddleware,
+  HttpApiScalar,
+  HttpApiSchema,
+  HttpApiSecurity,
+  OpenApi
+} from "effect/http-api"
+import * as Authentication from "./Authentication.ts"
+import { CurrentActor } from "./Authentication.ts"
+import {
+  Conflict,
+  Forbidden,
+  InvalidRequest,
+  NotFound,
+  ServiceUnavailable,
+  TooManyRequests,
+  Unauthenticated,
+  Unprocessable
+} from "./HttpProblem.ts"
+import * as HttpViews from "./HttpViews.ts"
+import { groupLayers } from "./internal/handlers.ts"
+import { layerFallback, schemaProblem } from "./internal/problems.ts"
+
+// -------------------------------------------------------------------------------------------------------------------
+// middleware
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Authenticates the request through the `Authentication` port and provides `CurrentActor`; 401 when there is no
+ * actor. Documented in OpenAPI as a bearer token (what `Authentication.layerBearerTokens` reads); a host's own
+ * authentication may read any header.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export class Authenticate extends HttpApiMiddleware.Service<Authenticate, { provides: CurrentActor }>()(
+  "@support-policy/http/HttpSupportApi/Authenticate",
+  { error: [Unauthenticated, ServiceUnavailable], security: { bearer: HttpApiSecurity.bearer } }
+) {}
+
+/**
+ * Turns a request that does not decode (path, query, headers or JSON body) into a 400 problem naming each bad field.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export class ValidateRequest extends HttpApiMiddleware.Service<ValidateRequest>()(
+  "@support-policy/http/HttpSupportApi/ValidateRequest",
+  { error: InvalidRequest }
+) {}
+
+// -------------------------------------------------------------------------------------------------------------------
+// request schemas
+// -------------------------------------------------------------------------------------------------------------------
+
+const Ref = (what: string) =>
+  Schema.String.check(
+    Schema.isMinLength(1, { message: `expected ${what}` }),
+    Schema.isMaxLength(100, { message: `expected ${what} of at most 100 characters` })
+  )
+
+const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 200 }))
+
+const TimeZone = Schema.String.check(Schema.isMaxLength(64)).pipe(Schema.decodeTo(BusinessCalendar.TimeZone))
+
+const CaseParams = { trackingNumber: Ref("a tracking number") }
+
+/**
+ * The body of `POST /v1/cases`: a request for support. The requester is the authenticated actor; the channel
+ * defaults to the online form (clause 2.2) and the language to English. `timeZone` (IANA) is where the requester
+ * reads the reply-by promise; the policy's zone when absent.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SubmitBody = Schema.Struct({
+  channel: Schema.optionalKey(CaseEvent.Id),
+  category: CaseEvent.Id,
+  subject: SupportDesk.SubmitInput.fields.subject,
+  description: SupportDesk.SubmitInput.fields.description,
+  orderReference: SupportDesk.SubmitInput.fields.orderReference,
+  language: Schema.optionalKey(SupportDesk.Language),
+  timeZone: Schema.optionalKey(TimeZone)
+}).annotate({ identifier: "SubmitBody" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SubmitBody = typeof SubmitBody.Encoded
+
+/**
+ * The body of `POST /v1/mediations`: a buyer's request for platform mediation of a dispute on an order, against a
+ * supplier (clause 4.5).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OpenMediationBody = Schema.Struct({
+  ...SubmitBody.fields,
+  category: Schema.optionalKey(CaseEvent.Id),
+  orderReference: SupportDesk.OpenMediationInput.fields.orderReference,
+  counterpartyId: CaseEvent.Id
+}).annotate({ identifier: "OpenMediationBody" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OpenMediationBody = typeof OpenMediationBody.Encoded
+
+/**
+ * The body of `POST /v1/incidents/{incidentId}/cases`: the case to link.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const LinkCaseBody = Schema.Struct({ trackingNumber: Ref("a tracking number") }).annotate({
+  identifier: "LinkCaseBody"
+})
+
+// -------------------------------------------------------------------------------------------------------------------
+// endpoints
+// -------------------------------------------------------------------------------------------------------------------
+
+const Created = <S extends Schema.Top>(schema: S) => schema.pipe(HttpApiSchema.status(201))
+
+const actionErrors = [Forbidden, NotFound, Conflict, Unprocessable, ServiceUnavailable] as const
+const messageErrors = [...actionErrors, TooManyRequests] as const
+const submitErrors = [Forbidden, Conflict, Unprocessable, TooManyRequests, ServiceUnavailable] as const
+
+const action = <const Name extends string, const Path extends `/${string}`, P extends Schema.Top>(
+  name: Name,
+  path: Path,
+  payload: P,
+  summary: string
+) =>
+  HttpApiEndpoint.post(name, `/v1/cases/:trackingNumber/actions${path}`, {
+    params: CaseParams,
+    payload,
+    success: HttpViews.CaseView,
+    error: actionErrors
+  }).annotate(OpenApi.Summary, summary)
+
+/**
+ * Submitting, reading and writing to cases.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class CasesGroup extends HttpApiGroup.make("cases")
+  .add(
+    HttpApiEndpoint.post("submit", "/v1/cases", {
+      headers: { "idempotency-key": Schema.optionalKey(Schema.String) },
+      payload: SubmitBody,
+      success: Created(HttpViews.Submission),
+      error: submitErrors
+    }).annotate(OpenApi.Summary, "Submit a request for support (requesters)"),
+    HttpApiEndpoint.get("list", "/v1/cases", {
+      query: {
+        limit: Schema.optionalKey(Limit),
+        offset: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+      },
+      success: HttpViews.CaseList,
+      error: [ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "The caller's own cases, newest first (staff: their queue)"),
+    HttpApiEndpoint.get("get", "/v1/cases/:trackingNumber", {
+      params: CaseParams,
+      success: HttpViews.CaseView,
+      error: [NotFound, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "A case with its handling record and live SLA clocks"),
+    HttpApiEndpoint.post("postMessage", "/v1/cases/:trackingNumber/messages", {
+      params: CaseParams,
+      payload: SupportDesk.MessageInput,
+      success: HttpViews.CaseView,
+      error: messageErrors
+    }).annotate(OpenApi.Summary, "Write to a case: the requester answers (a statement while in mediation); staff reply")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Cases", description: "Requests for support and their records" })) {}
+
+/**
+ * One endpoint per action of agents, account managers and requesters on a case.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class ActionsGroup extends HttpApiGroup.make("actions")
+  .add(
+    action("reply", "/reply", SupportDesk.MessageInput, "Reply to the requester"),
+    action("progressUpdate", "/progress-update", SupportDesk.MessageInput, "Post a progress update (clause 6.2)"),
+    action("requestInformation", "/request-information", SupportDesk.MessageInput, "Ask the requester for information"),
+    HttpApiEndpoint.post("respond", "/v1/cases/:trackingNumber/actions/respond", {
+      params: CaseParams,
+      payload: SupportDesk.MessageInput,
+      success: HttpViews.CaseView,
+      error: messageErrors
+    }).annotate(OpenApi.Summary, "The requester answers a request for information"),
+    action("changePriority", "/priority", SupportDesk.ChangePriorityInput, "Change the priority"),
+    action("assign", "/assign", SupportDesk.AssignInput, "Assign to an agent, a queue or an account manager"),
+    action("escalate", "/escalate", SupportDesk.ReasonInput, "Escalate to the requester's account manager (2.4)"),
+    action("holdForVerification", "/verification/hold", SupportDesk.ReasonInput, "Hold for verification (7.2)"),
+    action(
+      "concludeVerification",
+      "/verification/conclude",
+      SupportDesk.ConcludeVerificationInput,
+      "Conclude a verification (7.2)"
+    ),
+    action("resolve", "/resolve", SupportDesk.MessageInput, "Resolve the case (clause 6.3)"),
+    action("explain", "/explain", SupportDesk.ExplainInput, "Explain instead of a fix (clause 6.3)"),
+    action("refuse", "/refuse", SupportDesk.RefuseInput, "Refuse an abusive request (clause 7.3)"),
+    action("reopen", "/reopen", SupportDesk.ReasonInput, "Reopen an answered case"),
+    action("close", "/close", SupportDesk.ReasonInput, "Close the case"),
+    action("addNote", "/notes", SupportDesk.MessageInput, "Add an internal note (staff only)")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Actions", description: "What agents and requesters do to a case" })) {}
+
+/**
+ * Platform mediation of disputes between buyers and suppliers (clause 4.5).
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class MediationGroup extends HttpApiGroup.make("mediation")
+  .add(
+    HttpApiEndpoint.post("open", "/v1/mediations", {
+      headers: { "idempotency-key": Schema.optionalKey(Schema.String) },
+      payload: OpenMediationBody,
+      success: Created(HttpViews.Submission),
+      error: submitErrors
+    }).annotate(OpenApi.Summary, "A buyer opens a mediation of a dispute with a supplier"),
+    HttpApiEndpoint.post("request", "/v1/cases/:trackingNumber/mediation", {
+      params: CaseParams,
+      payload: SupportDesk.RequestMediationInput,
+      success: HttpViews.CaseView,
+      error: actionErrors
+    }).annotate(OpenApi.Summary, "The requester asks for mediation on an existing case"),
+    HttpApiEndpoint.post("postStatement", "/v1/cases/:trackingNumber/mediation/statements", {
+      params: CaseParams,
+      payload: SupportDesk.MessageInput,
+      success: HttpViews.CaseView,
+      error: messageErrors
+    }).annotate(OpenApi.Summary, "A party posts a statement"),
+    HttpApiEndpoint.post("recordOutcome", "/v1/cases/:trackingNumber/mediation/outcome", {
+      params: CaseParams,
+      payload: SupportDesk.MediationOutcomeInput,
+      success: HttpViews.CaseView,
+      error: actionErrors
+    }).annotate(OpenApi.Summary, "The mediator records the outcome")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Mediation", description: "Disputes on orders (clause 4.5)" })) {}
+
+/**
+ * The agents' queue, and who the caller is.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class DeskGroup extends HttpApiGroup.make("desk")
+  .add(
+    HttpApiEndpoint.get("queue", "/v1/desk/queue", {
+      query: {
+        breached: Schema.optionalKey(Schema.Boolean),
+        dueSoon: Schema.optionalKey(Schema.Boolean),
+        dueSoonMinutes: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100_000 }))),
+        priority: Schema.optionalKey(Schema.Array(CaseEvent.Id)),
+        category: Schema.optionalKey(Schema.Array(CaseEvent.Id)),
+        assignee: Schema.optionalKey(Ref("an assignee id")),
+        limit: Schema.optionalKey(Limit)
+      },
+      success: HttpViews.Queue,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "The agents' queue, earliest due clock first; breached / dueSoon (business minutes) / priority / category / assignee filters"
+    ),
+    HttpApiEndpoint.get("me", "/v1/me", { success: HttpViews.Session }).annotate(OpenApi.Summary, "Who the caller is")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Desk", description: "The agents' queue" })) {}
+
+/**
+ * System-wide incidents (clause 6.5), for staff.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class IncidentsGroup extends HttpApiGroup.make("incidents")
+  .add(
+    HttpApiEndpoint.post("declare", "/v1/incidents", {
+      payload: SupportDesk.DeclareIncidentInput,
+      success: Created(Incident.Incident),
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Declare a system-wide incident"),
+    HttpApiEndpoint.get("list", "/v1/incidents", {
+      query: { active: Schema.optionalKey(Schema.Boolean), limit: Schema.optionalKey(Limit) },
+      success: HttpViews.Incidents,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Incidents, newest first"),
+    HttpApiEndpoint.get("get", "/v1/incidents/:incidentId", {
+      params: { incidentId: Ref("an incident id") },
+      success: Incident.Incident,
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "An incident"),
+    HttpApiEndpoint.patch("update", "/v1/incidents/:incidentId", {
+      params: { incidentId: Ref("an incident id") },
+      payload: SupportDesk.UpdateIncidentInput,
+      success: Incident.Incident,
+      error: [Forbidden, NotFound, Conflict, Unprocessable, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Update an active incident"),
+    HttpApiEndpoint.post("linkCase", "/v1/incidents/:incidentId/cases", {
+      params: { incidentId: Ref("an incident id") },
+      payload: LinkCaseBody,
+      success: HttpViews.CaseView,
+      error: actionErrors
+    }).annotate(OpenApi.Summary, "Link a case to an active incident"),
+    HttpApiEndpoint.post("resolve", "/v1/incidents/:incidentId/resolve", {
+      params: { incidentId: Ref("an incident id") },
+      payload: SupportDesk.ResolveIncidentInput,
+      success: HttpViews.IncidentResolution,
+      error: [Forbidden, NotFound, Conflict, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Resolve an incident and notify every linked requester")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Incidents", description: "System-wide incidents (clause 6.5)" })) {}
+
+/**
+ * Public announcements (clause 6.5): everyone reads them, staff post and edit them.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class AnnouncementsGroup extends HttpApiGroup.make("announcements")
+  .add(
+    HttpApiEndpoint.get("list", "/v1/announcements", {
+      success: HttpViews.Announcements,
+      error: [ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "The announcements shown now (public)"),
+    HttpApiEndpoint.post("post", "/v1/announcements", {
+      payload: SupportDesk.AnnouncementInput,
+      success: Created(Incident.Announcement),
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    })
+      .middleware(Authenticate)
+      .annotate(OpenApi.Summary, "Post an announcement"),
+    HttpApiEndpoint.patch("update", "/v1/announcements/:announcementId", {
+      params: { announcementId: Ref("an announcement id") },
+      payload: SupportDesk.UpdateAnnouncementInput,
+      success: Incident.Announcement,
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    })
+      .middleware(Authenticate)
+      .annotate(OpenApi.Summary, "Change an announcement")
+  )
+  .annotateMerge(OpenApi.annotations({ title: "Announcements", description: "Platform announcements (6.5)" })) {}
+
+/**
+ * The policy in force, the reply-by plan of a hypothetical request, and the channels open now. Public.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class PolicyGroup extends HttpApiGroup.make("policy")
+  .add(
+    HttpApiEndpoint.get("get", "/v1/policy", { success: SupportPolicy.SupportPolicy }).annotate(
+      OpenApi.Summary,
+      "The support policy in force, as JSON"
+    ),
+    HttpApiEndpoint.get("replyBy", "/v1/policy/reply-by", {
+      query: {
+        category: CaseEvent.Id,
+        priority: Schema.optionalKey(CaseEvent.Id),
+        channel: Schema.optionalKey(CaseEvent.Id),
+        audience: Schema.optionalKey(CaseEvent.Id),
+        receivedAt: Schema.optionalKey(Schema.String),
+        timeZone: Schema.optionalKey(TimeZone)
+      },
+      success: HttpViews.ReplyByPlan
+    }).annotate(
+      OpenApi.Summary,
+      "The SLA plan of a hypothetical request; receivedAt is an ISO instant or epoch ms (default: now)"
+    ),
+    HttpApiEndpoint.get("channels", "/v1/channels", { success: HttpViews.Channels }).annotate(
+      OpenApi.Summary,
+      "Each contact channel, open now or not, and when it next opens"
+    )
+  )
+  .annotateMerge(OpenApi.annotations({ title: "Policy", description: "The policy, its promises and its hours" })) {}
+
+/**
+ * The support desk's HTTP API.
+ *
+ * @since 0.1.0
+ * @category api
+ */
+export class Api extends HttpApi.make("support-policy")
+  .add(CasesGroup, ActionsGroup, MediationGroup, DeskGroup, IncidentsGroup, AnnouncementsGroup, PolicyGroup)
+  .middleware(ValidateRequest)
+  .annotate(HttpApi.PayloadParseOptions, { errors: "all", onExcessProperty: "error" })
+  .annotate(HttpApi.QueryParseOptions, { errors: "all" })
+  .annotate(HttpApi.ParamsParseOptions, { errors: "all" })
+  .annotateMerge(
+    OpenApi.annotations({
+      title: "Support desk API",
+      version: "0.1.0",
+      description:
+        "A customer-support policy as running software (@support-policy/http). Errors are application/problem+json."
+    })
+  ) {}
+
+// -------------------------------------------------------------------------------------------------------------------
+// layers
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Options of the HTTP API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Where the OpenAPI document is served (default `"/openapi.json"`). */
+  readonly openapiPath?: `/${string}` | undefined
+  /** Where the interactive reference is served (default `"/docs"`); `false` serves none. */
+  readonly docsPath?: `/${string}` | false | undefined
+  /**
+   * The channel of a submission that names none (default the policy's `"online-form"`, else its first always-open
+   * channel that opens cases).
+   */
+  readonly defaultChannel?: string | undefined
+  /** The language of a submission that names none (default `"en"`). */
+  readonly defaultLanguage?: string | undefined
+  /** How much business time before its due instant a queued case is due soon (default 240 business minutes). */
+  readonly dueSoonMinutes?: number | undefined
+  /** The largest request body accepted, in bytes (default 1 MiB); larger bodies get 413. */
+  readonly maxBodyBytes?: number | undefined
+  /**
+   * The path a host mounts the API under (e.g. `"/support"`), for the OpenAPI document's `servers` so that the
+   * interactive reference calls the right URLs. The routes themselves stay at `/v1/...`: the host strips the path.
+   */
+  readonly basePath?: `/${string}` | undefined
+}
+
+/**
+ * The platform services the routes need: what `HttpServer.layerServices` provides, and what a platform's server
+ * layer (`NodeHttpServer.layer`) provides with the server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PlatformServices = Etag.Generator | FileSystem.FileSystem | HttpPlatform.HttpPlatform | Path.Path
+
+const layerAuthenticate = Layer.effect(
+  Authenticate,
+  Effect.gen(function* () {
+    const authentication = yield* Authentication.Authentication
+    const challenge = HttpEffect.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeader(response, "www-authenticate", 'Bearer realm="support-desk"'))
+    )
+    return Authenticate.of({
+      bearer: (httpEffect) =>
+        Effect.gen(function* () {
+          const request = yield* HttpServerRequest.HttpServerRequest
+          const actor = yield* authentication.authenticate({ headers: request.headers }).pipe(
+            Effect.catchTag("AuthenticationUnavailable", (error) =>
+              Effect.andThen(
+                Effect.logError("support desk HTTP API: authentication unavailable", error),
+                Effect.fail(
+                  new ServiceUnavailable({
+                    code: "AuthenticationUnavailable",
+                    detail: "Authentication is unavailable; retry later"
+                  })
+                )
+              )
+            )
+          )
+          if (Option.isNone(actor)) {
+            yield* challenge
+            return yield* new Unauthenticated({
+              code: "Unauthenticated",
+              detail:
+                request.headers.authorization === undefined
+                  ? "This endpoint needs credentials: send Authorization: Bearer <token>"
+                  : "The credentials are not valid"
+            })
+          }
+          return yield* Effect.provideService(httpEffect, CurrentActor, actor.value)
+        })
+    })
+  })
+)
+
+const layerValidateRequest = HttpApiMiddleware.layerSchemaErrorTransform(ValidateRequest, (error) =>
+  // a response that does not encode is a defect of the server, not of the request
+  error.kind === "Body" || error.kind === "ResponseHeaders" ? Effect.die(error) : Effect.fail(schemaProblem(error))
+)
+
+/**
+ * The handlers of every group, with the API's middleware, on the desk and the authentication in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHandlers = (options?: Options) =>
+  groupLayers(Api, Layer.mergeAll(layerAuthenticate, layerValidateRequest), options ?? {})
+
+/**
+ * The API's routes on an `HttpRouter`: every endpoint, the OpenAPI document, the interactive reference, and the
+ * problem+json answer to anything under `/v1` that no endpoint takes (unknown route, non-JSON body, body too large).
+ * Merge it with routes of your own and serve the lot with `HttpRouter.serve`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: Options
+): Layer.Layer<
+  never,
+  never,
+  HttpRouter.HttpRouter | PlatformServices | SupportDesk.SupportDesk | Authentication.Authentication
+> => {
+  const docsPath = options?.docsPath ?? "/docs"
+  const api = options?.basePath === undefined ? Api : Api.annotate(OpenApi.Servers, [{ url: options.basePath }])
+  return Layer.mergeAll(
+    HttpApiBuilder.layer(api, { openapiPath: options?.openapiPath ?? "/openapi.json" }),
+    docsPath === false ? Layer.empty : HttpApiScalar.layer(api, { path: docsPath }),
+    layerFallback({ maxBodyBytes: options?.maxBodyBytes ?? 1024 * 1024 })
+  ).pipe(Layer.provide(layerHandlers(options)))
+}
+
+/**
+ * Serves the API on the `HttpServer` in context (e.g. `NodeHttpServer.layer(createServer, { port })`), logging the
+ * address it listens on unless `disableListenLog`, and each request unless `disableLogger`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const serve = (
+  options?: Options & {
+    readonly disableLogger?: boolean | undefined
+    readonly disableListenLog?: boolean | undefined
+  }
+): Layer.Layer<
+  never,
+  never,
+  HttpServer.HttpServer | PlatformServices | SupportDesk.SupportDesk | Authentication.Authentication
+> =>
+  HttpRouter.serve(layer(options), {
+    disableLogger: options?.disableLogger ?? false,
+    disableListenLog: options?.disableListenLog ?? false
+  })
+
+/**
+ * A web handler for hosts: `handler(request)` answers a Fetch `Request` with a `Response`; `dispose()` releases the
+ * layer. `services` provides the desk and the authentication (e.g. `Layer.mergeAll(SupportDesk.layer(...),
+ * Authentication.layerBearerTokens(...))`). The routes start at `/v1`, so a host that mounts the handler under a
+ * path strips that path from the request URL first (and gives it as `basePath` for the OpenAPI document). Requests
+ * are not logged unless `disableLogger: false`: the host has its own access log.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toWebHandler = <E>(
+  services: Layer.Layer<SupportDesk.SupportDesk | Authentication.Authentication, E>,
+  options?: Options & { readonly disableLogger?: boolean | undefined }
+): {
+  readonly handler: (request: Request) => Promise<Response>
+  readonly dispose: () => Promise<void>
+} => {
+  const { dispose, handler } = HttpRouter.toWebHandler(
+    layer(options).pipe(Layer.provide(Layer.mergeAll(services, HttpServer.layerServices))),
+    { disableLogger: options?.disableLogger ?? true }
+  )
+  return { handler: (request) => handler(request), dispose }
+}

@@ -1,0 +1,364 @@
+/**
+ * The response bodies of the HTTP API, as schemas: what a page or a client reads. Instants are epoch milliseconds
+ * (UTC), as everywhere in `@support-policy/core`; the texts a person reads ("We will reply within 1 business day,
+ * by …") are given beside them, in the requester's time zone when they gave one, else the policy's.
+ *
+ * @since 0.1.0
+ */
+import { Actor, CaseEvent, Incident, Sla, SupportCase, SupportPolicy } from "@support-policy/core"
+import { Schema } from "effect"
+
+const EpochMillis = CaseEvent.EpochMillis
+
+/**
+ * One SLA clock of a case. Staff see its `trace` (every start, pause, resume and stop, with the event behind it);
+ * requesters see the clock without it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Clock = Schema.Struct({
+  ...Sla.Clock.fields,
+  trace: Schema.optionalKey(Schema.Array(Sla.TraceEntry))
+}).annotate({ identifier: "Clock" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Clock = typeof Clock.Type
+
+/**
+ * The live SLA clocks of a case, evaluated at `asOf` (`Sla.evaluate`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Evaluation = Schema.Struct({ ...Sla.Evaluation.fields, clocks: Schema.Array(Clock) }).annotate({
+  identifier: "SlaEvaluation"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Evaluation = typeof Evaluation.Type
+
+/**
+ * One party of a mediation and their clock (clause 4.5).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PartyClock = Schema.Struct({
+  partyId: Schema.String,
+  side: Schema.Literals(["requester", "counterparty"]),
+  statements: Schema.Int,
+  lastStatementAt: Schema.NullOr(EpochMillis),
+  awaitingSince: Schema.NullOr(EpochMillis),
+  waitedBusinessMs: Schema.Finite
+}).annotate({ identifier: "PartyClock" })
+
+/**
+ * The mediation of a case (clause 4.5).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Mediation = Schema.Struct({
+  counterpartyId: Schema.String,
+  active: Schema.Boolean,
+  outcome: Schema.NullOr(Schema.Literals(["settled", "notSettled", "withdrawn"])),
+  parties: Schema.Array(PartyClock)
+}).annotate({ identifier: "Mediation" })
+
+/**
+ * A case as the caller may see it: its state, the part of its handling record they may read (clause 6.4), its live
+ * SLA clocks, until when the requester may reopen it, and its mediation.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CaseView = Schema.Struct({
+  case: SupportCase.SupportCase,
+  events: CaseEvent.Record,
+  sla: Evaluation,
+  asOf: EpochMillis,
+  reopenableUntil: Schema.NullOr(EpochMillis),
+  mediation: Schema.NullOr(Mediation)
+}).annotate({ identifier: "CaseView" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CaseView = typeof CaseView.Type
+
+/**
+ * A target that applies to a new case: the rule and clause behind it, its due instant, and the promise in words.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PlannedTarget = Schema.Struct({
+  metric: SupportPolicy.Metric,
+  rule: Schema.String,
+  clause: Schema.String,
+  target: SupportPolicy.Target,
+  /** The target in words: `"1 business day"`. */
+  targetText: Schema.String,
+  /** True for a rolling progress-update rule: the next period starts at each update. */
+  recurring: Schema.Boolean,
+  startsAt: EpochMillis,
+  dueAt: EpochMillis,
+  warningsAt: Schema.Array(EpochMillis),
+  /** The promise in words: `"We will reply within 1 business day, by Tue 15 Apr 2025, 17:30 (…) (clause 6.1)."` */
+  text: Schema.String
+}).annotate({ identifier: "PlannedTarget" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PlannedTarget = typeof PlannedTarget.Type
+
+/**
+ * When the requester will get a first reply, as an instant and in words, in `timeZone`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReplyBy = Schema.Struct({
+  dueAt: EpochMillis,
+  timeZone: Schema.String,
+  /** `"We will reply within 1 business day, by Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00) (clause 6.1)."` */
+  text: Schema.String
+}).annotate({ identifier: "ReplyBy" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ReplyBy = typeof ReplyBy.Type
+
+/**
+ * The channel a request was made through, the channel that took it (another one when it was made through live chat
+ * outside its hours, clause 2.2), and when the desk next opens if it is closed now.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChannelTaken = Schema.Struct({
+  requested: Schema.String,
+  taken: Schema.String,
+  nextOpening: Schema.NullOr(EpochMillis)
+}).annotate({ identifier: "ChannelTaken" })
+
+/**
+ * The answer to a submission (201): the tracking number, priority and status of the new case, the SLA plan, the
+ * reply-by promise in the requester's terms, and the case itself. `created` is false when an `Idempotency-Key`
+ * replayed an earlier submission (nothing new was written).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Submission = Schema.Struct({
+  created: Schema.Boolean,
+  trackingNumber: Schema.String,
+  caseId: Schema.String,
+  priority: Schema.String,
+  status: SupportCase.Status,
+  channel: ChannelTaken,
+  replyBy: Schema.NullOr(ReplyBy),
+  plan: Schema.Array(PlannedTarget),
+  /** Everything the requester is promised, in one paragraph: tracking number, channel, reply-by, other targets. */
+  message: Schema.String,
+  view: CaseView
+}).annotate({ identifier: "Submission" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Submission = typeof Submission.Type
+
+/**
+ * A list of cases (the caller's own, newest first).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CaseList = Schema.Struct({ items: Schema.Array(SupportCase.SupportCase) }).annotate({
+  identifier: "CaseList"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CaseList = typeof CaseList.Type
+
+/**
+ * How a queued case stands against its earliest due clock: past it (`breached`), within the due-soon window of
+ * business time (`dueSoon`), or not yet (`onTrack`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Badge = Schema.Literals(["breached", "dueSoon", "onTrack"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Badge = typeof Badge.Type
+
+/**
+ * One case of the agents' queue: the case, its earliest due instant, its badge, and the business time left until
+ * then (negative once breached).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const QueueItem = Schema.Struct({
+  case: SupportCase.SupportCase,
+  dueAt: EpochMillis,
+  badge: Badge,
+  businessMsLeft: Schema.Finite
+}).annotate({ identifier: "QueueItem" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type QueueItem = typeof QueueItem.Type
+
+/**
+ * The agents' queue, earliest due first, as of `asOf`; cases due at or before `dueSoonUntil` and not breached are
+ * due soon.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Queue = Schema.Struct({
+  asOf: EpochMillis,
+  dueSoonUntil: EpochMillis,
+  items: Schema.Array(QueueItem)
+}).annotate({ identifier: "Queue" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Queue = typeof Queue.Type
+
+/**
+ * A contact channel of the policy (clause 2.2) and whether it is open now: a channel available in business hours
+ * only is open while the calendar is (clause 2.1); `nextOpening` says when a closed one opens, `nextClosing` when an
+ * open one closes.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChannelStatus = Schema.Struct({
+  ...SupportPolicy.Channel.fields,
+  openNow: Schema.Boolean,
+  nextOpening: Schema.NullOr(EpochMillis),
+  nextClosing: Schema.NullOr(EpochMillis),
+  /** `"Open now, until Tue 15 Apr 2025, 18:00 (…)"`, `"Closed, opens Wed 16 Apr 2025, 09:00 (…)"`, `"Open 24/7"`. */
+  text: Schema.String
+}).annotate({ identifier: "ChannelStatus" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ChannelStatus = typeof ChannelStatus.Type
+
+/**
+ * Every channel of the policy and whether it is open at `asOf`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Channels = Schema.Struct({
+  asOf: EpochMillis,
+  timeZone: Schema.String,
+  /** Whether the desk's business hours are running now (clause 2.1). */
+  businessHoursOpenNow: Schema.Boolean,
+  channels: Schema.Array(ChannelStatus)
+}).annotate({ identifier: "Channels" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Channels = typeof Channels.Type
+
+/**
+ * The SLA plan for a hypothetical request (`GET /v1/policy/reply-by`): the facts it was planned with (the priority
+ * triage would give when none is asked for, the channel that would take it) and the targets.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReplyByPlan = Schema.Struct({
+  receivedAt: EpochMillis,
+  priority: Schema.String,
+  category: Schema.String,
+  audience: Schema.String,
+  channel: ChannelTaken,
+  replyBy: Schema.NullOr(ReplyBy),
+  plan: Schema.Array(PlannedTarget)
+}).annotate({ identifier: "ReplyByPlan" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ReplyByPlan = typeof ReplyByPlan.Type
+
+/**
+ * The announcements shown now (clause 6.5).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Announcements = Schema.Struct({ items: Schema.Array(Incident.Announcement) }).annotate({
+  identifier: "Announcements"
+})
+
+/**
+ * A list of incidents, newest first.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Incidents = Schema.Struct({ items: Schema.Array(Incident.Incident) }).annotate({
+  identifier: "Incidents"
+})
+
+/**
+ * A resolved incident and the cases unlinked from it (each requester notified).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const IncidentResolution = Schema.Struct({
+  incident: Incident.Incident,
+  notifiedCaseIds: Schema.Array(Schema.String)
+}).annotate({ identifier: "IncidentResolution" })
+
+/**
+ * Who the caller is, as the API authenticated them.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Session = Schema.Struct({ actor: Actor.Actor }).annotate({ identifier: "Session" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Session = typeof Session.Type

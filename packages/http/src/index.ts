@@ -1,0 +1,19 @@
+/**
+ * @since 0.1.0
+ */
+export * as Authentication from "./Authentication.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as HttpProblem from "./HttpProblem.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as HttpViews from "./HttpViews.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as HttpSupportApi from "./HttpSupportApi.ts"

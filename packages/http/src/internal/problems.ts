@@ -1,0 +1,385 @@
+/**
+ * From the desk's errors to HTTP problems, from schema failures to 400 problems naming each field, and the fallback
+ * that answers anything else under `/v1` (unknown route, non-JSON body, body too large, a defect) with a problem.
+ */
+import type { CaseStore, Incident, SupportDesk } from "@support-policy/core"
+import { ByteSize, Cause, Effect, type Layer, SchemaIssue, type Types } from "effect"
+import {
+  HttpEffect,
+  HttpIncomingMessage,
+  HttpRouter,
+  HttpServerRequest,
+  HttpServerRespondable,
+  HttpServerResponse
+} from "effect/http"
+import type { HttpApiError } from "effect/http-api"
+import {
+  Conflict,
+  type FieldProblem,
+  Forbidden,
+  InternalError,
+  InvalidRequest,
+  type Location,
+  NotFound,
+  PayloadTooLarge,
+  type Problem,
+  ServiceUnavailable,
+  TooManyRequests,
+  Unprocessable
+} from "../HttpProblem.ts"
+
+// -------------------------------------------------------------------------------------------------------------------
+// paths
+// -------------------------------------------------------------------------------------------------------------------
+
+type Segment = PropertyKey | { readonly key: PropertyKey }
+
+/** `["requester", "flags", 0]` as `"requester.flags[0]"`; the root as `"(root)"`, as core names paths. */
+export const formatPath = (path: ReadonlyArray<Segment> | undefined): string => {
+  let out = ""
+  for (const segment of path ?? []) {
+    const key = typeof segment === "object" && segment !== null ? segment.key : segment
+    if (typeof key === "number") out += `[${key}]`
+    else out += out === "" ? String(key) : `.${String(key)}`
+  }
+  return out === "" ? "(root)" : out
+}
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const slotLocation: Record<HttpApiError.HttpApiSchemaError["kind"], Location> = {
+  Params: "path",
+  Query: "query",
+  Headers: "header",
+  Payload: "body",
+  Body: "body",
+  ResponseHeaders: "header"
+}
+
+/** Schema's terse messages for a missing or an unknown field, in the words of the API. */
+const friendly = (message: string, location: Location): string =>
+  message === "Missing key"
+    ? "required"
+    : message === "Expected no excess property"
+      ? location === "body"
+        ? "unknown field"
+        : "unknown parameter"
+      : message
+
+/** A request that did not decode, as a 400 problem naming each bad value. */
+export const schemaProblem = (error: HttpApiError.HttpApiSchemaError): InvalidRequest => {
+  const location = slotLocation[error.kind]
+  const problems: Array<FieldProblem> = formatter(error.cause.issue).issues.map((issue) => ({
+    in: location,
+    path: formatPath(issue.path as ReadonlyArray<Segment> | undefined),
+    message: friendly(issue.message, location)
+  }))
+  return invalidRequest("RequestInvalid", problems)
+}
+
+export const invalidRequest = (code: string, problems: ReadonlyArray<FieldProblem>): InvalidRequest =>
+  new InvalidRequest({
+    code,
+    detail: `Invalid request: ${problems.map((p) => `${p.in} ${p.path}: ${p.message}`).join("; ")}`,
+    problems
+  })
+
+// -------------------------------------------------------------------------------------------------------------------
+// desk errors
+// -------------------------------------------------------------------------------------------------------------------
+
+/** Every error the desk's services fail with. */
+export type DeskError =
+  | SupportDesk.InputInvalid
+  | SupportDesk.ActionForbidden
+  | SupportDesk.TransitionNotAllowed
+  | SupportDesk.ChannelNotAccepted
+  | SupportDesk.RateLimitExceeded
+  | SupportDesk.ReopenWindowClosed
+  | SupportDesk.AccountManagerMissing
+  | SupportDesk.VerificationNotApplicable
+  | SupportDesk.MediationNotAvailable
+  | SupportDesk.IncidentAlreadyResolved
+  | SupportDesk.AnnouncementNotFound
+  | CaseStore.CaseNotFound
+  | CaseStore.SequenceConflict
+  | CaseStore.IdempotencyConflict
+  | CaseStore.CaseStoreFailure
+  | Incident.IncidentNotFound
+  | Incident.IncidentVersionConflict
+  | Incident.IncidentStoreFailure
+
+type Tagged<T extends string> = { readonly _tag: T }
+
+/** The problem each desk error becomes. */
+export type ProblemOf<E> =
+  E extends Tagged<"InputInvalid">
+    ? InvalidRequest
+    : E extends Tagged<"CaseNotFound" | "IncidentNotFound" | "AnnouncementNotFound">
+      ? NotFound
+      : E extends Tagged<"ActionForbidden">
+        ? Forbidden
+        : E extends Tagged<"SequenceConflict" | "IdempotencyConflict" | "IncidentVersionConflict">
+          ? Conflict
+          : E extends Tagged<"RateLimitExceeded">
+            ? TooManyRequests
+            : E extends Tagged<"CaseStoreFailure" | "IncidentStoreFailure">
+              ? ServiceUnavailable
+              : E extends Tagged<
+                    | "TransitionNotAllowed"
+                    | "ChannelNotAccepted"
+                    | "ReopenWindowClosed"
+                    | "AccountManagerMissing"
+                    | "VerificationNotApplicable"
+                    | "MediationNotAvailable"
+                    | "IncidentAlreadyResolved"
+                  >
+                ? Unprocessable
+                : never
+
+/** Where the paths of the desk's `InputInvalid` problems are in the request. */
+export type Locate = (path: string) => { readonly in: Location; readonly path: string }
+
+export const inBody: Locate = (path) => ({ in: "body", path })
+
+/** A submission's input is the body, the authenticated requester (`requester.*`) and the `Idempotency-Key`. */
+export const inSubmission: Locate = (path) =>
+  path === "requester" || path.startsWith("requester.") || path.startsWith("requester[")
+    ? { in: "actor", path }
+    : path === "idempotencyKey"
+      ? { in: "header", path: "idempotency-key" }
+      : { in: "body", path }
+
+const caseNotFound = (ref: string) => `No case "${ref}" that you may see`
+
+/** The problem a desk error becomes. */
+export const problemOf = (error: DeskError, locate: Locate = inBody): Problem => {
+  switch (error._tag) {
+    case "InputInvalid":
+      return invalidRequest(
+        "InputInvalid",
+        error.problems.map((p) => ({ ...locate(p.path), message: p.message }))
+      )
+    case "CaseNotFound":
+      return new NotFound({ code: error._tag, detail: caseNotFound(error.caseId) })
+    case "IncidentNotFound":
+      return new NotFound({ code: error._tag, detail: `No incident "${error.incidentId}"` })
+    case "AnnouncementNotFound":
+      return new NotFound({ code: error._tag, detail: `No announcement "${error.announcementId}"` })
+    case "ActionForbidden":
+      return new Forbidden({ code: error._tag, detail: error.message, action: error.action })
+    case "SequenceConflict":
+      return new Conflict({
+        code: error._tag,
+        detail: "The case kept changing while your change was being written; read it again and retry"
+      })
+    case "IdempotencyConflict":
+      return new Conflict({
+        code: error._tag,
+        detail: `The Idempotency-Key "${error.key}" was used before with another request`
+      })
+    case "IncidentVersionConflict":
+      return new Conflict({
+        code: error._tag,
+        detail: "The incident kept changing while your change was being written; read it again and retry"
+      })
+    case "RateLimitExceeded":
+      return new TooManyRequests({
+        code: error._tag,
+        detail: error.message,
+        limitId: error.limitId,
+        limit: error.limit,
+        windowHours: error.windowHours,
+        retryAfterSeconds: Math.max(1, Math.ceil(error.windowHours * 3600))
+      })
+    case "CaseStoreFailure":
+      return new ServiceUnavailable({ code: error._tag, detail: "The case store is unavailable; retry later" })
+    case "IncidentStoreFailure":
+      return new ServiceUnavailable({ code: error._tag, detail: "The incident store is unavailable; retry later" })
+    case "TransitionNotAllowed":
+      return new Unprocessable({
+        code: error._tag,
+        detail: error.message,
+        caseStatus: error.status,
+        action: error.action
+      })
+    case "ReopenWindowClosed":
+      return new Unprocessable({ code: error._tag, detail: error.message, reopenWindowEndedAt: error.windowEndedAt })
+    case "ChannelNotAccepted":
+    case "AccountManagerMissing":
+    case "VerificationNotApplicable":
+    case "MediationNotAvailable":
+    case "IncidentAlreadyResolved":
+      return new Unprocessable({ code: error._tag, detail: error.message })
+  }
+}
+
+const retryAfter = (seconds: number) =>
+  HttpEffect.appendPreResponseHandler((_request, response) =>
+    Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(seconds)))
+  )
+
+/**
+ * Maps the desk's errors to problems: a store failure is logged (its cause stays out of the response), a rate limit
+ * sets `Retry-After`.
+ */
+export const deskErrors =
+  (locate: Locate = inBody) =>
+  <A, E extends DeskError, R>(
+    self: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, ProblemOf<E>, R | HttpServerRequest.HttpServerRequest> =>
+    Effect.catch(self, (error: DeskError): Effect.Effect<never, Problem, HttpServerRequest.HttpServerRequest> => {
+      const problem = problemOf(error, locate)
+      switch (problem._tag) {
+        case "ServiceUnavailable":
+          return Effect.andThen(Effect.logError("support desk back end failed", error), Effect.fail(problem))
+        case "TooManyRequests":
+          return Effect.andThen(retryAfter(problem.retryAfterSeconds), Effect.fail(problem))
+        default:
+          return Effect.fail(problem)
+      }
+    }) as Effect.Effect<A, ProblemOf<E>, R | HttpServerRequest.HttpServerRequest>
+
+// -------------------------------------------------------------------------------------------------------------------
+// fallback
+// -------------------------------------------------------------------------------------------------------------------
+
+const PROBLEM_JSON = "application/problem+json"
+
+const currentRequest = Effect.gen(function* () {
+  return yield* HttpServerRequest.HttpServerRequest
+})
+
+const isApiPath = (url: string): boolean => {
+  const path = url.startsWith("/") ? url : new URL(url, "http://localhost").pathname
+  return path === "/v1" || path.startsWith("/v1/") || path.startsWith("/v1?")
+}
+
+const respond = (problem: Problem) => HttpServerRespondable.toResponse(problem)
+
+const bodyText = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
+  const body = response.body
+  switch (body._tag) {
+    case "Uint8Array":
+      return new TextDecoder().decode(body.body)
+    case "Raw":
+      return typeof body.body === "string" ? body.body : undefined
+    default:
+      return undefined
+  }
+}
+
+const known: Record<number, { readonly slug: string; readonly title: string; readonly code: string }> = {
+  400: { slug: "invalid-request", title: "The request is invalid", code: "RequestInvalid" },
+  401: { slug: "unauthenticated", title: "Authentication required", code: "Unauthenticated" },
+  403: { slug: "forbidden", title: "The action is not allowed to you", code: "Forbidden" },
+  404: { slug: "not-found", title: "Not found", code: "NotFound" },
+  409: { slug: "conflict", title: "Conflicting change", code: "Conflict" },
+  413: { slug: "payload-too-large", title: "The request body is too large", code: "PayloadTooLarge" },
+  415: { slug: "unsupported-media-type", title: "Unsupported media type", code: "UnsupportedMediaType" },
+  422: { slug: "unprocessable", title: "The action cannot be taken now", code: "Unprocessable" },
+  500: { slug: "internal-error", title: "Internal error", code: "InternalError" },
+  503: { slug: "service-unavailable", title: "Service unavailable", code: "ServiceUnavailable" }
+}
+
+/**
+ * An error response that is not a problem (an empty 404, a text 415, …) as a problem of the same status, keeping its
+ * headers (`Allow`, `Retry-After`, …). A server error's body is not repeated.
+ */
+const asProblem = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse => {
+  const status = response.status
+  const text = status >= 500 ? undefined : bodyText(response)?.trim()
+  const entry = known[status]
+  const detail =
+    text !== undefined && text !== ""
+      ? text.slice(0, 500) + (status === 415 ? "; send application/json" : "")
+      : status >= 500
+        ? "The server failed to answer"
+        : `The request was refused (HTTP ${status})`
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).filter(([name]) => name !== "content-type" && name !== "content-length")
+  )
+  return HttpServerResponse.jsonUnsafe(
+    {
+      type: entry === undefined ? "about:blank" : `urn:support-policy:problem:${entry.slug}`,
+      title: entry?.title ?? `HTTP ${status}`,
+      status,
+      code: entry?.code ?? `Http${status}`,
+      detail,
+      ...(status === 400 ? { problems: [] } : {})
+    },
+    { status, headers, contentType: PROBLEM_JSON }
+  )
+}
+
+interface Failure {
+  readonly _tag?: string
+  readonly reason?: {
+    readonly _tag?: string
+    readonly reason?: string
+    readonly methodAndUrl?: string
+    readonly description?: string
+  }
+}
+
+const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown> => {
+  if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause)
+  for (const reason of cause.reasons) {
+    const error = (reason._tag === "Fail" ? reason.error : reason._tag === "Die" ? reason.defect : undefined) as
+      | Failure
+      | undefined
+    if (HttpServerResponse.isHttpServerResponse(error)) return Effect.succeed(error)
+    if (error?._tag !== "HttpServerError" || error.reason === undefined) continue
+    switch (error.reason._tag) {
+      case "RouteNotFound":
+        // the router refuses a path parameter over its length limit before any endpoint sees it
+        if (error.reason.description?.includes("maxParamLength")) {
+          return respond(
+            invalidRequest("RequestInvalid", [
+              { in: "path", path: "(root)", message: "a path parameter is longer than 100 characters" }
+            ])
+          )
+        }
+        return respond(
+          new NotFound({ code: "RouteNotFound", detail: `No endpoint ${error.reason.methodAndUrl ?? ""}`.trim() })
+        )
+      case "RequestParseError":
+        return error.reason.reason === "BodyTooLarge"
+          ? respond(new PayloadTooLarge({ code: "PayloadTooLarge", detail: "The request body is too large" }))
+          : respond(
+              new InvalidRequest({ code: "RequestInvalid", detail: "The request body could not be read", problems: [] })
+            )
+    }
+  }
+  return Effect.andThen(
+    Effect.logError("support desk HTTP API: unexpected failure", cause),
+    respond(new InternalError({ code: "InternalError", detail: "The server failed to answer" }))
+  )
+}
+
+/**
+ * Global router middleware for requests under `/v1`: limits the body size, and answers with a problem whatever
+ * would otherwise be an empty or non-problem error response. Other paths of the router are left alone.
+ */
+export const layerFallback = (options: {
+  readonly maxBodyBytes: number
+}): Layer.Layer<never, never, HttpRouter.HttpRouter> => {
+  const maxBodySize = ByteSize.fromInputUnsafe(options.maxBodyBytes)
+  return HttpRouter.middleware(
+    (httpEffect) =>
+      Effect.flatMap(currentRequest, (request) =>
+        !isApiPath(request.url)
+          ? httpEffect
+          : httpEffect.pipe(
+              Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
+              Effect.catchCause(fromCause),
+              Effect.flatMap((response) =>
+                response.status >= 400 && !(response.headers["content-type"] ?? "").startsWith(PROBLEM_JSON)
+                  ? Effect.succeed(asProblem(response))
+                  : Effect.succeed(response)
+              )
+            )
+      ) as Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>,
+    { global: true }
+  )
+}
