@@ -11,6 +11,11 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+    // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".vitest-report.json" },
+    // One real PostgreSQL server per run for @support-policy/sql-pg, started in the background (see that file)
+    globalSetup: ["packages/sql-pg/test/globalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000
   }

@@ -1,0 +1,56 @@
+/**
+ * The people of the demo and their bearer tokens. A real host authenticates people its own way (sessions, OAuth, an
+ * API gateway) and tells the desk who they are; the demo simply maps a fixed token to each actor.
+ */
+import { Actor } from "@support-policy/core"
+
+/** One demo identity: its bearer token, a label for the pages, and the actor the desk sees. */
+export interface DemoIdentity {
+  readonly token: string
+  readonly label: string
+  readonly actor: Actor.Actor
+}
+
+export const buyer = Actor.requester({
+  id: "buyer-ana",
+  audience: "buyer",
+  email: "ana@buyer.example",
+  name: "Ana Silva"
+})
+
+export const supplier = Actor.requester({
+  id: "supplier-bolt",
+  audience: "supplier",
+  email: "support@bolt-electronics.example",
+  name: "Bolt Electronics"
+})
+
+export const accountManager = Actor.accountManager("am-chen", { name: "Chen Wei" })
+
+export const buyerWithAccountManager = Actor.requester({
+  id: "buyer-li",
+  audience: "buyer",
+  accountManagerId: accountManager.id,
+  flags: ["dedicatedAccountManager"],
+  email: "li@bigbuyer.example",
+  name: "Li Na"
+})
+
+export const agent = Actor.agent("agent-sam", { name: "Sam Taylor" })
+
+export const administrator = Actor.administrator("admin-kim", { name: "Kim Lee" })
+
+/** Every demo identity, requesters first. */
+export const identities: ReadonlyArray<DemoIdentity> = [
+  { token: "demo-buyer", label: "Ana Silva — buyer", actor: buyer },
+  { token: "demo-supplier", label: "Bolt Electronics — supplier", actor: supplier },
+  { token: "demo-buyer-am", label: "Li Na — buyer with an account manager", actor: buyerWithAccountManager },
+  { token: "demo-agent", label: "Sam Taylor — support agent", actor: agent },
+  { token: "demo-account-manager", label: "Chen Wei — account manager", actor: accountManager },
+  { token: "demo-admin", label: "Kim Lee — administrator", actor: administrator }
+]
+
+const byToken = new Map(identities.map((i) => [i.token, i]))
+
+/** The actor a bearer token stands for, if any. */
+export const actorOf = (token: string): Actor.Actor | undefined => byToken.get(token)?.actor
