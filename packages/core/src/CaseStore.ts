@@ -71,6 +71,19 @@ export class TrackingNumberTaken extends Schema.TaggedError<TrackingNumberTaken>
 }) {}
 
 /**
+ * A new case was not created because its requester already opened `count` cases at or after the limit's `since`
+ * (one of `NewCase.openingLimits`). An idempotent replay of an earlier submission is never refused for this.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OpeningLimitReached extends Schema.TaggedError<OpeningLimitReached>()("OpeningLimitReached", {
+  limitId: Schema.String,
+  count: Schema.Int,
+  max: Schema.Int
+}) {}
+
+/**
  * The case does not exist (in the store).
  *
  * @since 0.1.0
@@ -112,6 +125,26 @@ export interface NewCase {
    * fingerprint identifies the request (a hash of what was submitted): a retry sends the same one.
    */
   readonly idempotency?: { readonly key: string; readonly fingerprint: string } | undefined
+  /**
+   * Create the case only while the requester opened fewer than `max` cases at or after `since` (epoch ms), for each
+   * limit (the policy's abuse rate limits, clause 7.3). Checked after the idempotency key, in the same unit of work
+   * as the write, so a replay returns its case and a refused submission writes nothing (not even its key). Under
+   * concurrent submissions of one requester a store may let a few more through than `max`: a limit starts a review,
+   * it is not an invariant.
+   */
+  readonly openingLimits?: ReadonlyArray<OpeningLimit> | undefined
+}
+
+/**
+ * A limit on how many cases a requester may open in a window.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OpeningLimit {
+  readonly id: string
+  readonly since: number
+  readonly max: number
 }
 
 /**
@@ -192,7 +225,7 @@ export class CaseStore extends Context.Service<
     /** Stores a new case with its first events and outbox messages, in one unit of work. */
     readonly create: (
       newCase: NewCase
-    ) => Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | CaseStoreFailure>
+    ) => Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached | CaseStoreFailure>
     /**
      * Appends events to a case if its record ends at `expectedSequence`, with its new state and messages; otherwise
      * fails with {@link SequenceConflict} (naming the sequence the record ends at) and writes nothing.
@@ -268,6 +301,13 @@ export const validateNewCase = (newCase: NewCase): Effect.Effect<void> => {
     if (newCase.idempotency.key.length === 0) problems.push("idempotency.key: must not be empty")
     if (newCase.idempotency.fingerprint.length === 0) problems.push("idempotency.fingerprint: must not be empty")
   }
+  newCase.openingLimits?.forEach((limit, i) => {
+    if (limit.id.length === 0) problems.push(`openingLimits[${i}].id: must not be empty`)
+    if (!Number.isSafeInteger(limit.since)) problems.push(`openingLimits[${i}].since: expected epoch milliseconds`)
+    if (!Number.isSafeInteger(limit.max) || limit.max < 1) {
+      problems.push(`openingLimits[${i}].max: expected a whole number of cases, 1 or more`)
+    }
+  })
   problems.push(...messageProblems(newCase.outbox))
   return problems.length === 0 ? Effect.void : die("create", problems)
 }
@@ -345,9 +385,19 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
   Effect.gen(function* () {
     const state = yield* memory.MemoryStore
 
-    const create = (newCase: NewCase): Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken> =>
+    const openedSince = (requesterId: string, since: number): number => {
+      let count = 0
+      for (const { case: c } of state.cases.values()) {
+        if (c.requester.id === requesterId && c.openedAt >= since) count++
+      }
+      return count
+    }
+
+    const create = (
+      newCase: NewCase
+    ): Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached> =>
       Effect.flatMap(validateNewCase(newCase), () =>
-        Effect.suspend((): Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken> => {
+        Effect.suspend((): Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached> => {
           const c = newCase.case
           const scope =
             newCase.idempotency === undefined
@@ -360,6 +410,12 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
                 return Effect.fail(new IdempotencyConflict({ key: newCase.idempotency.key, caseId: first.caseId }))
               }
               return Effect.succeed({ created: false, stored: withRecord(state.cases.get(first.caseId)!) })
+            }
+          }
+          for (const limit of newCase.openingLimits ?? []) {
+            const count = openedSince(c.requester.id, limit.since)
+            if (count >= limit.max) {
+              return Effect.fail(new OpeningLimitReached({ limitId: limit.id, count, max: limit.max }))
             }
           }
           if (state.cases.has(c.id) || state.trackingNumbers.has(c.trackingNumber)) {
@@ -456,14 +512,7 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
         })
       )
 
-    const countOpenedSince = (requesterId: string, since: number) =>
-      Effect.sync(() => {
-        let count = 0
-        for (const { case: c } of state.cases.values()) {
-          if (c.requester.id === requesterId && c.openedAt >= since) count++
-        }
-        return count
-      })
+    const countOpenedSince = (requesterId: string, since: number) => Effect.sync(() => openedSince(requesterId, since))
 
     return CaseStore.of({
       create,

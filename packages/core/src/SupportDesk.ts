@@ -29,6 +29,8 @@ import {
   CaseStore,
   type CaseStoreFailure,
   type IdempotencyConflict,
+  type OpeningLimit,
+  type OpeningLimitReached,
   type Page,
   type QueueQuery,
   type SequenceConflict
@@ -1210,26 +1212,26 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
       return { taken: fallback, nextOpening }
     })
 
-  const checkCaseRate = (requesterId: string, t: number) =>
-    Effect.gen(function* () {
-      for (const limit of policy.refusal.rateLimits) {
-        if (limit.measure !== "casesOpened") continue
-        const count = yield* store.countOpenedSince(requesterId, t - limit.windowHours * 3_600_000)
-        if (count >= limit.limit) {
-          return yield* new RateLimitExceeded({
-            requesterId,
-            limitId: limit.id,
-            measure: limit.measure,
-            limit: limit.limit,
-            windowHours: limit.windowHours,
-            count,
-            message:
-              `requester ${requesterId} opened ${count} cases within ${limit.windowHours} h ` +
-              `(limit ${limit.limit}); the requester is due for review (clause ${policy.refusal.clause})`
-          })
-        }
-      }
+  /** The policy's case-opening rate limits (clause 7.3), checked by the store in the same write as the case. */
+  const openingLimits = (t: number): ReadonlyArray<OpeningLimit> =>
+    policy.refusal.rateLimits
+      .filter((limit) => limit.measure === "casesOpened")
+      .map((limit) => ({ id: limit.id, since: t - limit.windowHours * 3_600_000, max: limit.limit }))
+
+  const openingLimitExceeded = (requesterId: string, reached: OpeningLimitReached) => {
+    const limit = policy.refusal.rateLimits.find((l) => l.id === reached.limitId)!
+    return new RateLimitExceeded({
+      requesterId,
+      limitId: limit.id,
+      measure: limit.measure,
+      limit: limit.limit,
+      windowHours: limit.windowHours,
+      count: reached.count,
+      message:
+        `requester ${requesterId} opened ${reached.count} cases within ${limit.windowHours} h ` +
+        `(limit ${limit.limit}); the requester is due for review (clause ${policy.refusal.clause})`
     })
+  }
 
   const acknowledgmentText = (
     input: Intake,
@@ -1279,7 +1281,6 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
       const requested = yield* validateIntake(input)
       const t = yield* now
       const { nextOpening, taken } = yield* chooseChannel(requested, input.requester, t)
-      yield* checkCaseRate(input.requester.id, t)
 
       const flags = input.requester.flags ?? []
       const triage = SupportPolicy.triage(policy, {
@@ -1398,12 +1399,17 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
           })
         }
         const outbox = yield* Effect.forEach(notices, (n) => makeMessage(n, supportCase, 1, t))
-        const result = yield* store.create({ case: supportCase, events, outbox, idempotency }).pipe(
-          Effect.map(Option.some),
-          Effect.catchTag("TrackingNumberTaken", (e) =>
-            draw < TRACKING_NUMBER_DRAWS ? Effect.succeed(Option.none()) : Effect.die(e)
+        const result = yield* store
+          .create({ case: supportCase, events, outbox, idempotency, openingLimits: openingLimits(t) })
+          .pipe(
+            Effect.map(Option.some),
+            Effect.catchTag("TrackingNumberTaken", (e) =>
+              draw < TRACKING_NUMBER_DRAWS ? Effect.succeed(Option.none()) : Effect.die(e)
+            ),
+            Effect.catchTag("OpeningLimitReached", (reached) =>
+              Effect.fail(openingLimitExceeded(input.requester.id, reached))
+            )
           )
-        )
         if (Option.isNone(result)) continue
         const created = result.value
         const stored = created.stored

@@ -270,9 +270,12 @@ describe("SupportDesk.submit", () => {
       const desk = yield* SupportDesk.SupportDesk
       const limit = policy.refusal.rateLimits.find((l) => l.measure === "casesOpened")!
       for (let i = 0; i < limit.limit; i++) {
-        yield* desk.submit(request(buyer, { subject: `Question ${i}` }))
+        yield* desk.submit(request(buyer, { subject: `Question ${i}`, idempotencyKey: `question-${i}` }))
         yield* TestClock.adjust("1 minute")
       }
+      // a retry of a submission that was taken is answered with its case, not throttled
+      const retry = yield* desk.submit(request(buyer, { subject: "Question 0", idempotencyKey: "question-0" }))
+      assert.isFalse(retry.created)
       const error = yield* failure(desk.submit(request(buyer, { subject: "One too many" })))
       assert.strictEqual(error._tag, "RateLimitExceeded")
       const throttled = error as SupportDesk.RateLimitExceeded

@@ -139,17 +139,27 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               created_at: c.openedAt
             },
       case: { ...caseColumns(c), data: c },
+      limits: (newCase.openingLimits ?? []).map((l) => ({ id: l.id, since: l.since, max: l.max })),
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: newCase.events.map((e) => ({ case_id: c.id, sequence: e.sequence, type: e.type, at: e.at, data: e })),
       outbox: newCase.outbox.map((m) => ({ ...Rows.outboxColumn(m), data: m }))
     })
-    return sql<{ created: number }>`
+    return sql<{ created: number; limit_id: string | null; count: number | null; max: number | null }>`
         WITH input AS (SELECT ${input}::jsonb AS j),
+        blocked AS (
+          SELECT l.id, l.max, n.count
+          FROM input,
+               jsonb_to_recordset(input.j->'limits') AS l(id text, since bigint, max integer),
+               LATERAL (SELECT count(*)::integer AS count FROM support_cases s
+                        WHERE s.requester_id = input.j->'case'->>'requester_id' AND s.opened_at >= l.since) AS n
+          WHERE n.count >= l.max
+          LIMIT 1
+        ),
         claimed AS (
           INSERT INTO support_idempotency_keys (requester_id, key, fingerprint, case_id, created_at)
           SELECT k.requester_id, k.key, k.fingerprint, k.case_id, k.created_at
           FROM input, jsonb_populate_record(NULL::support_idempotency_keys, input.j->'key') AS k
-          WHERE (input.j->>'hasKey')::boolean
+          WHERE (input.j->>'hasKey')::boolean AND NOT EXISTS (SELECT 1 FROM blocked)
           ON CONFLICT DO NOTHING
           RETURNING case_id
         ),
@@ -159,7 +169,8 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
                  r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
-          WHERE NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed)
+          WHERE NOT EXISTS (SELECT 1 FROM blocked)
+            AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
           RETURNING id
         ),
         parties AS (
@@ -177,7 +188,9 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
           FROM new_case, input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
         )
-        SELECT count(*)::integer AS created FROM new_case`
+        SELECT (SELECT count(*)::integer FROM new_case) AS created,
+               b.id AS limit_id, b.count, b.max
+        FROM (SELECT 1) AS one LEFT JOIN blocked AS b ON true`
   }
 
   const create = Effect.fn("PgCaseStore.create")(function* (newCase: CaseStore.NewCase) {
@@ -208,6 +221,13 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           WHERE requester_id = ${c.requester.id} AND key = ${idempotency?.key ?? ""}`.pipe(
         Effect.catchTag("SqlError", unavailable("create"))
       )
+      if ((idempotency === undefined || used === undefined) && inserted?.limit_id != null) {
+        return yield* new CaseStore.OpeningLimitReached({
+          limitId: inserted.limit_id,
+          count: inserted.count ?? 0,
+          max: inserted.max ?? 0
+        })
+      }
       if (idempotency === undefined || used === undefined) {
         return yield* new CaseStore.CaseStoreFailure({
           reason: "Unavailable",

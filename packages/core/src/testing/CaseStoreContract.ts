@@ -26,6 +26,7 @@ import * as Fixtures from "./Fixtures.ts"
 export type Options = contract.SuiteOptions
 
 const day = 86_400_000
+const hour = 3_600_000
 
 const sequences = (stored: SupportCase.WithRecord): ReadonlyArray<number> => stored.events.map((e) => e.sequence)
 
@@ -224,6 +225,54 @@ export const tests = (it: contract.It, options: Options = {}): void => {
         contract.assertError(error, "IdempotencyConflict", { key, caseId: first.case.id })
         assert.isTrue(Option.isNone(yield* store.get(other.case.id)))
         yield* absent(outbox, ids(other.outbox))
+      })
+    )
+
+    it.effect(
+      "refuses a case past an opening limit with OpeningLimitReached, and writes nothing, not even its key",
+      () =>
+        Effect.gen(function* () {
+          const store = yield* CaseStore.CaseStore
+          const outbox = yield* Outbox.Outbox
+          const requesterId = yield* Fixtures.id("requester")
+          const t = Fixtures.baseTime
+          for (const openedAt of [t - 2 * day, t - hour, t]) {
+            yield* store.create(yield* Fixtures.newCase({ requesterId, openedAt }))
+          }
+          const limits = [
+            { id: "per-week", since: t - 7 * day, max: 10 },
+            { id: "per-day", since: t - day, max: 2 }
+          ]
+          const key = { key: yield* Fixtures.id("key"), fingerprint: "sha256:aaaa" }
+          const refused = yield* Fixtures.newCase({ requesterId, openedAt: t + 1, idempotency: key })
+          const error = yield* Effect.flip(store.create({ ...refused, openingLimits: limits }))
+          contract.assertError(error, "OpeningLimitReached", { limitId: "per-day", count: 2, max: 2 })
+          assert.isTrue(Option.isNone(yield* store.get(refused.case.id)))
+          yield* absent(outbox, ids(refused.outbox))
+          assert.strictEqual(yield* store.countOpenedSince(requesterId, 0), 3)
+          // the key was not used up: the same submission goes through once the limit allows it
+          const later = yield* store.create({ ...refused, openingLimits: [{ id: "per-day", since: t - day, max: 3 }] })
+          assert.isTrue(later.created)
+          // a limit that is not reached lets a case through, and another requester is not counted
+          const other = yield* Fixtures.newCase({ openedAt: t + 2 })
+          assert.isTrue((yield* store.create({ ...other, openingLimits: limits })).created)
+        })
+    )
+
+    it.effect("replays an earlier submission even when its requester is at an opening limit", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const requesterId = yield* Fixtures.id("requester")
+        const idempotency = { key: yield* Fixtures.id("key"), fingerprint: "sha256:aaaa" }
+        const first = yield* Fixtures.newCase({ requesterId, idempotency })
+        assert.isTrue((yield* store.create(first)).created)
+        const retry = yield* Fixtures.newCase({ requesterId, idempotency })
+        const replayed = yield* store.create({
+          ...retry,
+          openingLimits: [{ id: "per-day", since: Fixtures.baseTime - day, max: 1 }]
+        })
+        assert.isFalse(replayed.created)
+        assert.strictEqual(replayed.stored.case.id, first.case.id)
       })
     )
 
