@@ -590,7 +590,13 @@ export interface IncidentResolution {
 
 type Act<I, E = never> = (actor: Actor.Actor, ref: string, input: I) => Effect.Effect<CaseView, ActionError | E>
 
-type SubmitError = InputInvalid | ChannelNotAccepted | RateLimitExceeded | IdempotencyConflict | CaseStoreFailure
+/**
+ * What a submission can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SubmitError = InputInvalid | ChannelNotAccepted | RateLimitExceeded | IdempotencyConflict | CaseStoreFailure
 
 type IncidentError = InputInvalid | ActionForbidden | Incident.IncidentNotFound | Incident.IncidentStoreFailure
 
