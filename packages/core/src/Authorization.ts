@@ -6,10 +6,12 @@
  *   else's case is invisible to a requester: the desk answers as if it did not exist.
  * - An **account manager** handles the cases of the requesters assigned to them and the cases escalated or routed to
  *   them (clause 2.4): they reply, update, ask for information, change the priority, reassign, resolve, explain and
- *   close. Refusal (7.3), verification (7.2), mediation outcomes (4.5) and incidents (6.5) are left to agents.
+ *   close. Refusal (7.3), verification (7.2), mediation outcomes (4.5), incidents (6.5) and quality reviews (7.4) are
+ *   left to agents.
  * - An **agent** handles every case, except that they do not speak for a party (answering, statements) and do not
  *   reopen: reopening is the requester's, within the policy's window.
- * - An **administrator** may do everything an agent may, and reopen any answered or refused case (an appeal).
+ * - An **administrator** may do everything an agent may, reopen any answered or refused case (an appeal), and place
+ *   and release legal holds (7.4).
  *
  * Whether the case's state allows the action is a separate question (`CaseLifecycle.allowedIn`).
  *
@@ -43,7 +45,8 @@ export const DeskAction = Schema.Literals([
   "declareIncident",
   "updateIncident",
   "resolveIncident",
-  "postAnnouncement"
+  "postAnnouncement",
+  "viewQualityReviews"
 ])
 
 /**
@@ -79,6 +82,8 @@ const accountManagerActions: ReadonlySet<CaseLifecycle.Action> = new Set([
   "close",
   "addNote"
 ])
+
+const adminOnlyActions: ReadonlySet<CaseLifecycle.Action> = new Set(["placeLegalHold", "releaseLegalHold"])
 
 const partyOnlyActions: ReadonlySet<CaseLifecycle.Action> = new Set(["respond", "postStatement", "requestMediation"])
 
@@ -124,6 +129,7 @@ export const decide = (
     case "agent":
       if (partyOnlyActions.has(action)) return forbidden(`only a party to the case may ${action}`)
       if (action === "reopen") return forbidden("only the requester or an administrator may reopen a case")
+      if (adminOnlyActions.has(action)) return forbidden(`only an administrator may ${action}`)
       return allowed
     case "administrator":
       return partyOnlyActions.has(action) ? forbidden(`only a party to the case may ${action}`) : allowed

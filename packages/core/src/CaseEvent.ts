@@ -362,6 +362,32 @@ export const QualityReviewed = event("qualityReviewed", {
 })
 
 /**
+ * Why a closed case was selected for quality review (clause 7.4): its record shows a breached clock, a refusal or a
+ * reopening (the policy's `qualityReview.alwaysReview`), or it was drawn at the policy's `sampleRate`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const QualityReviewReason = Schema.Literals(["breached", "refused", "reopened", "sampled"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type QualityReviewReason = typeof QualityReviewReason.Type
+
+/**
+ * The desk selected the case, as it closed, for quality review (clause 7.4), for these reasons. It awaits a
+ * `qualityReviewed` event.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const QualityReviewSelected = event("qualityReviewSelected", {
+  reasons: Schema.Array(QualityReviewReason).check(Schema.isMinLength(1))
+})
+
+/**
  * A legal hold was placed on the record: it may not be deleted or anonymised until released.
  *
  * @since 0.1.0
@@ -420,7 +446,8 @@ export const CaseEvent = Schema.Union([
   QualityReviewed,
   LegalHoldPlaced,
   LegalHoldReleased,
-  Anonymised
+  Anonymised,
+  QualityReviewSelected
 ])
 
 /**
@@ -504,6 +531,7 @@ export const isVisibleToRequester = (event: CaseEvent): boolean => {
   switch (event.type) {
     case "noteAdded":
     case "qualityReviewed":
+    case "qualityReviewSelected":
     case "legalHoldPlaced":
     case "legalHoldReleased":
     case "anonymised":

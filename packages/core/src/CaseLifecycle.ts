@@ -31,7 +31,9 @@ import type * as SupportCase from "./SupportCase.ts"
  * - `holdForVerification`, `concludeVerification` (7.2),
  * - `resolve`, `explain` (6.3), `refuse` (7.3), `reopen`, `close`,
  * - `requestMediation`, `postStatement`, `recordMediationOutcome` (4.5),
- * - `linkIncident`, `unlinkIncident` (6.5).
+ * - `linkIncident`, `unlinkIncident` (6.5),
+ * - `recordQualityReview`: a reviewer rates a closed case (7.4),
+ * - `placeLegalHold`, `releaseLegalHold`: a legal hold suspends the retention rules (7.4).
  *
  * @since 0.1.0
  * @category schemas
@@ -57,7 +59,10 @@ export const Action = Schema.Literals([
   "postStatement",
   "recordMediationOutcome",
   "linkIncident",
-  "unlinkIncident"
+  "unlinkIncident",
+  "recordQualityReview",
+  "placeLegalHold",
+  "releaseLegalHold"
 ])
 
 /**
@@ -84,7 +89,8 @@ const ALL: ReadonlyArray<SupportCase.Status> = [...ACTIVE, ...ANSWERED, "refused
  *   (a case awaiting the requester may be closed, as when the requester never answers);
  * - a case on a verification hold is concluded before it is resolved or explained;
  * - a mediation ends with its recorded outcome, not with a plain resolution;
- * - only answered cases are reopened (a refused one too, by an administrator: `Authorization` decides who).
+ * - only answered cases are reopened (a refused one too, by an administrator: `Authorization` decides who);
+ * - a case is reviewed for quality once it is closed (clause 7.4 samples closed cases).
  *
  * @since 0.1.0
  * @category models
@@ -110,7 +116,10 @@ export const allowedIn: { readonly [A in Action]: ReadonlyArray<SupportCase.Stat
   postStatement: ["inMediation"],
   recordMediationOutcome: ["inMediation"],
   linkIncident: ACTIVE,
-  unlinkIncident: ALL
+  unlinkIncident: ALL,
+  recordQualityReview: ["closed"],
+  placeLegalHold: ALL,
+  releaseLegalHold: ALL
 }
 
 /**

@@ -13,7 +13,8 @@
  *   {@link IdempotencyConflict}.
  * - **Unique tracking numbers and ids.** `create` fails with {@link TrackingNumberTaken} when the tracking number or
  *   the id of the new case is already taken, and writes nothing.
- * - **Queries** by tracking number, by requester, by party, and the open cases ordered by next due instant. Lists are
+ * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
+ *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
@@ -197,6 +198,24 @@ export interface QueueQuery {
 }
 
 /**
+ * Filters for the cases in given statuses, oldest update first: the lifecycle sweeps (auto-closing idle cases,
+ * clause 6.3).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StatusQuery {
+  /** Only cases in these statuses (an empty list matches none). */
+  readonly statuses: ReadonlyArray<SupportCase.Status>
+  /** Only cases last updated strictly before this instant (epoch ms). */
+  readonly updatedBefore?: number | undefined
+  /** At most this many cases (a non-negative integer). */
+  readonly limit: number
+  /** Only cases after this (updatedAt, id) position in the list's order, for paging. */
+  readonly after?: { readonly updatedAt: number; readonly id: string } | undefined
+}
+
+/**
  * Paging for lists.
  *
  * @since 0.1.0
@@ -257,6 +276,13 @@ export class CaseStore extends Context.Service<
      * by next due instant (then id), earliest first.
      */
     readonly queue: (query: QueueQuery) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
+    /**
+     * Cases in one of `statuses` that pass every filter given, ordered by last update (`updatedAt`, then id), oldest
+     * first.
+     */
+    readonly listByStatus: (
+      query: StatusQuery
+    ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
   }
@@ -356,6 +382,25 @@ export const validatePage = (
     problems.push(`offset: expected a non-negative integer, got ${page.offset}`)
   }
   return problems.length === 0 ? Effect.void : die(operation, problems)
+}
+
+/**
+ * Checks a status query: `limit` is a non-negative integer and `updatedBefore` and `after.updatedAt` are integers
+ * (epoch ms). Dies naming the field when not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateStatusQuery = (query: StatusQuery): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(query.limit)) problems.push(`limit: expected a non-negative integer, got ${query.limit}`)
+  if (query.updatedBefore !== undefined && !Number.isSafeInteger(query.updatedBefore)) {
+    problems.push(`updatedBefore: expected epoch milliseconds, got ${query.updatedBefore}`)
+  }
+  if (query.after !== undefined && !Number.isSafeInteger(query.after.updatedAt)) {
+    problems.push(`after.updatedAt: expected epoch milliseconds, got ${query.after.updatedAt}`)
+  }
+  return problems.length === 0 ? Effect.void : die("listByStatus", problems)
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -512,6 +557,25 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
         })
       )
 
+    const listByStatus = (query: StatusQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+      Effect.flatMap(validateStatusQuery(query), () =>
+        Effect.sync(() => {
+          const found: Array<SupportCase.SupportCase> = []
+          for (const { case: c } of state.cases.values()) {
+            if (!query.statuses.includes(c.status)) continue
+            if (query.updatedBefore !== undefined && c.updatedAt >= query.updatedBefore) continue
+            if (
+              query.after !== undefined &&
+              (c.updatedAt < query.after.updatedAt || (c.updatedAt === query.after.updatedAt && c.id <= query.after.id))
+            )
+              continue
+            found.push(c)
+          }
+          found.sort((a, b) => a.updatedAt - b.updatedAt || memory.compareIds(a.id, b.id))
+          return Object.freeze(found.slice(0, query.limit))
+        })
+      )
+
     const countOpenedSince = (requesterId: string, since: number) => Effect.sync(() => openedSince(requesterId, since))
 
     return CaseStore.of({
@@ -522,6 +586,7 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
       listByRequester,
       listByParty,
       queue,
+      listByStatus,
       countOpenedSince
     })
   })

@@ -33,7 +33,8 @@ import {
   type OpeningLimitReached,
   type Page,
   type QueueQuery,
-  type SequenceConflict
+  type SequenceConflict,
+  type StatusQuery
 } from "./CaseStore.ts"
 import * as Incident from "./Incident.ts"
 import { fingerprint, formatInstant } from "./internal/deskText.ts"
@@ -183,6 +184,36 @@ export const ReasonInput = Schema.Struct({ reason: Schema.optionalKey(Reason) })
  * @category models
  */
 export type ReasonInput = typeof ReasonInput.Encoded
+
+/**
+ * A quality review of a closed case (clause 7.4): a rating from 1 (poor) to 5 (excellent), and a note.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const QualityReviewInput = Schema.Struct({
+  rating: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 5 })),
+  note: Schema.optionalKey(Reason)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type QualityReviewInput = typeof QualityReviewInput.Encoded
+
+/**
+ * A closed case awaiting its quality review, with the reasons it was selected (clause 7.4).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PendingQualityReview {
+  readonly case: SupportCase.SupportCase
+  readonly reasons: ReadonlyArray<CaseEvent.QualityReviewReason>
+  /** When the case was selected (as it closed). */
+  readonly selectedAt: number
+}
 
 /**
  * The outcome of a verification (clause 7.2). A rejection explains the case to the requester: `explanation` is
@@ -588,6 +619,17 @@ export interface IncidentResolution {
 // service
 // -------------------------------------------------------------------------------------------------------------------
 
+/**
+ * Options of `SupportDesk.closeIdle`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CloseIdleOptions {
+  /** How many cases are read from the store at a time (default 100). */
+  readonly batchSize?: number | undefined
+}
+
 type Act<I, E = never> = (actor: Actor.Actor, ref: string, input: I) => Effect.Effect<CaseView, ActionError | E>
 
 /**
@@ -645,6 +687,40 @@ export interface Service {
   readonly reopen: Act<ReasonInput, ReopenWindowClosed>
   readonly close: Act<ReasonInput>
   readonly addNote: Act<MessageInput>
+  /**
+   * The lifecycle sweep of clause 6.3, run by the host on a schedule as the `system` actor: closes the resolved and
+   * explained cases last updated more than `lifecycle.closeResolvedAfterBusinessDays` business days ago, and the
+   * cases awaiting the requester after `lifecycle.closeAwaitingRequesterAfterBusinessDays`, each with a `closed`
+   * event and a notice to its requester. Returns the ids of the cases it closed. Idempotent and safe to run
+   * concurrently: a case changed meanwhile (a sequence conflict) is skipped until the next run.
+   */
+  readonly closeIdle: (options?: CloseIdleOptions) => Effect.Effect<ReadonlyArray<string>, CaseStoreFailure>
+  /**
+   * A reviewer (an agent or an administrator) records the quality review of a closed case (clause 7.4): appends
+   * `qualityReviewed`. Every case closing is selected for review or not as it closes (`qualityReviewSelected`).
+   */
+  readonly recordQualityReview: Act<QualityReviewInput>
+  /** An administrator places a legal hold on a case: retention does not anonymise it until released (7.4). */
+  readonly placeLegalHold: Act<ReasonInput>
+  /** An administrator releases the legal hold on a case. Releasing a case not on hold writes nothing. */
+  readonly releaseLegalHold: Act<ReasonInput>
+  /**
+   * The retention sweep (clause 7.4, `retention`), run by the host on a schedule as the `system` actor: anonymises
+   * the closed cases last updated more than `retention.keepClosedCasesForDays` days ago, except those on a legal
+   * hold when `retention.legalHoldSuspends`. Anonymising removes the requester's email and name from the case's
+   * state and appends `anonymised`; the record's events (their bodies, the subject) and the outbox messages already
+   * written are kept as they are. A policy whose `afterwards` is `delete` is anonymised too: the store deletes
+   * nothing. Returns the ids of the cases it anonymised. Idempotent and safe to run concurrently.
+   */
+  readonly applyRetention: (options?: CloseIdleOptions) => Effect.Effect<ReadonlyArray<string>, CaseStoreFailure>
+  /**
+   * The closed cases selected for quality review and not reviewed since, oldest update first (agents and
+   * administrators). It reads the records of closed cases one batch at a time until `limit` are found.
+   */
+  readonly qualityReviews: (
+    actor: Actor.Actor,
+    options: { readonly limit: number }
+  ) => Effect.Effect<ReadonlyArray<PendingQualityReview>, ActionForbidden | CaseStoreFailure>
 
   readonly requestMediation: Act<RequestMediationInput, MediationNotAvailable>
   readonly postStatement: Act<MessageInput, RateLimitExceeded>
@@ -770,6 +846,7 @@ const decodeChangePriority = decoder(ChangePriorityInput)
 const decodeAssign = decoder(AssignInput)
 const decodeReason = decoder(ReasonInput)
 const decodeConcludeVerification = decoder(ConcludeVerificationInput)
+const decodeQualityReview = decoder(QualityReviewInput)
 const decodeRefuse = decoder(RefuseInput)
 const decodeRequestMediation = decoder(RequestMediationInput)
 const decodeMediationOutcome = decoder(MediationOutcomeInput)
@@ -1034,19 +1111,55 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
 
   const now = Clock.currentTimeMillis
 
+  /**
+   * Whether a case whose record (ending with its closing) is `record` is selected for quality review (clause 7.4),
+   * and why: always when the record shows what the policy's `alwaysReview` lists, else at its `sampleRate` (one draw
+   * from `Randomness`). An empty list: not selected.
+   */
+  const qualitySelection = (record: CaseEvent.Record, t: number) =>
+    Effect.gen(function* () {
+      const { alwaysReview, sampleRate } = policy.qualityReview
+      const reasons: Array<CaseEvent.QualityReviewReason> = []
+      if (alwaysReview.includes("breached") && evaluate(record, t).clocks.some((c) => c.state === "breached")) {
+        reasons.push("breached")
+      }
+      if (alwaysReview.includes("refused") && record.some((e) => e.type === "refused")) reasons.push("refused")
+      if (alwaysReview.includes("reopened") && record.some((e) => e.type === "reopened")) reasons.push("reopened")
+      if (reasons.length === 0 && sampleRate > 0) {
+        const bytes = yield* randomness.bytes(4)
+        const draw = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0
+        if (draw / 2 ** 32 < sampleRate) reasons.push("sampled")
+      }
+      return reasons
+    })
+
   const commit = (stored: SupportCase.WithRecord, step: Step, actor: CaseEvent.Actor, t: number) =>
     Effect.gen(function* () {
       const base = stored.case.sequence
       const events = step.events.map(
         (draft, i) => ({ actor, ...draft, sequence: base + 1 + i, at: t }) as CaseEvent.CaseEvent
       )
-      const record = [...stored.events, ...events]
-      const next = CaseLifecycle.foldUnsafe(
-        CaseLifecycle.identityOf(stored.case),
-        record,
-        nextDueAt(evaluate(record, t))
-      )
       const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
+      let record = [...stored.events, ...events]
+      const fold = () =>
+        CaseLifecycle.foldUnsafe(CaseLifecycle.identityOf(stored.case), record, nextDueAt(evaluate(record, t)))
+      let next = fold()
+      if (next.status === "closed" && stored.case.status !== "closed") {
+        // clause 7.4: every closing (by any action or the idle sweep) decides the case's quality review
+        const reasons = yield* qualitySelection(record, t)
+        if (reasons.length > 0) {
+          const selected: CaseEvent.CaseEvent = {
+            type: "qualityReviewSelected",
+            reasons,
+            sequence: base + events.length + 1,
+            at: t,
+            actor: Actor.system
+          }
+          events.push(selected)
+          record = [...record, selected]
+          next = fold()
+        }
+      }
       const outbox = yield* Effect.forEach(step.notices, (n) => makeMessage(n, next, lastSequence, t))
       return yield* store.append({ caseId: stored.case.id, expectedSequence: base, events, case: next, outbox })
     })
@@ -1854,6 +1967,209 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     )
   })
 
+  const recordQualityReview = Effect.fn("SupportDesk.recordQualityReview")(function* (
+    actor: Actor.Actor,
+    ref: string,
+    input: QualityReviewInput
+  ) {
+    const { rating, note } = yield* decodeQualityReview(input)
+    return yield* run(actor, ref, "recordQualityReview", () =>
+      step([{ type: "qualityReviewed", rating, ...(note === undefined ? {} : { note }) }])
+    )
+  })
+
+  /** The selection of a record awaiting review: its last `qualityReviewSelected`, when no review followed it. */
+  const pendingSelection = (record: CaseEvent.Record): CaseEvent.Of<"qualityReviewSelected"> | undefined => {
+    for (let i = record.length - 1; i >= 0; i--) {
+      const e = record[i]
+      if (e.type === "qualityReviewed") return undefined
+      if (e.type === "qualityReviewSelected") return e
+    }
+    return undefined
+  }
+
+  const qualityReviews = Effect.fn("SupportDesk.qualityReviews")(function* (
+    actor: Actor.Actor,
+    options: { readonly limit: number }
+  ) {
+    yield* deskAllowed(actor, "viewQualityReviews")
+    if (!Number.isSafeInteger(options.limit) || options.limit < 0) {
+      return yield* Effect.die(
+        new Error(`SupportDesk.qualityReviews: limit: expected a non-negative integer, got ${options.limit}`)
+      )
+    }
+    const found: Array<PendingQualityReview> = []
+    let after: StatusQuery["after"]
+    while (found.length < options.limit) {
+      const batch = yield* store.listByStatus({ statuses: ["closed"], limit: 100, after })
+      for (const c of batch) {
+        const stored = yield* store.get(c.id)
+        if (Option.isNone(stored)) continue
+        const selected = pendingSelection(stored.value.events)
+        if (selected === undefined) continue
+        found.push({ case: stored.value.case, reasons: selected.reasons, selectedAt: selected.at })
+        if (found.length === options.limit) break
+      }
+      if (batch.length < 100) break
+      const last = batch[batch.length - 1]
+      after = { updatedAt: last.updatedAt, id: last.id }
+    }
+    return found
+  })
+
+  /** Whether the record ends under a legal hold: its last `legalHoldPlaced` was not released since. */
+  const onLegalHold = (record: CaseEvent.Record): boolean => {
+    for (let i = record.length - 1; i >= 0; i--) {
+      const type = record[i].type
+      if (type === "legalHoldReleased") return false
+      if (type === "legalHoldPlaced") return true
+    }
+    return false
+  }
+
+  const placeLegalHold = Effect.fn("SupportDesk.placeLegalHold")(function* (
+    actor: Actor.Actor,
+    ref: string,
+    input: ReasonInput
+  ) {
+    const { reason } = yield* decodeReason(input)
+    return yield* run(actor, ref, "placeLegalHold", (ctx) =>
+      step(
+        onLegalHold(ctx.stored.events) ? [] : [{ type: "legalHoldPlaced", ...(reason === undefined ? {} : { reason }) }]
+      )
+    )
+  })
+
+  const releaseLegalHold = Effect.fn("SupportDesk.releaseLegalHold")(function* (
+    actor: Actor.Actor,
+    ref: string,
+    input: ReasonInput
+  ) {
+    yield* decodeReason(input)
+    return yield* run(actor, ref, "releaseLegalHold", (ctx) =>
+      step(onLegalHold(ctx.stored.events) ? [{ type: "legalHoldReleased" }] : [])
+    )
+  })
+
+  const applyRetention = Effect.fn("SupportDesk.applyRetention")(function* (options?: CloseIdleOptions) {
+    const batchSize = options?.batchSize ?? 100
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      return yield* Effect.die(
+        new Error(`SupportDesk.applyRetention: batchSize: expected a positive integer, got ${batchSize}`)
+      )
+    }
+    const t = yield* now
+    // a case closed before its last update: kept `keepClosedCasesForDays` after the later of both
+    const updatedBefore = t - policy.retention.keepClosedCasesForDays * 86_400_000
+    const anonymised: Array<string> = []
+    let after: StatusQuery["after"]
+    for (;;) {
+      const batch = yield* store.listByStatus({ statuses: ["closed"], updatedBefore, limit: batchSize, after })
+      for (const candidate of batch) {
+        const done = yield* Effect.gen(function* () {
+          const found = yield* store.get(candidate.id)
+          if (Option.isNone(found)) return false
+          const stored = found.value
+          if (stored.case.status !== "closed" || stored.case.updatedAt >= updatedBefore) return false
+          if (stored.events.some((e) => e.type === "anonymised")) return false
+          if (policy.retention.legalHoldSuspends && onLegalHold(stored.events)) return false
+          const { email: _email, name: _name, ...requester } = stored.case.requester
+          yield* commit(
+            { case: { ...stored.case, requester }, events: stored.events },
+            { events: [{ type: "anonymised" }], notices: [] },
+            Actor.system,
+            t
+          )
+          return true
+        }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
+        if (done) anonymised.push(candidate.id)
+      }
+      if (batch.length < batchSize) break
+      const last = batch[batch.length - 1]
+      after = { updatedAt: last.updatedAt, id: last.id }
+    }
+    return anonymised
+  })
+
+  /** The auto-closing rules of clause 6.3: the statuses, the business days of inactivity, and the close reason. */
+  const idleRules = [
+    {
+      statuses: ["resolved", "explained"],
+      days: policy.lifecycle.closeResolvedAfterBusinessDays,
+      reason: "inactiveAfterAnswer",
+      body: (c: SupportCase.SupportCase) =>
+        `Your request ${c.trackingNumber} was answered and has had no activity for ` +
+        `${policy.lifecycle.closeResolvedAfterBusinessDays} business days, so it is now closed.`
+    },
+    {
+      statuses: ["awaitingRequester"],
+      days: policy.lifecycle.closeAwaitingRequesterAfterBusinessDays,
+      reason: "requesterDidNotRespond",
+      body: (c: SupportCase.SupportCase) =>
+        `We asked for more information on your request ${c.trackingNumber} and have not heard back for ` +
+        `${policy.lifecycle.closeAwaitingRequesterAfterBusinessDays} business days, so it is now closed. ` +
+        "You are welcome to submit a new request."
+    }
+  ] as const satisfies ReadonlyArray<{ readonly statuses: ReadonlyArray<SupportCase.Status> } & Record<string, unknown>>
+
+  /** Whether a case last updated at `updatedAt` has been idle for `days` business days at `t`. */
+  const idleFor = (updatedAt: number, days: number, t: number): boolean =>
+    BusinessCalendar.addBusinessDays(calendar, CaseEvent.instant({ at: updatedAt }), days).epochMilliseconds <= t
+
+  const closeIdle = Effect.fn("SupportDesk.closeIdle")(function* (options?: CloseIdleOptions) {
+    const batchSize = options?.batchSize ?? 100
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      return yield* Effect.die(
+        new Error(`SupportDesk.closeIdle: batchSize: expected a positive integer, got ${batchSize}`)
+      )
+    }
+    const t = yield* now
+    const closed: Array<string> = []
+    for (const rule of idleRules) {
+      // N business days after an instant is more than N - 2 days after it (the N-th business day can end earlier in
+      // its day, and the zone can change its offset), so a case updated after `t - (N - 2) days` cannot be idle
+      // yet: the store lists the candidates up to that bound, and each is checked exactly against the calendar.
+      const updatedBefore = t - Math.max(0, rule.days - 2) * 86_400_000 + 1
+      let after: StatusQuery["after"]
+      for (;;) {
+        const batch = yield* store.listByStatus({ statuses: rule.statuses, updatedBefore, limit: batchSize, after })
+        for (const candidate of batch) {
+          if (!idleFor(candidate.updatedAt, rule.days, t)) continue
+          const done = yield* Effect.gen(function* () {
+            const found = yield* store.get(candidate.id)
+            if (Option.isNone(found)) return false
+            const stored = found.value
+            const facts = CaseLifecycle.factsUnsafe(stored.events)
+            const statuses: ReadonlyArray<SupportCase.Status> = rule.statuses
+            if (!statuses.includes(facts.status) || !idleFor(stored.case.updatedAt, rule.days, t)) return false
+            yield* commit(
+              stored,
+              {
+                events: [{ type: "closed", reason: rule.reason }],
+                notices: [
+                  {
+                    kind: "closed",
+                    to: requesterOf(stored.case),
+                    subject: "Your request is closed",
+                    body: rule.body(stored.case)
+                  }
+                ]
+              },
+              Actor.system,
+              Math.max(t, stored.case.updatedAt)
+            )
+            return true
+          }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
+          if (done) closed.push(candidate.id)
+        }
+        if (batch.length < batchSize) break
+        const last = batch[batch.length - 1]
+        after = { updatedAt: last.updatedAt, id: last.id }
+      }
+    }
+    return closed
+  })
+
   const addNote = Effect.fn("SupportDesk.addNote")(function* (actor: Actor.Actor, ref: string, input: MessageInput) {
     const { body } = yield* decodeMessage(input)
     return yield* run(actor, ref, "addNote", () => step([{ type: "noteAdded", body }]))
@@ -2252,6 +2568,12 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     reopen,
     close,
     addNote,
+    closeIdle,
+    recordQualityReview,
+    qualityReviews,
+    placeLegalHold,
+    releaseLegalHold,
+    applyRetention,
     requestMediation,
     postStatement,
     recordMediationOutcome,

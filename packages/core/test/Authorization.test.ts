@@ -88,7 +88,8 @@ const table: ReadonlyArray<{
       "addNote",
       "recordMediationOutcome",
       "linkIncident",
-      "unlinkIncident"
+      "unlinkIncident",
+      "recordQualityReview"
     ]
   },
   {
@@ -113,14 +114,17 @@ const table: ReadonlyArray<{
       "addNote",
       "recordMediationOutcome",
       "linkIncident",
-      "unlinkIncident"
+      "unlinkIncident",
+      "recordQualityReview",
+      "placeLegalHold",
+      "releaseLegalHold"
     ]
   }
 ]
 
 describe("Authorization.decide", () => {
-  it("covers 21 actions", () => {
-    assert.strictEqual(CaseLifecycle.actions.length, 21)
+  it("covers 24 actions", () => {
+    assert.strictEqual(CaseLifecycle.actions.length, 24)
   })
 
   for (const row of table) {
@@ -169,11 +173,15 @@ describe("Authorization.decideDesk", () => {
   const expected: ReadonlyArray<readonly [string, Actor.Actor, ReadonlyArray<Authorization.DeskAction>]> = [
     ["a requester", owner, []],
     ["an account manager", theirAccountManager, ["viewQueue"]],
-    ["an agent", agent, ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement"]],
+    [
+      "an agent",
+      agent,
+      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
+    ],
     [
       "an administrator",
       administrator,
-      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement"]
+      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
     ]
   ]
   for (const [name, actor, allowed] of expected) {

@@ -368,6 +368,23 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
             ORDER BY next_due_at, id LIMIT ${query.limit}`
       ).pipe(Effect.withSpan("PgCaseStore.queue"))
     },
+    listByStatus: (query) => {
+      const where: Array<Statement.Fragment> = [sql.in("status", query.statuses)]
+      if (query.updatedBefore !== undefined) where.push(sql`updated_at < ${query.updatedBefore}`)
+      if (query.after !== undefined) where.push(sql`(updated_at, id) > (${query.after.updatedAt}, ${query.after.id})`)
+      return CaseStore.validateStatusQuery(query).pipe(
+        Effect.andThen(
+          listCases(
+            "listByStatus",
+            { limit: query.limit },
+            sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
+            ORDER BY updated_at, id LIMIT ${query.limit}`
+          )
+        ),
+        Effect.withSpan("PgCaseStore.listByStatus")
+      )
+    },
     countOpenedSince: (requesterId, since) =>
       sql<{ count: number }>`
           SELECT count(*)::integer AS count FROM support_cases

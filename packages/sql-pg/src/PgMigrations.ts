@@ -122,6 +122,11 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       data jsonb NOT NULL
     )`,
     "CREATE INDEX support_announcements_posted_idx ON support_announcements (posted_at DESC, id DESC)"
+  ]),
+  // The lifecycle sweeps (auto-closing idle cases, clause 6.3) read the cases of a few statuses by last update:
+  // one index range scan per status, in (updated_at, id) order.
+  "4_cases_status": statements([
+    "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
   ])
 }
 

@@ -14,6 +14,7 @@ import { Effect, type Layer, Option, Result } from "effect"
 import * as CaseStore from "../CaseStore.ts"
 import * as contract from "../internal/contract.ts"
 import * as Outbox from "../Outbox.ts"
+import * as Randomness from "../Randomness.ts"
 import type * as SupportCase from "../SupportCase.ts"
 import * as Fixtures from "./Fixtures.ts"
 
@@ -726,6 +727,110 @@ export const tests = (it: contract.It, options: Options = {}): void => {
         assert.deepStrictEqual(yield* queued({ limit: 10, priorities: [priority] }), [b.case.id, a.case.id])
         yield* store.append(yield* Fixtures.append(later.case, { status: "resolved", nextDueAt: null }))
         assert.deepStrictEqual(yield* queued({ limit: 10, priorities: [priority] }), [b.case.id])
+      })
+    )
+
+    it.effect("lists the cases in given statuses by last update, then id, with a bound and paging", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        // a time window of this test only (drawn at random), so other data in the store stays out of the list
+        const bytes = yield* Randomness.Randomness.use((r) => r.bytes(4))
+        const t = 1_000_000_000_000 + new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) * 10_000
+        const specs: ReadonlyArray<{ readonly status: SupportCase.Status; readonly at: number }> = [
+          { status: "resolved", at: t + 3 * day },
+          { status: "explained", at: t + 1 * day },
+          { status: "awaitingRequester", at: t + 2 * day },
+          { status: "resolved", at: t + 2 * day },
+          { status: "explained", at: t + 2 * day },
+          { status: "closed", at: t + 1 * day },
+          { status: "resolved", at: t + 5 * day }
+        ]
+        const cases: Array<SupportCase.SupportCase> = []
+        for (const spec of specs) {
+          const input = yield* Fixtures.newCase({ openedAt: t, nextDueAt: null })
+          yield* store.create(input)
+          const written = yield* store.append(
+            yield* Fixtures.append(input.case, { status: spec.status, at: spec.at, messages: 0 })
+          )
+          cases.push(written.case)
+        }
+        const ordered = [...cases].sort((a, b) => a.updatedAt - b.updatedAt || (a.id < b.id ? -1 : 1))
+        // the window starts at t (`after` the position (t, "")) and ends before t + 10 days
+        const window = { after: { updatedAt: t, id: "" }, updatedBefore: t + 10 * day }
+        const expect = (
+          query: Omit<CaseStore.StatusQuery, "limit"> & { readonly limit?: number },
+          predicate: (c: SupportCase.SupportCase) => boolean
+        ) =>
+          Effect.map(store.listByStatus({ limit: 100, ...window, ...query }), (listed) =>
+            assert.deepStrictEqual(
+              listed.map((c) => c.id),
+              ordered.filter(predicate).map((c) => c.id),
+              JSON.stringify(query)
+            )
+          )
+        const answered: ReadonlyArray<SupportCase.Status> = ["resolved", "explained"]
+        yield* expect({ statuses: answered }, (c) => answered.includes(c.status))
+        yield* expect(
+          { statuses: ["closed", "awaitingRequester"] },
+          (c) => c.status !== "resolved" && c.status !== "explained"
+        )
+        yield* expect({ statuses: [] }, () => false)
+        // updatedBefore is exclusive
+        yield* expect(
+          { statuses: answered, updatedBefore: t + 2 * day },
+          (c) => answered.includes(c.status) && c.updatedAt < t + 2 * day
+        )
+        yield* expect(
+          { statuses: answered, updatedBefore: t + 2 * day + 1 },
+          (c) => answered.includes(c.status) && c.updatedAt <= t + 2 * day
+        )
+        yield* expect({ statuses: answered, limit: 2 }, (c) => {
+          const index = ordered.filter((o) => answered.includes(o.status)).indexOf(c)
+          return index >= 0 && index < 2
+        })
+        // paging with `after` walks the whole list, ties included
+        const walked: Array<string> = []
+        let after: CaseStore.StatusQuery["after"] = window.after
+        for (let page = 0; page < 10; page++) {
+          const listed: ReadonlyArray<SupportCase.SupportCase> = yield* store.listByStatus({
+            statuses: answered,
+            updatedBefore: window.updatedBefore,
+            limit: 2,
+            after
+          })
+          if (listed.length === 0) break
+          assert.isAtMost(listed.length, 2)
+          walked.push(...listed.map((c) => c.id))
+          const last = listed[listed.length - 1]
+          after = { updatedAt: last.updatedAt, id: last.id }
+        }
+        assert.deepStrictEqual(
+          walked,
+          ordered.filter((c) => answered.includes(c.status)).map((c) => c.id)
+        )
+      })
+    )
+
+    it.effect("moves a case between status lists as its status and last update change", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const bytes = yield* Randomness.Randomness.use((r) => r.bytes(4))
+        const t = 1_000_000_000_000 + new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) * 10_000
+        const window = { after: { updatedAt: t, id: "" }, updatedBefore: t + 10 * day, limit: 10 }
+        const input = yield* Fixtures.newCase({ openedAt: t, nextDueAt: null })
+        yield* store.create(input)
+        const listed = (statuses: ReadonlyArray<SupportCase.Status>, updatedBefore = window.updatedBefore) =>
+          Effect.map(store.listByStatus({ ...window, statuses, updatedBefore }), (cs) => cs.map((c) => c.id))
+        const resolved = yield* store.append(
+          yield* Fixtures.append(input.case, { status: "resolved", at: t + day, messages: 0 })
+        )
+        assert.deepStrictEqual(yield* listed(["resolved"]), [input.case.id])
+        assert.deepStrictEqual(yield* listed(["open"]), [])
+        // a later update moves it out of a bound it was in
+        yield* store.append(yield* Fixtures.append(resolved.case, { status: "closed", at: t + 3 * day, messages: 0 }))
+        assert.deepStrictEqual(yield* listed(["resolved"]), [])
+        assert.deepStrictEqual(yield* listed(["closed"], t + 2 * day), [])
+        assert.deepStrictEqual(yield* listed(["closed"]), [input.case.id])
       })
     )
 
