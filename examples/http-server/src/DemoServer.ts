@@ -9,7 +9,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { Authentication, HttpSupportApi } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
-import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
 import * as DemoActors from "./DemoActors.ts"
@@ -36,6 +36,8 @@ export interface Options {
   readonly logRequests?: boolean | undefined
   /** How requests become actors. Default {@link authentication}: the demo's fixed bearer tokens. */
   readonly authentication?: Layer.Layer<Authentication.Authentication> | undefined
+  /** Run the housekeeping sweeper (idle-case closing, retention) every minute. Default true. */
+  readonly sweep?: boolean | undefined
 }
 
 export interface Timings {
@@ -77,6 +79,22 @@ export const deskLayer = (
 /** The HTTP routes: the API and the pages. */
 export const routes = Layer.mergeAll(HttpSupportApi.layer(), Pages.layer)
 
+/**
+ * The host's housekeeping, as a platform would schedule it: every minute, close cases left idle after an answer
+ * (clause 6.3 lifecycle) and apply the retention rules (7.4). Failures are logged and the next run tries again.
+ */
+export const sweeper = Effect.gen(function* () {
+  const desk = yield* SupportDesk.SupportDesk
+  const closed = yield* desk.closeIdle()
+  const anonymised = yield* desk.applyRetention()
+  if (closed.length > 0 || anonymised.length > 0) {
+    yield* Effect.logInfo(`housekeeping: closed ${closed.length} idle case(s), anonymised ${anonymised.length}`)
+  }
+}).pipe(
+  Effect.catchCause((cause) => Effect.logWarning("housekeeping failed; retrying in a minute", cause)),
+  Effect.repeat(Schedule.spaced("1 minute"))
+)
+
 /** Starts the demo; resolves once it listens. */
 export const start = async (options: Options = {}): Promise<Demo> => {
   const scope = Scope.makeUnsafe()
@@ -110,6 +128,9 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     )
     const serverContext = await Effect.runPromise(Layer.buildWithScope(server, scope))
     const listenMs = lap()
+    if (options.sweep !== false) {
+      await Effect.runPromise(Effect.provideContext(sweeper, desk).pipe(Effect.forkIn(scope), Effect.asVoid))
+    }
 
     const address = Context.get(serverContext, HttpServer.HttpServer).address
     const port = address._tag === "UnixPathAddress" ? 0 : address.port
