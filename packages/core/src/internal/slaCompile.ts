@@ -54,6 +54,8 @@ export interface CompiledRule {
   readonly warnAt: ReadonlyArray<number>
   /** An array of NaN (not reached yet) as long as `warnAt`, copied for each clock. */
   readonly warnTemplate: ReadonlyArray<number>
+  /** The least fraction of `warnAt`, 1 when there is none: a new clock's first point is reached at this fraction. */
+  readonly firstWarning: number
   readonly keepOnChange: boolean
   readonly reopen: number
   readonly match: Match
@@ -72,9 +74,17 @@ export interface CompiledSla {
   readonly byMetric: ReadonlyArray<ReadonlyArray<CompiledRule>>
   /** Per metric, the union of the stop events of its rules. */
   readonly metricStopMask: ReadonlyArray<number>
+  /** Per event code, the bits of the metrics (1 << metric) whose `metricStopMask` has the event. */
+  readonly metricStops: ReadonlyArray<number>
   readonly holds: ReadonlyArray<CompiledHold>
   /** Events that start or end any hold. */
   readonly holdEventMask: number
+  /** Events that start, or stop, a clock of any rule. */
+  readonly startMask: number
+  readonly stopMask: number
+  /** Per event code (see {@link codeOf}): the bits of the holds the event starts, and of those it ends. */
+  readonly holdStarts: ReadonlyArray<number>
+  readonly holdEnds: ReadonlyArray<number>
   readonly eventBit: ReadonlyMap<string, number>
   /**
    * The business milliseconds of every business day when all of them have the same hours in a fixed-offset zone,
@@ -118,6 +128,7 @@ export const uniformDayMillis = (calendar: Compiled): number => {
 }
 
 export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledSla => {
+  // a hold's bit is 1 << its index: the engine finds a hold's index from its bit
   const holds = policy.holds.map((hold, i) => ({
     id: hold.id,
     bit: 1 << i,
@@ -144,6 +155,7 @@ export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledS
       pauseMask,
       warnAt: rule.warnAt,
       warnTemplate: rule.warnAt.map(() => Number.NaN),
+      firstWarning: Math.min(1, ...rule.warnAt),
       keepOnChange: rule.onPriorityChange === "keepElapsed",
       reopen:
         rule.onReopen === "keepElapsed" ? REOPEN_KEEP : rule.onReopen === "restart" ? REOPEN_RESTART : REOPEN_NONE,
@@ -151,12 +163,24 @@ export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledS
     }
   })
   const byMetric = METRICS.map((_, m) => rules.filter((r) => r.metric === m))
+  const metricStopMask = byMetric.map((rs) => rs.reduce((mask, r) => mask | r.stopMask, 0))
+  const holdsOf = (mask: (h: CompiledHold) => number) =>
+    CaseEvent.eventTypes.map((_, code) =>
+      holds.reduce((bits, h) => ((mask(h) & (1 << code)) !== 0 ? bits | h.bit : bits), 0)
+    )
   return {
     rules,
     byMetric,
-    metricStopMask: byMetric.map((rs) => rs.reduce((mask, r) => mask | r.stopMask, 0)),
+    metricStopMask,
+    metricStops: CaseEvent.eventTypes.map((_, code) =>
+      metricStopMask.reduce((bits, mask, m) => ((mask & (1 << code)) !== 0 ? bits | (1 << m) : bits), 0)
+    ),
     holds,
     holdEventMask: holds.reduce((mask, h) => mask | h.startMask | h.endMask, 0),
+    startMask: rules.reduce((mask, r) => mask | r.startMask, 0),
+    stopMask: rules.reduce((mask, r) => mask | r.stopMask, 0),
+    holdStarts: holdsOf((h) => h.startMask),
+    holdEnds: holdsOf((h) => h.endMask),
     eventBit,
     uniformDayMillis: uniformDayMillis(calendar)
   }

@@ -1,12 +1,18 @@
 /**
  * The SLA engine: one pass over a handling record, with business-time arithmetic on epoch milliseconds.
  *
- * A clock runs in segments (between pauses). Business time between events comes from one calendar search per event
- * instant (its "position": business milliseconds since the first event), so closing a segment is a subtraction.
- * When a segment closes past the target or a warning point, the instant it was crossed is computed then, once; the
- * instants still ahead are projected only for the clocks active at `now`, or when a reader asks. The trace of a
- * clock is not kept by the pass: reading it replays the record once more with recording on. So an evaluation costs
- * a few small allocations per clock and a few calendar searches per event.
+ * A clock runs in segments (between pauses). Business time between events comes from the position of each event
+ * instant (business milliseconds since the first event), so closing a segment is a subtraction. Events come in
+ * order, so a position is read off the calendar's compiled intervals from the interval found for the event before,
+ * usually without a search. When a segment closes past the target or a warning point (each clock keeps the next
+ * such point, so most closings compare one number), the instant it was crossed is computed then, once; the instants
+ * still ahead are projected only for the clocks active at `now`, or when a reader asks. The trace of a clock is not
+ * kept by the pass: reading it replays the record once more with recording on. So an evaluation costs a few small
+ * allocations per clock and about one lookup of the event type per event.
+ *
+ * What each event type does under a policy (the clocks it may start or stop, the holds it starts or ends) is
+ * compiled into bit masks once per policy (`slaCompile.ts`), and the per-metric state of the pass is kept as masks
+ * too, so the usual event (a reply, an update, a note) costs a few mask tests.
  *
  * The numbers of a clock live in one array of doubles (unboxed), not in object fields, and the engine's clock object
  * is itself the `Sla.Clock` the caller receives (its public fields are getters over that array; `toJSON` gives the
@@ -112,6 +118,11 @@ const STATE = 15
 const USED_NOW = 16
 const DUE = 17
 const FROM = 18
+/**
+ * The least business time used at which a point is reached that has not been yet (the target, a warning point),
+ * Infinity when none is left: closing a segment that ends before it has nothing else to compute.
+ */
+const NEXT = 19
 
 const STATES = ["running", "paused", "met", "breached", "cancelled", "refused"] as const
 
@@ -142,18 +153,18 @@ interface Logged {
 class Run implements Clock {
   compiled: CompiledRule
   readonly metricIndex: number
-  outcomeCode = ACTIVE
+  outcomeCode: number
   /** Whether the clock was running when it stopped. */
-  ranToStop = false
+  ranToStop: boolean
   readonly v: Array<number>
   /** The instant each warning point was crossed (NaN before). */
   warn: Array<number>
   readonly log: Array<Logged> | undefined
-  /** Set when the evaluation settles: the clock's place in the evaluation, and what the readers share. */
-  index = -1
-  context: Context | undefined = undefined
-  warnMemo: ReadonlyArray<number> | undefined = undefined
-  traceMemo: ReadonlyArray<TraceEntry> | undefined = undefined
+  /** The clock's place in the evaluation, and what the readers share. */
+  index: number
+  context: Context | undefined
+  warnMemo: ReadonlyArray<number> | undefined
+  traceMemo: ReadonlyArray<TraceEntry> | undefined
 
   constructor(
     rule: CompiledRule,
@@ -166,8 +177,12 @@ class Run implements Clock {
     carried: number,
     recording: boolean
   ) {
+    // every field is assigned here, in one order, and no field has an initialiser: one hidden class, a small
+    // constructor that the optimising compiler inlines into `start`
     this.compiled = rule
     this.metricIndex = metric
+    this.outcomeCode = ACTIVE
+    this.ranToStop = false
     this.v = [
       instance,
       cycle,
@@ -187,10 +202,15 @@ class Run implements Clock {
       0, // STATE
       used, // USED_NOW
       Number.NaN, // DUE
-      -1 // FROM
+      -1, // FROM
+      0 // NEXT, set by `Sweep.start`
     ]
-    this.warn = rule.warnTemplate.slice()
+    this.warn = freshWarnings(rule)
     this.log = recording ? [] : undefined
+    this.index = -1
+    this.context = undefined
+    this.warnMemo = undefined
+    this.traceMemo = undefined
   }
 
   // -- the clock, as returned by `Sla.evaluate` ----------------------------------------------------------------------
@@ -331,6 +351,8 @@ const CLOSED = 7
 const STATUS = ["notSubmitted", "open", "resolved", "explained", "refused", "withdrawn", "merged", "closed"] as const
 
 const METRIC_COUNT = METRICS.length
+const ALL_METRICS = (1 << METRIC_COUNT) - 1
+const PROGRESS_UPDATE_BIT = 1 << PROGRESS_UPDATE
 
 const SUBMITTED = codeOf("submitted")
 const RESOLVED_EVENT = codeOf("resolved")
@@ -343,16 +365,37 @@ const REOPENED_EVENT = codeOf("reopened")
 const PRIORITY_CHANGED_EVENT = codeOf("priorityChanged")
 const CATEGORY_CHANGED_EVENT = codeOf("categoryChanged")
 const INCIDENT_EVENTS = bitOf("incidentLinked") | bitOf("incidentUnlinked")
+/** Events that change the status or the facts of a case: the others can only meet clocks and start or end holds. */
+const CASE_EVENTS = (
+  [
+    "submitted",
+    "resolved",
+    "explained",
+    "refused",
+    "withdrawn",
+    "merged",
+    "closed",
+    "reopened",
+    "priorityChanged",
+    "categoryChanged"
+  ] satisfies ReadonlyArray<CaseEvent.EventType>
+).reduce((mask, type) => mask | bitOf(type), 0)
 
-interface HoldSpan {
-  readonly bit: number
-  readonly from: number
-  to: number
+/** The first index in [lo, hi) whose start is after `t`, or `hi`. */
+const firstStartAfter = (starts: ReadonlyArray<number>, t: number, lo: number, hi: number): number => {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (starts[mid] <= t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 class Sweep {
   readonly c: cal.Compiled
   readonly sla: CompiledSla
+  /** What the clocks of the evaluation share. */
+  readonly context: Context
   readonly recording: boolean
 
   status = NOT_SUBMITTED
@@ -361,40 +404,79 @@ class Sweep {
   readonly facts: Facts = { priority: "", category: "", channel: "", audience: "", flags: [] }
 
   readonly runs: Array<Run> = []
-  /** Per metric: the active clock, the last clock. */
+  /** Per metric: the active clock. */
   readonly active: Array<Run | undefined> = [undefined, undefined, undefined]
-  readonly last: Array<Run | undefined> = [undefined, undefined, undefined]
-  readonly satisfied = [false, false, false]
-  readonly lastUpdate = [0, 0, 0]
+  /** Bits of the metrics with an active clock, and of those satisfied for the cycle. */
+  activeMask = 0
+  satisfiedMask = 0
+  /** The instant of the last progress update (or reopen). */
+  lastUpdate = 0
   readonly instances = [0, 0, 0]
-  /** Per metric, the rule of a rolling period met by the current event: the next period starts under it. */
-  readonly rolled: Array<CompiledRule | undefined> = [undefined, undefined, undefined]
 
   /** Per hold, the keys (incident ids) it is held by, created on first use; the mask of holds in force. */
   holdKeys: Array<Array<string>> | undefined = undefined
   holdMask = 0
-  holdLog: Array<HoldSpan> | undefined = undefined
+  /** The spans of the holds, flat: hold bit, from, to (Infinity while in force). */
+  holdLog: Array<number> | undefined = undefined
 
-  /** Positions: business milliseconds since `ref`, memoised for the last instant asked. */
+  /**
+   * Positions: business milliseconds since `ref`, memoised for the last instant asked. The calendar's compiled
+   * intervals are read directly: `refBefore` is the business time before `ref` in the compiled range while that
+   * range starts at `base`, and `cursor` the interval found last, where the search for the next instant starts
+   * (events come in order, so it is usually there or a step or two ahead).
+   */
   ref = 0
+  refBefore = 0
+  base = Number.NaN
+  cursor = -1
   posAt = Number.NaN
   posValue = 0
 
   /** Index of the event being applied, or -1. */
   index = -1
 
-  constructor(c: cal.Compiled, sla: CompiledSla, recording: boolean) {
+  constructor(c: cal.Compiled, sla: CompiledSla, context: Context, recording: boolean) {
     this.c = c
     this.sla = sla
+    this.context = context
     this.recording = recording
   }
 
   pos(t: number): number {
-    if (t !== this.posAt) {
-      this.posAt = t
-      this.posValue = cal.businessMillisBetween(this.c, this.ref, t)
+    return t === this.posAt ? this.posValue : this.position(t)
+  }
+
+  /** The position of an instant other than the last one asked. */
+  position(t: number): number {
+    const c = this.c
+    let value: number
+    if (c.lo === this.base && t >= c.lo && t < c.hi) {
+      // the last interval starting at or before t: events come in order, so it is the interval found last or one a
+      // step or two after it
+      const starts = c.starts
+      let i = this.cursor
+      if (i + 1 < starts.length && starts[i + 1] <= t) {
+        i++
+        if (i + 1 < starts.length && starts[i + 1] <= t) i = this.intervalOf(c, t)
+      } else if (i >= 0 && starts[i] > t) i = this.intervalOf(c, t)
+      this.cursor = i
+      value = (i < 0 ? 0 : c.cum[i] + Math.min(t, c.ends[i]) - starts[i]) - this.refBefore
+    } else {
+      // outside the compiled range (or the range was extended backward): the calendar extends it
+      value = cal.businessMillisBetween(c, this.ref, t)
+      this.base = c.lo
+      this.cursor = this.intervalOf(c, this.ref)
+      const i = this.cursor
+      this.refBefore = i < 0 ? 0 : c.cum[i] + Math.min(this.ref, c.ends[i]) - c.starts[i]
     }
-    return this.posValue
+    this.posAt = t
+    this.posValue = value
+    return value
+  }
+
+  /** The index of the last interval of the compiled range starting at or before `t` (-1 for none). */
+  intervalOf(c: cal.Compiled, t: number): number {
+    return firstStartAfter(c.starts, t, 0, c.starts.length) - 1
   }
 
   holdNames(mask: number): string | undefined {
@@ -420,11 +502,13 @@ class Sweep {
 
   /** Records a breach when the clock is at `t`, past the instant its used time reached the target. */
   breachIfPast(run: Run, t: number): void {
+    if (run.v[BREACHED_AT] < 0 && t > run.v[DUE_CROSSED]) this.breach(run)
+  }
+
+  breach(run: Run): void {
     const v = run.v
-    if (v[BREACHED_AT] < 0 && t > v[DUE_CROSSED]) {
-      v[BREACHED_AT] = v[DUE_CROSSED]
-      if (this.recording) this.trace(run, v[DUE_CROSSED], "breached", Number.NaN, 0, undefined, undefined)
-    }
+    v[BREACHED_AT] = v[DUE_CROSSED]
+    if (this.recording) this.trace(run, v[DUE_CROSSED], "breached", Number.NaN, 0, undefined, undefined)
   }
 
   /** The points already reached by the time used (after a carry-over or a new target) count as reached at `t`. */
@@ -436,6 +520,7 @@ class Sweep {
     for (let w = 0; w < warnAt.length; w++) {
       if (Number.isNaN(run.warn[w]) && used >= warningThreshold(v[TARGET], warnAt[w])) run.warn[w] = t
     }
+    nextPoint(run)
   }
 
   openSegment(run: Run, t: number): void {
@@ -454,17 +539,24 @@ class Sweep {
     if (start < 0) return
     const before = v[USED]
     const after = before + (this.pos(t) - v[SEG_POS])
+    if (after >= v[NEXT]) this.reached(run, start, before, after)
+    this.breachIfPast(run, t)
+    v[USED] = after
+    v[SEG_START] = -1
+  }
+
+  /** The instants at which a segment from `start`, with `before` used at its start, reached its points. */
+  reached(run: Run, start: number, before: number, after: number): void {
+    const v = run.v
     const target = v[TARGET]
     if (after >= target && Number.isNaN(v[DUE_CROSSED])) v[DUE_CROSSED] = addMillis(this.c, start, target - before)
-    this.breachIfPast(run, t)
     const warnAt = run.compiled.warnAt
     for (let w = 0; w < warnAt.length; w++) {
       if (!Number.isNaN(run.warn[w])) continue
       const threshold = warningThreshold(target, warnAt[w])
       if (after >= threshold) run.warn[w] = addMillis(this.c, start, threshold - before)
     }
-    v[USED] = after
-    v[SEG_START] = -1
+    nextPoint(run)
   }
 
   start(rule: CompiledRule, metric: number, startedAt: number, t: number, used: number, carried: number, why: Reason) {
@@ -480,14 +572,17 @@ class Sweep {
       carried,
       this.recording
     )
+    run.index = this.runs.length
+    run.context = this.context
     if (used > 0) this.markReached(run, t)
+    else run.v[NEXT] = Math.min(target, warningThreshold(target, rule.firstWarning))
     const paused = this.holdMask & rule.pauseMask
     if (paused !== 0) run.v[PAUSED_SINCE] = t
     else this.openSegment(run, t)
     if (this.recording) this.trace(run, t, "started", paused !== 0 ? Number.NaN : target - used, paused, undefined, why)
     this.runs.push(run)
     this.active[metric] = run
-    this.last[metric] = run
+    this.activeMask |= 1 << metric
   }
 
   stop(run: Run, t: number, outcome: number, why: Reason): void {
@@ -499,11 +594,18 @@ class Sweep {
     v[STOPPED_AT] = t
     v[PAUSED_SINCE] = -1
     if (outcome === MET) v[MET_AT] = t
+    // the clock is settled: what the evaluation reads of it will not change
+    v[USED_NOW] = v[USED]
+    v[FROM] = t
+    v[STATE] = v[BREACHED_AT] >= 0 ? BREACHED_STATE : outcome === MET ? 2 : outcome === REFUSED_OUTCOME ? 5 : 4
     if (this.recording) {
       const step = outcome === MET ? "met" : outcome === REFUSED_OUTCOME ? "refused" : "cancelled"
       this.trace(run, t, step, Number.NaN, 0, undefined, why)
     }
-    if (this.active[run.metricIndex] === run) this.active[run.metricIndex] = undefined
+    if (this.active[run.metricIndex] === run) {
+      this.active[run.metricIndex] = undefined
+      this.activeMask &= ~(1 << run.metricIndex)
+    }
   }
 
   stopAll(t: number, outcome: number, why: Reason): void {
@@ -517,10 +619,11 @@ class Sweep {
   heldMillis(mask: number, from: number, to: number): number {
     if (this.holdLog === undefined || mask === 0) return 0
     const spans: Array<[number, number]> = []
-    for (const s of this.holdLog) {
-      if ((s.bit & mask) === 0) continue
-      const a = Math.max(s.from, from)
-      const b = Math.min(s.to, to)
+    const log = this.holdLog
+    for (let s = 0; s < log.length; s += 3) {
+      if ((log[s] & mask) === 0) continue
+      const a = Math.max(log[s + 1], from)
+      const b = Math.min(log[s + 2], to)
       if (a < b) spans.push([a, b])
     }
     spans.sort((x, y) => x[0] - y[0])
@@ -555,7 +658,7 @@ class Sweep {
           run.compiled = next
           v[TARGET] = targetMillis(this.c, this.sla, next, v[STARTED_AT])
           if (v[BREACHED_AT] < 0) v[DUE_CROSSED] = Number.NaN
-          run.warn = next.warnTemplate.slice()
+          run.warn = freshWarnings(next)
           this.markReached(run, t)
           const paused = this.holdMask & next.pauseMask
           if (paused === 0) this.openSegment(run, t)
@@ -567,9 +670,9 @@ class Sweep {
           this.stop(run, t, CANCELLED, "superseded")
           this.start(next, m, t, t, 0, 0, "ruleAppliesRestart")
         }
-      } else if (next !== undefined && this.status === OPEN && !this.satisfied[m]) {
+      } else if (next !== undefined && this.status === OPEN && (this.satisfiedMask & (1 << m)) === 0) {
         if (next.keepOnChange) {
-          const anchor = m === PROGRESS_UPDATE ? Math.max(this.cycleStart, this.lastUpdate[m]) : this.cycleStart
+          const anchor = m === PROGRESS_UPDATE ? Math.max(this.cycleStart, this.lastUpdate) : this.cycleStart
           const used = cal.businessMillisBetween(this.c, anchor, t) - this.heldMillis(next.pauseMask, anchor, t)
           this.start(next, m, anchor, t, used, 0, "ruleAppliesKeepElapsed")
         } else {
@@ -579,14 +682,20 @@ class Sweep {
     }
   }
 
+  /** The last clock of a metric. */
+  lastOf(metric: number): Run | undefined {
+    for (let i = this.runs.length - 1; i >= 0; i--) if (this.runs[i].metricIndex === metric) return this.runs[i]
+    return undefined
+  }
+
   reopen(t: number): void {
+    this.satisfiedMask = 0
+    this.lastUpdate = t
     for (let m = 0; m < METRIC_COUNT; m++) {
-      this.satisfied[m] = false
-      this.lastUpdate[m] = t
       const rule = ruleFor(this.sla, m, this.facts)
       if (rule === undefined) continue
-      const previous = this.last[m]
-      if (rule.reopen === REOPEN_NONE) this.satisfied[m] = true
+      const previous = this.lastOf(m)
+      if (rule.reopen === REOPEN_NONE) this.satisfiedMask |= 1 << m
       else if (rule.reopen === REOPEN_RESTART || previous === undefined)
         this.start(rule, m, t, t, 0, 0, "reopenedRestart")
       else if (rule.reopen === REOPEN_KEEP) {
@@ -596,53 +705,41 @@ class Sweep {
     }
   }
 
-  updateHolds(bit: number, e: CaseEvent.CaseEvent, t: number): void {
-    const keyed = (bit & INCIDENT_EVENTS) !== 0
-    const holds = this.sla.holds
+  updateHolds(code: number, bit: number, e: CaseEvent.CaseEvent, t: number): void {
+    const starts = this.sla.holdStarts[code]
+    const ends = this.sla.holdEnds[code]
     const before = this.holdMask
-    let mask = before
-    for (let h = 0; h < holds.length; h++) {
-      const hold = holds[h]
-      const ends = (hold.endMask & bit) !== 0
-      const starts = (hold.startMask & bit) !== 0
-      if (!ends && !starts) continue
-      if (!keyed) {
-        // an unkeyed event holds or releases the whole hold
-        if (ends && this.holdKeys !== undefined) this.holdKeys[h] = []
-        mask = starts ? mask | hold.bit : mask & ~hold.bit
-        continue
+    let mask: number
+    if ((bit & INCIDENT_EVENTS) === 0) {
+      // an unkeyed event holds or releases the whole hold
+      if (ends !== 0 && this.holdKeys !== undefined) {
+        for (let rest = ends; rest !== 0; rest &= rest - 1) this.holdKeys[31 - Math.clz32(rest & -rest)] = []
       }
-      const key = (e as CaseEvent.Of<"incidentLinked">).incidentId
-      this.holdKeys ??= holds.map(() => [])
-      let keys = this.holdKeys[h]
-      if (ends) {
-        keys = keys.filter((k) => k !== key)
-        this.holdKeys[h] = keys
-      }
-      if (starts && !keys.includes(key)) keys.push(key)
-      mask = keys.length > 0 ? mask | hold.bit : mask & ~hold.bit
+      mask = (before & ~ends) | starts
+    } else {
+      mask = this.keyedHolds((e as CaseEvent.Of<"incidentLinked">).incidentId, starts, ends, before)
     }
     if (mask === before) return
     const changed = mask ^ before
     this.holdLog ??= []
     const holdLog = this.holdLog
-    for (const hold of holds) {
-      if ((changed & hold.bit) === 0) continue
-      if ((mask & hold.bit) !== 0) holdLog.push({ bit: hold.bit, from: t, to: Number.POSITIVE_INFINITY })
+    for (let rest = changed; rest !== 0; rest &= rest - 1) {
+      const hold = rest & -rest
+      if ((mask & hold) !== 0) holdLog.push(hold, t, Number.POSITIVE_INFINITY)
       else {
-        for (let s = holdLog.length - 1; s >= 0; s--) {
-          if (holdLog[s].bit === hold.bit && holdLog[s].to === Number.POSITIVE_INFINITY) {
-            holdLog[s].to = t
+        for (let s = holdLog.length - 3; s >= 0; s -= 3) {
+          if (holdLog[s] === hold && holdLog[s + 2] === Number.POSITIVE_INFINITY) {
+            holdLog[s + 2] = t
             break
           }
         }
       }
     }
     this.holdMask = mask
-    for (let m = 0; m < METRIC_COUNT; m++) {
-      const run = this.active[m]
-      if (run === undefined) continue
+    for (let rest = this.activeMask; rest !== 0; rest &= rest - 1) {
+      const run = this.active[31 - Math.clz32(rest & -rest)]!
       const pauseMask = run.compiled.pauseMask
+      if ((changed & pauseMask) === 0) continue
       const wasPaused = (before & pauseMask) !== 0
       const isPaused = (mask & pauseMask) !== 0
       if (wasPaused === isPaused) continue
@@ -660,12 +757,59 @@ class Sweep {
     }
   }
 
-  apply(e: CaseEvent.CaseEvent): void {
-    const t = e.at
-    const code = codeOf(e.type)
-    const bit = code < 0 ? 0 : 1 << code
-    const sla = this.sla
+  /** The holds in force after an event keyed by `key` (an incident id) starts or ends some of them. */
+  keyedHolds(key: string, starts: number, ends: number, before: number): number {
+    let mask = before
+    for (let rest = starts | ends; rest !== 0; rest &= rest - 1) {
+      const bit = rest & -rest
+      const h = 31 - Math.clz32(bit)
+      if (this.holdKeys === undefined) {
+        this.holdKeys = []
+        for (let k = 0; k < this.sla.holds.length; k++) this.holdKeys.push([])
+      }
+      let keys = this.holdKeys[h]
+      if ((ends & bit) !== 0) {
+        keys = keys.filter((k) => k !== key)
+        this.holdKeys[h] = keys
+      }
+      if ((starts & bit) !== 0 && !keys.includes(key)) keys.push(key)
+      mask = keys.length > 0 ? mask | bit : mask & ~bit
+    }
+    return mask
+  }
 
+  /**
+   * Applies event `e`, at `t`, whose type has code `code` (`run` skips the events of no concern). The usual events
+   * (replies, updates, holds) take this short path; the events that change the case go to `applyCaseEvent`.
+   */
+  apply(e: CaseEvent.CaseEvent, t: number, code: number): void {
+    const bit = 1 << code
+    if ((bit & CASE_EVENTS) !== 0) {
+      this.applyCaseEvent(e, t, code, bit)
+      return
+    }
+    if (this.status === NOT_SUBMITTED) return
+    const sla = this.sla
+    const open = this.status === OPEN
+    let rolled: CompiledRule | undefined
+    if (open && (bit & sla.stopMask) !== 0) {
+      for (let rest = this.activeMask; rest !== 0; rest &= rest - 1) {
+        const m = 31 - Math.clz32(rest & -rest)
+        const run = this.active[m]!
+        if ((run.compiled.stopMask & bit) === 0) continue
+        this.stop(run, t, MET, undefined)
+        // the next period of a rolling rule starts under the rule of the period met
+        if (m === PROGRESS_UPDATE) rolled = run.compiled
+      }
+      this.counted(code, t)
+    }
+    if ((sla.holdEventMask & bit) !== 0) this.updateHolds(code, bit, e, t)
+    if (open && (rolled !== undefined || (bit & sla.startMask) !== 0)) this.startIdle(t, bit, rolled)
+  }
+
+  /** Applies an event that changes the status or the facts of the case. */
+  applyCaseEvent(e: CaseEvent.CaseEvent, t: number, code: number, bit: number): void {
+    const sla = this.sla
     if (this.status === NOT_SUBMITTED) {
       if (code !== SUBMITTED) return
       const submitted = e as CaseEvent.Of<"submitted">
@@ -718,7 +862,7 @@ class Sweep {
           this.status = OPEN
           this.cycle++
           this.cycleStart = t
-          if ((sla.holdEventMask & bit) !== 0) this.updateHolds(bit, e, t)
+          if ((sla.holdEventMask & bit) !== 0) this.updateHolds(code, bit, e, t)
           this.reopen(t)
           return
         case PRIORITY_CHANGED_EVENT:
@@ -729,32 +873,30 @@ class Sweep {
           this.facts.category = (e as CaseEvent.Of<"categoryChanged">).to
           changed = wasOpen
           break
-        default:
-          if (!wasOpen) break
-          for (let m = 0; m < METRIC_COUNT; m++) {
-            const run = this.active[m]
-            if (run === undefined || (run.compiled.stopMask & bit) === 0) continue
-            this.stop(run, t, MET, undefined)
-            if (m === PROGRESS_UPDATE) this.rolled[m] = run.compiled
-          }
       }
-      if (wasOpen) {
-        for (let m = 0; m < METRIC_COUNT; m++) {
-          if ((sla.metricStopMask[m] & bit) === 0) continue
-          if (m === PROGRESS_UPDATE) this.lastUpdate[m] = t
-          else if (this.active[m] === undefined) this.satisfied[m] = true
-        }
-      }
-      if ((sla.holdEventMask & bit) !== 0) this.updateHolds(bit, e, t)
+      if (wasOpen && (bit & sla.stopMask) !== 0) this.counted(code, t)
+      if ((sla.holdEventMask & bit) !== 0) this.updateHolds(code, bit, e, t)
       if (changed) this.reapply(t)
     }
+    if (this.status === OPEN && (bit & sla.startMask) !== 0) this.startIdle(t, bit, undefined)
+  }
 
-    if (this.status !== OPEN) return
-    for (let m = 0; m < METRIC_COUNT; m++) {
-      const rolled = this.rolled[m]
-      if (rolled !== undefined) this.rolled[m] = undefined
-      if (this.active[m] !== undefined || this.satisfied[m]) continue
-      if (rolled !== undefined) {
+  /** An event of an open case that counts for some metrics: a progress update, or a target met for the cycle. */
+  counted(code: number, t: number): void {
+    const metrics = this.sla.metricStops[code]
+    if ((metrics & PROGRESS_UPDATE_BIT) !== 0) this.lastUpdate = t
+    this.satisfiedMask |= metrics & ~PROGRESS_UPDATE_BIT & ~this.activeMask
+  }
+
+  /**
+   * Starts the clocks of the metrics without one (and not satisfied for the cycle) that the event starts: the next
+   * period of a rolling rule met by the event (`rolled`), or the rule that applies when it starts on this event.
+   */
+  startIdle(t: number, bit: number, rolled: CompiledRule | undefined): void {
+    const sla = this.sla
+    for (let rest = ALL_METRICS & ~(this.activeMask | this.satisfiedMask); rest !== 0; rest &= rest - 1) {
+      const m = 31 - Math.clz32(rest & -rest)
+      if (m === PROGRESS_UPDATE && rolled !== undefined) {
         this.start(rolled, m, t, t, 0, 0, "nextPeriod")
         continue
       }
@@ -766,11 +908,17 @@ class Sweep {
 
   /** Applies the events of the record up to `now`. */
   run(record: ReadonlyArray<CaseEvent.CaseEvent>, now: number): void {
+    const sla = this.sla
+    // an event outside these (a note, an assignment, an unknown type, …) changes nothing
+    const concerned = CASE_EVENTS | sla.startMask | sla.stopMask | sla.holdEventMask
     for (let i = 0; i < record.length; i++) {
       const e = record[i]
-      if (e.at > now) break
+      const t = e.at
+      if (t > now) break
+      const code = codeOf(e.type)
+      if (code < 0 || (concerned & (1 << code)) === 0) continue
       this.index = i
-      this.apply(e)
+      this.apply(e, t, code)
     }
     this.index = -1
   }
@@ -811,7 +959,7 @@ class Context {
 
   traceOf(index: number): ReadonlyArray<TraceEntry> {
     if (this.#replay === undefined) {
-      const replay = new Sweep(this.c, this.sla, true)
+      const replay = new Sweep(this.c, this.sla, this, true)
       replay.run(this.record, this.now)
       for (const run of replay.runs) if (run.outcomeCode === ACTIVE) replay.settle(run, this.now)
       this.#replay = replay
@@ -837,6 +985,23 @@ class Context {
 
 const maybe = (value: number): number | undefined => (value >= 0 ? value : undefined)
 
+/** The warning instants of a new clock, none reached: array literals for the usual one or two warning points. */
+const freshWarnings = (rule: CompiledRule): Array<number> => {
+  const n = rule.warnAt.length
+  return n === 1 ? [Number.NaN] : n === 2 ? [Number.NaN, Number.NaN] : rule.warnTemplate.slice()
+}
+
+/** Sets the NEXT point of a clock from its target, its warning points and those already reached. */
+const nextPoint = (run: Run): void => {
+  const v = run.v
+  let next = Number.isNaN(v[DUE_CROSSED]) ? v[TARGET] : Number.POSITIVE_INFINITY
+  const warnAt = run.compiled.warnAt
+  for (let w = 0; w < warnAt.length; w++) {
+    if (Number.isNaN(run.warn[w])) next = Math.min(next, warningThreshold(v[TARGET], warnAt[w]))
+  }
+  v[NEXT] = next
+}
+
 const BREACHED_STATE = STATES.indexOf("breached")
 
 export const evaluate = (
@@ -846,16 +1011,15 @@ export const evaluate = (
 ): Evaluation => {
   const compiled = compiledPolicy(policy)
   const c = compiled.calendar.compiled
-  const sweep = new Sweep(c, compiled.sla, false)
-  sweep.run(record, now)
   const context = new Context(c, compiled.sla, record, now)
+  const sweep = new Sweep(c, compiled.sla, context, false)
+  sweep.run(record, now)
   const runs = sweep.runs
   let nextChangeAt = Number.POSITIVE_INFINITY
+  // a stopped clock was settled when it stopped
   for (let i = 0; i < runs.length; i++) {
     const run = runs[i]
     const v = run.v
-    run.index = i
-    run.context = context
     if (run.outcomeCode === ACTIVE) {
       // an active clock's instants are wanted on every read: settle them now
       const running = v[SEG_START] >= 0
@@ -873,11 +1037,6 @@ export const evaluate = (
       run.warnMemo = warnings
       if (running && v[BREACHED_AT] < 0 && due < nextChangeAt) nextChangeAt = due
       v[STATE] = v[BREACHED_AT] >= 0 ? BREACHED_STATE : running ? 0 : 1
-    } else {
-      v[USED_NOW] = v[USED]
-      v[FROM] = v[STOPPED_AT]
-      v[STATE] =
-        v[BREACHED_AT] >= 0 ? BREACHED_STATE : run.outcomeCode === MET ? 2 : run.outcomeCode === REFUSED_OUTCOME ? 5 : 4
     }
   }
   const clocks: ReadonlyArray<Clock> = runs
