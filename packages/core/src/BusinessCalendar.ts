@@ -12,8 +12,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Result, Schema, SchemaIssue, SchemaParser } from "effect"
+import { Effect, Result, Schema, type SchemaIssue, SchemaParser } from "effect"
 import { Temporal } from "temporal-polyfill"
+import * as FieldProblem from "./FieldProblem.ts"
 import * as internal from "./internal/calendar.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -159,7 +160,7 @@ export type DayName = keyof typeof WeekHours.Type
  * @since 0.1.0
  * @category models
  */
-export const SpecProblem = Schema.Struct({ path: Schema.String, message: Schema.String })
+export const SpecProblem = FieldProblem.FieldProblem
 
 /**
  * A calendar spec was refused. `problems` names every bad field; `message` lists them.
@@ -238,21 +239,8 @@ export const isBusinessCalendar = (u: unknown): u is BusinessCalendar =>
 // constructors
 // -------------------------------------------------------------------------------------------------------------------
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string => {
-  let out = ""
-  for (const segment of path ?? []) {
-    const key = typeof segment === "object" && segment !== null ? segment.key : segment
-    if (typeof key === "number") out += `[${key}]`
-    else out += out === "" ? String(key) : `.${String(key)}`
-  }
-  return out === "" ? "(root)" : out
-}
-
 const toSpecError = (issue: SchemaIssue.Issue): CalendarSpecError => {
-  const result = formatter(issue)
-  const problems = result.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+  const problems = FieldProblem.fromIssue(issue)
   return new CalendarSpecError({
     message: `Invalid calendar spec: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
     problems

@@ -18,12 +18,13 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Exit, Layer, Option, Schema, SchemaIssue } from "effect"
+import { Clock, Context, Effect, Exit, Layer, Option, Schema } from "effect"
 import * as Actor from "./Actor.ts"
 import * as Authorization from "./Authorization.ts"
 import * as BusinessCalendar from "./BusinessCalendar.ts"
 import * as CaseEvent from "./CaseEvent.ts"
 import * as CaseLifecycle from "./CaseLifecycle.ts"
+import * as FieldProblem from "./FieldProblem.ts"
 import {
   CaseNotFound,
   CaseStore,
@@ -380,7 +381,7 @@ export type UpdateAnnouncementInput = typeof UpdateAnnouncementInput.Encoded
  * @since 0.1.0
  * @category models
  */
-export const InputProblem = Schema.Struct({ path: Schema.String, message: Schema.String })
+export const InputProblem = FieldProblem.FieldProblem
 
 /**
  * An input was refused; `problems` names every bad field.
@@ -806,18 +807,6 @@ interface Step {
   readonly notices: ReadonlyArray<Notice>
 }
 
-const issueFormatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string => {
-  let out = ""
-  for (const segment of path ?? []) {
-    const key = typeof segment === "object" && segment !== null ? segment.key : segment
-    if (typeof key === "number") out += `[${key}]`
-    else out += out === "" ? String(key) : `.${String(key)}`
-  }
-  return out === "" ? "(root)" : out
-}
-
 const invalid = (problems: ReadonlyArray<{ readonly path: string; readonly message: string }>): InputInvalid =>
   new InputInvalid({
     message: `Invalid input: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
@@ -831,9 +820,7 @@ const decoder = <S extends Schema.Codec<unknown, unknown>>(schema: S) => {
     if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
     const found = Exit.findErrorOption(exit)
     const problems =
-      found._tag === "Some"
-        ? issueFormatter(found.value.issue).issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
-        : [{ path: "(root)", message: "invalid input" }]
+      found._tag === "Some" ? FieldProblem.fromIssue(found.value.issue) : [{ path: "(root)", message: "invalid input" }]
     return Effect.fail(invalid(problems))
   }
 }

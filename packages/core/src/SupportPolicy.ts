@@ -14,9 +14,10 @@
  *
  * @since 0.1.0
  */
-import { Effect, Exit, Schema, SchemaIssue } from "effect"
+import { Effect, Exit, Schema } from "effect"
 import * as BusinessCalendar from "./BusinessCalendar.ts"
 import * as CaseEvent from "./CaseEvent.ts"
+import * as FieldProblem from "./FieldProblem.ts"
 import { checkReferences } from "./internal/policyCheck.ts"
 import { compiledPolicy } from "./internal/policyCompiled.ts"
 
@@ -627,7 +628,7 @@ export type Encoded = typeof SupportPolicy.Encoded
  * @since 0.1.0
  * @category models
  */
-export const PolicyProblem = Schema.Struct({ path: Schema.String, message: Schema.String })
+export const PolicyProblem = FieldProblem.FieldProblem
 
 /**
  * @since 0.1.0
@@ -650,18 +651,6 @@ export class PolicyDecodeFailure extends Schema.TaggedError<PolicyDecodeFailure>
 // constructors
 // -------------------------------------------------------------------------------------------------------------------
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string => {
-  let out = ""
-  for (const segment of path ?? []) {
-    const key = typeof segment === "object" && segment !== null ? segment.key : segment
-    if (typeof key === "number") out += `[${key}]`
-    else out += out === "" ? String(key) : `.${String(key)}`
-  }
-  return out === "" ? "(root)" : out
-}
-
 const decodeExit = Schema.decodeUnknownExit(SupportPolicy)
 
 const failure = (problems: ReadonlyArray<PolicyProblem>): PolicyDecodeFailure =>
@@ -676,7 +665,7 @@ const decodeEither = (u: unknown): SupportPolicy | PolicyDecodeFailure => {
     const found = Exit.findErrorOption(exit)
     const problems =
       found._tag === "Some"
-        ? formatter(found.value.issue).issues.map((i) => ({ path: formatPath(i.path), message: i.message }))
+        ? FieldProblem.fromIssue(found.value.issue)
         : [{ path: "(root)", message: "invalid support policy" }]
     return failure(problems)
   }

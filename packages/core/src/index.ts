@@ -6,6 +6,11 @@ export * as BusinessCalendar from "./BusinessCalendar.ts"
 /**
  * @since 0.1.0
  */
+export * as FieldProblem from "./FieldProblem.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as CaseEvent from "./CaseEvent.ts"
 
 /**

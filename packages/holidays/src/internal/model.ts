@@ -2,7 +2,8 @@
  * The pieces every holiday source shares: the error, the date and hours schemas (mirroring the calendar spec of
  * `@support-policy/core`, which this package only imports types from), and small date helpers.
  */
-import { Schema, SchemaIssue } from "effect"
+import { FieldProblem } from "@support-policy/core"
+import { Schema, type SchemaIssue } from "effect"
 import { Temporal } from "temporal-polyfill"
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -22,22 +23,10 @@ export class HolidaySourceError extends Schema.TaggedError<HolidaySourceError>()
 export const sourceError = (field: string, message: string): HolidaySourceError =>
   new HolidaySourceError({ field, message: `${field}: ${message}` })
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const formatPath = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string => {
-  let out = ""
-  for (const segment of path ?? []) {
-    const key = typeof segment === "object" && segment !== null ? segment.key : segment
-    if (typeof key === "number") out += `[${key}]`
-    else out += out === "" ? String(key) : `.${String(key)}`
-  }
-  return out === "" ? "(root)" : out
-}
-
 /** Turns a schema issue into a {@link HolidaySourceError} naming the first bad field and listing every problem. */
 export const fromIssue = (issue: SchemaIssue.Issue, prefix?: string): HolidaySourceError => {
-  const problems = formatter(issue).issues.map((i) => {
-    const path = formatPath(i.path)
+  const problems = FieldProblem.fromIssue(issue).map((i) => {
+    const path = i.path
     return { path: prefix === undefined ? path : path === "(root)" ? prefix : `${prefix}.${path}`, message: i.message }
   })
   return new HolidaySourceError({

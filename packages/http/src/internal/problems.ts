@@ -2,7 +2,7 @@
  * From the desk's errors to HTTP problems, from schema failures to 400 problems naming each field, and the fallback
  * that answers anything else under `/v1` (unknown route, non-JSON body, body too large, a defect) with a problem.
  */
-import type { CaseStore, Incident, SupportDesk } from "@support-policy/core"
+import { type CaseStore, FieldProblem as CoreFieldProblem, type Incident, type SupportDesk } from "@support-policy/core"
 import { ByteSize, Cause, Effect, type Layer, SchemaIssue, type Types } from "effect"
 import {
   HttpEffect,
@@ -34,16 +34,8 @@ import {
 
 type Segment = PropertyKey | { readonly key: PropertyKey }
 
-/** `["requester", "flags", 0]` as `"requester.flags[0]"`; the root as `"(root)"`, as core names paths. */
-export const formatPath = (path: ReadonlyArray<Segment> | undefined): string => {
-  let out = ""
-  for (const segment of path ?? []) {
-    const key = typeof segment === "object" && segment !== null ? segment.key : segment
-    if (typeof key === "number") out += `[${key}]`
-    else out += out === "" ? String(key) : `.${String(key)}`
-  }
-  return out === "" ? "(root)" : out
-}
+/** `["requester", "flags", 0]` as `"requester.flags[0]"`; the root as `"(root)"`: core's `FieldProblem.formatPath`. */
+export const formatPath: (path: ReadonlyArray<Segment> | undefined) => string = CoreFieldProblem.formatPath
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
