@@ -259,6 +259,9 @@ export const plan = (policy: SupportPolicy.SupportPolicy, intake: Intake): Reado
  * The record must satisfy `CaseEvent.checkRecord` (it starts with `submitted`, in order). Facts in events are not
  * checked against the policy here: an unknown priority simply matches no rule that names priorities.
  *
+ * The clocks are lazy views (due and warning instants and traces are computed when first read): read their fields,
+ * or `JSON.stringify` them, but do not spread them (`{ ...clock }` copies the view's internals, not the fields).
+ *
  * @since 0.1.0
  * @category evaluation
  */
