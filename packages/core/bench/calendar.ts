@@ -12,6 +12,7 @@ import dayjsUtc from "dayjs/plugin/utc.js"
 import dayjsBusinessTime from "dayjs-business-time"
 import { Temporal } from "temporal-polyfill"
 import { BusinessCalendar } from "../src/index.ts"
+import { hongKongPublicHolidays } from "../src/internal/hongKongHolidays.ts"
 import {
   type BenchContext,
   type BenchModule,
@@ -47,60 +48,8 @@ const DAY = 24 * HOUR
 // the calendar, three times
 // -------------------------------------------------------------------------------------------------------------------
 
-/** Hong Kong general holidays 2025–2027 (Cap. 149), Sundays included where the holiday itself falls on one. */
-const hongKongHolidays: ReadonlyArray<{ readonly date: string; readonly name: string }> = [
-  { date: "2025-01-01", name: "The first day of January" },
-  { date: "2025-01-29", name: "Lunar New Year's Day" },
-  { date: "2025-01-30", name: "The second day of Lunar New Year" },
-  { date: "2025-01-31", name: "The third day of Lunar New Year" },
-  { date: "2025-04-04", name: "Ching Ming Festival" },
-  { date: "2025-04-18", name: "Good Friday" },
-  { date: "2025-04-19", name: "The day following Good Friday" },
-  { date: "2025-04-21", name: "Easter Monday" },
-  { date: "2025-05-01", name: "Labour Day" },
-  { date: "2025-05-05", name: "The Birthday of the Buddha" },
-  { date: "2025-05-31", name: "Tuen Ng Festival" },
-  { date: "2025-07-01", name: "HKSAR Establishment Day" },
-  { date: "2025-10-01", name: "National Day" },
-  { date: "2025-10-07", name: "The day following the Chinese Mid-Autumn Festival" },
-  { date: "2025-10-29", name: "Chung Yeung Festival" },
-  { date: "2025-12-25", name: "Christmas Day" },
-  { date: "2025-12-26", name: "The first weekday after Christmas Day" },
-  { date: "2026-01-01", name: "The first day of January" },
-  { date: "2026-02-17", name: "Lunar New Year's Day" },
-  { date: "2026-02-18", name: "The second day of Lunar New Year" },
-  { date: "2026-02-19", name: "The third day of Lunar New Year" },
-  { date: "2026-04-03", name: "Good Friday" },
-  { date: "2026-04-04", name: "The day following Good Friday" },
-  { date: "2026-04-06", name: "The day following Ching Ming Festival" },
-  { date: "2026-04-07", name: "The day following Easter Monday" },
-  { date: "2026-05-01", name: "Labour Day" },
-  { date: "2026-05-25", name: "The day following the Birthday of the Buddha" },
-  { date: "2026-06-19", name: "Tuen Ng Festival" },
-  { date: "2026-07-01", name: "HKSAR Establishment Day" },
-  { date: "2026-09-26", name: "The day following the Chinese Mid-Autumn Festival" },
-  { date: "2026-10-01", name: "National Day" },
-  { date: "2026-10-19", name: "The day following Chung Yeung Festival" },
-  { date: "2026-12-25", name: "Christmas Day" },
-  { date: "2026-12-26", name: "The first weekday after Christmas Day" },
-  { date: "2027-01-01", name: "The first day of January" },
-  { date: "2027-02-06", name: "Lunar New Year's Day" },
-  { date: "2027-02-08", name: "The third day of Lunar New Year" },
-  { date: "2027-02-09", name: "The fourth day of Lunar New Year" },
-  { date: "2027-03-26", name: "Good Friday" },
-  { date: "2027-03-27", name: "The day following Good Friday" },
-  { date: "2027-03-29", name: "Easter Monday" },
-  { date: "2027-04-05", name: "Ching Ming Festival" },
-  { date: "2027-05-01", name: "Labour Day" },
-  { date: "2027-05-13", name: "The Birthday of the Buddha" },
-  { date: "2027-06-09", name: "Tuen Ng Festival" },
-  { date: "2027-07-01", name: "HKSAR Establishment Day" },
-  { date: "2027-09-16", name: "The day following the Chinese Mid-Autumn Festival" },
-  { date: "2027-10-01", name: "National Day" },
-  { date: "2027-10-08", name: "Chung Yeung Festival" },
-  { date: "2027-12-25", name: "Christmas Day" },
-  { date: "2027-12-27", name: "The first weekday after Christmas Day" }
-]
+/** Hong Kong public holidays 2025–2027: the table core generates from date-holidays (the Global Sources preset's). */
+const hongKongHolidays = hongKongPublicHolidays.filter((h) => h.date >= "2025-01-01" && h.date <= "2027-12-31")
 
 const holidayDates = hongKongHolidays.map((h) => h.date)
 const office: ReadonlyArray<readonly [string, string]> = [["09:00", "18:00"]]
