@@ -153,6 +153,29 @@ export class Outbox extends Context.Service<
 >()("@support-policy/core/Outbox") {}
 
 /**
+ * Checks the options of `claim` before an adapter claims anything: a whole `limit` of 0 or more, a positive whole
+ * `leaseMillis`, a whole `now`. A malformed call is a defect of the caller: it dies naming the field.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateClaim = (options: {
+  readonly limit: number
+  readonly now: number
+  readonly leaseMillis: number
+}): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!Number.isSafeInteger(options.limit) || options.limit < 0) {
+    problems.push(`limit: expected a non-negative integer, got ${options.limit}`)
+  }
+  if (!Number.isSafeInteger(options.leaseMillis) || options.leaseMillis <= 0) {
+    problems.push(`leaseMillis: expected a positive integer, got ${options.leaseMillis}`)
+  }
+  if (!Number.isSafeInteger(options.now)) problems.push(`now: expected an integer, got ${options.now}`)
+  return problems.length > 0 ? Effect.die(new Error(`Outbox.claim: ${problems.join("; ")}`)) : Effect.void
+}
+
+/**
  * The in-memory outbox, on the state it shares with `CaseStore.layerMemory` and `Incident.layerMemory`, which write
  * its messages. `MemoryStorage.layerMemory` gives all three at once.
  *
@@ -165,28 +188,21 @@ export const layerMemory: Layer.Layer<Outbox, never, memory.MemoryStore> = Layer
     const state = yield* memory.MemoryStore
 
     const claim = (options: { readonly limit: number; readonly now: number; readonly leaseMillis: number }) => {
-      const problems: Array<string> = []
-      if (!Number.isSafeInteger(options.limit) || options.limit < 0) {
-        problems.push(`limit: expected a non-negative integer, got ${options.limit}`)
-      }
-      if (!Number.isSafeInteger(options.leaseMillis) || options.leaseMillis <= 0) {
-        problems.push(`leaseMillis: expected a positive integer, got ${options.leaseMillis}`)
-      }
-      if (!Number.isSafeInteger(options.now)) problems.push(`now: expected an integer, got ${options.now}`)
-      if (problems.length > 0) return Effect.die(new Error(`Outbox.claim: ${problems.join("; ")}`))
-      return Effect.sync(() => {
-        const due: Array<memory.OutboxEntry> = []
-        for (const entry of state.outbox.values()) {
-          if (entry.status === "pending" && entry.availableAt <= options.now) due.push(entry)
-        }
-        due.sort((a, b) => a.availableAt - b.availableAt || a.order - b.order)
-        const claimed = due.slice(0, options.limit)
-        for (const entry of claimed) {
-          entry.attempts++
-          entry.availableAt = options.now + options.leaseMillis
-        }
-        return Object.freeze(claimed.map(memory.delivery))
-      })
+      return Effect.flatMap(validateClaim(options), () =>
+        Effect.sync(() => {
+          const due: Array<memory.OutboxEntry> = []
+          for (const entry of state.outbox.values()) {
+            if (entry.status === "pending" && entry.availableAt <= options.now) due.push(entry)
+          }
+          due.sort((a, b) => a.availableAt - b.availableAt || a.order - b.order)
+          const claimed = due.slice(0, options.limit)
+          for (const entry of claimed) {
+            entry.attempts++
+            entry.availableAt = options.now + options.leaseMillis
+          }
+          return Object.freeze(claimed.map(memory.delivery))
+        })
+      )
     }
 
     const markSent = (id: string, at: number) =>

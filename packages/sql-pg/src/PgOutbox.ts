@@ -45,17 +45,10 @@ export const make: Effect.Effect<Outbox.Outbox["Service"], never, SqlClient.SqlC
   const select = sql.literal(columns)
 
   const claim = (options: { readonly limit: number; readonly now: number; readonly leaseMillis: number }) => {
-    const problems: Array<string> = []
-    if (!Number.isSafeInteger(options.limit) || options.limit < 0) {
-      problems.push(`limit: expected a non-negative integer, got ${options.limit}`)
-    }
-    if (!Number.isSafeInteger(options.leaseMillis) || options.leaseMillis <= 0) {
-      problems.push(`leaseMillis: expected a positive integer, got ${options.leaseMillis}`)
-    }
-    if (!Number.isSafeInteger(options.now)) problems.push(`now: expected an integer, got ${options.now}`)
-    if (problems.length > 0) return Effect.die(new Error(`Outbox.claim: ${problems.join("; ")}`))
-    if (options.limit === 0) return Effect.succeed([])
-    return sql<ClaimRow>`
+    if (options.limit === 0) return Effect.as(Outbox.validateClaim(options), [])
+    return Outbox.validateClaim(options).pipe(
+      Effect.andThen(
+        sql<ClaimRow>`
       WITH due AS (
         SELECT id, available_at AS due_at, position FROM support_outbox
         WHERE status = 'pending' AND available_at <= ${options.now}
@@ -68,17 +61,19 @@ export const make: Effect.Effect<Outbox.Outbox["Service"], never, SqlClient.SqlC
       FROM due WHERE o.id = due.id
       RETURNING o.id, o.status, o.attempts, o.available_at, o.last_error, o.sent_at, o.data,
         due.due_at AS claim_order, due.position`.pipe(
-      Effect.catchTag("SqlError", unavailable("claim")),
-      Effect.flatMap((rows) => {
-        // RETURNING has no order: restore the claim order (available_at before the claim, then write order)
-        const sorted = [...rows].sort(
-          (a, b) =>
-            (Rows.toNumber(a.claim_order) ?? 0) - (Rows.toNumber(b.claim_order) ?? 0) ||
-            (Rows.toNumber(a.position) ?? 0) - (Rows.toNumber(b.position) ?? 0)
+          Effect.catchTag("SqlError", unavailable("claim")),
+          Effect.flatMap((rows) => {
+            // RETURNING has no order: restore the claim order (available_at before the claim, then write order)
+            const sorted = [...rows].sort(
+              (a, b) =>
+                (Rows.toNumber(a.claim_order) ?? 0) - (Rows.toNumber(b.claim_order) ?? 0) ||
+                (Rows.toNumber(a.position) ?? 0) - (Rows.toNumber(b.position) ?? 0)
+            )
+            return decodeAll("claim", sorted)
+          }),
+          Effect.withSpan("PgOutbox.claim")
         )
-        return decodeAll("claim", sorted)
-      }),
-      Effect.withSpan("PgOutbox.claim")
+      )
     )
   }
 
