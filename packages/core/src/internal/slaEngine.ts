@@ -1054,4 +1054,14 @@ export const evaluate = (
   }
 }
 
+/**
+ * Whether events of `type` change nothing in any evaluation under `policy` (a note, a quality-review event, …): the
+ * engine skips them, so a record with one more of them evaluates exactly as without it.
+ */
+export const isInert = (policy: SupportPolicy, type: CaseEvent.EventType): boolean => {
+  const sla = compiledPolicy(policy).sla
+  const code = codeOf(type)
+  return code < 0 || ((CASE_EVENTS | sla.startMask | sla.stopMask | sla.holdEventMask) & (1 << code)) === 0
+}
+
 export { bitOf }
