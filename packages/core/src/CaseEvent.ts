@@ -363,12 +363,13 @@ export const QualityReviewed = event("qualityReviewed", {
 
 /**
  * Why a closed case was selected for quality review (clause 7.4): its record shows a breached clock, a refusal or a
- * reopening (the policy's `qualityReview.alwaysReview`), or it was drawn at the policy's `sampleRate`.
+ * reopening (the policy's `qualityReview.alwaysReview`), the requester rated it low (`lowSatisfaction`, the policy's
+ * `satisfaction.lowRating`), or it was drawn at the policy's `sampleRate`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const QualityReviewReason = Schema.Literals(["breached", "refused", "reopened", "sampled"])
+export const QualityReviewReason = Schema.Literals(["breached", "refused", "reopened", "sampled", "lowSatisfaction"])
 
 /**
  * @since 0.1.0
@@ -404,12 +405,47 @@ export const LegalHoldPlaced = event("legalHoldPlaced", { reason: Schema.optiona
 export const LegalHoldReleased = event("legalHoldReleased", {})
 
 /**
- * The personal data of the record was anonymised under the retention rules.
+ * The personal data of the case's requester was erased from the case (clause 7.4): its texts are redaction markers,
+ * its requester has no contact details, and the facts its clocks are computed from are kept. `basis` says why (the
+ * policy's retention period, or the requester's request); `erasureId` names the erasure that did it. An `anonymised`
+ * without `basis` was written before erasure redacted every text: it removed the contact details only.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Anonymised = event("anonymised", {})
+export const Anonymised = event("anonymised", {
+  basis: Schema.optionalKey(Schema.Literals(["retention", "request"])),
+  erasureId: Schema.optionalKey(Id)
+})
+
+/**
+ * The requester asked for their personal data to be erased while the case was on a legal hold (clause 7.4): the
+ * erasure waits until the hold is released.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ErasureRequested = event("erasureRequested", { erasureId: Id })
+
+/**
+ * An administrator moved the case from one version of the policy to another (clause 7.1): from this event on, its
+ * clocks are those of version `to` (see `Sla.evaluate`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyChanged = event("policyChanged", { from: Schema.String, to: Schema.String })
+
+/**
+ * The requester rated how the case was handled, on the policy's scale (`satisfaction`), with an optional comment.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SatisfactionRated = event("satisfactionRated", {
+  rating: Schema.Int,
+  comment: Schema.optionalKey(Schema.String)
+})
 
 /**
  * Every event of a handling record, discriminated by `type`.
@@ -447,7 +483,10 @@ export const CaseEvent = Schema.Union([
   LegalHoldPlaced,
   LegalHoldReleased,
   Anonymised,
-  QualityReviewSelected
+  QualityReviewSelected,
+  ErasureRequested,
+  PolicyChanged,
+  SatisfactionRated
 ])
 
 /**
@@ -535,6 +574,7 @@ export const isVisibleToRequester = (event: CaseEvent): boolean => {
     case "legalHoldPlaced":
     case "legalHoldReleased":
     case "anonymised":
+    case "erasureRequested":
     case "assigned":
     case "counterpartyContacted":
     case "counterpartyResponded":

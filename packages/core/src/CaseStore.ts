@@ -16,6 +16,10 @@
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
  *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
+ * - **Erasure is the one rewrite.** `erase` anonymises a case (its record rewritten with the same events, sequences,
+ *   types and instants, only what they say redacted; its outbox messages redacted, the unsent ones given up; its
+ *   idempotency keys deleted) or deletes it with everything that refers to it, leaving an anonymous tally
+ *   (`Erasure`). Nothing else changes a stored event.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
  * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; appended events continue from
@@ -30,6 +34,7 @@
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
+import type * as Erasure from "./Erasure.ts"
 import * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
 import type * as SupportCase from "./SupportCase.ts"
@@ -216,6 +221,23 @@ export interface StatusQuery {
 }
 
 /**
+ * Filters for the tallies of deleted cases, by opening instant (then case id), oldest first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TallyQuery {
+  /** Only cases opened at or after this instant (epoch ms). */
+  readonly openedFrom?: number | undefined
+  /** Only cases opened strictly before this instant (epoch ms). */
+  readonly openedBefore?: number | undefined
+  /** At most this many tallies (a non-negative integer). */
+  readonly limit: number
+  /** Only tallies after this (openedAt, caseId) position, for paging. */
+  readonly after?: { readonly openedAt: number; readonly caseId: string } | undefined
+}
+
+/**
  * Paging for lists.
  *
  * @since 0.1.0
@@ -285,6 +307,19 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
+    /**
+     * Erases a case whose record ends at `expectedSequence` (otherwise {@link SequenceConflict}, nothing written), in
+     * one unit of work. `Anonymise`: the record is replaced by `events`, which must keep every stored event's
+     * sequence, type and instant (a write that does not dies); the state by `case`; each outbox message of the case
+     * by `message(it)`, and those still pending become `failed` (last error `"erased"`); the case's idempotency keys
+     * are deleted. `Delete`: the case, its record, its parties, its idempotency keys and its outbox messages are
+     * deleted and `tally` is kept. The only operation that rewrites stored events.
+     */
+    readonly erase: (
+      erasure: Erasure.CaseErasure
+    ) => Effect.Effect<void, SequenceConflict | CaseNotFound | CaseStoreFailure>
+    /** The tallies of deleted cases, by opening instant (then case id), oldest first. */
+    readonly listTallies: (query: TallyQuery) => Effect.Effect<ReadonlyArray<Erasure.Tally>, CaseStoreFailure>
   }
 >()("@support-policy/core/CaseStore") {}
 
@@ -364,6 +399,100 @@ export const validateAppend = (append: Append): Effect.Effect<void> => {
   if (append.case.sequence !== last) problems.push(`case.sequence: expected ${last}, got ${append.case.sequence}`)
   problems.push(...messageProblems(append.outbox))
   return problems.length === 0 ? Effect.void : die("append", problems)
+}
+
+/**
+ * Checks an erasure before anything is read: `expectedSequence` is a positive integer; an anonymised record runs
+ * 1 … n from `submitted` (`CaseEvent.checkRecord`), at least to `expectedSequence`, and the new state belongs to
+ * `caseId` and ends at its last event; a tally names `caseId`. Dies naming the field when not. Adapters call it
+ * first, and {@link validateRewrite} once they hold the stored record.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateErasure = (erasure: Erasure.CaseErasure): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!Number.isSafeInteger(erasure.expectedSequence) || erasure.expectedSequence < 1) {
+    problems.push(`expectedSequence: expected a positive integer, got ${erasure.expectedSequence}`)
+  }
+  const outcome = erasure.outcome
+  if (outcome._tag === "Anonymise") {
+    for (const problem of CaseEvent.checkRecord(outcome.events)) {
+      problems.push(`outcome.events${problem.path}: ${problem.message}`)
+    }
+    if (outcome.events.length < erasure.expectedSequence) {
+      problems.push(
+        `outcome.events: the record keeps its ${erasure.expectedSequence} events, got ${outcome.events.length}`
+      )
+    }
+    if (outcome.case.id !== erasure.caseId) {
+      problems.push(`outcome.case.id: expected "${erasure.caseId}" (the caseId), got "${outcome.case.id}"`)
+    }
+    if (outcome.case.sequence !== outcome.events.length) {
+      problems.push(`outcome.case.sequence: expected ${outcome.events.length}, got ${outcome.case.sequence}`)
+    }
+  } else if (outcome.tally.caseId !== erasure.caseId) {
+    problems.push(`outcome.tally.caseId: expected "${erasure.caseId}" (the caseId), got "${outcome.tally.caseId}"`)
+  }
+  return problems.length === 0 ? Effect.void : die("erase", problems)
+}
+
+/**
+ * Checks an anonymised record against the stored one: every stored event keeps its sequence, type and instant (what
+ * an event says may change, not which events happened or when). Dies naming the event when not.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateRewrite = (
+  stored: ReadonlyArray<{ readonly sequence: number; readonly type: string; readonly at: number }>,
+  events: CaseEvent.Record
+): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  stored.forEach((before, i) => {
+    const after = events[i]
+    if (after === undefined) problems.push(`outcome.events[${i}]: the stored event ${before.sequence} is missing`)
+    else if (after.sequence !== before.sequence || after.type !== before.type || after.at !== before.at) {
+      problems.push(
+        `outcome.events[${i}]: erasure keeps event ${before.sequence} a "${before.type}" at ${before.at}, ` +
+          `got ${after.sequence} "${after.type}" at ${after.at}`
+      )
+    }
+  })
+  return problems.length === 0 ? Effect.void : die("erase", problems)
+}
+
+/**
+ * Checks a redacted outbox message: it keeps its id and its case. Dies naming the message when not.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateRedactedMessage = (before: Outbox.Message, after: Outbox.Message): Effect.Effect<void> =>
+  after.id === before.id && after.caseId === before.caseId
+    ? Effect.void
+    : die("erase", [`outcome.message: a redacted message keeps its id "${before.id}" and its case`])
+
+/**
+ * Checks a tally query: `limit` is a non-negative integer and the instants are integers. Dies naming the field when
+ * not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateTallyQuery = (query: TallyQuery): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(query.limit)) problems.push(`limit: expected a non-negative integer, got ${query.limit}`)
+  for (const [name, value] of [
+    ["openedFrom", query.openedFrom],
+    ["openedBefore", query.openedBefore],
+    ["after.openedAt", query.after?.openedAt]
+  ] as const) {
+    if (value !== undefined && !Number.isSafeInteger(value)) {
+      problems.push(`${name}: expected epoch milliseconds, got ${value}`)
+    }
+  }
+  return problems.length === 0 ? Effect.void : die("listTallies", problems)
 }
 
 /**
@@ -578,6 +707,74 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
 
     const countOpenedSince = (requesterId: string, since: number) => Effect.sync(() => openedSince(requesterId, since))
 
+    const erase = (erasure: Erasure.CaseErasure): Effect.Effect<void, SequenceConflict | CaseNotFound> =>
+      Effect.flatMap(validateErasure(erasure), () =>
+        Effect.suspend((): Effect.Effect<void, SequenceConflict | CaseNotFound> => {
+          const entry = state.cases.get(erasure.caseId)
+          if (entry === undefined) return Effect.fail(new CaseNotFound({ caseId: erasure.caseId }))
+          if (entry.events.length !== erasure.expectedSequence) {
+            return Effect.fail(
+              new SequenceConflict({
+                caseId: erasure.caseId,
+                expected: erasure.expectedSequence,
+                actual: entry.events.length
+              })
+            )
+          }
+          const messages = [...state.outbox.values()].filter((m) => m.message.caseId === erasure.caseId)
+          const outcome = erasure.outcome
+          if (outcome._tag === "Delete") {
+            state.cases.delete(erasure.caseId)
+            state.trackingNumbers.delete(entry.case.trackingNumber)
+            for (const m of messages) state.outbox.delete(m.message.id)
+            memory.deleteIdempotencyKeys(state, erasure.caseId)
+            state.tallies.set(erasure.caseId, memory.frozenCopy(outcome.tally))
+            return Effect.void
+          }
+          return Effect.gen(function* () {
+            yield* validateRewrite(entry.events, outcome.events)
+            if (outcome.case.trackingNumber !== entry.case.trackingNumber) {
+              return yield* die("erase", ["outcome.case.trackingNumber: a case keeps its tracking number"])
+            }
+            const redacted = messages.map((m) => memory.frozenCopy(outcome.message(m.message)))
+            yield* Effect.forEach(messages, (m, i) => validateRedactedMessage(m.message, redacted[i]), {
+              discard: true
+            })
+            // every check passed: write in one synchronous step
+            entry.case = memory.frozenCopy(outcome.case)
+            entry.events = memory.frozenCopy(outcome.events)
+            messages.forEach((m, i) => {
+              m.message = redacted[i]
+              if (m.status === "pending") {
+                m.status = "failed"
+                m.lastError = "erased"
+              }
+            })
+            memory.deleteIdempotencyKeys(state, erasure.caseId)
+          })
+        })
+      )
+
+    const listTallies = (query: TallyQuery) =>
+      Effect.flatMap(validateTallyQuery(query), () =>
+        Effect.sync(() => {
+          const found: Array<Erasure.Tally> = []
+          for (const tally of state.tallies.values()) {
+            if (query.openedFrom !== undefined && tally.openedAt < query.openedFrom) continue
+            if (query.openedBefore !== undefined && tally.openedAt >= query.openedBefore) continue
+            if (
+              query.after !== undefined &&
+              (tally.openedAt < query.after.openedAt ||
+                (tally.openedAt === query.after.openedAt && tally.caseId <= query.after.caseId))
+            )
+              continue
+            found.push(tally)
+          }
+          found.sort((a, b) => a.openedAt - b.openedAt || memory.compareIds(a.caseId, b.caseId))
+          return Object.freeze(found.slice(0, query.limit))
+        })
+      )
+
     return CaseStore.of({
       create,
       append,
@@ -587,7 +784,9 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
       listByParty,
       queue,
       listByStatus,
-      countOpenedSince
+      countOpenedSince,
+      erase,
+      listTallies
     })
   })
 )

@@ -5,6 +5,7 @@ import * as CaseStore from "../src/CaseStore.ts"
 import * as Incident from "../src/Incident.ts"
 import * as MemoryStorage from "../src/MemoryStorage.ts"
 import * as Outbox from "../src/Outbox.ts"
+import * as PolicyStore from "../src/PolicyStore.ts"
 import * as Randomness from "../src/Randomness.ts"
 import * as SupportCase from "../src/SupportCase.ts"
 import { Fixtures, StorageContract } from "../src/testing/index.ts"
@@ -15,7 +16,7 @@ StorageContract.suite("memory", MemoryStorage.layerMemory)
 // the same, with the ports' memory layers composed one by one on a shared state
 StorageContract.suite(
   "memory (composed)",
-  Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory).pipe(
+  Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory, PolicyStore.layerMemory).pipe(
     Layer.provide(MemoryStorage.layerStore)
   )
 )

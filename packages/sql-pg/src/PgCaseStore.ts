@@ -8,6 +8,9 @@
  *   same key waits for the first one's commit and then replays it, so concurrent retries create one case.
  * - `append` locks the case row (`SELECT … FOR UPDATE`), compares its sequence with the expected one, and inserts the
  *   events under the `(case_id, sequence)` primary key: two appends from the same sequence can never both succeed.
+ * - `erase` locks the case row like `append`, checks the rewritten record against the stored one, and rewrites (or
+ *   deletes) the case's rows in every table in the same transaction. PostgreSQL keeps the old versions of rewritten
+ *   and deleted rows until `VACUUM` reclaims them (autovacuum does, in time): a `pg_dump` never shows them.
  * - Reads take the case and its record in one statement (one snapshot), and decode them with the core schemas: a row
  *   that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`.
  *
@@ -15,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { CaseStore, type CaseEvent, type Outbox, type SupportCase } from "@support-policy/core"
+import { CaseStore, type CaseEvent, type Erasure, type Outbox, type SupportCase } from "@support-policy/core"
 import { Array as Arr, Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
 import * as Rows from "./internal/rows.ts"
@@ -317,6 +320,107 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
       )
   })
 
+  /** Erases a case in the transaction that locked its row (see `CaseStore.erase`). */
+  const eraseLocked = (erasure: Erasure.CaseErasure) =>
+    Effect.gen(function* () {
+      const caseId = erasure.caseId
+      const [locked] = yield* sql<{ sequence: number; tracking_number: string }>`
+          SELECT sequence, tracking_number FROM support_cases WHERE id = ${caseId} FOR UPDATE`
+      if (locked === undefined) return yield* new CaseStore.CaseNotFound({ caseId })
+      if (locked.sequence !== erasure.expectedSequence) {
+        return yield* new CaseStore.SequenceConflict({
+          caseId,
+          expected: erasure.expectedSequence,
+          actual: locked.sequence
+        })
+      }
+      const outcome = erasure.outcome
+      if (outcome._tag === "Delete") {
+        // children first: parties and events refer to the case row
+        yield* sql`DELETE FROM support_outbox WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_case_parties WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_case_events WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_cases WHERE id = ${caseId}`
+        const tally = outcome.tally
+        yield* sql`
+            INSERT INTO support_case_tallies (case_id, opened_at, erased_at, data)
+            VALUES (${caseId}, ${tally.openedAt}, ${tally.erasure.at}, ${JSON.stringify(tally)}::jsonb)`
+        return
+      }
+      const stored = yield* sql<{ sequence: number; type: string; at: unknown }>`
+          SELECT sequence, type, at FROM support_case_events WHERE case_id = ${caseId} ORDER BY sequence`
+      yield* CaseStore.validateRewrite(
+        stored.map((row) => ({ sequence: row.sequence, type: row.type, at: Rows.toNumber(row.at) ?? -1 })),
+        outcome.events
+      )
+      const c = outcome.case
+      if (locked.tracking_number !== c.trackingNumber) {
+        return yield* Effect.die(
+          new Error("CaseStore.erase: outcome.case.trackingNumber: a case keeps its tracking number")
+        )
+      }
+      const messageRows = yield* sql<Rows.OutboxRow>`
+          SELECT id, status, attempts, available_at, last_error, sent_at, data FROM support_outbox
+          WHERE case_id = ${caseId} FOR UPDATE`
+      const deliveries = yield* corrupt(Rows.all(messageRows, Rows.delivery))
+      const redacted = deliveries.map((d) => outcome.message(d.message))
+      yield* Effect.forEach(deliveries, (d, i) => CaseStore.validateRedactedMessage(d.message, redacted[i]), {
+        discard: true
+      })
+      // the stored events are rewritten in place (same keys), the new ones inserted
+      const rewritten = outcome.events.slice(0, stored.length)
+      if (rewritten.length > 0) {
+        yield* sql`
+            UPDATE support_case_events e SET data = r.data
+            FROM jsonb_to_recordset(${JSON.stringify(rewritten.map((ev) => ({ sequence: ev.sequence, data: ev })))}::jsonb)
+              AS r(sequence integer, data jsonb)
+            WHERE e.case_id = ${caseId} AND e.sequence = r.sequence`
+      }
+      yield* insertAll("support_case_events", eventColumns(caseId, outcome.events.slice(stored.length)))
+      const { id: _, ...columns } = { ...caseColumns(c), data: JSON.stringify(c) }
+      yield* sql`UPDATE support_cases SET ${sql.update(columns)} WHERE id = ${caseId}`
+      yield* sql`DELETE FROM support_case_parties WHERE case_id = ${caseId}`
+      yield* insertParties(c, distinct(c.parties))
+      if (redacted.length > 0) {
+        yield* sql`
+            UPDATE support_outbox o
+            SET data = r.data,
+                status = CASE WHEN o.status = 'pending' THEN 'failed' ELSE o.status END,
+                last_error = CASE WHEN o.status = 'pending' THEN 'erased' ELSE o.last_error END
+            FROM jsonb_to_recordset(${JSON.stringify(redacted.map((m) => ({ id: m.id, data: m })))}::jsonb)
+              AS r(id text, data jsonb)
+            WHERE o.id = r.id`
+      }
+      yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${caseId}`
+    })
+
+  const erase = Effect.fn("PgCaseStore.erase")(function* (erasure: Erasure.CaseErasure) {
+    yield* CaseStore.validateErasure(erasure)
+    return yield* sql
+      .withTransaction(eraseLocked(erasure))
+      .pipe(Effect.catchTag("SqlError", unavailable("erase")), SqlErrorText.recoverLostConnection(unavailable("erase")))
+  })
+
+  const listTallies = (query: CaseStore.TallyQuery) => {
+    const where: Array<Statement.Fragment> = [sql`true`]
+    if (query.openedFrom !== undefined) where.push(sql`opened_at >= ${query.openedFrom}`)
+    if (query.openedBefore !== undefined) where.push(sql`opened_at < ${query.openedBefore}`)
+    if (query.after !== undefined) {
+      where.push(sql`(opened_at, case_id) > (${query.after.openedAt}, ${query.after.caseId})`)
+    }
+    return CaseStore.validateTallyQuery(query).pipe(
+      Effect.andThen(
+        sql<Rows.TallyRow>`
+            SELECT case_id, data FROM support_case_tallies WHERE ${sql.and(where)}
+            ORDER BY opened_at, case_id LIMIT ${query.limit}`
+      ),
+      Effect.catchTag("SqlError", unavailable("listTallies")),
+      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.tally))),
+      Effect.withSpan("PgCaseStore.listTallies")
+    )
+  }
+
   const listCases = (
     operation: string,
     page: CaseStore.Page,
@@ -392,7 +496,9 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         Effect.map((rows) => rows[0]?.count ?? 0),
         Effect.catchTag("SqlError", unavailable("countOpenedSince")),
         Effect.withSpan("PgCaseStore.countOpenedSince")
-      )
+      ),
+    erase,
+    listTallies
   })
 })
 

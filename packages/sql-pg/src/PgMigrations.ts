@@ -13,6 +13,8 @@
  * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
  * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
+ * - `support_policy_versions`: every published version of the policy (clause 7.1), immutable, in publication order.
+ * - `support_case_tallies`: what a deleted case leaves for reports (erasure, clause 7.4): anonymous facts only.
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
@@ -127,6 +129,28 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // one index range scan per status, in (updated_at, id) order.
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
+  ]),
+  // Every published version of the policy, never updated: the version number is the key (published once), the
+  // identity column the publication order (the greatest is in force).
+  "40_policy_versions": statements([
+    `CREATE TABLE support_policy_versions (
+      version text COLLATE "C" PRIMARY KEY,
+      position bigint GENERATED ALWAYS AS IDENTITY,
+      policy_id text NOT NULL,
+      published_at bigint NOT NULL,
+      data jsonb NOT NULL,
+      CONSTRAINT support_policy_versions_position_key UNIQUE (position)
+    )`
+  ]),
+  // What a deleted case leaves (erasure): anonymous facts for reports, by opening instant.
+  "41_case_tallies": statements([
+    `CREATE TABLE support_case_tallies (
+      case_id text COLLATE "C" PRIMARY KEY,
+      opened_at bigint NOT NULL,
+      erased_at bigint NOT NULL,
+      data jsonb NOT NULL
+    )`,
+    "CREATE INDEX support_case_tallies_opened_idx ON support_case_tallies (opened_at, case_id)"
   ])
 }
 

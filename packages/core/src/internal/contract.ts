@@ -7,11 +7,12 @@ import { Effect, Exit, Layer, Option } from "effect"
 import type * as CaseStore from "../CaseStore.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
+import type * as PolicyStore from "../PolicyStore.ts"
 import * as Randomness from "../Randomness.ts"
 import type * as SupportCase from "../SupportCase.ts"
 
 /** The storage ports a contract suite runs against. */
-export type Storage = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore
+export type Storage = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | PolicyStore.PolicyStore
 
 /** The test API a suite registers its tests with. */
 export type It = Vitest.Vitest.MethodsNonLive<Storage | Randomness.Randomness>

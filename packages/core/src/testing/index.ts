@@ -13,6 +13,11 @@ export * as CaseStoreContract from "./CaseStoreContract.ts"
 /**
  * @since 0.1.0
  */
+export * as ErasureContract from "./ErasureContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as Fixtures from "./Fixtures.ts"
 
 /**
@@ -24,6 +29,11 @@ export * as IncidentStoreContract from "./IncidentStoreContract.ts"
  * @since 0.1.0
  */
 export * as OutboxContract from "./OutboxContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PolicyStoreContract from "./PolicyStoreContract.ts"
 
 /**
  * @since 0.1.0
