@@ -58,7 +58,7 @@ const seedCases = Effect.gen(function* () {
   const desk = yield* SupportDesk.SupportDesk
   const live = yield* Clock.Clock
   const now = live.currentTimeMillisUnsafe()
-  const calendar = SupportPolicy.calendar(desk.policy)
+  const calendar = SupportPolicy.calendar(yield* desk.policyInForce)
 
   /** The instant `businessMs` of business time before now (in the policy's service hours). */
   const back = (businessMs: number): number => {

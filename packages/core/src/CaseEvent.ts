@@ -405,27 +405,32 @@ export const LegalHoldPlaced = event("legalHoldPlaced", { reason: Schema.optiona
 export const LegalHoldReleased = event("legalHoldReleased", {})
 
 /**
- * The personal data of the case's requester was erased from the case (clause 7.4): its texts are redaction markers,
- * its requester has no contact details, and the facts its clocks are computed from are kept. `basis` says why (the
- * policy's retention period, or the requester's request); `erasureId` names the erasure that did it. An `anonymised`
- * without `basis` was written before erasure redacted every text: it removed the contact details only.
+ * Personal data was erased from the case (clause 7.4): the requester's (`whose` absent or `"requester"`: every text
+ * of the case is a redaction marker, the requester has no id or contact details), or the mediation counterparty's
+ * (`"counterparty"`: their statements and id). The facts the clocks are computed from are kept. `basis` says why (the
+ * policy's retention period, or a request); `erasureId` names the erasure. An `anonymised` without `basis` was
+ * written before erasure redacted texts: it removed the requester's contact details only.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Anonymised = event("anonymised", {
   basis: Schema.optionalKey(Schema.Literals(["retention", "request"])),
-  erasureId: Schema.optionalKey(Id)
+  erasureId: Schema.optionalKey(Id),
+  whose: Schema.optionalKey(Schema.Literals(["requester", "counterparty"]))
 })
 
 /**
- * The requester asked for their personal data to be erased while the case was on a legal hold (clause 7.4): the
- * erasure waits until the hold is released.
+ * A person asked for their personal data to be erased while the case was on a legal hold (clause 7.4): its
+ * requester, or its mediation counterparty (`whose`). The erasure waits until the hold is released.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const ErasureRequested = event("erasureRequested", { erasureId: Id })
+export const ErasureRequested = event("erasureRequested", {
+  erasureId: Id,
+  whose: Schema.Literals(["requester", "counterparty"])
+})
 
 /**
  * An administrator moved the case from one version of the policy to another (clause 7.1): from this event on, its
@@ -561,7 +566,8 @@ export const instant = (event: { readonly at: number }): Temporal.Instant =>
 
 /**
  * Whether the requester can see the event in their copy of the handling record (clause 6.4). Internal notes,
- * quality reviews, legal holds and the desk's own bookkeeping are not shown.
+ * quality reviews, legal holds, the desk's own bookkeeping and the satisfaction rating (the requester reads theirs in
+ * the case's `satisfaction`; the other party of a mediation does not) are not shown.
  *
  * @since 0.1.0
  * @category predicates
@@ -575,6 +581,7 @@ export const isVisibleToRequester = (event: CaseEvent): boolean => {
     case "legalHoldReleased":
     case "anonymised":
     case "erasureRequested":
+    case "satisfactionRated":
     case "assigned":
     case "counterpartyContacted":
     case "counterpartyResponded":

@@ -33,7 +33,9 @@ import type * as SupportCase from "./SupportCase.ts"
  * - `requestMediation`, `postStatement`, `recordMediationOutcome` (4.5),
  * - `linkIncident`, `unlinkIncident` (6.5),
  * - `recordQualityReview`: a reviewer rates a closed case (7.4),
- * - `placeLegalHold`, `releaseLegalHold`: a legal hold suspends the retention rules (7.4).
+ * - `placeLegalHold`, `releaseLegalHold`: a legal hold suspends the retention rules and erasure (7.4),
+ * - `changePolicyVersion`: an administrator moves an open case to another version of the policy (7.1),
+ * - `rateSatisfaction`: the requester rates how an answered case was handled (7.4).
  *
  * @since 0.1.0
  * @category schemas
@@ -62,7 +64,9 @@ export const Action = Schema.Literals([
   "unlinkIncident",
   "recordQualityReview",
   "placeLegalHold",
-  "releaseLegalHold"
+  "releaseLegalHold",
+  "changePolicyVersion",
+  "rateSatisfaction"
 ])
 
 /**
@@ -90,7 +94,10 @@ const ALL: ReadonlyArray<SupportCase.Status> = [...ACTIVE, ...ANSWERED, "refused
  * - a case on a verification hold is concluded before it is resolved or explained;
  * - a mediation ends with its recorded outcome, not with a plain resolution;
  * - only answered cases are reopened (a refused one too, by an administrator: `Authorization` decides who);
- * - a case is reviewed for quality once it is closed (clause 7.4 samples closed cases).
+ * - a case is reviewed for quality once it is closed (clause 7.4 samples closed cases);
+ * - only a case the desk still owes an answer moves to another version of the policy (an answered case keeps the
+ *   promises it was answered under);
+ * - a requester rates an answered case, resolved, explained or closed (the policy's `satisfaction` says until when).
  *
  * @since 0.1.0
  * @category models
@@ -119,7 +126,9 @@ export const allowedIn: { readonly [A in Action]: ReadonlyArray<SupportCase.Stat
   unlinkIncident: ALL,
   recordQualityReview: ["closed"],
   placeLegalHold: ALL,
-  releaseLegalHold: ALL
+  releaseLegalHold: ALL,
+  changePolicyVersion: ACTIVE,
+  rateSatisfaction: [...ANSWERED, "closed"]
 }
 
 /**
@@ -170,6 +179,8 @@ export interface Facts {
   readonly updatedAt: number
   readonly sequence: number
   readonly reopenCount: number
+  /** The version of the policy an administrator last moved the case to (`policyChanged`), if ever. */
+  readonly policyVersion: string | undefined
 }
 
 /**
@@ -206,6 +217,7 @@ export const factsUnsafe = (record: CaseEvent.Record): Facts => {
   const linked: Array<string> = []
   let answeredAt: number | undefined
   let reopenCount = 0
+  let policyVersion: string | undefined
   const addParty = (id: string) => {
     if (!parties.includes(id)) parties.push(id)
   }
@@ -271,6 +283,9 @@ export const factsUnsafe = (record: CaseEvent.Record): Facts => {
       case "closed":
         terminal = "closed"
         break
+      case "policyChanged":
+        policyVersion = e.to
+        break
       case "reopened":
         if (terminal !== undefined) {
           terminal = undefined
@@ -305,12 +320,14 @@ export const factsUnsafe = (record: CaseEvent.Record): Facts => {
     openedAt: first.at,
     updatedAt: last.at,
     sequence: last.sequence,
-    reopenCount
+    reopenCount,
+    policyVersion
   }
 }
 
 /**
- * What the record cannot say about a case: its ids, the policy it was opened under, who the requester is beyond
+ * What the record cannot say about a case: its ids, the policy version it was opened under (the record says when an
+ * administrator moved it to another), who the requester is beyond
  * their id and flags, and what the requester wrote on intake.
  *
  * @since 0.1.0
@@ -353,7 +370,7 @@ export const caseOf = (identity: Identity, facts: Facts, nextDueAt: number | nul
   id: identity.id,
   trackingNumber: identity.trackingNumber,
   policyId: identity.policyId,
-  policyVersion: identity.policyVersion,
+  policyVersion: facts.policyVersion ?? identity.policyVersion,
   requester: identity.requester,
   parties: facts.parties,
   channel: facts.channel,

@@ -56,6 +56,11 @@ export * as Erasure from "./Erasure.ts"
 /**
  * @since 0.1.0
  */
+export * as SatisfactionToken from "./SatisfactionToken.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as Randomness from "./Randomness.ts"
 
 /**

@@ -967,10 +967,12 @@ class Sweep {
       }
     }
     if (from.holdLog !== undefined) {
+      const log: Array<number> = []
       for (let s = 0; s < from.holdLog.length; s += 3) {
         const bit = bitOf(from.holdLog[s])
-        if (bit !== 0) (this.holdLog ??= []).push(bit, from.holdLog[s + 1], from.holdLog[s + 2])
+        if (bit !== 0) log.push(bit, from.holdLog[s + 1], from.holdLog[s + 2])
       }
+      if (log.length > 0) this.holdLog = log
     }
     if (this.status !== OPEN) return
     this.index = index
@@ -1137,11 +1139,11 @@ const segmentsOf = (
 ): ReadonlyArray<Segment> => {
   const single = [{ source: policy, policy: compiledPolicy(policy), from: 0, to: record.length }]
   if (versions === undefined) return single
-  let moves: Array<number> | undefined
+  const moves: Array<number> = []
   for (let i = 0; i < record.length; i++) {
-    if (record[i].type === "policyChanged") (moves ??= []).push(i)
+    if (record[i].type === "policyChanged") moves.push(i)
   }
-  if (moves === undefined) return single
+  if (moves.length === 0) return single
   const segments: Array<Segment> = []
   let current = versions((record[moves[0]] as CaseEvent.Of<"policyChanged">).from) ?? policy
   let from = 0

@@ -68,7 +68,8 @@ export const caseView = (actor: Actor.Actor, view: SupportDesk.CaseView): HttpVi
     sla: { ...view.sla, clocks: view.sla.clocks.map((c) => clockView(c, staff)) },
     asOf: view.asOf,
     reopenableUntil: view.reopenableUntil,
-    mediation: view.mediation
+    mediation: view.mediation,
+    satisfaction: view.satisfaction
   }
 }
 

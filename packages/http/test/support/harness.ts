@@ -3,7 +3,16 @@
  * clock the test sets, `HttpSupportApi.serve` on `NodeHttpServer` at 127.0.0.1 on a free port, and `fetch`.
  */
 import { NodeHttpServer } from "@effect/platform-node"
-import { Actor, CaseStore, Incident, MemoryStorage, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import {
+  Actor,
+  CaseStore,
+  Incident,
+  MemoryStorage,
+  PolicyStore,
+  Presets,
+  Randomness,
+  SupportDesk
+} from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
 import { createServer } from "node:http"
@@ -148,8 +157,11 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Incident.IncidentStore,
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
+  const policyStore = Layer.effect(PolicyStore.PolicyStore, Effect.service(PolicyStore.PolicyStore)).pipe(
+    Layer.provide(storage)
+  )
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7)))
+    Layer.provide(Layer.mergeAll(caseStore, incidentStore, policyStore, Randomness.layerSeeded(7)))
   )
   const services = Layer.mergeAll(
     desk,

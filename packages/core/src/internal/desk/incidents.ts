@@ -26,7 +26,7 @@ const decodeAnnouncement = decoder(AnnouncementInput)
 const decodeUpdateAnnouncement = decoder(UpdateAnnouncementInput)
 
 export const make = (k: Kernel) => {
-  const { policy, store, incidents } = k
+  const { store, incidents } = k
 
   const getIncident = Effect.fn("SupportDesk.getIncident")(function* (incidentId: string) {
     const found = yield* incidents.get(incidentId)
@@ -71,6 +71,7 @@ export const make = (k: Kernel) => {
       linkedCaseIds: [],
       version: 1
     }
+    const policy = yield* k.inForce
     const announcement =
       policy.incidents.announce || decoded.announcement !== undefined
         ? yield* newAnnouncement(
@@ -140,7 +141,7 @@ export const make = (k: Kernel) => {
     return yield* k.run(actor, ref, "linkIncident", (ctx) =>
       ctx.facts.linkedIncidents.includes(incidentId)
         ? step([])
-        : step([{ type: "incidentLinked", incidentId }], [k.notices.incidentLinked(ctx.case, incident)])
+        : step([{ type: "incidentLinked", incidentId }], [ctx.notices.incidentLinked(ctx.case, incident)])
     )
   })
 
@@ -174,11 +175,12 @@ export const make = (k: Kernel) => {
           const stored = found.value
           const facts = CaseLifecycle.factsUnsafe(stored.events)
           if (!facts.linkedIncidents.includes(incidentId)) return false
+          const rules = yield* k.rulesOfCase(stored)
           yield* k.commit(
             stored,
             {
               events: [{ type: "incidentUnlinked", incidentId, reason: "incidentResolved" }],
-              notices: [k.notices.incidentResolved(stored.case, resolved, note)]
+              notices: [rules.notices.incidentResolved(stored.case, resolved, note)]
             },
             Actor.system,
             Math.max(yield* k.now, stored.case.updatedAt)

@@ -8,6 +8,8 @@
  *
  * `quote` runs the same steps without writing: what a submission received at an instant would be promised (the
  * HTTP API's reply-by preview), so the preview and the submission cannot disagree.
+ *
+ * A new case is opened under the version of the policy in force (clause 7.1; `policies.ts`), and names it.
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
@@ -25,6 +27,7 @@ import * as TrackingNumber from "../../TrackingNumber.ts"
 import { fingerprint } from "../fingerprint.ts"
 import type { Kernel } from "./kernel.ts"
 import { message, type Notice } from "./notices.ts"
+import * as Policies from "./policies.ts"
 import * as Refusal from "./refusal.ts"
 import { nextDueAt } from "./views.ts"
 
@@ -222,10 +225,9 @@ const initialRecord = (
 }
 
 export const make = (k: Kernel) => {
-  const { policy, calendar, store, options } = k
-  const drawTrackingNumber = TrackingNumber.make(policy.tracking.prefix).pipe(
-    Effect.provideService(Randomness.Randomness, k.randomness)
-  )
+  const { store, options } = k
+  const drawTrackingNumber = (prefix: string) =>
+    TrackingNumber.make(prefix).pipe(Effect.provideService(Randomness.Randomness, k.randomness))
 
   // -----------------------------------------------------------------------------------------------------------------
   // quote
@@ -233,6 +235,7 @@ export const make = (k: Kernel) => {
 
   const quote = Effect.fn("SupportDesk.quote")(function* (input: QuoteInput) {
     const decoded = yield* decodeQuote(input)
+    const { policy, calendar } = Policies.rulesOf(yield* k.inForce)
     const t = decoded.receivedAt ?? (yield* k.now)
     const audience =
       decoded.audience ??
@@ -267,7 +270,7 @@ export const make = (k: Kernel) => {
       triaged.assignee,
       undefined
     )
-    const plan = Sla.planOf(k.evaluate(record, t))
+    const plan = Sla.planOf(Sla.evaluate(policy, record, t))
     return {
       receivedAt: t,
       priority,
@@ -284,25 +287,32 @@ export const make = (k: Kernel) => {
   // -----------------------------------------------------------------------------------------------------------------
 
   /** A submission that an idempotency key replayed: the case first created, with what it was promised then. */
-  const replayed = (actor: Actor.Actor, stored: SupportCase.WithRecord, requested: string, t: number): Submission => {
-    const submitted = stored.events[0] as CaseEvent.Of<"submitted">
-    const plan = Sla.plan(policy, {
-      receivedAt: CaseEvent.instant(submitted),
-      priority: submitted.priority,
-      category: submitted.category,
-      channel: submitted.channel,
-      audience: submitted.audience,
-      requesterFlags: submitted.requester.flags
+  const replayed = (actor: Actor.Actor, stored: SupportCase.WithRecord, requested: string, t: number) =>
+    Effect.gen(function* () {
+      const submitted = stored.events[0] as CaseEvent.Of<"submitted">
+      // promised under the version the case was opened under
+      const opening = stored.events.find((e) => e.type === "policyChanged")
+      const policy = yield* k.policies.require(
+        opening?.type === "policyChanged" ? opening.from : stored.case.policyVersion
+      )
+      const plan = Sla.plan(policy, {
+        receivedAt: CaseEvent.instant(submitted),
+        priority: submitted.priority,
+        category: submitted.category,
+        channel: submitted.channel,
+        audience: submitted.audience,
+        requesterFlags: submitted.requester.flags
+      })
+      return {
+        created: false,
+        view: yield* k.viewStored(actor, stored, t),
+        policy,
+        plan,
+        replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
+        channel: { requested, taken: submitted.channel, nextOpening: null },
+        acknowledgment: null
+      } satisfies Submission
     })
-    return {
-      created: false,
-      view: k.viewStored(actor, stored, t),
-      plan,
-      replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
-      channel: { requested, taken: submitted.channel, nextOpening: null },
-      acknowledgment: null
-    }
-  }
 
   /** Opens a case for a decoded request, with the first events of a mediation when one is asked for (clause 4.5). */
   const openCase = (
@@ -310,6 +320,8 @@ export const make = (k: Kernel) => {
     mediation: { readonly counterpartyId: string } | undefined
   ): Effect.Effect<Submission, SubmitError> =>
     Effect.gen(function* () {
+      const rules = Policies.rulesOf(yield* k.inForce)
+      const { policy, calendar } = rules
       const requested = yield* validate(
         policy,
         { ...input.requester, category: input.category, channel: input.channel },
@@ -334,7 +346,7 @@ export const make = (k: Kernel) => {
         mediation
       )
       // the one evaluation of a new case: its state's next due instant, its view, and its promises
-      const evaluation = k.evaluate(events, t)
+      const evaluation = Sla.evaluate(policy, events, t)
       const facts = CaseLifecycle.factsUnsafe(events)
       const plan = Sla.planOf(evaluation)
       const due = nextDueAt(evaluation)
@@ -357,7 +369,7 @@ export const make = (k: Kernel) => {
 
       for (let draw = 1; ; draw++) {
         const id = yield* k.randomId
-        const trackingNumber = yield* drawTrackingNumber
+        const trackingNumber = yield* drawTrackingNumber(policy.tracking.prefix)
         const supportCase = CaseLifecycle.caseOf(
           {
             id,
@@ -371,8 +383,10 @@ export const make = (k: Kernel) => {
           facts,
           due
         )
-        const notices: Array<Notice> = [k.notices.acknowledgment(supportCase, channel, plan)]
-        if (mediation !== undefined) notices.push(k.notices.mediationInvitation(supportCase, mediation.counterpartyId))
+        const notices: Array<Notice> = [rules.notices.acknowledgment(supportCase, channel, plan)]
+        if (mediation !== undefined) {
+          notices.push(rules.notices.mediationInvitation(supportCase, mediation.counterpartyId))
+        }
         const outbox = yield* Effect.forEach(notices, (notice) =>
           Effect.map(k.randomId, (messageId) => message(messageId, notice, supportCase, 1, t))
         )
@@ -389,10 +403,20 @@ export const make = (k: Kernel) => {
           )
         if (Option.isNone(result)) continue
         const created = result.value
-        if (!created.created) return replayed(requesterView, created.stored, requested.id, t)
+        if (!created.created) return yield* replayed(requesterView, created.stored, requested.id, t)
         return {
           created: true,
-          view: k.view(requesterView, { stored: created.stored, facts, evaluation }, t),
+          view: k.view(
+            requesterView,
+            {
+              stored: created.stored,
+              facts,
+              evaluation,
+              rules: { ...rules, evaluate: (r, at) => Sla.evaluate(policy, r, at) }
+            },
+            t
+          ),
+          policy,
           plan,
           replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
           channel,

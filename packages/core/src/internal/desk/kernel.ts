@@ -9,6 +9,9 @@
  *    state's next due instant and the caller's view alike), a closing decides its quality review (the `onClose` hook,
  *    clause 7.4), and the events, state and outbox messages are appended in one unit of work against the sequence
  *    read. A conflicting append re-runs the whole action on the fresh record.
+ *
+ * A case is decided, evaluated and written to in the words of the version of the policy it names (clause 7.1;
+ * `policies.ts`): the action's plan gets that version (`ctx.policy`) and its texts (`ctx.notices`).
  */
 import { Clock, Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
@@ -18,7 +21,9 @@ import type * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { CaseNotFound, type CaseStore, type StatusQuery } from "../../CaseStore.ts"
 import { type ActionError, ActionForbidden, isConflict, TransitionNotAllowed } from "../../DeskError.ts"
+import type * as Erasure from "../../Erasure.ts"
 import type * as Incident from "../../Incident.ts"
+import type { PolicyStoreFailure } from "../../PolicyStore.ts"
 import * as Randomness from "../../Randomness.ts"
 import * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
@@ -27,6 +32,7 @@ import type * as SupportPolicy from "../../SupportPolicy.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
 import { isInert } from "../slaEngine.ts"
 import * as Notices from "./notices.ts"
+import * as Policies from "./policies.ts"
 import * as Views from "./views.ts"
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -42,39 +48,52 @@ export interface Step {
   readonly notices: ReadonlyArray<Notices.Notice>
 }
 
-/** What an action's plan decides from: the case as read, the facts folded from its record, and the instant. */
+/**
+ * What an action's plan decides from: the case as read, the facts folded from its record, the instant, and the
+ * version of the policy the case is under with its texts.
+ */
 export interface Ctx {
   readonly stored: SupportCase.WithRecord
   readonly case: SupportCase.SupportCase
   readonly facts: CaseLifecycle.Facts
   readonly now: number
+  readonly policy: SupportPolicy.SupportPolicy
+  readonly calendar: BusinessCalendar.BusinessCalendar
+  readonly notices: Notices.Notices
 }
 
-/** What the desk is made of: its policy and options, and the ports it runs on. */
+/** What the desk is made of: its options, the versions of its policy, and the ports it runs on. */
 export interface DeskContext {
-  readonly policy: SupportPolicy.SupportPolicy
   readonly options: Options
-  readonly calendar: BusinessCalendar.BusinessCalendar
+  readonly policies: Policies.Policies
   readonly store: CaseStore["Service"]
   readonly incidents: Incident.IncidentStore["Service"]
   readonly randomness: Randomness.Randomness["Service"]
+  readonly holders: ReadonlyArray<Erasure.PersonalDataHolder>
 }
 
 /**
- * What runs as a case closes (by any action or sweep): the reasons it is selected for quality review, none when it
- * is not (clause 7.4; `records.ts`).
+ * What runs as a case closes (by any action or sweep): the reasons it is selected for quality review under the
+ * case's version of the policy, none when it is not (clause 7.4; `records.ts`).
  */
 export type OnClose = (
+  policy: SupportPolicy.SupportPolicy,
   record: CaseEvent.Record,
   evaluation: Sla.Evaluation,
   t: number
 ) => Effect.Effect<ReadonlyArray<CaseEvent.QualityReviewReason>>
+
+/** The rules of the version a case is under, and how its record is evaluated (across the versions it went through). */
+export interface CaseRules extends Policies.Rules {
+  readonly evaluate: (record: CaseEvent.Record, t: number) => Sla.Evaluation
+}
 
 /** A written case with the facts folded from its record and its clocks evaluated at the instant of the write. */
 export interface Written {
   readonly stored: SupportCase.WithRecord
   readonly facts: CaseLifecycle.Facts
   readonly evaluation: Sla.Evaluation
+  readonly rules: CaseRules
 }
 
 const ACTION_RETRIES = 4
@@ -87,24 +106,61 @@ export const step = (events: ReadonlyArray<Draft>, notices: ReadonlyArray<Notice
   Effect.succeed({ events, notices })
 
 export const make = (context: DeskContext, onClose: OnClose) => {
-  const { policy, calendar, store } = context
+  const { policies, store } = context
   const now = Clock.currentTimeMillis
   const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
-  const notices = Notices.make(policy, calendar)
-  const evaluate = (record: CaseEvent.Record, t: number) => Sla.evaluate(policy, record, t)
+
+  /** The version of the policy in force now: new cases are opened under it. */
+  const inForce = Effect.flatMap(now, policies.inForceAt)
+
+  /**
+   * The rules of the version `version` (a case's), loading every version the record went through first, so that the
+   * engine finds each (`policies.loaded`). Versions are cached: after the first read of a version, this is a lookup.
+   */
+  const rulesFor = (version: string, record: CaseEvent.Record): Effect.Effect<CaseRules, PolicyStoreFailure> =>
+    Effect.gen(function* () {
+      const policy = yield* policies.require(version)
+      let moved = false
+      for (const e of record) {
+        if (e.type !== "policyChanged") continue
+        moved = true
+        yield* policies.require(e.from)
+        yield* policies.require(e.to)
+      }
+      return caseRules(policy, moved)
+    })
+
+  const caseRules = (policy: SupportPolicy.SupportPolicy, moved: boolean): CaseRules => {
+    const rules = Policies.rulesOf(policy)
+    return {
+      ...rules,
+      evaluate: moved
+        ? (record, t) => Sla.evaluate(policy, record, t, { versions: policies.loaded })
+        : (record, t) => Sla.evaluate(policy, record, t)
+    }
+  }
+
+  /** The rules of a stored case. */
+  const rulesOfCase = (stored: SupportCase.WithRecord) => rulesFor(stored.case.policyVersion, stored.events)
 
   const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
     new ActionForbidden({ action, actorRole: actor.role, actorId: actor.id, caseId, message })
 
-  /** A case by tracking number (as a person types it) or by id. */
+  /**
+   * A case by tracking number (as a person types it, with the prefix of the version in force), or by id, or by its
+   * tracking number exactly as stored (one of an earlier version's prefix).
+   */
   const find = (ref: string) =>
     Effect.gen(function* () {
+      const policy = yield* inForce
       const tracking = TrackingNumber.parse(policy.tracking.prefix, ref)
       if (Option.isSome(tracking)) {
         const byNumber = yield* store.getByTrackingNumber(tracking.value)
         if (Option.isSome(byNumber)) return byNumber
       }
-      return yield* store.get(ref)
+      const byId = yield* store.get(ref)
+      if (Option.isSome(byId) || Option.isSome(tracking)) return byId
+      return yield* store.getByTrackingNumber(ref.trim())
     })
 
   /** Loads a case for an action: a case the actor may not see is answered exactly like a missing one. */
@@ -135,18 +191,25 @@ export const make = (context: DeskContext, onClose: OnClose) => {
 
   /** A case as `actor` reads it at `t`, from a written case (evaluated at `t` already). */
   const view = (actor: Actor.Actor, written: Written, t: number): CaseView =>
-    Views.viewOf(policy, calendar, actor, written.stored, written.facts, written.evaluation, t)
+    Views.viewOf(written.rules, actor, written.stored, written.facts, written.evaluation, t)
 
-  /** A stored case as `actor` reads it at `now`: folded and evaluated once. */
-  const viewStored = (actor: Actor.Actor, stored: SupportCase.WithRecord, t: number): CaseView =>
-    view(
-      actor,
-      {
-        stored,
-        facts: CaseLifecycle.factsUnsafe(stored.events),
-        evaluation: evaluate(stored.events, Math.max(t, stored.case.updatedAt))
-      },
-      t
+  /** A stored case as `actor` reads it at `now`: folded and evaluated once, under its version of the policy. */
+  const viewStored = (
+    actor: Actor.Actor,
+    stored: SupportCase.WithRecord,
+    t: number
+  ): Effect.Effect<CaseView, PolicyStoreFailure> =>
+    Effect.map(rulesOfCase(stored), (rules) =>
+      view(
+        actor,
+        {
+          stored,
+          facts: CaseLifecycle.factsUnsafe(stored.events),
+          evaluation: rules.evaluate(stored.events, Math.max(t, stored.case.updatedAt)),
+          rules
+        },
+        t
+      )
     )
 
   /**
@@ -163,10 +226,12 @@ export const make = (context: DeskContext, onClose: OnClose) => {
       const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
       const identity = CaseLifecycle.identityOf(stored.case)
       let record: CaseEvent.Record = [...stored.events, ...events]
-      let evaluation = evaluate(record, t)
       let facts = CaseLifecycle.factsUnsafe(record)
+      const rules = yield* rulesFor(facts.policyVersion ?? identity.policyVersion, record)
+      const policy = rules.policy
+      let evaluation = rules.evaluate(record, t)
       if (facts.status === "closed" && stored.case.status !== "closed") {
-        const reasons = yield* onClose(record, evaluation, t)
+        const reasons = yield* onClose(policy, record, evaluation, t)
         if (reasons.length > 0) {
           const selected: CaseEvent.CaseEvent = {
             type: "qualityReviewSelected",
@@ -177,7 +242,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
           }
           events.push(selected)
           record = [...record, selected]
-          if (!isInert(policy, selected.type)) evaluation = evaluate(record, t)
+          if (!isInert(policy, selected.type)) evaluation = rules.evaluate(record, t)
           facts = CaseLifecycle.factsUnsafe(record)
         }
       }
@@ -192,7 +257,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
         case: next,
         outbox
       })
-      return { stored: written, facts, evaluation } satisfies Written
+      return { stored: written, facts, evaluation, rules } satisfies Written
     })
 
   /**
@@ -204,7 +269,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     ref: string,
     action: CaseLifecycle.Action,
     plan: (ctx: Ctx) => Effect.Effect<Step, E>
-  ): Effect.Effect<CaseView, E | ActionError> =>
+  ): Effect.Effect<CaseView, E | ActionError | PolicyStoreFailure> =>
     retry(
       Effect.gen(function* () {
         const stored = yield* load(actor, ref, action)
@@ -219,9 +284,18 @@ export const make = (context: DeskContext, onClose: OnClose) => {
           })
         }
         const t = Math.max(yield* now, stored.case.updatedAt)
-        const decided = yield* plan({ stored, case: stored.case, facts, now: t })
+        const rules = yield* rulesOfCase(stored)
+        const decided = yield* plan({
+          stored,
+          case: stored.case,
+          facts,
+          now: t,
+          policy: rules.policy,
+          calendar: rules.calendar,
+          notices: rules.notices
+        })
         if (decided.events.length === 0)
-          return view(actor, { stored, facts, evaluation: evaluate(stored.events, t) }, t)
+          return view(actor, { stored, facts, evaluation: rules.evaluate(stored.events, t), rules }, t)
         const written = yield* commit(stored, decided, Actor.toEventActor(actor), t)
         return view(actor, written, t)
       })
@@ -253,8 +327,9 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     ...context,
     now,
     randomId,
-    notices,
-    evaluate,
+    inForce,
+    rulesFor,
+    rulesOfCase,
     find,
     load,
     authorizeDesk,

@@ -15,6 +15,7 @@ import {
   RequestMediationInput
 } from "../../DeskInput.ts"
 import type { IntakeRoom } from "./intake.ts"
+import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { type Draft, type Kernel, type Step, step } from "./kernel.ts"
 import { checkMessageRate } from "./refusal.ts"
 
@@ -24,10 +25,9 @@ const decodeMessage = decoder(MessageInput)
 const decodeOutcome = decoder(MediationOutcomeInput)
 
 export const make = (k: Kernel, intake: IntakeRoom) => {
-  const { policy } = k
-
   /** Whether the policy mediates for this audience and category, and whether the counterparty is somebody else. */
   const mediationAvailable = (
+    policy: SupportPolicy.SupportPolicy,
     requesterId: string,
     audience: string,
     category: string | undefined,
@@ -65,7 +65,9 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
   const openMediation = Effect.fn("SupportDesk.openMediation")(function* (input: OpenMediationInput) {
     const decoded = yield* decodeOpenMediation(input)
     const { counterpartyId, ...request } = decoded
+    const policy = yield* k.inForce
     const category = yield* mediationAvailable(
+      policy,
       decoded.requester.id,
       decoded.requester.audience,
       decoded.category ?? policy.mediation.categories[0],
@@ -82,7 +84,9 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
     const { counterpartyId, statement } = yield* decodeRequestMediation(input)
     return yield* k.run(actor, ref, "requestMediation", (ctx) =>
       Effect.gen(function* () {
+        const policy = ctx.policy
         const category = yield* mediationAvailable(
+          policy,
           ctx.case.requester.id,
           ctx.case.requester.audience,
           policy.mediation.categories.includes(ctx.facts.category)
@@ -103,7 +107,7 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
           { type: "mediationRequested", counterpartyId, body: statement },
           { type: "counterpartyContacted", counterpartyId, actor: Actor.system }
         )
-        return { events, notices: [k.notices.mediationInvitation(ctx.case, counterpartyId)] } satisfies Step
+        return { events, notices: [ctx.notices.mediationInvitation(ctx.case, counterpartyId)] } satisfies Step
       })
     )
   })
@@ -115,13 +119,13 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
   ) {
     const { body } = yield* decodeMessage(input)
     return yield* k.run(actor, ref, "postStatement", (ctx) =>
-      Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
+      Effect.as(checkMessageRate(ctx.policy, actor, ctx.stored.events, ctx.now), {
         events: [
           actor.id === ctx.case.requester.id
             ? { type: "requesterResponded", body }
             : { type: "counterpartyResponded", counterpartyId: actor.id, body }
         ],
-        notices: k.notices.statement(ctx.case, actor.id, body)
+        notices: ctx.notices.statement(ctx.case, actor.id, body)
       } satisfies Step)
     )
   })
@@ -140,7 +144,7 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
             ? { type: "resolved", body }
             : { type: "explained", reason: `mediation-${outcome}`, body }
         ],
-        k.notices.mediationOutcome(ctx.case, outcome, body, ctx.now)
+        ctx.notices.mediationOutcome(ctx.case, outcome, body, ctx.now)
       )
     )
   })

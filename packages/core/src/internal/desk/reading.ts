@@ -17,7 +17,7 @@ export const make = (k: Kernel) => {
     if (Option.isNone(found) || Authorization.decide(actor, found.value.case, "view")._tag !== "Allowed") {
       return yield* new CaseNotFound({ caseId: ref })
     }
-    return k.viewStored(actor, found.value, yield* k.now)
+    return yield* k.viewStored(actor, found.value, yield* k.now)
   })
 
   const queue = Effect.fn("SupportDesk.queue")(function* (actor: Actor.Actor, query?: Partial<QueueQuery>) {

@@ -1,32 +1,45 @@
 /**
  * Clause 7.4, "all support records may be used for quality assessment": every closing decides whether the case is
- * selected for a quality review (always when the policy says so for what its record shows, else at the policy's
- * sample rate), reviewers list the selected cases and rate them, and the retention rules anonymise closed cases
- * after the policy's period unless an administrator placed a legal hold on them.
+ * selected for a quality review (always when the policy says so for what its record shows, or when the requester
+ * rated it low, else at the policy's sample rate), reviewers list the selected cases and rate them, and the retention
+ * rules erase closed cases after the policy's period (`erasure.ts`) unless an administrator placed a legal hold on
+ * them.
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
 import { decoder, QualityReviewInput, ReasonInput } from "../../DeskInput.ts"
+import type * as Erasure from "../../Erasure.ts"
 import type * as Randomness from "../../Randomness.ts"
 import type { CloseIdleOptions, PendingQualityReview } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { batchSizeOf } from "./closing.ts"
+import { type Erasing, isErased, onLegalHold, pendingErasure } from "./erasure.ts"
 import { type Kernel, type OnClose, step } from "./kernel.ts"
+import { ratingOf } from "./views.ts"
 
 const decodeReason = decoder(ReasonInput)
 const decodeQualityReview = decoder(QualityReviewInput)
 
 const DAY = 86_400_000
 
+/** Whether the requester's rating in the record is low by the policy (`satisfaction.lowRating.atMost`). */
+export const ratedLow = (policy: SupportPolicy.SupportPolicy, record: CaseEvent.Record): boolean => {
+  const rating = ratingOf(record)
+  return (
+    rating !== undefined && policy.satisfaction !== undefined && rating.rating <= policy.satisfaction.lowRating.atMost
+  )
+}
+
 /**
  * The kernel's on-close hook: whether a case whose record (ending with its closing) is `record` is selected for
- * quality review, and why: always when the record shows what the policy's `alwaysReview` lists, else at its
- * `sampleRate` (one draw from `Randomness`). An empty list: not selected.
+ * quality review under its version of the policy, and why: always when the record shows what the policy's
+ * `alwaysReview` lists or a low satisfaction rating, else at its `sampleRate` (one draw from `Randomness`). An empty
+ * list: not selected.
  */
 export const selection =
-  (policy: SupportPolicy.SupportPolicy, randomness: Randomness.Randomness["Service"]): OnClose =>
-  (record, evaluation) =>
+  (randomness: Randomness.Randomness["Service"]): OnClose =>
+  (policy, record, evaluation) =>
     Effect.gen(function* () {
       const { alwaysReview, sampleRate } = policy.qualityReview
       const reasons: Array<CaseEvent.QualityReviewReason> = []
@@ -35,6 +48,7 @@ export const selection =
       }
       if (alwaysReview.includes("refused") && record.some((e) => e.type === "refused")) reasons.push("refused")
       if (alwaysReview.includes("reopened") && record.some((e) => e.type === "reopened")) reasons.push("reopened")
+      if (ratedLow(policy, record)) reasons.push("lowSatisfaction")
       if (reasons.length === 0 && sampleRate > 0) {
         const bytes = yield* randomness.bytes(4)
         const draw = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0
@@ -44,7 +58,7 @@ export const selection =
     })
 
 /** The selection of a record awaiting review: its last `qualityReviewSelected`, when no review followed it. */
-const pendingSelection = (record: CaseEvent.Record): CaseEvent.Of<"qualityReviewSelected"> | undefined => {
+export const pendingSelection = (record: CaseEvent.Record): CaseEvent.Of<"qualityReviewSelected"> | undefined => {
   for (let i = record.length - 1; i >= 0; i--) {
     const e = record[i]
     if (e.type === "qualityReviewed") return undefined
@@ -53,18 +67,8 @@ const pendingSelection = (record: CaseEvent.Record): CaseEvent.Of<"qualityReview
   return undefined
 }
 
-/** Whether the record ends under a legal hold: its last `legalHoldPlaced` was not released since. */
-const onLegalHold = (record: CaseEvent.Record): boolean => {
-  for (let i = record.length - 1; i >= 0; i--) {
-    const type = record[i].type
-    if (type === "legalHoldReleased") return false
-    if (type === "legalHoldPlaced") return true
-  }
-  return false
-}
-
-export const make = (k: Kernel) => {
-  const { policy, store } = k
+export const make = (k: Kernel, erasing: Erasing) => {
+  const { store } = k
 
   const recordQualityReview = Effect.fn("SupportDesk.recordQualityReview")(function* (
     actor: Actor.Actor,
@@ -121,40 +125,47 @@ export const make = (k: Kernel) => {
     input: ReasonInput
   ) {
     yield* decodeReason(input)
-    return yield* k.run(actor, ref, "releaseLegalHold", (ctx) =>
+    const released = yield* k.run(actor, ref, "releaseLegalHold", (ctx) =>
       step(onLegalHold(ctx.stored.events) ? [{ type: "legalHoldReleased" }] : [])
     )
+    // an erasure requested while the case was held runs now
+    if (pendingErasure(released.events) === undefined) return released
+    const found = yield* store.get(released.case.id)
+    if (Option.isNone(found)) return released
+    const done = yield* erasing.eraseReleased(found.value)
+    if (Option.isNone(done) || done.value === "deleted") return released
+    const after = yield* store.get(released.case.id)
+    return Option.isNone(after) ? released : yield* k.viewStored(actor, after.value, yield* k.now)
   })
 
   const applyRetention = Effect.fn("SupportDesk.applyRetention")(function* (options?: CloseIdleOptions) {
     const batchSize = yield* batchSizeOf("applyRetention", options)
     const t = yield* k.now
-    // a case closed before its last update: kept `keepClosedCasesForDays` after the later of both
-    const updatedBefore = t - policy.retention.keepClosedCasesForDays * DAY
-    const anonymised: Array<string> = []
+    const erasure: Erasure.Erasure = { id: yield* k.randomId, basis: "retention", at: t, by: Actor.system }
+    // a case closed before its last update is kept `keepClosedCasesForDays` (of its version) after the later of
+    // both: the store lists the candidates by the shortest period of every version, each is checked by its own
+    const versions = yield* k.policies.all
+    const updatedBefore = t - Math.min(...versions.map((p) => p.retention.keepClosedCasesForDays)) * DAY
+    const erased: Array<string> = []
     yield* k.forEachByStatus({ statuses: ["closed"], updatedBefore }, batchSize, (candidate) =>
       Effect.gen(function* () {
         const done = yield* Effect.gen(function* () {
           const found = yield* store.get(candidate.id)
           if (Option.isNone(found)) return false
           const stored = found.value
-          if (stored.case.status !== "closed" || stored.case.updatedAt >= updatedBefore) return false
-          if (stored.events.some((e) => e.type === "anonymised")) return false
+          const { policy } = yield* k.rulesOfCase(stored)
+          const due = t - policy.retention.keepClosedCasesForDays * DAY
+          if (stored.case.status !== "closed" || stored.case.updatedAt >= due) return false
+          if (isErased(stored.events)) return false
           if (policy.retention.legalHoldSuspends && onLegalHold(stored.events)) return false
-          const { email: _email, name: _name, ...requester } = stored.case.requester
-          yield* k.commit(
-            { case: { ...stored.case, requester }, events: stored.events },
-            { events: [{ type: "anonymised" }], notices: [] },
-            Actor.system,
-            t
-          )
+          yield* erasing.eraseForRetention(stored, erasure)
           return true
         }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
-        if (done) anonymised.push(candidate.id)
+        if (done) erased.push(candidate.id)
         return true
       })
     )
-    return anonymised
+    return erased
   })
 
   return { recordQualityReview, qualityReviews, placeLegalHold, releaseLegalHold, applyRetention }

@@ -1,7 +1,8 @@
 /**
  * A case as an actor reads it (`SupportDesk.CaseView`): the part of the record they may see, its clocks, until when
- * the requester may reopen it (clause 6.3), and the clocks of the parties of a mediation (4.5). Also the earliest due
- * instant of the running clocks, which orders the agents' queue.
+ * the requester may reopen it (clause 6.3), the clocks of the parties of a mediation (4.5), and the satisfaction
+ * question with the rating given or until when it may be (7.4). Also the earliest due instant of the running clocks,
+ * which orders the agents' queue.
  */
 import type * as Actor from "../../Actor.ts"
 import * as Authorization from "../../Authorization.ts"
@@ -11,7 +12,7 @@ import type * as CaseLifecycle from "../../CaseLifecycle.ts"
 import * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
-import type { CaseView, MediationView, PartyClock } from "../../SupportDesk.ts"
+import type { CaseView, MediationView, PartyClock, SatisfactionView } from "../../SupportDesk.ts"
 
 /**
  * The earliest due instant of the running (or breached, still open) clocks of an evaluation, or null: the order of
@@ -122,12 +123,81 @@ export const mediationOf = (
 }
 
 /**
+ * When the requester may rate the case (the policy's `satisfaction`): from the answer of the current cycle (a
+ * resolution or an explanation), or from the closing of a case closed unanswered, for `withinBusinessDays` business
+ * days. None while the case is not answered, when its answer was a refusal, or when the policy asks nothing.
+ */
+export const ratingWindow = (
+  policy: SupportPolicy.SupportPolicy,
+  calendar: BusinessCalendar.BusinessCalendar,
+  record: CaseEvent.Record
+): { readonly from: number; readonly until: number } | null => {
+  const satisfaction = policy.satisfaction
+  if (satisfaction === undefined) return null
+  let answeredAt: number | undefined
+  let refused = false
+  let closedAt: number | undefined
+  for (const e of record) {
+    switch (e.type) {
+      case "resolved":
+      case "explained":
+      case "refused":
+        if (answeredAt === undefined) {
+          answeredAt = e.at
+          refused = e.type === "refused"
+        }
+        break
+      case "withdrawn":
+      case "merged":
+      case "closed":
+        closedAt ??= e.at
+        break
+      case "reopened":
+        answeredAt = undefined
+        refused = false
+        closedAt = undefined
+        break
+      default:
+        break
+    }
+  }
+  const from = answeredAt ?? closedAt
+  if (from === undefined || refused) return null
+  const until = BusinessCalendar.addBusinessDays(calendar, Sla.instant(from), satisfaction.withinBusinessDays)
+  return { from, until: until.epochMilliseconds }
+}
+
+/** The requester's rating of the case, if they gave one (one per case). */
+export const ratingOf = (record: CaseEvent.Record): CaseEvent.Of<"satisfactionRated"> | undefined =>
+  record.find((e): e is CaseEvent.Of<"satisfactionRated"> => e.type === "satisfactionRated")
+
+/** The satisfaction question of the case's version of the policy, with the rating given or until when it may be. */
+export const satisfactionOf = (
+  policy: SupportPolicy.SupportPolicy,
+  calendar: BusinessCalendar.BusinessCalendar,
+  record: CaseEvent.Record
+): SatisfactionView | null => {
+  const satisfaction = policy.satisfaction
+  if (satisfaction === undefined) return null
+  const rated = ratingOf(record)
+  return {
+    question: satisfaction.question,
+    scale: satisfaction.scale,
+    comment: satisfaction.comment,
+    openUntil: rated === undefined ? (ratingWindow(policy, calendar, record)?.until ?? null) : null,
+    rating:
+      rated === undefined
+        ? null
+        : { rating: rated.rating, at: rated.at, ...(rated.comment === undefined ? {} : { comment: rated.comment }) }
+  }
+}
+
+/**
  * A case as `actor` may read it at `now`, from its record, the facts folded from it and its evaluation at `now` (the
  * caller evaluated it once, for the write and the view alike).
  */
 export const viewOf = (
-  policy: SupportPolicy.SupportPolicy,
-  calendar: BusinessCalendar.BusinessCalendar,
+  rules: { readonly policy: SupportPolicy.SupportPolicy; readonly calendar: BusinessCalendar.BusinessCalendar },
   actor: Actor.Actor,
   stored: SupportCase.WithRecord,
   facts: CaseLifecycle.Facts,
@@ -138,6 +208,11 @@ export const viewOf = (
   events: Authorization.visibleRecord(actor, stored.case, stored.events),
   sla: evaluation,
   asOf: now,
-  reopenableUntil: reopenableUntil(policy, calendar, facts),
-  mediation: mediationOf(calendar, stored.events, facts, now)
+  reopenableUntil: reopenableUntil(rules.policy, rules.calendar, facts),
+  mediation: mediationOf(rules.calendar, stored.events, facts, now),
+  // the rating is the requester's and the desk's: the other party of a mediation does not see it
+  satisfaction:
+    actor.role === "requester" && actor.id !== stored.case.requester.id
+      ? null
+      : satisfactionOf(rules.policy, rules.calendar, stored.events)
 })

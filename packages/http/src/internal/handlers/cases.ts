@@ -9,7 +9,7 @@ import type { Api } from "../../HttpSupportApi.ts"
 import type { Options } from "../options.ts"
 import { deskErrors } from "../problems.ts"
 import * as views from "../views.ts"
-import { intakeOf, openWith, requireRequester } from "./shared.ts"
+import { inForce, intakeOf, openWith, requireRequester } from "./shared.ts"
 
 /** A case in a list, as the actor may see it (the other party of a mediation sees no contact details). */
 const caseSummary = (actor: CurrentActor["Service"], c: SupportDesk.CaseView["case"]): SupportDesk.CaseView["case"] =>
@@ -23,17 +23,17 @@ export const layer = (api: typeof Api, options: Options) =>
     "cases",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      const policy = desk.policy
       return handlers
         .handle("submit", ({ headers, payload }) =>
           Effect.gen(function* () {
             const actor = yield* requireRequester(yield* CurrentActor)
+            const policy = yield* inForce(desk)
             const input: SupportDesk.SubmitInput = SupportDesk.assumeDecoded({
               ...intakeOf(policy, options, actor, payload, headers["idempotency-key"]),
               category: payload.category,
               ...(payload.orderReference === undefined ? {} : { orderReference: payload.orderReference })
             })
-            return yield* openWith(policy, actor, payload.timeZone, desk.submit(input))
+            return yield* openWith(actor, payload.timeZone, desk.submit(input))
           })
         )
         .handle("list", ({ query }) =>

@@ -11,9 +11,12 @@ import * as Actions from "./actions.ts"
 import * as Announcements from "./announcements.ts"
 import * as Cases from "./cases.ts"
 import * as Desk from "./desk.ts"
+import * as Erasure from "./erasure.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
 import * as Policy from "./policy.ts"
+import * as Satisfaction from "./satisfaction.ts"
+import * as Versions from "./versions.ts"
 
 /** The layers of every group of `api`, with the API's middleware provided. */
 export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer<MI, ME, MR>, options: Options) =>
@@ -24,5 +27,8 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Desk.layer(api, options),
     Incidents.layer(api),
     Announcements.layer(api),
-    Policy.layer(api, options)
+    Policy.layer(api, options),
+    Versions.layer(api),
+    Erasure.layer(api),
+    Satisfaction.layer(api)
   ).pipe(Layer.provide(middleware))

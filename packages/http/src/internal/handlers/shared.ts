@@ -70,16 +70,21 @@ export const intakeOf = (
   ...(idempotencyKey === undefined ? {} : { idempotencyKey })
 })
 
-/** Opens a case through `open` (the desk's submit or openMediation) and answers with the submission as a view. */
+/**
+ * Opens a case through `open` (the desk's submit or openMediation) and answers with the submission as a view, in the
+ * words of the version of the policy the case was opened under.
+ */
 export const openWith = <E extends DeskError>(
-  policy: SupportPolicy.SupportPolicy,
   actor: Actor.Requester,
   timeZone: string | undefined,
   open: Effect.Effect<SupportDesk.Submission, E>
 ) =>
   Effect.map(open.pipe(deskErrors(inSubmission)), (result) =>
-    views.submission(policy, actor, result, timeZone ?? views.policyZone(policy))
+    views.submission(result.policy, actor, result, timeZone ?? views.policyZone(result.policy))
   )
+
+/** The version of the policy in force (a submission's default channel, the queue's filters, the channels' hours). */
+export const inForce = (desk: SupportDesk.SupportDesk["Service"]) => desk.policyInForce.pipe(deskErrors())
 
 /**
  * The handler of an action on a case: the desk's action as the authenticated actor, on the payload the API decoded
