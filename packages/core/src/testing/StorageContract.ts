@@ -21,6 +21,7 @@ import * as ErasureContract from "./ErasureContract.ts"
 import * as IncidentStoreContract from "./IncidentStoreContract.ts"
 import * as OutboxContract from "./OutboxContract.ts"
 import * as PolicyStoreContract from "./PolicyStoreContract.ts"
+import * as PolicyVersionsContract from "./PolicyVersionsContract.ts"
 
 /**
  * Options of the suite.
@@ -52,4 +53,5 @@ export const suite = <E>(name: string, layer: Layer.Layer<Storage, E>, options: 
     describe("Outbox", () => OutboxContract.tests(it, options))
     describe("IncidentStore", () => IncidentStoreContract.tests(it, options))
     describe("PolicyStore", () => PolicyStoreContract.tests(it, options))
+    describe("policy versions on the desk", () => PolicyVersionsContract.tests(it, options))
   })

@@ -38,4 +38,9 @@ export * as PolicyStoreContract from "./PolicyStoreContract.ts"
 /**
  * @since 0.1.0
  */
+export * as PolicyVersionsContract from "./PolicyVersionsContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as StorageContract from "./StorageContract.ts"

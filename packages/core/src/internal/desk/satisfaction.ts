@@ -109,7 +109,7 @@ export const make = (k: Kernel) => {
     // the link stands for the case's requester
     const requester = Actor.requester({ id: c.requester.id, audience: c.requester.audience, flags: c.requester.flags })
     const view = yield* rate(requester, c.id, input)
-    const rated = ratingOf(view.events) ?? ratingOf(found.value.events)
+    const rated = view.satisfaction?.rating
     return { trackingNumber: c.trackingNumber, rating: rated?.rating ?? 0, ratedAt: rated?.at ?? 0 } satisfies Rated
   })
 
