@@ -1,5 +1,6 @@
 // The requester page: announcements, live chat hours, submitting a request and tracking one. Calls the /v1 API.
 import * as SP from "./common.js"
+import { satisfactionPart } from "./satisfaction.js"
 
 const { el, api, whenZoned, nameOf, showError } = SP
 const $ = (id) => document.getElementById(id)
@@ -229,6 +230,8 @@ const showCase = async (view) => {
   if (view.reopenableUntil !== null && view.reopenableUntil > view.asOf) {
     parts.push(messageForm(c, "Not solved? Reopen the request", "actions/reopen", "reason"))
   }
+  const rating = satisfactionPart(view, (rated) => showCase(rated))
+  if (rating !== null) parts.push(rating)
   caseView.replaceChildren(...parts)
   caseView.hidden = false
   caseView.dataset.tracking = c.trackingNumber

@@ -81,14 +81,15 @@ export const routes = Layer.mergeAll(HttpSupportApi.layer(), Pages.layer)
 
 /**
  * The host's housekeeping, as a platform would schedule it: every minute, close cases left idle after an answer
- * (clause 6.3 lifecycle) and apply the retention rules (7.4). Failures are logged and the next run tries again.
+ * (clause 6.3 lifecycle) and apply the retention rules (7.4: erase the personal data of cases closed long enough).
+ * Failures are logged and the next run tries again.
  */
 export const sweeper = Effect.gen(function* () {
   const desk = yield* SupportDesk.SupportDesk
   const closed = yield* desk.closeIdle()
-  const anonymised = yield* desk.applyRetention()
-  if (closed.length > 0 || anonymised.length > 0) {
-    yield* Effect.logInfo(`housekeeping: closed ${closed.length} idle case(s), anonymised ${anonymised.length}`)
+  const erased = yield* desk.applyRetention()
+  if (closed.length > 0 || erased.length > 0) {
+    yield* Effect.logInfo(`housekeeping: closed ${closed.length} idle case(s), erased ${erased.length}`)
   }
 }).pipe(
   Effect.catchCause((cause) => Effect.logWarning("housekeeping failed; retrying in a minute", cause)),
