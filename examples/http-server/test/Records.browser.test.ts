@@ -1,7 +1,9 @@
 /**
- * The satisfaction rating on the requester page, in Chromium (clause 7.4): the demo seeds a supplier's case resolved
- * a business day ago; the supplier opens it, sees the policy's question with its 1–5 scale, rates it with a comment,
- * and sees their rating instead of the form. The demo server runs in-process on embedded PGlite in a temp folder.
+ * Records in the demo: it publishes the Global Sources policy 1.8 as the first version of its policy store (clause
+ * 7.1); and the satisfaction rating on the requester page, in Chromium (clause 7.4): the demo seeds a supplier's case
+ * resolved a business day ago; the supplier opens it, sees the policy's question with its 1–5 scale, rates it with a
+ * comment, and sees their rating instead of the form. The demo server runs in-process on embedded PGlite in a temp
+ * folder.
  */
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -13,7 +15,7 @@ import * as Browsers from "./support/Browser.ts"
 
 const suite = Browsers.availability.run ? describe : describe.skip
 
-suite("the satisfaction rating on the requester page", () => {
+suite("records in the demo: policy versions and the satisfaction rating", () => {
   let dataDir: string
   let demo: DemoServer.Demo
   let browser: Browser
@@ -39,6 +41,20 @@ suite("the satisfaction rating on the requester page", () => {
   const poll = { timeout: 15_000, interval: 100 }
   const textOf = async (locator: Locator): Promise<string> =>
     (await locator.count()) === 0 ? "" : ((await locator.first().textContent()) ?? "").trim()
+
+  it("the demo publishes the Global Sources policy 1.8 as its first version, in force", async () => {
+    const response = await fetch(`${demo.url}/v1/policy/versions`, { headers: { authorization: "Bearer demo-admin" } })
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { items: ReadonlyArray<{ version: string; inForce: boolean }> }
+    expect(body.items.map((v) => [v.version, v.inForce])).toEqual([["1.8", true]])
+    const cases = await Promise.all(
+      demo.seed.trackingNumbers.map(async (tn) => {
+        const r = await fetch(`${demo.url}/v1/cases/${tn}`, { headers: { authorization: "Bearer demo-admin" } })
+        return ((await r.json()) as { case: { policyVersion: string } }).case.policyVersion
+      })
+    )
+    expect(new Set(cases)).toEqual(new Set(["1.8"]))
+  })
 
   it("the requester rates their resolved case once, and then sees the rating", async () => {
     // the seeded supplier's case, resolved a business day ago (the fifth seeded case)
