@@ -226,6 +226,16 @@ describe("SupportDesk satisfaction (clause 7.4)", () => {
       assert.strictEqual(again._tag, "SatisfactionAlreadyRated")
       const rating = (yield* stored(tn)).events.find((e) => e.type === "satisfactionRated")
       assert.deepStrictEqual(rating?.actor, { role: "requester", id: buyer.id })
+      // once the requester's data is erased, a link mailed before adds nothing to the case
+      const other = yield* resolvedCase
+      const link = yield* SatisfactionToken.make(secret, {
+        caseId: (yield* stored(other)).case.id,
+        expiresAt: hk("2025-06-30T00:00")
+      })
+      yield* setNow("2025-06-11T23:30")
+      yield* desk.eraseRequester(administrator, buyer.id)
+      const afterErasure = yield* failure(desk.rateSatisfactionWithToken(link, { rating: 1, comment: "Ada here" }))
+      assert.strictEqual(afterErasure._tag, "SatisfactionTokenInvalid")
     }).pipe(Effect.provide(deskWith()))
   )
 

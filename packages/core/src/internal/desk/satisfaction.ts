@@ -13,6 +13,7 @@ import * as Actor from "../../Actor.ts"
 import { CaseNotFound } from "../../CaseStore.ts"
 import { SatisfactionAlreadyRated, SatisfactionNotAvailable } from "../../DeskError.ts"
 import { decoder, invalid, RateSatisfactionInput } from "../../DeskInput.ts"
+import * as Erasure from "../../Erasure.ts"
 import * as SatisfactionToken from "../../SatisfactionToken.ts"
 import type { Rated } from "../../SupportDesk.ts"
 import type { Draft, Kernel, Step } from "./kernel.ts"
@@ -106,6 +107,13 @@ export const make = (k: Kernel) => {
     const found = yield* k.store.get(claims.caseId)
     if (Option.isNone(found)) return yield* new CaseNotFound({ caseId: claims.caseId })
     const c = found.value.case
+    if (c.requester.id === Erasure.redacted) {
+      // the requester's data was erased: a link mailed before cannot add to the case
+      return yield* new SatisfactionToken.SatisfactionTokenInvalid({
+        reason: "signature",
+        message: "the rating link is no longer valid"
+      })
+    }
     // the link stands for the case's requester
     const requester = Actor.requester({ id: c.requester.id, audience: c.requester.audience, flags: c.requester.flags })
     const view = yield* rate(requester, c.id, input)
