@@ -1,6 +1,6 @@
 /**
  * The database schema of the support desk, as Effect `Migrator` migrations. They run on a PostgreSQL server
- * (`@effect/sql-pg`) and on PGlite (`@effect/sql-pglite`) alike, in one transaction that holds a lock on the
+ * (`@effect/sql-pg`) and on PGlite (`PgliteClient`) alike, in one transaction that holds a lock on the
  * migrations table, so several server instances starting at once apply each migration exactly once.
  *
  * Tables (all prefixed `support_`):

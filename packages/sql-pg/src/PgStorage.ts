@@ -3,20 +3,21 @@
  * with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
- *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@effect/sql-pglite` for embedded PGlite.
+ *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@support-policy/sql-pg/pglite` for embedded PGlite.
  * - `layerUrl(url)` connects to a server by connection URL; `layerPglite({ dataDir })` opens an embedded database in
  *   a folder (or in memory with `"memory://"`). Both also give the `SqlClient`, for the host's own queries.
+ *   `layerPglite` loads PGlite only when it is built, so a host on a server never loads it.
  *
  * @since 0.1.0
  */
-import { PgliteClient } from "@effect/sql-pglite"
 import { PgClient } from "@effect/sql-pg"
 import type { CaseStore, Incident, Outbox } from "@support-policy/core"
-import { Layer, type Redacted } from "effect"
+import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
 import * as PgCaseStore from "./PgCaseStore.ts"
 import * as PgIncidentStore from "./PgIncidentStore.ts"
 import * as PgMigrations from "./PgMigrations.ts"
+import type * as PgliteClient from "./PgliteClient.ts"
 import * as PgOutbox from "./PgOutbox.ts"
 
 /**
@@ -50,14 +51,25 @@ export const layerUrl = (
 
 /**
  * Storage in embedded PGlite: `dataDir` is a folder (created when missing) or `"memory://"` for a database that
- * lives as long as the layer.
+ * lives as long as the layer. Takes every option of `PgliteClient.layer` (from `@support-policy/sql-pg/pglite`),
+ * such as `extensions`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerPglite = (options: {
-  readonly dataDir: string
-}): Layer.Layer<
+export const layerPglite = (
+  options: PgliteClient.Options
+): Layer.Layer<
   Services | SqlClient.SqlClient | PgliteClient.PgliteClient,
   Migrator.MigrationError | SqlError.SqlError
-> => layer.pipe(Layer.provideMerge(PgliteClient.layer({ dataDir: options.dataDir })))
+> =>
+  layer.pipe(
+    Layer.provideMerge(
+      Layer.unwrap(
+        Effect.map(
+          Effect.promise(() => import("./PgliteClient.ts")),
+          (client) => client.layer(options)
+        )
+      )
+    )
+  )

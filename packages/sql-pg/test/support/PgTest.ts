@@ -3,11 +3,12 @@
  * build), and on in-memory PGlite.
  */
 import { PGlite } from "@electric-sql/pglite"
-import { PgliteClient } from "@effect/sql-pglite"
 import { PgClient } from "@effect/sql-pg"
+import { PgliteClient } from "@support-policy/sql-pg/pglite"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import * as Fs from "node:fs"
+import { createRequire } from "node:module"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { inject } from "vitest"
@@ -78,7 +79,15 @@ export const freshUrl: Effect.Effect<Redacted.Redacted> = Effect.map(createDatab
   Redacted.make(PgServer.url(ep, database))
 )
 
-const pgliteVersion = "0.4.6"
+/** The installed PGlite's version: a template made by another version is not reused. */
+const pgliteVersion = (
+  JSON.parse(
+    Fs.readFileSync(
+      Path.join(Path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite")), "../package.json"),
+      "utf8"
+    )
+  ) as { readonly version: string }
+).version
 const templateFile = Path.resolve(
   Path.dirname(fileURLToPath(import.meta.url)),
   `../../../../node_modules/.cache/support-policy-sql-pg/pglite-${pgliteVersion}-initdb.tar`
@@ -118,7 +127,7 @@ export const layerPglite: Layer.Layer<SqlClient.SqlClient | PgliteClient.PgliteC
       Effect.promise(() => openPglite()),
       (pglite) => Effect.promise(() => pglite.close())
     ),
-    (liveClient) => PgliteClient.layerFrom(PgliteClient.fromClient({ liveClient }))
+    (liveClient) => PgliteClient.layer({ liveClient })
   )
 ).pipe(Layer.orDie)
 
@@ -136,9 +145,9 @@ export const sharedPglite = (): {
     return instance
   }
   return {
-    layer: Layer.unwrap(
-      Effect.map(Effect.promise(get), (liveClient) => PgliteClient.layerFrom(PgliteClient.fromClient({ liveClient })))
-    ).pipe(Layer.orDie),
+    layer: Layer.unwrap(Effect.map(Effect.promise(get), (liveClient) => PgliteClient.layer({ liveClient }))).pipe(
+      Layer.orDie
+    ),
     close: async () => {
       if (instance !== undefined) await (await instance).close()
     }
