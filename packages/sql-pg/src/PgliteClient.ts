@@ -184,13 +184,13 @@ const commit = (conn: SqlConnection.Connection): Effect.Effect<void, SqlError.Sq
       : Effect.void
   )
 
-const escape = Statement.defaultEscape('"')
+const escapeIdentifier = Statement.defaultEscape('"')
 
 /** PostgreSQL's dialect: `$n` placeholders, double-quoted identifiers, `UPDATE … FROM (VALUES …)`. */
 const compiler = Statement.makeCompiler({
   dialect: "pg",
   placeholder: (index) => `$${index}`,
-  onIdentifier: escape,
+  onIdentifier: escapeIdentifier,
   onRecordUpdate: (placeholders, valueAlias, valueColumns, values, returning) => [
     `(values ${placeholders}) AS ${valueAlias}${valueColumns}${returning ? ` RETURNING ${returning[0]}` : ""}`,
     returning ? values.flat().concat(returning[1]) : values.flat()
