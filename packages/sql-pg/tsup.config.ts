@@ -2,6 +2,8 @@ import { defineConfig } from "tsup"
 
 export default defineConfig({
   entry: ["src/index.ts", "src/pglite.ts"],
+  // PgStorage.layerPglite loads the PGlite entry point by the package's own name, at run time only
+  external: ["@support-policy/sql-pg/pglite"],
   format: ["esm"],
   dts: true,
   clean: true,

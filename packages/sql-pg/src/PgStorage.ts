@@ -14,10 +14,11 @@ import { PgClient } from "@effect/sql-pg"
 import type { CaseStore, Incident, Outbox } from "@support-policy/core"
 import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
+// By the package's own name, so the published build loads (and its types name) the public `./pglite` entry point.
+import type { PgliteClient } from "@support-policy/sql-pg/pglite"
 import * as PgCaseStore from "./PgCaseStore.ts"
 import * as PgIncidentStore from "./PgIncidentStore.ts"
 import * as PgMigrations from "./PgMigrations.ts"
-import type * as PgliteClient from "./PgliteClient.ts"
 import * as PgOutbox from "./PgOutbox.ts"
 
 /**
@@ -67,8 +68,8 @@ export const layerPglite = (
     Layer.provideMerge(
       Layer.unwrap(
         Effect.map(
-          Effect.promise(() => import("./PgliteClient.ts")),
-          (client) => client.layer(options)
+          Effect.promise(() => import("@support-policy/sql-pg/pglite")),
+          (pglite) => pglite.PgliteClient.layer(options)
         )
       )
     )
