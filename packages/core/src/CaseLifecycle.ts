@@ -343,6 +343,34 @@ export const identityOf = (supportCase: SupportCase.SupportCase): Identity => ({
 })
 
 /**
+ * The state of a case from its identity and the facts folded from its record (`factsUnsafe`). `nextDueAt` (the
+ * earliest due instant of its running clocks) comes from the SLA engine, run on the same record.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const caseOf = (identity: Identity, facts: Facts, nextDueAt: number | null): SupportCase.SupportCase => ({
+  id: identity.id,
+  trackingNumber: identity.trackingNumber,
+  policyId: identity.policyId,
+  policyVersion: identity.policyVersion,
+  requester: identity.requester,
+  parties: facts.parties,
+  channel: facts.channel,
+  category: facts.category,
+  priority: facts.priority,
+  status: facts.status,
+  subject: facts.subject,
+  ...(identity.orderReference === undefined ? {} : { orderReference: identity.orderReference }),
+  language: identity.language,
+  ...(facts.assignee === undefined ? {} : { assignee: facts.assignee }),
+  openedAt: facts.openedAt,
+  updatedAt: facts.updatedAt,
+  sequence: facts.sequence,
+  nextDueAt
+})
+
+/**
  * Folds a handling record into the state of the case. `nextDueAt` (the earliest due instant of its running clocks)
  * comes from the SLA engine, which the caller runs on the same record. Throws {@link RecordNotSubmitted} on a record
  * that does not start with `submitted`.
@@ -354,26 +382,4 @@ export const foldUnsafe = (
   identity: Identity,
   record: CaseEvent.Record,
   nextDueAt: number | null
-): SupportCase.SupportCase => {
-  const facts = factsUnsafe(record)
-  return {
-    id: identity.id,
-    trackingNumber: identity.trackingNumber,
-    policyId: identity.policyId,
-    policyVersion: identity.policyVersion,
-    requester: identity.requester,
-    parties: facts.parties,
-    channel: facts.channel,
-    category: facts.category,
-    priority: facts.priority,
-    status: facts.status,
-    subject: facts.subject,
-    ...(identity.orderReference === undefined ? {} : { orderReference: identity.orderReference }),
-    language: identity.language,
-    ...(facts.assignee === undefined ? {} : { assignee: facts.assignee }),
-    openedAt: facts.openedAt,
-    updatedAt: facts.updatedAt,
-    sequence: facts.sequence,
-    nextDueAt
-  }
-}
+): SupportCase.SupportCase => caseOf(identity, factsUnsafe(record), nextDueAt)

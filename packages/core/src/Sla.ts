@@ -20,6 +20,7 @@
 import { Schema } from "effect"
 import { Temporal } from "temporal-polyfill"
 import * as CaseEvent from "./CaseEvent.ts"
+import { formatInstant as internalFormatInstant } from "./internal/formatInstant.ts"
 import { compiledPolicy } from "./internal/policyCompiled.ts"
 import { METRICS, PROGRESS_UPDATE, TRACE_REASONS, TRACE_STEPS } from "./internal/slaCompile.ts"
 import * as engine from "./internal/slaEngine.ts"
@@ -253,6 +254,36 @@ export const plan = (policy: SupportPolicy.SupportPolicy, intake: Intake): Reado
 }
 
 /**
+ * The plan of a case read off its evaluation at intake (the record of its submission, evaluated at the instant it
+ * was received): for each clock running then, in the order of the metrics, the target `plan` gives for the same
+ * case. The desk evaluates a new case once and takes its promises from that evaluation, so what it promises and
+ * what its clocks say cannot differ.
+ *
+ * @since 0.1.0
+ * @category planning
+ */
+export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => {
+  const out: Array<PlannedTarget> = []
+  for (let m = 0; m < METRICS.length; m++) {
+    for (const clock of evaluation.clocks) {
+      if (clock.metric !== METRICS[m] || clock.outcome !== "open") continue
+      out.push({
+        metric: clock.metric,
+        rule: clock.rule,
+        clause: clock.clause,
+        target: clock.target,
+        targetMs: clock.targetMs,
+        recurring: m === PROGRESS_UPDATE,
+        startsAt: Temporal.Instant.fromEpochMilliseconds(clock.startedAt),
+        due: Temporal.Instant.fromEpochMilliseconds(clock.dueAt),
+        warnings: clock.warningsAt.map((w) => Temporal.Instant.fromEpochMilliseconds(w))
+      })
+    }
+  }
+  return out
+}
+
+/**
  * Evaluates the clocks of a case from its handling record as of `now` (a `Temporal.Instant` or epoch
  * milliseconds). Events after `now` are ignored, so an auditor can replay the record as of any instant.
  *
@@ -288,14 +319,15 @@ export const current = (evaluation: Evaluation, metric: SupportPolicy.Metric): C
 // explanation
 // -------------------------------------------------------------------------------------------------------------------
 
-const pad = (n: number) => String(n).padStart(2, "0")
-
-const formatInstant = (policy: SupportPolicy.SupportPolicy, ms: number): string => {
-  const zone = policy.calendar.spec.timeZone
-  const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone)
-  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][z.dayOfWeek - 1]
-  return `${weekday} ${z.year}-${pad(z.month)}-${pad(z.day)} ${pad(z.hour)}:${pad(z.minute)} (${z.offset})`
-}
+/**
+ * An instant as a person reads it, in `timeZone` (an IANA zone or an offset), with the offset shown:
+ * `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, or `"Tue 15 Apr 2025, 17:30 (UTC+08:00)"` in a fixed-offset
+ * zone. The one formatter of the desk's texts: promises, notices, explanations.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatInstant: (epochMillis: number, timeZone: string) => string = internalFormatInstant
 
 /**
  * A business duration in hours and minutes of business time: `"20h 30m"`.
@@ -350,9 +382,9 @@ export const explain = (policy: SupportPolicy.SupportPolicy, clock: Clock): Read
   const rule = policy.sla.find((r) => r.id === clock.rule)
   const lines: Array<string> = []
   for (const step of clock.trace) {
-    const when = formatInstant(policy, step.at)
+    const when = formatInstant(step.at, policy.calendar.spec.timeZone)
     const by = step.event === undefined ? "" : ` on #${step.sequence} ${step.event}`
-    const due = step.dueAt === undefined ? "" : `; due ${formatInstant(policy, step.dueAt)}`
+    const due = step.dueAt === undefined ? "" : `; due ${formatInstant(step.dueAt, policy.calendar.spec.timeZone)}`
     const used = `; ${formatBusinessMillis(step.usedMs)} business time used`
     const why = step.reason === undefined || reasonText[step.reason] === "" ? "" : ` (${reasonText[step.reason]})`
     switch (step.step) {

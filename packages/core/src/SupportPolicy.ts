@@ -19,7 +19,6 @@ import * as BusinessCalendar from "./BusinessCalendar.ts"
 import * as CaseEvent from "./CaseEvent.ts"
 import * as FieldProblem from "./FieldProblem.ts"
 import { checkReferences } from "./internal/policyCheck.ts"
-import { compiledPolicy } from "./internal/policyCompiled.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // building blocks
@@ -727,13 +726,22 @@ export const jsonSchemaText = (): string => `${JSON.stringify(jsonSchema(), null
 // queries
 // -------------------------------------------------------------------------------------------------------------------
 
+const calendars = new WeakMap<SupportPolicy, BusinessCalendar.BusinessCalendar>()
+
 /**
  * The business calendar of the policy, compiled once per policy value and cached.
  *
  * @since 0.1.0
  * @category getters
  */
-export const calendar = (policy: SupportPolicy): BusinessCalendar.BusinessCalendar => compiledPolicy(policy).calendar
+export const calendar = (policy: SupportPolicy): BusinessCalendar.BusinessCalendar => {
+  let compiled = calendars.get(policy)
+  if (compiled === undefined) {
+    compiled = BusinessCalendar.makeUnsafe(policy.calendar.spec)
+    calendars.set(policy, compiled)
+  }
+  return compiled
+}
 
 /**
  * The facts triage looks at for a new request.

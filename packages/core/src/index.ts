@@ -81,4 +81,14 @@ export * as CaseLifecycle from "./CaseLifecycle.ts"
 /**
  * @since 0.1.0
  */
+export * as DeskInput from "./DeskInput.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as DeskError from "./DeskError.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as SupportDesk from "./SupportDesk.ts"

@@ -88,6 +88,52 @@ describe("Sla.plan", () => {
   })
 })
 
+describe("Sla.planOf", () => {
+  it("reads off the evaluation of a submission exactly the plan `Sla.plan` gives, for every case of the preset", () => {
+    let compared = 0
+    for (const at of ["2025-04-11T17:30", "2025-04-17T12:00", "2025-06-14T11:00", "2025-12-24T17:30"]) {
+      const t = hk(at)
+      for (const category of preset.categories) {
+        for (const priority of preset.priorities) {
+          for (const channel of preset.channels) {
+            for (const flags of [[], ...preset.requesterFlags.map((f) => [f.id])]) {
+              const facts = { priority: priority.id, category: category.id, channel: channel.id }
+              const record: Parameters<typeof Sla.evaluate>[1] = [
+                {
+                  sequence: 1,
+                  at: t,
+                  actor: { role: "requester", id: "r" },
+                  type: "submitted",
+                  ...facts,
+                  audience: category.audiences[0],
+                  requester: { id: "r", flags }
+                }
+              ]
+              const planned = Sla.plan(preset, {
+                ...facts,
+                receivedAt: Temporal.Instant.fromEpochMilliseconds(t),
+                audience: category.audiences[0],
+                requesterFlags: flags
+              })
+              const read = Sla.planOf(Sla.evaluate(preset, record, t))
+              const plain = (p: ReadonlyArray<Sla.PlannedTarget>) =>
+                p.map((x) => ({
+                  ...x,
+                  startsAt: x.startsAt.epochMilliseconds,
+                  due: x.due.epochMilliseconds,
+                  warnings: x.warnings.map((w) => w.epochMilliseconds)
+                }))
+              assert.deepStrictEqual(plain(read), plain(planned), `${at} ${JSON.stringify(facts)} ${flags}`)
+              compared++
+            }
+          }
+        }
+      }
+    }
+    assert.isAbove(compared, 100)
+  })
+})
+
 describe("Sla.evaluate", () => {
   it("6.1 a reply within 2 business days meets the first-response clock", () => {
     const record = caseRecord({ at: "2025-04-11T17:30" }, ["2025-04-14T11:00", "replied"])
@@ -340,9 +386,9 @@ describe("Sla.evaluate", () => {
     )
     const lines = Sla.explain(preset, clock(evaluate(record, "2025-06-04T15:00"), "resolution"))
     assert.deepStrictEqual(lines, [
-      "Mon 2025-06-02 09:00 (+08:00) on #1 submitted: started rule resolution (clause 6.3), target 7 business days; due Tue 2025-06-10 18:00 (+08:00)",
-      "Mon 2025-06-02 11:00 (+08:00) on #2 informationRequested: paused while awaitingRequester; 2h business time used",
-      "Wed 2025-06-04 14:00 (+08:00) on #3 requesterResponded: resumed after awaitingRequester; 2h business time used; due Fri 2025-06-13 12:00 (+08:00)"
+      "Mon 2 Jun 2025, 09:00 (UTC+08:00) on #1 submitted: started rule resolution (clause 6.3), target 7 business days; due Tue 10 Jun 2025, 18:00 (UTC+08:00)",
+      "Mon 2 Jun 2025, 11:00 (UTC+08:00) on #2 informationRequested: paused while awaitingRequester; 2h business time used",
+      "Wed 4 Jun 2025, 14:00 (UTC+08:00) on #3 requesterResponded: resumed after awaitingRequester; 2h business time used; due Fri 13 Jun 2025, 12:00 (UTC+08:00)"
     ])
   })
 })

@@ -232,7 +232,7 @@ describe("SupportDesk actions", () => {
       assert.strictEqual(policy.lifecycle.reopenWithinBusinessDays, 7)
       assert.strictEqual(local(resolved.reopenableUntil!), "2025-06-24T15:00")
       const resolvedNotice = (yield* messages(resolved.case.id)).find((m) => m.kind === "resolved")!
-      assert.include(resolvedNotice.body, "reopen it until Tue 2025-06-24 15:00 (+08:00)")
+      assert.include(resolvedNotice.body, "reopen it until Tue 24 Jun 2025, 15:00 (UTC+08:00)")
 
       yield* setNow("2025-06-24T14:59")
       const reopened = yield* desk.reopen(buyer, early, { reason: "It broke again." })

@@ -55,7 +55,8 @@ import {
   Unprocessable
 } from "./HttpProblem.ts"
 import * as HttpViews from "./HttpViews.ts"
-import { groupLayers } from "./internal/handlers.ts"
+import { groupLayers } from "./internal/handlers/index.ts"
+import type { Options } from "./internal/options.ts"
 import { layerFallback, schemaProblem } from "./internal/problems.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ const action = <const Name extends string, const Path extends `/${string}`, P ex
 export class CasesGroup extends HttpApiGroup.make("cases")
   .add(
     HttpApiEndpoint.post("submit", "/v1/cases", {
-      headers: { "idempotency-key": Schema.optionalKey(Schema.String) },
+      headers: { "idempotency-key": SupportDesk.SubmitInput.fields.idempotencyKey },
       payload: SubmitBody,
       success: Created(HttpViews.Submission),
       error: submitErrors
@@ -262,7 +263,7 @@ export class ActionsGroup extends HttpApiGroup.make("actions")
 export class MediationGroup extends HttpApiGroup.make("mediation")
   .add(
     HttpApiEndpoint.post("open", "/v1/mediations", {
-      headers: { "idempotency-key": Schema.optionalKey(Schema.String) },
+      headers: { "idempotency-key": SupportDesk.SubmitInput.fields.idempotencyKey },
       payload: OpenMediationBody,
       success: Created(HttpViews.Submission),
       error: submitErrors
@@ -451,34 +452,15 @@ export class Api extends HttpApi.make("support-policy")
 // layers
 // -------------------------------------------------------------------------------------------------------------------
 
-/**
- * Options of the HTTP API.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /** Where the OpenAPI document is served (default `"/openapi.json"`). */
-  readonly openapiPath?: `/${string}` | undefined
-  /** Where the interactive reference is served (default `"/docs"`); `false` serves none. */
-  readonly docsPath?: `/${string}` | false | undefined
+export type {
   /**
-   * The channel of a submission that names none (default the policy's `"online-form"`, else its first always-open
-   * channel that opens cases).
+   * Options of the HTTP API.
+   *
+   * @since 0.1.0
+   * @category models
    */
-  readonly defaultChannel?: string | undefined
-  /** The language of a submission that names none (default `"en"`). */
-  readonly defaultLanguage?: string | undefined
-  /** How much business time before its due instant a queued case is due soon (default 240 business minutes). */
-  readonly dueSoonMinutes?: number | undefined
-  /** The largest request body accepted, in bytes (default 1 MiB); larger bodies get 413. */
-  readonly maxBodyBytes?: number | undefined
-  /**
-   * The path a host mounts the API under (e.g. `"/support"`), for the OpenAPI document's `servers` so that the
-   * interactive reference calls the right URLs. The routes themselves stay at `/v1/...`: the host strips the path.
-   */
-  readonly basePath?: `/${string}` | undefined
-}
+  Options
+} from "./internal/options.ts"
 
 /**
  * The platform services the routes need: what `HttpServer.layerServices` provides, and what a platform's server

@@ -3,6 +3,7 @@
  * category, channel, priority, audience, requester flag or hold names one that exists.
  */
 import type { SupportPolicy } from "../SupportPolicy.ts"
+import { INTRINSIC_EVENTS, MAX_NAMED_EVENTS, namedEvents } from "./slaCompile.ts"
 
 interface Problem {
   readonly path: string
@@ -137,6 +138,16 @@ export const checkReferences = (policy: SupportPolicy): ReadonlyArray<Problem> =
   refs("mediation.categories", policy.mediation.categories, categories, "category")
   refs("mediation.audiences", policy.mediation.audiences, audiences, "audience")
   if (policy.mediation.hold !== undefined) ref("mediation.hold", policy.mediation.hold, holds, "hold")
+
+  const named = namedEvents(policy)
+  if (named.length > MAX_NAMED_EVENTS) {
+    problems.push({
+      path: "sla",
+      message:
+        `the SLA rules and holds name ${named.length} event types besides ${INTRINSIC_EVENTS.join(", ")}; ` +
+        `at most ${MAX_NAMED_EVENTS} are supported`
+    })
+  }
 
   return problems
 }

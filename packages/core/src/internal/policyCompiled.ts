@@ -1,8 +1,9 @@
 /**
- * What a policy compiles to, once per policy value: its business calendar and its SLA rules in engine form.
+ * What a policy compiles to for the SLA engine, once per policy value: its business calendar (the one
+ * `SupportPolicy.calendar` keeps) and its SLA rules in engine form.
  */
-import * as BusinessCalendar from "../BusinessCalendar.ts"
-import type { SupportPolicy } from "../SupportPolicy.ts"
+import type * as BusinessCalendar from "../BusinessCalendar.ts"
+import * as SupportPolicy from "../SupportPolicy.ts"
 import { type CompiledSla, compileSla } from "./slaCompile.ts"
 
 export interface CompiledPolicy {
@@ -10,12 +11,12 @@ export interface CompiledPolicy {
   readonly sla: CompiledSla
 }
 
-const cache = new WeakMap<SupportPolicy, CompiledPolicy>()
+const cache = new WeakMap<SupportPolicy.SupportPolicy, CompiledPolicy>()
 
-export const compiledPolicy = (policy: SupportPolicy): CompiledPolicy => {
+export const compiledPolicy = (policy: SupportPolicy.SupportPolicy): CompiledPolicy => {
   let compiled = cache.get(policy)
   if (compiled === undefined) {
-    const calendar = BusinessCalendar.makeUnsafe(policy.calendar.spec)
+    const calendar = SupportPolicy.calendar(policy)
     compiled = { calendar, sla: compileSla(policy, calendar.compiled) }
     cache.set(policy, compiled)
   }

@@ -1,7 +1,7 @@
 /**
  * The SLA rules of a policy, compiled for the engine: event types as bits, holds as bits, targets as numbers.
  */
-import * as CaseEvent from "../CaseEvent.ts"
+import type * as CaseEvent from "../CaseEvent.ts"
 import type { Match, SlaRule, SupportPolicy } from "../SupportPolicy.ts"
 import type { Compiled } from "./calendar.ts"
 
@@ -85,7 +85,8 @@ export interface CompiledSla {
   /** Per event code (see {@link codeOf}): the bits of the holds the event starts, and of those it ends. */
   readonly holdStarts: ReadonlyArray<number>
   readonly holdEnds: ReadonlyArray<number>
-  readonly eventBit: ReadonlyMap<string, number>
+  /** The code of each event type this policy gives one (-1: the type changes nothing under this policy). */
+  readonly codeOf: (type: string) => number
   /**
    * The business milliseconds of every business day when all of them have the same hours in a fixed-offset zone,
    * else 0. Then n business days from any instant are exactly n times this, with no calendar search.
@@ -93,19 +94,49 @@ export interface CompiledSla {
   readonly uniformDayMillis: number
 }
 
-const eventBit: ReadonlyMap<string, number> = new Map(CaseEvent.eventTypes.map((type, i) => [type, 1 << i]))
+/**
+ * The event types every policy gives a code, in this order (so their codes are the same constants in every compiled
+ * policy): those that change the status or the facts of a case, and the keyed incident links. The other types get a
+ * code only in a policy whose rules or holds name them, so a policy's masks fit in 32 bits however many event types
+ * `CaseEvent` has.
+ */
+export const INTRINSIC_EVENTS = [
+  "submitted",
+  "resolved",
+  "explained",
+  "refused",
+  "withdrawn",
+  "merged",
+  "closed",
+  "reopened",
+  "priorityChanged",
+  "categoryChanged",
+  "incidentLinked",
+  "incidentUnlinked"
+] as const satisfies ReadonlyArray<CaseEvent.EventType>
 
-export const bitOf = (type: string): number => eventBit.get(type) ?? 0
+/** The most event types one policy's rules and holds may name besides {@link INTRINSIC_EVENTS}. */
+export const MAX_NAMED_EVENTS = 32 - INTRINSIC_EVENTS.length
 
-const eventCode: ReadonlyMap<string, number> = new Map(CaseEvent.eventTypes.map((type, i) => [type, i]))
+/** The code of an intrinsic event type: the same in every compiled policy. */
+export const intrinsicCode = (type: (typeof INTRINSIC_EVENTS)[number]): number => INTRINSIC_EVENTS.indexOf(type)
 
-/** The position of an event type in `CaseEvent.eventTypes` (-1 when unknown). */
-export const codeOf = (type: string): number => eventCode.get(type) ?? -1
-
-const maskOf = (types: ReadonlyArray<string>): number => {
-  let mask = 0
-  for (const type of types) mask |= bitOf(type)
-  return mask
+/** The event types a policy's SLA rules and holds name, other than the intrinsic ones, in order of first mention. */
+export const namedEvents = (policy: SupportPolicy): ReadonlyArray<string> => {
+  const named = new Set<string>()
+  const intrinsic: ReadonlyArray<string> = INTRINSIC_EVENTS
+  const add = (types: ReadonlyArray<string>) => {
+    for (const type of types) if (!intrinsic.includes(type)) named.add(type)
+  }
+  for (const rule of policy.sla) {
+    add(rule.startOn)
+    add(rule.stopOn)
+  }
+  for (const hold of policy.holds) {
+    add(hold.startOn)
+    add(hold.endOn)
+  }
+  return [...named]
 }
 
 const sameHours = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
@@ -128,6 +159,23 @@ export const uniformDayMillis = (calendar: Compiled): number => {
 }
 
 export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledSla => {
+  const named = namedEvents(policy)
+  if (named.length > MAX_NAMED_EVENTS) {
+    throw new Error(
+      `an SLA policy may name at most ${MAX_NAMED_EVENTS} event types besides ${INTRINSIC_EVENTS.join(", ")}`
+    )
+  }
+  const types: ReadonlyArray<string> = [...INTRINSIC_EVENTS, ...named]
+  const codes = new Map(types.map((type, code) => [type, code]))
+  const codeOf = (type: string): number => codes.get(type) ?? -1
+  const maskOf = (list: ReadonlyArray<string>): number => {
+    let mask = 0
+    for (const type of list) {
+      const code = codeOf(type)
+      if (code >= 0) mask |= 1 << code
+    }
+    return mask
+  }
   // a hold's bit is 1 << its index: the engine finds a hold's index from its bit
   const holds = policy.holds.map((hold, i) => ({
     id: hold.id,
@@ -165,14 +213,12 @@ export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledS
   const byMetric = METRICS.map((_, m) => rules.filter((r) => r.metric === m))
   const metricStopMask = byMetric.map((rs) => rs.reduce((mask, r) => mask | r.stopMask, 0))
   const holdsOf = (mask: (h: CompiledHold) => number) =>
-    CaseEvent.eventTypes.map((_, code) =>
-      holds.reduce((bits, h) => ((mask(h) & (1 << code)) !== 0 ? bits | h.bit : bits), 0)
-    )
+    types.map((_, code) => holds.reduce((bits, h) => ((mask(h) & (1 << code)) !== 0 ? bits | h.bit : bits), 0))
   return {
     rules,
     byMetric,
     metricStopMask,
-    metricStops: CaseEvent.eventTypes.map((_, code) =>
+    metricStops: types.map((_, code) =>
       metricStopMask.reduce((bits, mask, m) => ((mask & (1 << code)) !== 0 ? bits | (1 << m) : bits), 0)
     ),
     holds,
@@ -181,7 +227,7 @@ export const compileSla = (policy: SupportPolicy, calendar: Compiled): CompiledS
     stopMask: rules.reduce((mask, r) => mask | r.stopMask, 0),
     holdStarts: holdsOf((h) => h.startMask),
     holdEnds: holdsOf((h) => h.endMask),
-    eventBit,
+    codeOf,
     uniformDayMillis: uniformDayMillis(calendar)
   }
 }

@@ -24,8 +24,8 @@ import type { SupportPolicy, Target } from "../SupportPolicy.ts"
 import * as cal from "./calendar.ts"
 import { compiledPolicy } from "./policyCompiled.ts"
 import {
-  bitOf,
-  codeOf,
+  INTRINSIC_EVENTS,
+  intrinsicCode,
   type CompiledRule,
   type CompiledSla,
   METRICS,
@@ -354,32 +354,25 @@ const METRIC_COUNT = METRICS.length
 const ALL_METRICS = (1 << METRIC_COUNT) - 1
 const PROGRESS_UPDATE_BIT = 1 << PROGRESS_UPDATE
 
-const SUBMITTED = codeOf("submitted")
-const RESOLVED_EVENT = codeOf("resolved")
-const EXPLAINED_EVENT = codeOf("explained")
-const REFUSED_EVENT = codeOf("refused")
-const WITHDRAWN_EVENT = codeOf("withdrawn")
-const MERGED_EVENT = codeOf("merged")
-const CLOSED_EVENT = codeOf("closed")
-const REOPENED_EVENT = codeOf("reopened")
-const PRIORITY_CHANGED_EVENT = codeOf("priorityChanged")
-const CATEGORY_CHANGED_EVENT = codeOf("categoryChanged")
-const INCIDENT_EVENTS = bitOf("incidentLinked") | bitOf("incidentUnlinked")
+const SUBMITTED = intrinsicCode("submitted")
+const RESOLVED_EVENT = intrinsicCode("resolved")
+const EXPLAINED_EVENT = intrinsicCode("explained")
+const REFUSED_EVENT = intrinsicCode("refused")
+const WITHDRAWN_EVENT = intrinsicCode("withdrawn")
+const MERGED_EVENT = intrinsicCode("merged")
+const CLOSED_EVENT = intrinsicCode("closed")
+const REOPENED_EVENT = intrinsicCode("reopened")
+const PRIORITY_CHANGED_EVENT = intrinsicCode("priorityChanged")
+const CATEGORY_CHANGED_EVENT = intrinsicCode("categoryChanged")
+const INCIDENT_EVENTS = (1 << intrinsicCode("incidentLinked")) | (1 << intrinsicCode("incidentUnlinked"))
 /** Events that change the status or the facts of a case: the others can only meet clocks and start or end holds. */
-const CASE_EVENTS = (
-  [
-    "submitted",
-    "resolved",
-    "explained",
-    "refused",
-    "withdrawn",
-    "merged",
-    "closed",
-    "reopened",
-    "priorityChanged",
-    "categoryChanged"
-  ] satisfies ReadonlyArray<CaseEvent.EventType>
-).reduce((mask, type) => mask | bitOf(type), 0)
+const CASE_EVENTS = INTRINSIC_EVENTS.reduce(
+  (mask, _type, code) => (INCIDENT_EVENTS & (1 << code) ? mask : mask | (1 << code)),
+  0
+)
+
+/** The bit of an intrinsic event type (the same in every compiled policy). */
+export const bitOf = (type: (typeof INTRINSIC_EVENTS)[number]): number => 1 << intrinsicCode(type)
 
 /** The first index in [lo, hi) whose start is after `t`, or `hi`. */
 const firstStartAfter = (starts: ReadonlyArray<number>, t: number, lo: number, hi: number): number => {
@@ -915,7 +908,7 @@ class Sweep {
       const e = record[i]
       const t = e.at
       if (t > now) break
-      const code = codeOf(e.type)
+      const code = sla.codeOf(e.type)
       if (code < 0 || (concerned & (1 << code)) === 0) continue
       this.index = i
       this.apply(e, t, code)
@@ -1054,4 +1047,12 @@ export const evaluate = (
   }
 }
 
-export { bitOf }
+/**
+ * Whether events of `type` change nothing in any evaluation under `policy` (a note, a quality-review event, …): the
+ * engine skips them, so a record with one more of them evaluates exactly as without it.
+ */
+export const isInert = (policy: SupportPolicy, type: CaseEvent.EventType): boolean => {
+  const sla = compiledPolicy(policy).sla
+  const code = sla.codeOf(type)
+  return code < 0 || ((CASE_EVENTS | sla.startMask | sla.stopMask | sla.holdEventMask) & (1 << code)) === 0
+}

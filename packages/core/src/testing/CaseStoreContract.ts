@@ -51,16 +51,8 @@ const ids = (messages: ReadonlyArray<Outbox.Message>): ReadonlyArray<string> => 
 export const suite = <E>(name: string, layer: Layer.Layer<contract.Storage, E>, options: Options = {}): void =>
   contract.run(`${name}: CaseStore contract`, layer, (it) => tests(it, options))
 
-/**
- * Registers the same tests with the `it` of a `layer(...)` block of `@effect/vitest` that provides the storage ports
- * and `Randomness` (built with `excludeTestServices: true`): for adapters that build their layer themselves.
- *
- * @since 0.1.0
- * @category tests
- */
-export const tests = (it: contract.It, options: Options = {}): void => {
-  const heavy = { timeout: options.timeout ?? 60_000 }
-
+/** Create and read. */
+const createAndRead = (it: contract.It, heavy: { readonly timeout: number }): void => {
   describe("create and read", () => {
     it.effect("stores a new case with its record and its outbox messages, and reads it by id and tracking number", () =>
       Effect.gen(function* () {
@@ -188,7 +180,10 @@ export const tests = (it: contract.It, options: Options = {}): void => {
       heavy
     )
   })
+}
 
+/** Idempotent submissions. */
+const idempotentSubmissions = (it: contract.It, heavy: { readonly timeout: number }): void => {
   describe("idempotent submissions", () => {
     it.effect("returns the first case for a repeated key and fingerprint, and writes nothing", () =>
       Effect.gen(function* () {
@@ -370,7 +365,10 @@ export const tests = (it: contract.It, options: Options = {}): void => {
       heavy
     )
   })
+}
 
+/** Append. */
+const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
   describe("append", () => {
     it.effect("appends events with the new state and their outbox messages", () =>
       Effect.gen(function* () {
@@ -573,7 +571,10 @@ export const tests = (it: contract.It, options: Options = {}): void => {
       })
     )
   })
+}
 
+/** Queries. */
+const queries = (it: contract.It): void => {
   describe("queries", () => {
     it.effect("lists a requester's cases newest first, with paging", () =>
       Effect.gen(function* () {
@@ -851,7 +852,10 @@ export const tests = (it: contract.It, options: Options = {}): void => {
       })
     )
   })
+}
 
+/** Values. */
+const values = (it: contract.It): void => {
   describe("values", () => {
     it.effect("cannot be changed through a value written or read", () =>
       Effect.gen(function* () {
@@ -904,4 +908,20 @@ export const tests = (it: contract.It, options: Options = {}): void => {
       })
     )
   })
+}
+
+/**
+ * Registers the same tests with the `it` of a `layer(...)` block of `@effect/vitest` that provides the storage ports
+ * and `Randomness` (built with `excludeTestServices: true`): for adapters that build their layer themselves.
+ *
+ * @since 0.1.0
+ * @category tests
+ */
+export const tests = (it: contract.It, options: Options = {}): void => {
+  const heavy = { timeout: options.timeout ?? 60_000 }
+  createAndRead(it, heavy)
+  idempotentSubmissions(it, heavy)
+  append(it, heavy)
+  queries(it)
+  values(it)
 }

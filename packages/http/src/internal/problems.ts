@@ -134,6 +134,8 @@ export type Locate = (path: string) => { readonly in: Location; readonly path: s
 
 export const inBody: Locate = (path) => ({ in: "body", path })
 
+export const inQuery: Locate = (path) => ({ in: "query", path })
+
 /** A submission's input is the body, the authenticated requester (`requester.*`) and the `Idempotency-Key`. */
 export const inSubmission: Locate = (path) =>
   path === "requester" || path.startsWith("requester.") || path.startsWith("requester[")

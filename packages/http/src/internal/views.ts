@@ -1,86 +1,31 @@
 /**
- * From the desk's values to the API's response bodies (`HttpViews`), and the texts a requester reads.
+ * From the desk's values to the API's response bodies (`HttpViews`). The texts a requester reads are the desk's
+ * (`SupportDesk.promiseText`, `SupportDesk.intakeSentences`), in the reader's time zone.
  */
-import type { Actor, Sla, SupportDesk, SupportPolicy } from "@support-policy/core"
-import { Sla as SlaModule } from "@support-policy/core"
-import { Temporal } from "temporal-polyfill"
+import type { Actor, SupportPolicy } from "@support-policy/core"
+import { Sla, SupportDesk } from "@support-policy/core"
 import type * as HttpViews from "../HttpViews.ts"
 
-const pad = (n: number) => String(n).padStart(2, "0")
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-/** `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, in `timeZone`. */
-export const formatWhen = (ms: number, timeZone: string): string => {
-  const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone)
-  const offset = `UTC${z.offset}`
-  const zone = /^[+-]\d/.test(timeZone) || timeZone === "UTC" ? offset : `${timeZone}, ${offset}`
-  return `${WEEKDAYS[z.dayOfWeek - 1]} ${z.day} ${MONTHS[z.month - 1]} ${z.year}, ${pad(z.hour)}:${pad(z.minute)} (${zone})`
-}
-
 export const policyZone = (policy: SupportPolicy.SupportPolicy): string => policy.calendar.spec.timeZone
-
-/** The promise of a planned target, in words. */
-export const promiseText = (target: Sla.PlannedTarget, timeZone: string): string => {
-  const within = SlaModule.formatTarget(target.target)
-  const by = formatWhen(target.due.epochMilliseconds, timeZone)
-  switch (target.metric) {
-    case "firstResponse":
-      return `We will reply within ${within}, by ${by} (clause ${target.clause}).`
-    case "progressUpdate":
-      return (
-        `You will get a progress update within ${within}, by ${by}, and then at least every ${within} ` +
-        `until your request is resolved (clause ${target.clause}).`
-      )
-    case "resolution":
-      return `Your request will be resolved or explained within ${within}, by ${by} (clause ${target.clause}).`
-  }
-}
 
 export const plannedTarget = (target: Sla.PlannedTarget, timeZone: string): HttpViews.PlannedTarget => ({
   metric: target.metric,
   rule: target.rule,
   clause: target.clause,
   target: target.target,
-  targetText: SlaModule.formatTarget(target.target),
+  targetText: Sla.formatTarget(target.target),
   recurring: target.recurring,
   startsAt: target.startsAt.epochMilliseconds,
   dueAt: target.due.epochMilliseconds,
   warningsAt: target.warnings.map((w) => w.epochMilliseconds),
-  text: promiseText(target, timeZone)
+  text: SupportDesk.promiseText(target, timeZone)
 })
 
 export const replyBy = (plan: ReadonlyArray<Sla.PlannedTarget>, timeZone: string): HttpViews.ReplyBy | null => {
   const first = plan.find((t) => t.metric === "firstResponse")
   return first === undefined
     ? null
-    : { dueAt: first.due.epochMilliseconds, timeZone, text: promiseText(first, timeZone) }
-}
-
-const channelName = (policy: SupportPolicy.SupportPolicy, id: string) =>
-  policy.channels.find((c) => c.id === id)?.name ?? id
-
-/** What a requester reads after submitting: tracking number, the channel that took it, every promise. */
-export const submissionMessage = (
-  policy: SupportPolicy.SupportPolicy,
-  trackingNumber: string,
-  channel: HttpViews.Submission["channel"],
-  plan: ReadonlyArray<Sla.PlannedTarget>,
-  timeZone: string
-): string => {
-  const lines = [
-    `Your tracking number is ${trackingNumber}; please quote it whenever you contact us about this request ` +
-      `(clause ${policy.tracking.clause}).`
-  ]
-  if (channel.requested !== channel.taken) {
-    lines.push(
-      `${channelName(policy, channel.requested)} is staffed during our service hours only; your message was taken as ` +
-        `a request through ${channelName(policy, channel.taken)}` +
-        (channel.nextOpening === null ? "." : `. Our team is back on ${formatWhen(channel.nextOpening, timeZone)}.`)
-    )
-  }
-  for (const target of plan) lines.push(promiseText(target, timeZone))
-  return lines.join(" ")
+    : { dueAt: first.due.epochMilliseconds, timeZone, text: SupportDesk.promiseText(first, timeZone) }
 }
 
 /** A clock as plain data (the engine's clocks are computed on read), with its trace for staff. */
@@ -143,7 +88,7 @@ export const submission = (
     channel: result.channel,
     replyBy: replyBy(result.plan, timeZone),
     plan: result.plan.map((t) => plannedTarget(t, timeZone)),
-    message: submissionMessage(policy, c.trackingNumber, result.channel, result.plan, timeZone),
+    message: SupportDesk.intakeSentences(policy, c.trackingNumber, result.channel, result.plan, timeZone).join(" "),
     view: caseView(actor, result.view)
   }
 }

@@ -132,6 +132,8 @@ export interface ServerOptions {
   readonly incidentStore?: (memory: IncidentStoreShape) => IncidentStoreShape
   readonly authentication?: Layer.Layer<Authentication.Authentication>
   readonly options?: HttpSupportApi.Options
+  /** The desk's options (default: live chat outside hours is taken as an online form). */
+  readonly deskOptions?: SupportDesk.Options
 }
 
 /** Starts the API on a real HTTP server on 127.0.0.1 and a free port. */
@@ -146,7 +148,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Incident.IncidentStore,
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
-  const desk = SupportDesk.layer(policy, { whenClosed: { "live-chat": "online-form" } }).pipe(
+  const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
     Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7)))
   )
   const services = Layer.mergeAll(

@@ -1,18 +1,7 @@
 /**
- * Texts of the desk's notifications (English), instants formatted in the policy's time zone, and the fingerprint of
- * a submission for idempotency.
+ * The fingerprint of a submission, for idempotency: a retried request has the same one, a different request under
+ * the same key another.
  */
-import { Temporal } from "temporal-polyfill"
-import type * as SupportPolicy from "../SupportPolicy.ts"
-
-const pad = (n: number) => String(n).padStart(2, "0")
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-/** `"Tue 2025-04-15 17:30 (+08:00)"`, in the policy's time zone. */
-export const formatInstant = (policy: SupportPolicy.SupportPolicy, ms: number): string => {
-  const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(policy.calendar.spec.timeZone)
-  return `${WEEKDAYS[z.dayOfWeek - 1]} ${z.year}-${pad(z.month)}-${pad(z.day)} ${pad(z.hour)}:${pad(z.minute)} (${z.offset})`
-}
 
 /** Deterministic JSON: object keys sorted, `undefined` members dropped. */
 export const canonicalJson = (value: unknown): string => {

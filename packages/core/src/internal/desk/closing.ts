@@ -1,0 +1,128 @@
+/**
+ * The end of a case (clause 6.3): the requester may reopen an answered case within the policy's window (an
+ * administrator may reopen any answered or refused case); a case is closed by hand, or by the idle sweep once it has
+ * been answered and left alone, or has waited for the requester, for the policy's business days.
+ */
+import { Effect, Option } from "effect"
+import * as Actor from "../../Actor.ts"
+import * as BusinessCalendar from "../../BusinessCalendar.ts"
+import * as CaseLifecycle from "../../CaseLifecycle.ts"
+import { ReopenWindowClosed } from "../../DeskError.ts"
+import { decoder, ReasonInput } from "../../DeskInput.ts"
+import * as Sla from "../../Sla.ts"
+import type * as SupportCase from "../../SupportCase.ts"
+import type { CloseIdleOptions } from "../../SupportDesk.ts"
+import { type Kernel, type Step, step } from "./kernel.ts"
+import { reopenableUntil } from "./views.ts"
+
+const decodeReason = decoder(ReasonInput)
+
+const DAY = 86_400_000
+
+/** A sweep's batch size: a positive integer, 100 unless given. Dies naming the operation otherwise (a host's bug). */
+export const batchSizeOf = (operation: string, options: CloseIdleOptions | undefined): Effect.Effect<number> => {
+  const batchSize = options?.batchSize ?? 100
+  return Number.isSafeInteger(batchSize) && batchSize >= 1
+    ? Effect.succeed(batchSize)
+    : Effect.die(new Error(`SupportDesk.${operation}: batchSize: expected a positive integer, got ${batchSize}`))
+}
+
+export const make = (k: Kernel) => {
+  const { policy, calendar, store } = k
+
+  const reopen = Effect.fn("SupportDesk.reopen")(function* (actor: Actor.Actor, ref: string, input: ReasonInput) {
+    const { reason } = yield* decodeReason(input)
+    return yield* k.run(actor, ref, "reopen", (ctx) =>
+      Effect.gen(function* () {
+        if (actor.role === "requester") {
+          const until = reopenableUntil(policy, calendar, ctx.facts)
+          if (until === null || ctx.now > until) {
+            const answeredAt = ctx.facts.answeredAt ?? ctx.facts.updatedAt
+            return yield* new ReopenWindowClosed({
+              caseId: ctx.case.id,
+              answeredAt,
+              windowEndedAt: until ?? answeredAt,
+              message:
+                `case ${ctx.case.trackingNumber} can be reopened within ` +
+                `${policy.lifecycle.reopenWithinBusinessDays} business days of its answer ` +
+                `(clause ${policy.lifecycle.clause})` +
+                (until === null ? "" : `, until ${Sla.formatInstant(until, policy.calendar.spec.timeZone)}`)
+            })
+          }
+        }
+        return {
+          events: [{ type: "reopened", ...(reason === undefined ? {} : { reason }) }],
+          notices: k.notices.reopened(ctx.case, actor, reason)
+        } satisfies Step
+      })
+    )
+  })
+
+  const close = Effect.fn("SupportDesk.close")(function* (actor: Actor.Actor, ref: string, input: ReasonInput) {
+    const { reason } = yield* decodeReason(input)
+    return yield* k.run(actor, ref, "close", (ctx) =>
+      step(
+        [{ type: "closed", ...(reason === undefined ? {} : { reason }) }],
+        actor.role === "requester" ? [] : [k.notices.closed(ctx.case, reason)]
+      )
+    )
+  })
+
+  /** The auto-closing rules of clause 6.3: the statuses, the business days of inactivity, and the close reason. */
+  const idleRules = [
+    {
+      statuses: ["resolved", "explained"],
+      days: policy.lifecycle.closeResolvedAfterBusinessDays,
+      reason: "inactiveAfterAnswer"
+    },
+    {
+      statuses: ["awaitingRequester"],
+      days: policy.lifecycle.closeAwaitingRequesterAfterBusinessDays,
+      reason: "requesterDidNotRespond"
+    }
+  ] as const satisfies ReadonlyArray<{ readonly statuses: ReadonlyArray<SupportCase.Status> } & Record<string, unknown>>
+
+  /** Whether a case last updated at `updatedAt` has been idle for `days` business days at `t`. */
+  const idleFor = (updatedAt: number, days: number, t: number): boolean =>
+    BusinessCalendar.addBusinessDays(calendar, Sla.instant(updatedAt), days).epochMilliseconds <= t
+
+  const closeIdle = Effect.fn("SupportDesk.closeIdle")(function* (options?: CloseIdleOptions) {
+    const batchSize = yield* batchSizeOf("closeIdle", options)
+    const t = yield* k.now
+    const closed: Array<string> = []
+    for (const rule of idleRules) {
+      const statuses: ReadonlyArray<SupportCase.Status> = rule.statuses
+      // N business days after an instant is more than N - 2 days after it (the N-th business day can end earlier in
+      // its day, and the zone can change its offset), so a case updated after `t - (N - 2) days` cannot be idle
+      // yet: the store lists the candidates up to that bound, and each is checked exactly against the calendar.
+      const updatedBefore = t - Math.max(0, rule.days - 2) * DAY + 1
+      yield* k.forEachByStatus({ statuses, updatedBefore }, batchSize, (candidate) =>
+        Effect.gen(function* () {
+          if (!idleFor(candidate.updatedAt, rule.days, t)) return true
+          const done = yield* Effect.gen(function* () {
+            const found = yield* store.get(candidate.id)
+            if (Option.isNone(found)) return false
+            const stored = found.value
+            const facts = CaseLifecycle.factsUnsafe(stored.events)
+            if (!statuses.includes(facts.status) || !idleFor(stored.case.updatedAt, rule.days, t)) return false
+            yield* k.commit(
+              stored,
+              {
+                events: [{ type: "closed", reason: rule.reason }],
+                notices: [k.notices.closedIdle(stored.case, rule.reason)]
+              },
+              Actor.system,
+              Math.max(t, stored.case.updatedAt)
+            )
+            return true
+          }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
+          if (done) closed.push(candidate.id)
+          return true
+        })
+      )
+    }
+    return closed
+  })
+
+  return { reopen, close, closeIdle }
+}

@@ -1,0 +1,255 @@
+/**
+ * Clause 6.5, "platform announcements posted for system-wide incidents": staff declare an incident (announced when
+ * the policy says so), update it, link the cases it affects (their clocks follow the policy's `incidents.hold`), and
+ * resolve it, which unlinks every linked case and tells its requester. Announcements are posted for an incident or
+ * on their own, and shown until they expire.
+ */
+import { Effect, Option } from "effect"
+import * as Actor from "../../Actor.ts"
+import * as CaseLifecycle from "../../CaseLifecycle.ts"
+import { AnnouncementNotFound, IncidentAlreadyResolved } from "../../DeskError.ts"
+import {
+  AnnouncementInput,
+  DeclareIncidentInput,
+  decoder,
+  ResolveIncidentInput,
+  UpdateAnnouncementInput,
+  UpdateIncidentInput
+} from "../../DeskInput.ts"
+import * as Incident from "../../Incident.ts"
+import { type Kernel, retry, step } from "./kernel.ts"
+
+const decodeDeclare = decoder(DeclareIncidentInput)
+const decodeUpdate = decoder(UpdateIncidentInput)
+const decodeResolve = decoder(ResolveIncidentInput)
+const decodeAnnouncement = decoder(AnnouncementInput)
+const decodeUpdateAnnouncement = decoder(UpdateAnnouncementInput)
+
+export const make = (k: Kernel) => {
+  const { policy, store, incidents } = k
+
+  const getIncident = Effect.fn("SupportDesk.getIncident")(function* (incidentId: string) {
+    const found = yield* incidents.get(incidentId)
+    if (Option.isNone(found)) return yield* new Incident.IncidentNotFound({ incidentId })
+    return found.value
+  })
+
+  const activeIncident = (incidentId: string) =>
+    Effect.flatMap(getIncident(incidentId), (incident) =>
+      incident.status === "resolved"
+        ? Effect.fail(new IncidentAlreadyResolved({ incidentId, message: `incident "${incident.title}" is resolved` }))
+        : Effect.succeed(incident)
+    )
+
+  const newAnnouncement = (
+    incidentId: string | null,
+    title: string,
+    body: string,
+    t: number,
+    expiresAt: number | null
+  ) =>
+    Effect.map(
+      k.randomId,
+      (id): Incident.Announcement => ({ id, incidentId, title, body, postedAt: t, updatedAt: t, expiresAt })
+    )
+
+  const declareIncident = Effect.fn("SupportDesk.declareIncident")(function* (
+    actor: Actor.Actor,
+    input: DeclareIncidentInput
+  ) {
+    yield* k.authorizeDesk(actor, "declareIncident")
+    const decoded = yield* decodeDeclare(input)
+    const t = yield* k.now
+    const incident: Incident.Incident = {
+      id: yield* k.randomId,
+      title: decoded.title,
+      description: decoded.description,
+      status: "investigating",
+      declaredAt: t,
+      declaredBy: Actor.toEventActor(actor),
+      resolvedAt: null,
+      linkedCaseIds: [],
+      version: 1
+    }
+    const announcement =
+      policy.incidents.announce || decoded.announcement !== undefined
+        ? yield* newAnnouncement(
+            incident.id,
+            decoded.announcement?.title ?? decoded.title,
+            decoded.announcement?.body ?? decoded.description,
+            t,
+            null
+          )
+        : null
+    yield* incidents.create(incident, announcement)
+    return incident
+  })
+
+  const updateIncident = Effect.fn("SupportDesk.updateIncident")(function* (
+    actor: Actor.Actor,
+    incidentId: string,
+    input: UpdateIncidentInput
+  ) {
+    yield* k.authorizeDesk(actor, "updateIncident")
+    const decoded = yield* decodeUpdate(input)
+    const updated = yield* retry(
+      Effect.gen(function* () {
+        const incident = yield* activeIncident(incidentId)
+        const next: Incident.Incident = {
+          ...incident,
+          ...(decoded.status === undefined ? {} : { status: decoded.status }),
+          ...(decoded.description === undefined ? {} : { description: decoded.description }),
+          version: incident.version + 1
+        }
+        yield* incidents.update(next, { expectedVersion: incident.version, outbox: [] })
+        return next
+      })
+    )
+    if (decoded.announcement !== undefined) {
+      const t = yield* k.now
+      yield* incidents.putAnnouncement(
+        yield* newAnnouncement(
+          incidentId,
+          decoded.announcement.title ?? updated.title,
+          decoded.announcement.body,
+          t,
+          null
+        )
+      )
+    }
+    return updated
+  })
+
+  const linkCase = Effect.fn("SupportDesk.linkCase")(function* (actor: Actor.Actor, incidentId: string, ref: string) {
+    yield* k.authorizeDesk(actor, "updateIncident")
+    const incident = yield* activeIncident(incidentId)
+    // the incident lists the case first: a case linked on its record is always found again on resolution
+    const found = yield* k.load(actor, ref, "linkIncident")
+    if (!incident.linkedCaseIds.includes(found.case.id)) {
+      yield* retry(
+        Effect.gen(function* () {
+          const current = yield* activeIncident(incidentId)
+          if (current.linkedCaseIds.includes(found.case.id)) return
+          yield* incidents.update(
+            { ...current, linkedCaseIds: [...current.linkedCaseIds, found.case.id], version: current.version + 1 },
+            { expectedVersion: current.version, outbox: [] }
+          )
+        })
+      )
+    }
+    return yield* k.run(actor, ref, "linkIncident", (ctx) =>
+      ctx.facts.linkedIncidents.includes(incidentId)
+        ? step([])
+        : step([{ type: "incidentLinked", incidentId }], [k.notices.incidentLinked(ctx.case, incident)])
+    )
+  })
+
+  const resolveIncident = Effect.fn("SupportDesk.resolveIncident")(function* (
+    actor: Actor.Actor,
+    incidentId: string,
+    input: ResolveIncidentInput
+  ) {
+    yield* k.authorizeDesk(actor, "resolveIncident")
+    const { note } = yield* decodeResolve(input)
+    const resolved = yield* retry(
+      Effect.gen(function* () {
+        const incident = yield* getIncident(incidentId)
+        if (incident.status === "resolved") return incident
+        const next: Incident.Incident = {
+          ...incident,
+          status: "resolved",
+          resolvedAt: yield* k.now,
+          version: incident.version + 1
+        }
+        yield* incidents.update(next, { expectedVersion: incident.version, outbox: [] })
+        return next
+      })
+    )
+    const notified: Array<string> = []
+    for (const caseId of resolved.linkedCaseIds) {
+      const done = yield* retry(
+        Effect.gen(function* () {
+          const found = yield* store.get(caseId)
+          if (Option.isNone(found)) return false
+          const stored = found.value
+          const facts = CaseLifecycle.factsUnsafe(stored.events)
+          if (!facts.linkedIncidents.includes(incidentId)) return false
+          yield* k.commit(
+            stored,
+            {
+              events: [{ type: "incidentUnlinked", incidentId, reason: "incidentResolved" }],
+              notices: [k.notices.incidentResolved(stored.case, resolved, note)]
+            },
+            Actor.system,
+            Math.max(yield* k.now, stored.case.updatedAt)
+          )
+          return true
+        }).pipe(Effect.catchTag("CaseNotFound", () => Effect.succeed(false)))
+      )
+      if (done) notified.push(caseId)
+    }
+    return { incident: resolved, notifiedCaseIds: notified }
+  })
+
+  const listIncidents = Effect.fn("SupportDesk.listIncidents")(function* (options: {
+    readonly activeOnly: boolean
+    readonly limit: number
+  }) {
+    return yield* incidents.list(options)
+  })
+
+  const postAnnouncement = Effect.fn("SupportDesk.postAnnouncement")(function* (
+    actor: Actor.Actor,
+    input: AnnouncementInput
+  ) {
+    yield* k.authorizeDesk(actor, "postAnnouncement")
+    const decoded = yield* decodeAnnouncement(input)
+    if (decoded.incidentId !== undefined) yield* getIncident(decoded.incidentId)
+    const announcement = yield* newAnnouncement(
+      decoded.incidentId ?? null,
+      decoded.title,
+      decoded.body,
+      yield* k.now,
+      decoded.expiresAt ?? null
+    )
+    yield* incidents.putAnnouncement(announcement)
+    return announcement
+  })
+
+  const updateAnnouncement = Effect.fn("SupportDesk.updateAnnouncement")(function* (
+    actor: Actor.Actor,
+    announcementId: string,
+    input: UpdateAnnouncementInput
+  ) {
+    yield* k.authorizeDesk(actor, "postAnnouncement")
+    const decoded = yield* decodeUpdateAnnouncement(input)
+    const found = yield* incidents.getAnnouncement(announcementId)
+    if (Option.isNone(found)) return yield* new AnnouncementNotFound({ announcementId })
+    const t = yield* k.now
+    const next: Incident.Announcement = {
+      ...found.value,
+      ...(decoded.title === undefined ? {} : { title: decoded.title }),
+      ...(decoded.body === undefined ? {} : { body: decoded.body }),
+      ...(decoded.expiresAt === undefined ? {} : { expiresAt: decoded.expiresAt }),
+      updatedAt: Math.max(t, found.value.updatedAt)
+    }
+    yield* incidents.putAnnouncement(next)
+    return next
+  })
+
+  const announcements = Effect.flatMap(k.now, (t) => incidents.currentAnnouncements(t)).pipe(
+    Effect.withSpan("SupportDesk.announcements")
+  )
+
+  return {
+    declareIncident,
+    updateIncident,
+    linkCase,
+    resolveIncident,
+    getIncident,
+    listIncidents,
+    postAnnouncement,
+    updateAnnouncement,
+    announcements
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * Every text the desk writes to people, in one place: who receives each notification, its subject and body, and the
+ * sentences a requester reads after submitting (the tracking number, a closed channel's hand-over, the promises of
+ * clauses 6.1–6.3). Instants are written by `Sla.formatInstant`, in the policy's time zone unless a caller gives the
+ * reader's.
+ */
+import type * as Actor from "../../Actor.ts"
+import type * as BusinessCalendar from "../../BusinessCalendar.ts"
+import type * as CaseEvent from "../../CaseEvent.ts"
+import type * as Incident from "../../Incident.ts"
+import type * as Outbox from "../../Outbox.ts"
+import * as Sla from "../../Sla.ts"
+import type * as SupportCase from "../../SupportCase.ts"
+import type * as SupportPolicy from "../../SupportPolicy.ts"
+import { reopenDeadline } from "./views.ts"
+
+export type Recipient = Outbox.Message["recipient"]
+
+/** A notification before the desk gives it an id and writes it to the outbox with its events. */
+export interface Notice {
+  readonly kind: Outbox.Kind
+  readonly to: Recipient
+  readonly subject: string
+  readonly body: string
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// recipients
+// -------------------------------------------------------------------------------------------------------------------
+
+export const requesterOf = (c: SupportCase.SupportCase): Recipient => ({
+  id: c.requester.id,
+  role: "requester",
+  language: c.language,
+  ...(c.requester.email === undefined ? {} : { email: c.requester.email }),
+  ...(c.requester.name === undefined ? {} : { name: c.requester.name })
+})
+
+/** A party of the case: the requester with their contact details, another party by id. */
+export const partyOf = (c: SupportCase.SupportCase, id: string): Recipient =>
+  id === c.requester.id ? requesterOf(c) : { id, role: "requester", language: c.language }
+
+export const staffOf = (c: SupportCase.SupportCase, role: CaseEvent.ActorRole, id: string): Recipient => ({
+  id,
+  role,
+  language: c.language
+})
+
+/** The parties other than the requester (the counterparty of a mediation), except `except`. */
+const otherParties = (c: SupportCase.SupportCase, except?: string) =>
+  c.parties.filter((p) => p !== except && p !== c.requester.id)
+
+/** The outbox message of a notice about `supportCase`, caused by the event numbered `sequence`. */
+export const message = (
+  id: string,
+  notice: Notice,
+  supportCase: SupportCase.SupportCase,
+  sequence: number | null,
+  now: number
+): Outbox.Message => ({
+  id,
+  kind: notice.kind,
+  caseId: supportCase.id,
+  trackingNumber: supportCase.trackingNumber,
+  sequence,
+  recipient: notice.to,
+  subject: `[${supportCase.trackingNumber}] ${notice.subject}`,
+  body: notice.body,
+  createdAt: now
+})
+
+// -------------------------------------------------------------------------------------------------------------------
+// what a requester reads on intake
+// -------------------------------------------------------------------------------------------------------------------
+
+/** The promise of a planned target, in words: `"We will reply within 2 business days, by … (clause 6.1)."` */
+export const promiseText = (target: Sla.PlannedTarget, timeZone: string): string => {
+  const within = Sla.formatTarget(target.target)
+  const by = Sla.formatInstant(target.due.epochMilliseconds, timeZone)
+  switch (target.metric) {
+    case "firstResponse":
+      return `We will reply within ${within}, by ${by} (clause ${target.clause}).`
+    case "progressUpdate":
+      return (
+        `You will get a progress update within ${within}, by ${by}, and then at least every ${within} ` +
+        `until your request is resolved (clause ${target.clause}).`
+      )
+    case "resolution":
+      return `Your request will be resolved or explained within ${within}, by ${by} (clause ${target.clause}).`
+  }
+}
+
+/** The channel that asked and the channel that took a request, and when the desk opens if it was closed. */
+export interface ChannelTaken {
+  readonly requested: string
+  readonly taken: string
+  readonly nextOpening: number | null
+}
+
+const channelName = (policy: SupportPolicy.SupportPolicy, id: string) =>
+  policy.channels.find((c) => c.id === id)?.name ?? id
+
+/**
+ * What a requester reads once a request is taken, one sentence a line: the tracking number (clause 6.4), the
+ * hand-over of a closed channel (2.2), and every promise (6.1–6.3), instants in `timeZone`.
+ */
+export const intakeSentences = (
+  policy: SupportPolicy.SupportPolicy,
+  trackingNumber: string,
+  channel: ChannelTaken,
+  plan: ReadonlyArray<Sla.PlannedTarget>,
+  timeZone: string
+): ReadonlyArray<string> => {
+  const lines = [
+    `Your tracking number is ${trackingNumber}; please quote it whenever you contact us about this request ` +
+      `(clause ${policy.tracking.clause}).`
+  ]
+  if (channel.requested !== channel.taken) {
+    lines.push(
+      `${channelName(policy, channel.requested)} is staffed during our service hours only; your message was taken as ` +
+        `a request through ${channelName(policy, channel.taken)}` +
+        (channel.nextOpening === null
+          ? "."
+          : `. Our team is back on ${Sla.formatInstant(channel.nextOpening, timeZone)}.`)
+    )
+  }
+  for (const target of plan) lines.push(promiseText(target, timeZone))
+  return lines
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// notifications
+// -------------------------------------------------------------------------------------------------------------------
+
+const because = (reason: string | undefined) => (reason === undefined ? "" : `: ${reason}`)
+
+/** The notices of a desk running `policy`; instants in the policy's time zone. */
+export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCalendar.BusinessCalendar) => {
+  const zone = policy.calendar.spec.timeZone
+  const at = (ms: number) => Sla.formatInstant(ms, zone)
+
+  const reopenNote = (t: number) => {
+    const until = reopenDeadline(policy, calendar, t)
+    return until === null ? "" : `\n\nIf this does not settle your request, you may reopen it until ${at(until)}.`
+  }
+
+  /** An answer (reply, update, resolution, explanation, outcome) goes to the requester and every other party. */
+  const answer = (c: SupportCase.SupportCase, kind: Outbox.Kind, subject: string, body: string): Array<Notice> => [
+    { kind, to: requesterOf(c), subject, body },
+    ...otherParties(c).map((party): Notice => ({ kind: "mediationUpdate", to: partyOf(c, party), subject, body }))
+  ]
+
+  const mediationInvitation = (c: SupportCase.SupportCase, counterpartyId: string): Notice => ({
+    kind: "mediationUpdate",
+    to: partyOf(c, counterpartyId),
+    subject: "A buyer asked the platform to mediate a dispute",
+    body:
+      "A buyer asked the platform to mediate a dispute" +
+      `${c.orderReference === undefined ? "" : ` about order ${c.orderReference}`} ` +
+      `(clause ${policy.mediation.clause}). Please post your statement under tracking number ${c.trackingNumber}.`
+  })
+
+  return {
+    /** Clause 6.4: the tracking number, the channel that took the request, and the promises. */
+    acknowledgment: (c: SupportCase.SupportCase, channel: ChannelTaken, plan: ReadonlyArray<Sla.PlannedTarget>) => ({
+      kind: "acknowledgment" as const,
+      to: requesterOf(c),
+      subject: `We have received your request: ${c.subject}`,
+      body: [
+        `Dear ${c.requester.name ?? "customer"},`,
+        "",
+        `We have received your request "${c.subject}".`,
+        ...intakeSentences(policy, c.trackingNumber, channel, plan, zone)
+      ].join("\n")
+    }),
+    mediationInvitation,
+    reply: (c: SupportCase.SupportCase, body: string) => answer(c, "reply", "A reply to your request", body),
+    progressUpdate: (c: SupportCase.SupportCase, body: string) =>
+      answer(c, "progressUpdate", "Progress on your request", body),
+    informationRequested: (c: SupportCase.SupportCase, body: string): Array<Notice> => [
+      { kind: "informationRequested", to: requesterOf(c), subject: "We need more information", body }
+    ],
+    resolved: (c: SupportCase.SupportCase, body: string, t: number) =>
+      answer(c, "resolved", "Your request is resolved", body + reopenNote(t)),
+    explained: (c: SupportCase.SupportCase, body: string, t: number) =>
+      answer(c, "explained", "About your request", body + reopenNote(t)),
+    mediationOutcome: (
+      c: SupportCase.SupportCase,
+      outcome: "settled" | "notSettled" | "withdrawn",
+      body: string,
+      t: number
+    ) =>
+      answer(
+        c,
+        outcome === "settled" ? "resolved" : "explained",
+        `Mediation outcome: ${outcome === "settled" ? "settled" : outcome === "withdrawn" ? "withdrawn" : "not settled"}`,
+        body + reopenNote(t)
+      ),
+    statement: (c: SupportCase.SupportCase, authorId: string, body: string): Array<Notice> =>
+      c.parties
+        .filter((p) => p !== authorId)
+        .map((p) => ({
+          kind: "mediationUpdate",
+          to: partyOf(c, p),
+          subject: "A new statement in your mediation",
+          body: `The other party posted a statement in mediation ${c.trackingNumber}:\n\n${body}`
+        })),
+    assigned: (c: SupportCase.SupportCase, to: CaseEvent.Assignee, priority: string): Array<Notice> =>
+      to.id === undefined
+        ? []
+        : [
+            {
+              kind: "assigned",
+              to: staffOf(c, to.role, to.id),
+              subject: `Case assigned to you: ${c.subject}`,
+              body: `Case ${c.trackingNumber} (${policy.priorities.find((p) => p.id === priority)?.name ?? priority} priority) is assigned to you.`
+            }
+          ],
+    escalated: (c: SupportCase.SupportCase, managerId: string, reason: string | undefined): Notice => ({
+      kind: "escalated",
+      to: staffOf(c, "accountManager", managerId),
+      subject: `Escalated to you: ${c.subject}`,
+      body: `Case ${c.trackingNumber} of your requester ${c.requester.id} was escalated to you${because(reason)}.`
+    }),
+    verificationHold: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
+      kind: "verificationHold",
+      to: requesterOf(c),
+      subject: `Your request ${c.trackingNumber} is being verified`,
+      body:
+        "Submitted content must be genuine and lawful, and we are verifying what you sent " +
+        `(clause ${policy.verification.clause}). We will write to you with the outcome.` +
+        (reason === undefined ? "" : `\n\nReason: ${reason}`)
+    }),
+    refused: (c: SupportCase.SupportCase, description: string, body: string | undefined): Notice => ({
+      kind: "refused",
+      to: requesterOf(c),
+      subject: "Your request was refused",
+      body:
+        `Your request was refused under clause ${policy.refusal.clause} of our support policy: ` +
+        `${description}.${body === undefined ? "" : `\n\n${body}`}`
+    }),
+    /** A reopening tells the assignee, and the requester when someone else reopened their case. */
+    reopened: (c: SupportCase.SupportCase, by: Actor.Actor, reason: string | undefined): Array<Notice> => {
+      const notices: Array<Notice> = []
+      if (c.assignee?.id !== undefined) {
+        notices.push({
+          kind: "reopened",
+          to: staffOf(c, c.assignee.role, c.assignee.id),
+          subject: `Case reopened: ${c.subject}`,
+          body: `Case ${c.trackingNumber} was reopened${because(reason)}.`
+        })
+      }
+      if (by.role !== "requester") {
+        notices.push({
+          kind: "reopened",
+          to: requesterOf(c),
+          subject: "Your request was reopened",
+          body: `We reopened your request ${c.trackingNumber}${because(reason)}.`
+        })
+      }
+      return notices
+    },
+    closed: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
+      kind: "closed",
+      to: requesterOf(c),
+      subject: "Your request is closed",
+      body: `Your request ${c.trackingNumber} is closed${because(reason)}.`
+    }),
+    /** Clause 6.3: an answered case left idle, or a request for information never answered. */
+    closedIdle: (c: SupportCase.SupportCase, rule: "inactiveAfterAnswer" | "requesterDidNotRespond"): Notice => ({
+      kind: "closed",
+      to: requesterOf(c),
+      subject: "Your request is closed",
+      body:
+        rule === "inactiveAfterAnswer"
+          ? `Your request ${c.trackingNumber} was answered and has had no activity for ` +
+            `${policy.lifecycle.closeResolvedAfterBusinessDays} business days, so it is now closed.`
+          : `We asked for more information on your request ${c.trackingNumber} and have not heard back for ` +
+            `${policy.lifecycle.closeAwaitingRequesterAfterBusinessDays} business days, so it is now closed. ` +
+            "You are welcome to submit a new request."
+    }),
+    incidentLinked: (c: SupportCase.SupportCase, incident: Incident.Incident): Notice => ({
+      kind: "incidentLinked",
+      to: requesterOf(c),
+      subject: `Your request is affected by a platform incident: ${incident.title}`,
+      body:
+        `Your request ${c.trackingNumber} is affected by a system-wide incident: ${incident.title}. ` +
+        `We will tell you when it is resolved (clause ${policy.incidents.clause}).`
+    }),
+    incidentResolved: (c: SupportCase.SupportCase, incident: Incident.Incident, note: string | undefined): Notice => ({
+      kind: "incidentResolved",
+      to: requesterOf(c),
+      subject: `The platform incident affecting your request is resolved: ${incident.title}`,
+      body:
+        `The system-wide incident "${incident.title}" is resolved. We continue with your request ` +
+        `${c.trackingNumber}.${note === undefined ? "" : `\n\n${note}`}`
+    })
+  }
+}
+
+export type Notices = ReturnType<typeof make>

@@ -1,0 +1,68 @@
+/**
+ * Submitting a request, reading a case, listing one's cases, and writing to a case (clauses 2.2–2.4, 6.4).
+ */
+import { SupportDesk } from "@support-policy/core"
+import { Effect } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import { CurrentActor } from "../../Authentication.ts"
+import type { Api } from "../../HttpSupportApi.ts"
+import type { Options } from "../options.ts"
+import { deskErrors } from "../problems.ts"
+import * as views from "../views.ts"
+import { intakeOf, openWith, requireRequester } from "./shared.ts"
+
+/** A case in a list, as the actor may see it (the other party of a mediation sees no contact details). */
+const caseSummary = (actor: CurrentActor["Service"], c: SupportDesk.CaseView["case"]): SupportDesk.CaseView["case"] =>
+  actor.role !== "requester" || c.requester.id === actor.id
+    ? c
+    : { ...c, requester: { id: c.requester.id, audience: c.requester.audience, flags: [] } }
+
+export const layer = (api: typeof Api, options: Options) =>
+  HttpApiBuilder.group(
+    api,
+    "cases",
+    Effect.fnUntraced(function* (handlers) {
+      const desk = yield* SupportDesk.SupportDesk
+      const policy = desk.policy
+      return handlers
+        .handle("submit", ({ headers, payload }) =>
+          Effect.gen(function* () {
+            const actor = yield* requireRequester(yield* CurrentActor)
+            const input: SupportDesk.SubmitInput = SupportDesk.assumeDecoded({
+              ...intakeOf(policy, options, actor, payload, headers["idempotency-key"]),
+              category: payload.category,
+              ...(payload.orderReference === undefined ? {} : { orderReference: payload.orderReference })
+            })
+            return yield* openWith(policy, actor, payload.timeZone, desk.submit(input))
+          })
+        )
+        .handle("list", ({ query }) =>
+          Effect.gen(function* () {
+            const actor = yield* CurrentActor
+            const found = yield* desk
+              .listCases(actor, { limit: query.limit ?? 50, offset: query.offset ?? 0 })
+              .pipe(deskErrors())
+            return { items: found.map((c) => caseSummary(actor, c)) }
+          })
+        )
+        .handle("get", ({ params }) =>
+          Effect.gen(function* () {
+            const actor = yield* CurrentActor
+            const view = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
+            return views.caseView(actor, view)
+          })
+        )
+        .handle("postMessage", ({ params, payload }) =>
+          Effect.gen(function* () {
+            const actor = yield* CurrentActor
+            const input = SupportDesk.assumeDecoded(payload)
+            if (actor.role !== "requester") {
+              return views.caseView(actor, yield* desk.reply(actor, params.trackingNumber, input).pipe(deskErrors()))
+            }
+            const current = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
+            const write = current.case.status === "inMediation" ? desk.postStatement : desk.respond
+            return views.caseView(actor, yield* write(actor, params.trackingNumber, input).pipe(deskErrors()))
+          })
+        )
+    })
+  )
