@@ -13,7 +13,10 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
     about: "business-calendar arithmetic against moment-business-time and dayjs-business-time",
     load: () => import("./calendar.ts")
   },
-  sla: { about: "Sla.evaluate and Sla.plan against a bare loop over the same events", load: () => import("./sla.ts") },
+  sla: {
+    about: "Sla.evaluate against a bare loop over the same events, Sla.plan, SupportDesk.submit in memory",
+    load: () => import("./sla.ts")
+  },
   storage: {
     about: "submissions on PostgreSQL against raw inserts, and the queue at 10 k and 1 M cases (starts a server)",
     load: () => import("../../sql-pg/bench/storage.ts")
