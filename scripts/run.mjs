@@ -123,6 +123,8 @@ const resolveTools = () => {
     pnpmFrom = ".toolchain/"
   }
   const env = { ...process.env, PATH: [Path.dirname(node), process.env.PATH].join(Path.delimiter) }
+  // As pnpm does for its scripts: tells the commands below (the pack test runs pnpm) which pnpm runs them.
+  if (pnpm.length === 2) env.npm_execpath = pnpm[1]
   const nodeVersion = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim()
   const pnpmVersion = spawnSync(pnpm[0], [...pnpm.slice(1), "--version"], { encoding: "utf8", env }).stdout.trim()
   if (pnpmVersion === "") stop(`pnpm (${pnpm.join(" ")}) did not start. Remove .toolchain/ and run this again.`)
