@@ -189,7 +189,11 @@ switch (command) {
     const tools = resolveTools()
     await install(tools)
     say("Demo: pnpm --filter @support-policy/example-http-server start (Ctrl-C stops it)")
-    process.exitCode = await pnpm(tools, ["--filter", "@support-policy/example-http-server", "start"])
+    // pnpm's own reporter would call a Ctrl-C a failure; the demo prints its own errors
+    const demo = ["--reporter=silent", "--filter", "@support-policy/example-http-server", "start"]
+    const code = await pnpm(tools, demo)
+    if (code === 130 || code === 143) process.exit(0)
+    if (code !== 0) stop(`The demo stopped with exit code ${code}: see its message above.`, code)
     break
   }
   case "pnpm": {
