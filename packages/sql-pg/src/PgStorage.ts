@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import { PgliteClient } from "@effect/sql-pglite"
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
 import { PgClient } from "@effect/sql-pg"
 import type { CaseStore, Incident, Outbox } from "@support-policy/core"
 import { Layer, type Redacted } from "effect"
@@ -50,7 +51,8 @@ export const layerUrl = (
 
 /**
  * Storage in embedded PGlite: `dataDir` is a folder (created when missing) or `"memory://"` for a database that
- * lives as long as the layer.
+ * lives as long as the layer. Loads the `pg_trgm` extension, which search needs (a host that opens its own PGlite
+ * passes `extensions: { pg_trgm }` from `@electric-sql/pglite/contrib/pg_trgm`).
  *
  * @since 0.1.0
  * @category layers
@@ -60,4 +62,4 @@ export const layerPglite = (options: {
 }): Layer.Layer<
   Services | SqlClient.SqlClient | PgliteClient.PgliteClient,
   Migrator.MigrationError | SqlError.SqlError
-> => layer.pipe(Layer.provideMerge(PgliteClient.layer({ dataDir: options.dataDir })))
+> => layer.pipe(Layer.provideMerge(PgliteClient.layer({ dataDir: options.dataDir, extensions: { pg_trgm } })))
