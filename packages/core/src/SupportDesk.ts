@@ -32,7 +32,6 @@ import {
   type QueueQuery,
   type SequenceConflict
 } from "./CaseStore.ts"
-import type * as CaseQuery from "./CaseQuery.ts"
 import type * as DeskError from "./DeskError.ts"
 import * as Directory from "./Directory.ts"
 import type * as DeskInput from "./DeskInput.ts"
