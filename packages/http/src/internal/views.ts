@@ -92,3 +92,12 @@ export const submission = (
     view: caseView(actor, result.view)
   }
 }
+
+/** The ids of staff a case view names: the actors of its events, its assignee and the requester's account manager. */
+export const staffIdsOf = (view: SupportDesk.CaseView): ReadonlyArray<string> => {
+  const ids = new Set<string>()
+  for (const e of view.events) if (e.actor.role !== "requester" && e.actor.role !== "system") ids.add(e.actor.id)
+  if (view.case.assignee?.id !== undefined) ids.add(view.case.assignee.id)
+  if (view.case.requester.accountManagerId !== undefined) ids.add(view.case.requester.accountManagerId)
+  return [...ids]
+}

@@ -86,10 +86,18 @@ export const openWith = <E extends DeskError>(
  * with the desk's own input schema (so the desk does not decode it again), answered with the case as they see it.
  */
 export const act =
+  (desk: SupportDesk.SupportDesk["Service"]) =>
   <I extends object, E extends DeskError>(action: CaseAction<I, E>) =>
   ({ params, payload }: { readonly params: { readonly trackingNumber: string }; readonly payload: I }) =>
     Effect.gen(function* () {
       const actor = yield* CurrentActor
       const view = yield* action(actor, params.trackingNumber, SupportDesk.assumeDecoded(payload))
-      return views.caseView(actor, view)
+      return yield* named(desk, actor, view)
     }).pipe(deskErrors())
+
+/** A case as the actor may see it, with the display names of the staff it names. */
+export const named = (desk: SupportDesk.SupportDesk["Service"], actor: Actor.Actor, view: SupportDesk.CaseView) =>
+  Effect.gen(function* () {
+    const names = yield* desk.displayNames(actor, views.staffIdsOf(view))
+    return { ...views.caseView(actor, view), names }
+  })
