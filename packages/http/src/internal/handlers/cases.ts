@@ -8,7 +8,6 @@ import { CurrentActor } from "../../Authentication.ts"
 import type { Api } from "../../HttpSupportApi.ts"
 import type { Options } from "../options.ts"
 import { deskErrors, inQuery } from "../problems.ts"
-import * as views from "../views.ts"
 import { intakeOf, named, openWith, requireRequester } from "./shared.ts"
 
 /** A case in a list, as the actor may see it (the other party of a mediation sees no contact details). */
@@ -64,7 +63,11 @@ export const layer = (api: typeof Api, options: Options) =>
             const actor = yield* CurrentActor
             const input = SupportDesk.assumeDecoded(payload)
             if (actor.role !== "requester") {
-              return yield* named(desk, actor, yield* desk.reply(actor, params.trackingNumber, input).pipe(deskErrors()))
+              return yield* named(
+                desk,
+                actor,
+                yield* desk.reply(actor, params.trackingNumber, input).pipe(deskErrors())
+              )
             }
             const current = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
             const write = current.case.status === "inMediation" ? desk.postStatement : desk.respond
