@@ -119,6 +119,21 @@ export {
    */
   intakeSentences,
   /**
+   * The clause a promise keeps, in words: `"clause 6.1"`, in Chinese `"第 6.1 条"`.
+   *
+   * @since 0.1.0
+   * @category formatting
+   */
+  clauseText,
+  /**
+   * The promise of a planned target in plain words, without its clause (shown beside it as a small link), in English
+   * or Simplified Chinese: `"We will reply within 2 business days, by Wed 11 Jun 2025, 10:00 (UTC+08:00)."`
+   *
+   * @since 0.1.0
+   * @category formatting
+   */
+  promisePlain,
+  /**
    * The promise of a planned target in words, its instant in `timeZone`:
    * `"We will reply within 2 business days, by Wed 11 Jun 2025, 10:00 (UTC+08:00) (clause 6.1)."`
    *

@@ -115,7 +115,11 @@ export const PlannedTarget = Schema.Struct({
   dueAt: EpochMillis,
   warningsAt: Schema.Array(EpochMillis),
   /** The promise in words: `"We will reply within 1 business day, by Tue 15 Apr 2025, 17:30 (…) (clause 6.1)."` */
-  text: Schema.String
+  text: Schema.String,
+  /** The promise in plain words, without the clause: `"We will reply within 1 business day, by … ."` */
+  plainText: Schema.String,
+  /** The clause in words: `"clause 6.1"`. */
+  clauseText: Schema.String
 }).annotate({ identifier: "PlannedTarget" })
 
 /**
@@ -134,7 +138,12 @@ export const ReplyBy = Schema.Struct({
   dueAt: EpochMillis,
   timeZone: Schema.String,
   /** `"We will reply within 1 business day, by Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00) (clause 6.1)."` */
-  text: Schema.String
+  text: Schema.String,
+  /** The same in plain words, without the clause. */
+  plainText: Schema.String,
+  clause: Schema.String,
+  /** The clause in words: `"clause 6.1"`, `"第 6.1 条"`. */
+  clauseText: Schema.String
 }).annotate({ identifier: "ReplyBy" })
 
 /**
@@ -175,6 +184,8 @@ export const Submission = Schema.Struct({
   plan: Schema.Array(PlannedTarget),
   /** Everything the requester is promised, in one paragraph: tracking number, channel, reply-by, other targets. */
   message: Schema.String,
+  /** The language of the texts: the submission's (`zh…` is Simplified Chinese), else `Accept-Language`'s. */
+  language: Schema.Literals(["en", "zh"]),
   view: CaseView
 }).annotate({ identifier: "Submission" })
 

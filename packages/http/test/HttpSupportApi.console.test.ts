@@ -214,3 +214,45 @@ describe("GET /v1/quality-reviews", () => {
     )
   })
 })
+
+describe("texts a requester reads, in English and Chinese", () => {
+  it("promises in plain words with the clause apart, in the language of the request or of Accept-Language", async () => {
+    server.setNow("2025-06-09T10:00")
+    const zh = expectJson(
+      await server.request("POST", "/v1/cases", {
+        as: "buyer:lang1",
+        body: { category: "consultation", subject: "账户问题", description: "无法登录。", language: "zh-CN" }
+      }),
+      201
+    )
+    assert.strictEqual(zh.language, "zh")
+    assert.strictEqual(
+      zh.replyBy.plainText,
+      "我们将在 2 个工作日内回复您，最迟 2025年6月11日（周三）10:00（UTC+08:00）。"
+    )
+    assert.strictEqual(zh.replyBy.clauseText, "第 6.1 条")
+    assert.include(zh.message, `您的跟踪编号是 ${zh.trackingNumber}`)
+    const en = expectJson(
+      await server.request("POST", "/v1/cases", {
+        as: "buyer:lang2",
+        body: { category: "consultation", subject: "Account", description: "Cannot log in." }
+      }),
+      201
+    )
+    assert.strictEqual(
+      en.replyBy.plainText,
+      "We will reply within 2 business days, by Wed 11 Jun 2025, 10:00 (UTC+08:00)."
+    )
+    assert.strictEqual(
+      en.replyBy.text,
+      "We will reply within 2 business days, by Wed 11 Jun 2025, 10:00 (UTC+08:00) (clause 6.1)."
+    )
+    const quote = expectJson(
+      await server.request("GET", "/v1/policy/reply-by?category=consultation", {
+        headers: { "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" }
+      }),
+      200
+    )
+    assert.match(quote.replyBy.plainText, /^我们将在 2 个工作日内回复您/)
+  })
+})

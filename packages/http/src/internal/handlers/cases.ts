@@ -32,7 +32,7 @@ export const layer = (api: typeof Api, options: Options) =>
               category: payload.category,
               ...(payload.orderReference === undefined ? {} : { orderReference: payload.orderReference })
             })
-            return yield* openWith(policy, actor, payload.timeZone, desk.submit(input))
+            return yield* openWith(policy, actor, payload, desk.submit(input))
           })
         )
         .handle("list", ({ query }) =>

@@ -27,7 +27,7 @@ export const layer = (api: typeof Api, options: Options) =>
               counterpartyId: payload.counterpartyId,
               ...(payload.category === undefined ? {} : { category: payload.category })
             })
-            return yield* openWith(policy, actor, payload.timeZone, desk.openMediation(input))
+            return yield* openWith(policy, actor, payload, desk.openMediation(input))
           })
         )
         .handle("request", act(desk)(desk.requestMediation))
