@@ -394,10 +394,10 @@ export const formatTarget = (target: SupportPolicy.Target, language: TextLanguag
         ? `${target.businessHours} 个工作小时`
         : `${target.businessMinutes} 个工作分钟`
     : target.businessDays !== undefined
-    ? `${target.businessDays} business day${target.businessDays === 1 ? "" : "s"}`
-    : target.businessHours !== undefined
-      ? `${target.businessHours} business hour${target.businessHours === 1 ? "" : "s"}`
-      : `${target.businessMinutes} business minute${target.businessMinutes === 1 ? "" : "s"}`
+      ? `${target.businessDays} business day${target.businessDays === 1 ? "" : "s"}`
+      : target.businessHours !== undefined
+        ? `${target.businessHours} business hour${target.businessHours === 1 ? "" : "s"}`
+        : `${target.businessMinutes} business minute${target.businessMinutes === 1 ? "" : "s"}`
 
 const reasonText: { readonly [K in typeof TraceReason.Type]: string } = {
   startEvent: "",

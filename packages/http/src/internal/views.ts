@@ -106,9 +106,14 @@ export const submission = (
     channel: result.channel,
     replyBy: replyBy(result.plan, timeZone, language),
     plan: result.plan.map((t) => plannedTarget(t, timeZone, language)),
-    message: SupportDesk.intakeSentences(policy, c.trackingNumber, result.channel, result.plan, timeZone, language).join(
-      language === "zh" ? "" : " "
-    ),
+    message: SupportDesk.intakeSentences(
+      policy,
+      c.trackingNumber,
+      result.channel,
+      result.plan,
+      timeZone,
+      language
+    ).join(language === "zh" ? "" : " "),
     language,
     view: caseView(actor, result.view)
   }

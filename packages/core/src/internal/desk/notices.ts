@@ -77,7 +77,11 @@ export const message = (
  * The promise of a planned target in plain words, without its clause, in `language`: `"We will reply within 2
  * business days, by …"` (a page shows the clause beside it as a small link).
  */
-export const promisePlain = (target: Sla.PlannedTarget, timeZone: string, language: Sla.TextLanguage = "en"): string => {
+export const promisePlain = (
+  target: Sla.PlannedTarget,
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
+): string => {
   const within = Sla.formatTarget(target.target, language)
   const by = Sla.formatInstant(target.due.epochMilliseconds, timeZone, language)
   if (language === "zh") {
@@ -138,7 +142,9 @@ export const intakeSentences = (
   language: Sla.TextLanguage = "en"
 ): ReadonlyArray<string> => {
   if (language === "zh") {
-    const lines = [`您的跟踪编号是 ${trackingNumber}；就此请求联系我们时请提供此编号（第 ${policy.tracking.clause} 条）。`]
+    const lines = [
+      `您的跟踪编号是 ${trackingNumber}；就此请求联系我们时请提供此编号（第 ${policy.tracking.clause} 条）。`
+    ]
     if (channel.requested !== channel.taken) {
       lines.push(
         `${channelName(policy, channel.requested)}仅在服务时间内有人值守；您的留言已作为${channelName(policy, channel.taken)}请求受理` +
