@@ -1,0 +1,10 @@
+import { chromium } from "playwright-core"
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] })
+const page = await browser.newPage()
+page.on("pageerror", (e) => console.log("pageerror", e.message))
+page.on("console", (m) => console.log("console", m.type(), m.text()))
+page.on("response", (r) => r.status() >= 400 && console.log(r.status(), r.url()))
+await page.goto("http://localhost:3917/agent")
+await page.waitForTimeout(5000)
+console.log(await page.evaluate(() => document.body.dataset.ready))
+await browser.close()
