@@ -95,14 +95,20 @@ const renderViews = (counts) => {
             onclick: () => selectView(id)
           },
           el("span", {}, label),
-          el("span", { class: "count", dataset: { count: byView.get(id) ?? "" } }, countText(byView.get(id) ?? 0, counts?.cap ?? 1e9))
+          el(
+            "span",
+            { class: "count", dataset: { count: byView.get(id) ?? "" } },
+            countText(byView.get(id) ?? 0, counts?.cap ?? 1e9)
+          )
         )
       )
     )
   )
   const select = $("view-select")
   select.replaceChildren(
-    ...VIEWS.map(([id, label]) => el("option", { value: id }, `${label} (${countText(byView.get(id) ?? 0, counts?.cap ?? 1e9)})`))
+    ...VIEWS.map(([id, label]) =>
+      el("option", { value: id }, `${label} (${countText(byView.get(id) ?? 0, counts?.cap ?? 1e9)})`)
+    )
   )
   select.value = state.view
 }
@@ -169,7 +175,11 @@ const caseItem = (c, policy, names) => {
         "span",
         { class: "line1" },
         el("span", { class: "mono" }, c.trackingNumber),
-        el("span", { class: `badge ${c.priority === "high" ? "high" : "neutral"}` }, nameOf(policy.priorities, c.priority)),
+        el(
+          "span",
+          { class: `badge ${c.priority === "high" ? "high" : "neutral"}` },
+          nameOf(policy.priorities, c.priority)
+        ),
         el("span", { class: "badge neutral" }, SP.STATUS_STAFF[c.status] ?? c.status),
         badge ? el("span", { class: `badge ${badge[0]}` }, badge[1]) : null
       ),
@@ -211,10 +221,7 @@ const loadList = async (append = false) => {
   if (page.didYouMean.length > 0) {
     $("list-summary").replaceChildren(
       "No case has that number. Check the characters; did you mean ",
-      ...page.didYouMean.flatMap((tn, i) => [
-        i > 0 ? " or " : "",
-        el("a", { href: `#${tn}`, class: "mono" }, tn)
-      ]),
+      ...page.didYouMean.flatMap((tn, i) => [i > 0 ? " or " : "", el("a", { href: `#${tn}`, class: "mono" }, tn)]),
       "?"
     )
   } else {
@@ -246,6 +253,7 @@ const openCase = async (trackingNumber) => {
     state.selected = null
     caseView.hidden = true
     actionsBox.hidden = true
+    $("assign-box").hidden = true
     $("stale").hidden = true
     $("case-empty").hidden = false
     $("case-empty").textContent = error.status === 404 ? `No case ${trackingNumber} is visible to you.` : error.message
@@ -324,7 +332,11 @@ const renderAssign = (view) => {
     ...state.people
       .filter((p) => p.role !== "administrator")
       .map((p) =>
-        el("option", { value: `${p.role}:${p.id}` }, `${p.name}${p.role === "accountManager" ? " (account manager)" : ""}`)
+        el(
+          "option",
+          { value: `${p.role}:${p.id}` },
+          `${p.name}${p.role === "accountManager" ? " (account manager)" : ""}`
+        )
       )
   )
   if (c.assignee?.id) select.value = `${c.assignee.role}:${c.assignee.id}`
@@ -352,7 +364,9 @@ const assign = async (role, id) => {
   }
 }
 
-$("assign-me").addEventListener("click", () => assign(state.me.role === "accountManager" ? "accountManager" : "agent", state.me.id))
+$("assign-me").addEventListener("click", () =>
+  assign(state.me.role === "accountManager" ? "accountManager" : "agent", state.me.id)
+)
 $("assign-apply").addEventListener("click", () => {
   const [role, id] = $("assign-to").value.split(":")
   if (id) assign(role, id)
@@ -374,7 +388,13 @@ const ACTIONS = [
     states: [...ACTIVE, ...ANSWERED, "refused", "closed"],
     fields: [body("Note for the team")]
   },
-  { id: "progress-update", label: "Progress update", path: "progress-update", states: ACTIVE, fields: [body("Progress update")] },
+  {
+    id: "progress-update",
+    label: "Progress update",
+    path: "progress-update",
+    states: ACTIVE,
+    fields: [body("Progress update")]
+  },
   {
     id: "request-information",
     label: "Ask for information",
@@ -382,7 +402,13 @@ const ACTIONS = [
     states: ["open"],
     fields: [body("What do you need from the requester?")]
   },
-  { id: "resolve", label: "Resolve", path: "resolve", states: ["open", "awaitingRequester"], fields: [body("Resolution")] },
+  {
+    id: "resolve",
+    label: "Resolve",
+    path: "resolve",
+    states: ["open", "awaitingRequester"],
+    fields: [body("Resolution")]
+  },
   {
     id: "explain",
     label: "Explain",
@@ -412,7 +438,13 @@ const ACTIONS = [
     path: "priority",
     states: ACTIVE,
     fields: [
-      { name: "priority", label: "New priority", kind: "select", options: (p) => p.priorities.map((x) => [x.id, x.name]), required: true },
+      {
+        name: "priority",
+        label: "New priority",
+        kind: "select",
+        options: (p) => p.priorities.map((x) => [x.id, x.name]),
+        required: true
+      },
       reason()
     ]
   },
@@ -452,7 +484,13 @@ const ACTIONS = [
       { name: "explanation", label: "Explanation to the requester (required when rejected)", kind: "textarea" }
     ]
   },
-  { id: "close", label: "Close", path: "close", states: ["awaitingRequester", ...ANSWERED, "refused"], fields: [reason()] },
+  {
+    id: "close",
+    label: "Close",
+    path: "close",
+    states: ["awaitingRequester", ...ANSWERED, "refused"],
+    fields: [reason()]
+  },
   {
     id: "reopen",
     label: "Reopen",
@@ -466,7 +504,7 @@ const ACTIONS = [
 const renderActions = (view, policy) => {
   const c = view.case
   const available = ACTIONS.filter((a) => a.states.includes(c.status) && (a.when === undefined || a.when(c, policy)))
-  actionsBox.hidden = available.length === 0 && $("assign-box").hidden
+  actionsBox.hidden = available.length === 0
   if (available.length === 0) {
     actionForm.hidden = true
     $("action-tabs").hidden = true
@@ -503,14 +541,22 @@ const renderActions = (view, policy) => {
     ...currentAction.fields.map((f) => {
       const control =
         f.kind === "textarea"
-          ? el("textarea", { name: f.name, rows: 4, required: f.required })
+          ? el("textarea", { name: f.name, rows: 3, required: f.required })
           : f.kind === "select"
-            ? el("select", { name: f.name, required: f.required }, f.options(policy).map(([value, label]) => el("option", { value }, label)))
+            ? el(
+                "select",
+                { name: f.name, required: f.required },
+                f.options(policy).map(([value, label]) => el("option", { value }, label))
+              )
             : el("input", { name: f.name, autocomplete: "off" })
       return el("label", {}, f.label, control)
     })
   )
-  $("action-submit").textContent = currentAction.internal ? "Add internal note" : currentAction.id === "reply" ? "Send reply" : currentAction.label
+  $("action-submit").textContent = currentAction.internal
+    ? "Add internal note"
+    : currentAction.id === "reply"
+      ? "Send reply"
+      : currentAction.label
 }
 
 actionForm.addEventListener("submit", async (event) => {
@@ -615,6 +661,7 @@ const start = async () => {
     state.selected = null
     caseView.hidden = true
     actionsBox.hidden = true
+    $("assign-box").hidden = true
     $("stale").hidden = true
     $("case-empty").hidden = false
     $("case-empty").textContent = "Pick a case in the list."
@@ -625,7 +672,10 @@ const start = async () => {
     }
     for (const p of state.people) state.names[p.id] = p.name
     const queues = [...new Set(state.people.flatMap((p) => p.queues ?? []))]
-    filters.queue.replaceChildren(el("option", { value: "" }, "any"), ...queues.map((q) => el("option", { value: q }, q)))
+    filters.queue.replaceChildren(
+      el("option", { value: "" }, "any"),
+      ...queues.map((q) => el("option", { value: q }, q))
+    )
     state.view = identity.role === "accountManager" ? "active" : state.view
     await Promise.all([loadList(), loadCounts()])
     follow()

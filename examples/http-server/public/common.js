@@ -149,6 +149,16 @@ export const QUEUE_BADGE = {
 export const clocksTable = (view) => {
   const clocks = view.sla.clocks
   if (clocks.length === 0) return el("p", { class: "empty" }, "No service-level clock applies.")
+  // a region of its own: on a phone the table scrolls sideways inside it, never the page
+  return el(
+    "div",
+    { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "SLA clocks" },
+    clocksTableOf(view)
+  )
+}
+
+const clocksTableOf = (view) => {
+  const clocks = view.sla.clocks
   return el(
     "table",
     { class: "clocks" },
@@ -287,7 +297,12 @@ export const assigneeText = (a, names) =>
         : "any agent"
       : `${personName(a.id, names)}${a.role === "accountManager" ? " (account manager)" : ""}${a.queue ? ` · ${a.queue} queue` : ""}`
 
-const ROLE = { requester: "requester", agent: "agent", accountManager: "account manager", administrator: "administrator" }
+const ROLE = {
+  requester: "requester",
+  agent: "agent",
+  accountManager: "account manager",
+  administrator: "administrator"
+}
 
 /** The handling record, oldest first; internal notes stand apart (yellow, marked "Internal"). */
 export const recordList = (view, p, viewerIsRequester) =>

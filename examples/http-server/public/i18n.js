@@ -9,8 +9,8 @@ const en = {
   "nav.console": "Console",
   "nav.policy": "Our promises",
   "nav.api": "API",
-  "who": "You are",
-  "language": "Language",
+  who: "You are",
+  language: "Language",
   "chat.checking": "Checking live chat…",
   "chat.open": "Live chat is open now{until}.",
   "chat.until": ", until {when}",
@@ -73,7 +73,7 @@ const en = {
   "clock.breached": "Late — we are on it",
   "clock.done": "Done",
   "clock.stopped": "Stopped",
-  "clause": "clause {clause}",
+  clause: "clause {clause}",
   "status.open": "Open — we owe you an answer",
   "status.awaitingRequester": "Waiting for your answer",
   "status.onHold": "On hold for verification",
@@ -114,8 +114,8 @@ const zh = {
   "nav.console": "客服工作台",
   "nav.policy": "服务承诺",
   "nav.api": "API",
-  "who": "您是",
-  "language": "语言",
+  who: "您是",
+  language: "语言",
   "chat.checking": "正在查询在线客服状态…",
   "chat.open": "在线客服现在开放{until}。",
   "chat.until": "，至 {when}",
@@ -178,7 +178,7 @@ const zh = {
   "clock.breached": "已逾期 — 我们正在处理",
   "clock.done": "已完成",
   "clock.stopped": "已停止",
-  "clause": "第 {clause} 条",
+  clause: "第 {clause} 条",
   "status.open": "处理中 — 我们尚未答复",
   "status.awaitingRequester": "等待您的回复",
   "status.onHold": "核实中，暂停处理",
@@ -276,7 +276,9 @@ export const policyName = (list, id) => names[current]?.[id] ?? list?.find((x) =
 /** Fills every element marked `data-i18n` (text), `data-i18n-placeholder` and `data-i18n-label` (aria-label). */
 export const translatePage = (root = document) => {
   for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n)
-  for (const node of root.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder)
-  for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel))
+  for (const node of root.querySelectorAll("[data-i18n-placeholder]"))
+    node.placeholder = t(node.dataset.i18nPlaceholder)
+  for (const node of root.querySelectorAll("[data-i18n-label]"))
+    node.setAttribute("aria-label", t(node.dataset.i18nLabel))
   document.title = t("page.title")
 }

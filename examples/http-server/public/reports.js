@@ -18,7 +18,9 @@ const hours = (ms) => (ms === null ? "—" : SP.duration(ms))
 /** Monday four weeks back, to next Monday: the default period. */
 const defaultPeriod = () => {
   const now = new Date()
-  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7)))
+  const monday = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - ((now.getUTCDay() + 6) % 7))
+  )
   return { from: isoDate(monday.getTime() - 21 * 86_400_000), to: isoDate(monday.getTime() + 7 * 86_400_000) }
 }
 
@@ -51,7 +53,9 @@ const figuresTable = (report) =>
       el(
         "tr",
         {},
-        ["Group", "Metric", "Counted", "Met", "Breached", "Refused", "Attainment", "Median", "p90", "Backlog"].map((h) => el("th", { scope: "col" }, h))
+        ["Group", "Metric", "Counted", "Met", "Breached", "Refused", "Attainment", "Median", "p90", "Backlog"].map(
+          (h) => el("th", { scope: "col" }, h)
+        )
       )
     ),
     el(
@@ -88,7 +92,11 @@ const render = async (root, period, groupBy) => {
   let grouped
   const q = (g) => `/v1/reports/sla?from=${period.from}&to=${period.to}&groupBy=${g}`
   try {
-    ;[weekly, byCategory, grouped] = await Promise.all([api("GET", q("week")), api("GET", q("category")), api("GET", q(groupBy))])
+    ;[weekly, byCategory, grouped] = await Promise.all([
+      api("GET", q("week")),
+      api("GET", q("category")),
+      api("GET", q(groupBy))
+    ])
   } catch (e) {
     out.replaceChildren()
     showError(error, e)
@@ -109,7 +117,11 @@ const render = async (root, period, groupBy) => {
       { class: "card" },
       el("h2", {}, `Figures by ${groupBy}`),
       el("p", { class: "hint" }, `${grouped.cases} case(s) read; business time as hours and minutes of service hours.`),
-      el("div", { class: "table-scroll" }, figuresTable(grouped))
+      el(
+        "div",
+        { class: "table-scroll", tabindex: 0, role: "region", "aria-label": `Figures by ${groupBy}` },
+        figuresTable(grouped)
+      )
     )
   )
   draw("chart-attainment", {
@@ -145,7 +157,10 @@ const render = async (root, period, groupBy) => {
   })
   draw("chart-backlog", {
     type: "bar",
-    data: { labels: weeks, datasets: [{ label: "Backlog", backgroundColor: "#5b6478", data: weekly.groups.map((g) => g.backlog) }] },
+    data: {
+      labels: weeks,
+      datasets: [{ label: "Backlog", backgroundColor: "#5b6478", data: weekly.groups.map((g) => g.backlog) }]
+    },
     options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
   })
   root.dataset.rendered = "true"
@@ -183,7 +198,11 @@ export const screen = {
     })
     root.replaceChildren(
       el("h1", { id: "reports-title" }, "SLA reports"),
-      el("p", { class: "hint" }, "From the handling records (clause 7.4): every clock met, breached or refused in the period."),
+      el(
+        "p",
+        { class: "hint" },
+        "From the handling records (clause 7.4): every clock met, breached or refused in the period."
+      ),
       f,
       el("p", { class: "error", id: "report-error", role: "alert", hidden: true }),
       el("div", { id: "report-output" })

@@ -19,22 +19,32 @@ let shown = null
 
 const locale = () => (language() === "zh" ? "zh-CN" : undefined)
 const fmt = () =>
-  new Intl.DateTimeFormat(locale(), { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })
+  new Intl.DateTimeFormat(locale(), {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit"
+  })
 /** An instant in the reader's zone and language. */
-const whenZoned = (ms) => (ms === null || ms === undefined ? "—" : `${fmt().format(new Date(ms))} ${SP.whenZoned(ms).split(" ").at(-1)}`)
+const whenZoned = (ms) =>
+  ms === null || ms === undefined ? "—" : `${fmt().format(new Date(ms))} ${SP.whenZoned(ms).split(" ").at(-1)}`
 
 // --- announcements and live chat -------------------------------------------------------------------------------
 
 const loadAnnouncements = async () => {
   const { items } = await api("GET", "/v1/announcements")
-  $("announcements").replaceChildren(...items.map((a) => el("div", { class: "announcement" }, el("strong", {}, a.title), a.body)))
+  $("announcements").replaceChildren(
+    ...items.map((a) => el("div", { class: "announcement" }, el("strong", {}, a.title), a.body))
+  )
 }
 
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 /** "Mon–Fri 09:00–18:00 (UTC+08:00), closed on public holidays", from the policy's calendar, in the page's language. */
 const serviceHours = (spec) => {
-  const short = (i) => new Intl.DateTimeFormat(locale() ?? "en", { weekday: "short" }).format(new Date(Date.UTC(2024, 0, 1 + i)))
+  const short = (i) =>
+    new Intl.DateTimeFormat(locale() ?? "en", { weekday: "short" }).format(new Date(Date.UTC(2024, 0, 1 + i)))
   const hoursOf = (day) => (spec.week[day] ?? []).map(([from, to]) => `${from}–${to}`).join(", ")
   const groups = []
   DAYS.forEach((day, i) => {
@@ -92,7 +102,11 @@ const fillForm = async () => {
       return el("option", { value: c.id }, `${policyName(policy.channels, c.id)}${closed ? t("ask.closedNow") : ""}`)
     })
   )
-  form.channel.value = channels.some((c) => c.id === channel) ? channel : channels.some((c) => c.id === "online-form") ? "online-form" : channels[0]?.id
+  form.channel.value = channels.some((c) => c.id === channel)
+    ? channel
+    : channels.some((c) => c.id === "online-form")
+      ? "online-form"
+      : channels[0]?.id
 }
 
 form.addEventListener("input", () => {
@@ -105,7 +119,10 @@ form.addEventListener("submit", async (event) => {
   const data = new FormData(form)
   const missing = ["category", "subject", "description"].filter((k) => String(data.get(k) ?? "").trim() === "")
   if (missing.length > 0) {
-    showError(submitError, t("ask.missing", { fields: missing.map((m) => t(`field.${m}`)).join(language() === "zh" ? "、" : ", ") }))
+    showError(
+      submitError,
+      t("ask.missing", { fields: missing.map((m) => t(`field.${m}`)).join(language() === "zh" ? "、" : ", ") })
+    )
     return
   }
   const body = {
@@ -178,8 +195,18 @@ const loadMyCases = async () => {
           {},
           el(
             "button",
-            { type: "button", class: "case-row", dataset: { tracking: c.trackingNumber }, onclick: () => track(c.trackingNumber) },
-            el("span", { class: "line1" }, el("span", { class: "mono" }, c.trackingNumber), el("span", { class: "badge neutral", dataset: { status: c.status } }, t(`status.${c.status}`))),
+            {
+              type: "button",
+              class: "case-row",
+              dataset: { tracking: c.trackingNumber },
+              onclick: () => track(c.trackingNumber)
+            },
+            el(
+              "span",
+              { class: "line1" },
+              el("span", { class: "mono" }, c.trackingNumber),
+              el("span", { class: "badge neutral", dataset: { status: c.status } }, t(`status.${c.status}`))
+            ),
             el("span", { class: "subject" }, c.subject)
           )
         )
@@ -209,7 +236,11 @@ const track = async (input) => {
     const meant = found.didYouMean?.[0]
     if (meant === undefined) return notVisible(input)
     const [before, after] = t("track.didYouMean", { tn: "\u0000" }).split("\u0000")
-    const link = el("a", { href: `#${meant}`, class: "mono", onclick: (e) => (e.preventDefault(), track(meant)) }, meant)
+    const link = el(
+      "a",
+      { href: `#${meant}`, class: "mono", onclick: (e) => (e.preventDefault(), track(meant)) },
+      meant
+    )
     trackError.replaceChildren(before, link, after)
     trackError.hidden = false
   } catch (error) {
@@ -228,7 +259,8 @@ trackForm.addEventListener("submit", (event) => {
 /** A clock's state for the requester: [badge class, words]. */
 const clockState = (c, asOf) => {
   if (c.state === "met") return ["on-track", t("clock.done")]
-  if (c.state === "breached") return c.outcome === "met" ? ["neutral", t("clock.done")] : ["breached", t("clock.breached")]
+  if (c.state === "breached")
+    return c.outcome === "met" ? ["neutral", t("clock.done")] : ["breached", t("clock.breached")]
   if (c.state === "paused") return ["paused", t("clock.paused")]
   if (c.state === "cancelled" || c.state === "refused") return ["neutral", t("clock.stopped")]
   if (c.warningsAt.some((w) => w <= asOf)) return ["due-soon", t("clock.dueSoon")]
@@ -236,7 +268,13 @@ const clockState = (c, asOf) => {
 }
 
 const who = (e) =>
-  e.actor.role === "requester" ? t("event.you") : e.actor.role === "accountManager" ? t("event.manager") : e.actor.role === "system" ? t("event.desk") : t("event.support")
+  e.actor.role === "requester"
+    ? t("event.you")
+    : e.actor.role === "accountManager"
+      ? t("event.manager")
+      : e.actor.role === "system"
+        ? t("event.desk")
+        : t("event.support")
 
 const showCase = async (view) => {
   shown = view
@@ -258,7 +296,9 @@ const showCase = async (view) => {
       c.orderReference ? [el("dt", {}, t("case.order")), el("dd", { id: "case-order" }, c.orderReference)] : null,
       el("dt", {}, t("case.received")),
       el("dd", {}, whenZoned(c.openedAt)),
-      view.reopenableUntil === null ? null : [el("dt", {}, t("case.reopenUntil")), el("dd", {}, whenZoned(view.reopenableUntil))]
+      view.reopenableUntil === null
+        ? null
+        : [el("dt", {}, t("case.reopenUntil")), el("dd", {}, whenZoned(view.reopenableUntil))]
     ),
     el("h3", {}, t("case.promises")),
     view.sla.clocks.length === 0
@@ -275,7 +315,11 @@ const showCase = async (view) => {
               el("span", { class: `badge ${cls}` }, words),
               ` ${t(`clock.${clock.metric}`)}${clock.instance > 1 ? ` #${clock.instance}` : ""}: `,
               done ? t("clock.met", { when: whenZoned(clock.metAt) }) : t("clock.by", { when: whenZoned(clock.dueAt) }),
-              el("a", { class: "clause", href: `/policy#clause-${clock.clause}` }, t("clause", { clause: clock.clause }))
+              el(
+                "a",
+                { class: "clause", href: `/policy#clause-${clock.clause}` },
+                t("clause", { clause: clock.clause })
+              )
             )
           })
         ),
@@ -288,7 +332,13 @@ const showCase = async (view) => {
           "li",
           { class: "public", dataset: { type: e.type } },
           el("div", { class: "when" }, whenZoned(e.at)),
-          el("div", {}, t(`event.${e.type}`, { who: who(e) }).startsWith("event.") ? t("event.other") : t(`event.${e.type}`, { who: who(e) })),
+          el(
+            "div",
+            {},
+            t(`event.${e.type}`, { who: who(e) }).startsWith("event.")
+              ? t("event.other")
+              : t(`event.${e.type}`, { who: who(e) })
+          ),
           e.body ? el("div", { class: "body" }, e.body) : null
         )
       )
@@ -320,7 +370,9 @@ const messageForm = (c, title, path, field = "body") => {
     error.hidden = true
     if (text.value.trim() === "") return showError(error, t("case.writeFirst"))
     try {
-      const view = await api("POST", `/v1/cases/${encodeURIComponent(c.trackingNumber)}/${path}`, { [field]: text.value.trim() })
+      const view = await api("POST", `/v1/cases/${encodeURIComponent(c.trackingNumber)}/${path}`, {
+        [field]: text.value.trim()
+      })
       showCase(view)
       loadMyCases()
     } catch (err) {
@@ -350,7 +402,11 @@ $("language").addEventListener("change", (e) => applyLanguage(e.target.value))
 let firstLoad = true
 
 const start = async () => {
-  $("language").replaceChildren(...Object.entries(LANGUAGES).map(([value, label]) => el("option", { value, lang: value === "zh" ? "zh-Hans" : "en" }, label)))
+  $("language").replaceChildren(
+    ...Object.entries(LANGUAGES).map(([value, label]) =>
+      el("option", { value, lang: value === "zh" ? "zh-Hans" : "en" }, label)
+    )
+  )
   await applyLanguage(initialLanguage())
   await Promise.all([
     loadAnnouncements().catch(() => {}),

@@ -18,7 +18,11 @@ const form = (id, fields, submit, onSubmit) => {
         kind === "textarea"
           ? el("textarea", { name, rows: 3 })
           : kind === "select"
-            ? el("select", { name }, options.map(([value, text]) => el("option", { value }, text)))
+            ? el(
+                "select",
+                { name },
+                options.map(([value, text]) => el("option", { value }, text))
+              )
             : el("input", { name, type: kind === "datetime" ? "datetime-local" : "text", autocomplete: "off" })
       )
     ),
@@ -42,17 +46,28 @@ const form = (id, fields, submit, onSubmit) => {
 
 // --- incidents and announcements ----------------------------------------------------------------------------------
 
-const STATUS = { investigating: "Investigating", identified: "Identified", monitoring: "Monitoring", resolved: "Resolved" }
+const STATUS = {
+  investigating: "Investigating",
+  identified: "Identified",
+  monitoring: "Monitoring",
+  resolved: "Resolved"
+}
 
 export const incidents = {
   show: async (root) => {
-    root.replaceChildren(el("h1", { id: "incidents-title" }, "Incidents and announcements"), el("p", { class: "hint" }, "Loading…"))
+    root.replaceChildren(
+      el("h1", { id: "incidents-title" }, "Incidents and announcements"),
+      el("p", { class: "hint" }, "Loading…")
+    )
     let list
     let notices
     try {
       ;[list, notices] = await Promise.all([api("GET", "/v1/incidents?limit=50"), api("GET", "/v1/announcements")])
     } catch (error) {
-      root.replaceChildren(el("h1", { id: "incidents-title" }, "Incidents and announcements"), el("p", { class: "error" }, error.message))
+      root.replaceChildren(
+        el("h1", { id: "incidents-title" }, "Incidents and announcements"),
+        el("p", { class: "error" }, error.message)
+      )
       return
     }
     const refresh = () => incidents.show(root)
@@ -60,7 +75,13 @@ export const incidents = {
       el(
         "article",
         { class: "card incident", dataset: { incident: i.id, status: i.status } },
-        el("h3", {}, i.title, " ", el("span", { class: `badge ${i.status === "resolved" ? "on-track" : "breached"}` }, STATUS[i.status])),
+        el(
+          "h3",
+          {},
+          i.title,
+          " ",
+          el("span", { class: `badge ${i.status === "resolved" ? "on-track" : "breached"}` }, STATUS[i.status])
+        ),
         el("p", {}, i.description),
         el(
           "p",
@@ -88,10 +109,15 @@ export const incidents = {
                 await api("POST", `/v1/incidents/${encodeURIComponent(i.id)}/cases`, v)
                 refresh()
               }),
-              form(`resolve-${i.id}`, [["note", "Note to the linked requesters", "textarea"]], "Resolve incident", async (v) => {
-                await api("POST", `/v1/incidents/${encodeURIComponent(i.id)}/resolve`, v)
-                refresh()
-              })
+              form(
+                `resolve-${i.id}`,
+                [["note", "Note to the linked requesters", "textarea"]],
+                "Resolve incident",
+                async (v) => {
+                  await api("POST", `/v1/incidents/${encodeURIComponent(i.id)}/resolve`, v)
+                  refresh()
+                }
+              )
             )
       )
     const announcementCard = (a) =>
@@ -100,7 +126,11 @@ export const incidents = {
         { class: "card", dataset: { announcement: a.id } },
         el("h3", {}, a.title),
         el("p", {}, a.body),
-        el("p", { class: "hint" }, `Posted ${whenZoned(a.postedAt)}${a.expiresAt ? ` · shown until ${whenZoned(a.expiresAt)}` : ""}`),
+        el(
+          "p",
+          { class: "hint" },
+          `Posted ${whenZoned(a.postedAt)}${a.expiresAt ? ` · shown until ${whenZoned(a.expiresAt)}` : ""}`
+        ),
         form(
           `edit-${a.id}`,
           [
@@ -168,7 +198,9 @@ export const incidents = {
               }
             )
           ),
-          notices.items.length === 0 ? el("p", { class: "empty" }, "No announcements.") : notices.items.map(announcementCard)
+          notices.items.length === 0
+            ? el("p", { class: "empty" }, "No announcements.")
+            : notices.items.map(announcementCard)
         )
       )
     )
@@ -193,14 +225,26 @@ export const mediation = {
     const open = async (tn) => {
       const view = await api("GET", `/v1/cases/${encodeURIComponent(tn)}`)
       const m = view.mediation
-      const sideName = (side) => (side === "requester" ? `Buyer (${view.case.requester.name ?? view.case.requester.id})` : `Other party (${m.counterpartyId})`)
+      const sideName = (side) =>
+        side === "requester"
+          ? `Buyer (${view.case.requester.name ?? view.case.requester.id})`
+          : `Other party (${m.counterpartyId})`
       detail.replaceChildren(
         el("h2", {}, view.case.subject),
-        el("p", { class: "mono" }, view.case.trackingNumber, view.case.orderReference ? ` · order ${view.case.orderReference}` : ""),
+        el(
+          "p",
+          { class: "mono" },
+          view.case.trackingNumber,
+          view.case.orderReference ? ` · order ${view.case.orderReference}` : ""
+        ),
         el(
           "table",
           {},
-          el("thead", {}, el("tr", {}, el("th", {}, "Party"), el("th", {}, "Statements"), el("th", {}, "Waiting for them"))),
+          el(
+            "thead",
+            {},
+            el("tr", {}, el("th", {}, "Party"), el("th", {}, "Statements"), el("th", {}, "Waiting for them"))
+          ),
           el(
             "tbody",
             {},
@@ -210,7 +254,13 @@ export const mediation = {
                 {},
                 el("td", {}, sideName(p.side)),
                 el("td", {}, String(p.statements)),
-                el("td", {}, p.awaitingSince === null ? "—" : `since ${when(p.awaitingSince)} (${SP.duration(p.waitedBusinessMs)} business time)`)
+                el(
+                  "td",
+                  {},
+                  p.awaitingSince === null
+                    ? "—"
+                    : `since ${when(p.awaitingSince)} (${SP.duration(p.waitedBusinessMs)} business time)`
+                )
               )
             )
           )
@@ -224,8 +274,15 @@ export const mediation = {
             .map((e) =>
               el(
                 "li",
-                { class: e.type === "counterpartyResponded" ? "other" : e.type === "mediationConcluded" ? "outcome" : "buyer" },
-                el("div", { class: "when" }, `${when(e.at)} · ${e.type === "counterpartyResponded" ? "other party" : e.type === "mediationConcluded" ? "mediator" : "buyer"}`),
+                {
+                  class:
+                    e.type === "counterpartyResponded" ? "other" : e.type === "mediationConcluded" ? "outcome" : "buyer"
+                },
+                el(
+                  "div",
+                  { class: "when" },
+                  `${when(e.at)} · ${e.type === "counterpartyResponded" ? "other party" : e.type === "mediationConcluded" ? "mediator" : "buyer"}`
+                ),
                 el("div", { class: "body" }, e.body)
               )
             )
@@ -234,7 +291,16 @@ export const mediation = {
           ? form(
               "mediation-outcome",
               [
-                ["outcome", "Outcome", "select", [["settled", "Settled"], ["notSettled", "Not settled"], ["withdrawn", "Withdrawn"]]],
+                [
+                  "outcome",
+                  "Outcome",
+                  "select",
+                  [
+                    ["settled", "Settled"],
+                    ["notSettled", "Not settled"],
+                    ["withdrawn", "Withdrawn"]
+                  ]
+                ],
                 ["body", "Decision, in words to both parties", "textarea"]
               ],
               "Record the outcome",
@@ -266,7 +332,12 @@ export const mediation = {
                     {},
                     el(
                       "button",
-                      { type: "button", class: "case-row", dataset: { tracking: c.trackingNumber }, onclick: () => open(c.trackingNumber) },
+                      {
+                        type: "button",
+                        class: "case-row",
+                        dataset: { tracking: c.trackingNumber },
+                        onclick: () => open(c.trackingNumber)
+                      },
                       el("span", { class: "mono" }, c.trackingNumber),
                       el("span", { class: "subject" }, c.subject),
                       el("span", { class: "hint line3" }, c.orderReference ? `order ${c.orderReference}` : "")
@@ -297,7 +368,11 @@ export const quality = {
     }
     root.replaceChildren(
       title,
-      el("p", { class: "hint" }, "Closed cases selected for review (clause 7.4): rate each from 1 (poor) to 5 (excellent)."),
+      el(
+        "p",
+        { class: "hint" },
+        "Closed cases selected for review (clause 7.4): rate each from 1 (poor) to 5 (excellent)."
+      ),
       pending.items.length === 0
         ? el("p", { class: "empty card" }, "Nothing to review.")
         : el(
@@ -309,7 +384,9 @@ export const quality = {
                 "fieldset",
                 { class: "rating" },
                 el("legend", {}, "Rating"),
-                [1, 2, 3, 4, 5].map((n) => el("label", {}, el("input", { type: "radio", name: "rating", value: n, required: true }), ` ${n}`))
+                [1, 2, 3, 4, 5].map((n) =>
+                  el("label", {}, el("input", { type: "radio", name: "rating", value: n, required: true }), ` ${n}`)
+                )
               )
               const error = el("p", { class: "error", role: "alert", hidden: true })
               const f = el(
@@ -339,7 +416,12 @@ export const quality = {
                 "article",
                 { class: "card", dataset: { tracking: c.trackingNumber } },
                 el("h2", {}, c.subject),
-                el("p", {}, el("a", { href: `#${c.trackingNumber}`, class: "mono" }, c.trackingNumber), ` · selected ${when(item.selectedAt)} because ${item.reasons.map((r) => REASON[r] ?? r).join(", ")}`),
+                el(
+                  "p",
+                  {},
+                  el("a", { href: `#${c.trackingNumber}`, class: "mono" }, c.trackingNumber),
+                  ` · selected ${when(item.selectedAt)} because ${item.reasons.map((r) => REASON[r] ?? r).join(", ")}`
+                ),
                 f
               )
             })
