@@ -150,11 +150,7 @@ export const clocksTable = (view) => {
   const clocks = view.sla.clocks
   if (clocks.length === 0) return el("p", { class: "empty" }, "No service-level clock applies.")
   // a region of its own: on a phone the table scrolls sideways inside it, never the page
-  return el(
-    "div",
-    { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "SLA clocks" },
-    clocksTableOf(view)
-  )
+  return el("section", { class: "table-scroll", tabindex: 0, "aria-label": "SLA clocks" }, clocksTableOf(view))
 }
 
 const clocksTableOf = (view) => {

@@ -238,7 +238,14 @@ const track = async (input) => {
     const [before, after] = t("track.didYouMean", { tn: "\u0000" }).split("\u0000")
     const link = el(
       "a",
-      { href: `#${meant}`, class: "mono", onclick: (e) => (e.preventDefault(), track(meant)) },
+      {
+        href: `#${meant}`,
+        class: "mono",
+        onclick: (e) => {
+          e.preventDefault()
+          track(meant)
+        }
+      },
       meant
     )
     trackError.replaceChildren(before, link, after)

@@ -100,14 +100,14 @@ suite("the demo in Chromium", () => {
    */
   const checkScreen = async (page: Page, name: string, size: Size) => {
     const [scrollWidth, innerWidth] = await page.evaluate(() => [
-      document.documentElement.scrollWidth,
-      window.innerWidth
+      (globalThis as any).document.documentElement.scrollWidth,
+      (globalThis as any).innerWidth
     ])
     expect(scrollWidth, `${name} at ${size.width} px scrolls horizontally`).toBeLessThanOrEqual(innerWidth)
     await page.evaluate(axeSource)
     const violations = await page.evaluate(async () => {
       const axe = (globalThis as any).axe
-      const result = await axe.run(document, { resultTypes: ["violations"] })
+      const result = await axe.run((globalThis as any).document, { resultTypes: ["violations"] })
       return result.violations
         .filter((v: any) => v.impact === "serious" || v.impact === "critical")
         .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`)
@@ -195,7 +195,7 @@ suite("the demo in Chromium", () => {
     await expect.poll(() => textOf(note), poll).toMatch("Kowloon Freight")
     const look = (locator: Locator) =>
       locator.evaluate((node) => {
-        const style = getComputedStyle(node)
+        const style = (globalThis as any).getComputedStyle(node)
         return `${style.backgroundColor} ${style.borderStyle}`
       })
     expect(await look(note)).not.toBe(await look(page.locator("#case-view ol.record li[data-type=submitted]")))
@@ -207,7 +207,7 @@ suite("the demo in Chromium", () => {
     expect(await page.locator("#action-submit").isVisible()).toBe(true)
     const inView = await page
       .locator("#action-submit")
-      .evaluate((node) => node.getBoundingClientRect().bottom <= window.innerHeight)
+      .evaluate((node) => node.getBoundingClientRect().bottom <= (globalThis as any).innerHeight)
     expect(inView).toBe(true)
 
     // someone else changes the case: the page says so
@@ -283,7 +283,7 @@ suite("the demo in Chromium", () => {
     // the canvases were drawn on
     for (const id of ["chart-attainment", "chart-breaches", "chart-backlog"]) {
       const inked = await page.locator(`#${id}`).evaluate((canvas) => {
-        const c = canvas as HTMLCanvasElement
+        const c = canvas as any
         const pixels = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data
         let n = 0
         for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) n++
@@ -304,7 +304,7 @@ suite("the demo in Chromium", () => {
     await page.waitForSelector("body[data-ready=true]")
     await page.locator("#language").selectOption("zh")
     await expect.poll(() => textOf(page.locator("#ask-title")), poll).toBe("寻求帮助")
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-Hans")
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.lang)).toBe("zh-Hans")
     await page.getByLabel("主题").selectOption({ label: "订单问题与发货延迟" })
     await page.getByLabel("标题").fill("斑马石英台面订单没有发货")
     await page.getByLabel("发生了什么？").fill("我们上周下的订单还没有发货，请帮忙查一下。")
