@@ -20,6 +20,7 @@
 import { Schema } from "effect"
 import { Temporal } from "temporal-polyfill"
 import * as CaseEvent from "./CaseEvent.ts"
+import { formatInstant as internalFormatInstant } from "./internal/formatInstant.ts"
 import { compiledPolicy } from "./internal/policyCompiled.ts"
 import { METRICS, PROGRESS_UPDATE, TRACE_REASONS, TRACE_STEPS } from "./internal/slaCompile.ts"
 import * as engine from "./internal/slaEngine.ts"
@@ -318,12 +319,6 @@ export const current = (evaluation: Evaluation, metric: SupportPolicy.Metric): C
 // explanation
 // -------------------------------------------------------------------------------------------------------------------
 
-const pad = (n: number) => String(n).padStart(2, "0")
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-const WEEKDAYS_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-
 /**
  * The languages the desk's texts are written in: English and Simplified Chinese.
  *
@@ -357,15 +352,8 @@ export const textLanguage = (tags: string | undefined): TextLanguage => {
  * @since 0.1.0
  * @category formatting
  */
-export const formatInstant = (epochMillis: number, timeZone: string, language: TextLanguage = "en"): string => {
-  const z = Temporal.Instant.fromEpochMilliseconds(epochMillis).toZonedDateTimeISO(timeZone)
-  const offset = `UTC${z.offset}`
-  const zone = /^[+-]\d/.test(timeZone) || timeZone === "UTC" ? offset : `${timeZone}, ${offset}`
-  if (language === "zh") {
-    return `${z.year}年${z.month}月${z.day}日（${WEEKDAYS_ZH[z.dayOfWeek - 1]}）${pad(z.hour)}:${pad(z.minute)}（${zone}）`
-  }
-  return `${WEEKDAYS[z.dayOfWeek - 1]} ${z.day} ${MONTHS[z.month - 1]} ${z.year}, ${pad(z.hour)}:${pad(z.minute)} (${zone})`
-}
+export const formatInstant: (epochMillis: number, timeZone: string, language?: TextLanguage) => string =
+  internalFormatInstant
 
 /**
  * A business duration in hours and minutes of business time: `"20h 30m"`.

@@ -275,7 +275,10 @@ const queueCost = (context: BenchContext) =>
         { label: 'search: a common word ("shipment", 1 case in 10)', run: page(staff("shipment")) },
         { label: 'search: a Chinese word ("发货", 1 case in 20)', run: page(staff("发货")) },
         { label: "search: two words, one rare", run: page(staff("shipment po-79190")) },
-        { label: "view: open, by due, first page", run: store.find({ statuses: ["open"], sort: "due", order: "asc", limit: 26 }) },
+        {
+          label: "view: open, by due, first page",
+          run: store.find({ statuses: ["open"], sort: "due", order: "asc", limit: 26 })
+        },
         { label: "counts: open (capped at 10,000)", run: store.count({ statuses: ["open"] }, 10_000) }
       ]
       for (const { label, run } of searches) {
