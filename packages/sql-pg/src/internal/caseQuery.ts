@@ -31,12 +31,16 @@ export const where = (sql: SqlClient.SqlClient, filter: CaseQuery.Filter): Array
   if (filter.updatedSince !== undefined) out.push(sql`updated_at >= ${filter.updatedSince}`)
   for (const term of filter.text?.terms ?? []) {
     const pattern = likePattern(term)
+    const grams = CaseQuery.termGrams(term)
+    // A word with Chinese, Japanese or Korean characters is found through `search_grams` and only checked with LIKE:
+    // its trigrams may be none (the C locale skips such characters), and a trigram index scan without trigrams reads
+    // the whole index. `column || ''` keeps the planner off the trigram index for it.
+    const column = (name: string) => (grams.length > 0 ? sql`(${sql(name)} || '')` : sql(name))
     out.push(
       filter.text?.scope === "requester"
-        ? sql`search_public LIKE ${pattern}`
-        : sql`(search_public LIKE ${pattern} OR search_people LIKE ${pattern} OR search_internal LIKE ${pattern})`
+        ? sql`${column("search_public")} LIKE ${pattern}`
+        : sql`(${column("search_public")} LIKE ${pattern} OR ${column("search_people")} LIKE ${pattern} OR ${column("search_internal")} LIKE ${pattern})`
     )
-    const grams = CaseQuery.termGrams(term)
     if (grams.length > 0) {
       out.push(sql`search_grams @> ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(grams)}::jsonb))`)
     }
