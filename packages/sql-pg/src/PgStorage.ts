@@ -53,7 +53,8 @@ export const layerUrl = (
 /**
  * Storage in embedded PGlite: `dataDir` is a folder (created when missing) or `"memory://"` for a database that
  * lives as long as the layer. Takes every option of `PgliteClient.layer` (from `@support-policy/sql-pg/pglite`),
- * such as `extensions`.
+ * such as `extensions`; the `pg_trgm` extension, which search needs, is always loaded (a host that opens its own
+ * PGlite for `liveClient` passes `extensions: { pg_trgm }` from `@electric-sql/pglite/contrib/pg_trgm`).
  *
  * @since 0.1.0
  * @category layers
@@ -68,8 +69,13 @@ export const layerPglite = (
     Layer.provideMerge(
       Layer.unwrap(
         Effect.map(
-          Effect.promise(() => import("@support-policy/sql-pg/pglite")),
-          (pglite) => pglite.PgliteClient.layer(options)
+          Effect.promise(() =>
+            Promise.all([import("@support-policy/sql-pg/pglite"), import("@electric-sql/pglite/contrib/pg_trgm")])
+          ),
+          ([pglite, { pg_trgm }]) =>
+            pglite.PgliteClient.layer(
+              "liveClient" in options ? options : { ...options, extensions: { pg_trgm, ...options.extensions } }
+            )
         )
       )
     )

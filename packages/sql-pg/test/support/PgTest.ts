@@ -3,6 +3,7 @@
  * build), and on in-memory PGlite.
  */
 import { PGlite } from "@electric-sql/pglite"
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
 import { PgClient } from "@effect/sql-pg"
 import { PgliteClient } from "@support-policy/sql-pg/pglite"
 import { Effect, Layer, Redacted } from "effect"
@@ -118,7 +119,7 @@ export const pgliteTemplate = (): Promise<Blob> => {
 
 /** A new PGlite instance from the template, in memory or in a folder. */
 export const openPglite = async (dataDir = "memory://"): Promise<PGlite> =>
-  PGlite.create({ dataDir, loadDataDir: await pgliteTemplate() })
+  PGlite.create({ dataDir, loadDataDir: await pgliteTemplate(), extensions: { pg_trgm } })
 
 /** A `SqlClient` on a new in-memory PGlite instance (closed with the layer). */
 export const layerPglite: Layer.Layer<SqlClient.SqlClient | PgliteClient.PgliteClient> = Layer.unwrap(
