@@ -2,6 +2,7 @@
 // per point of its scale and, when the policy takes one, a comment; or the rating already given. A small piece the
 // page places under the case; it calls POST /v1/cases/{trackingNumber}/satisfaction.
 import { api, el, showError, whenZoned } from "./common.js"
+import { t } from "./i18n.js"
 
 /**
  * The rating part of a case view (`view` as GET /v1/cases/{trackingNumber} answers it): a form while the requester may
@@ -14,7 +15,7 @@ export const satisfactionPart = (view, onRated) => {
     return el(
       "p",
       { class: "satisfaction rated", dataset: { rating: String(s.rating.rating) } },
-      `You rated how we handled this request ${s.rating.rating} out of ${s.scale.max}. Thank you.`
+      t("rate.thanks", { rating: s.rating.rating, max: s.scale.max })
     )
   }
   if (s.openUntil === null || view.asOf > s.openUntil) return null
@@ -37,21 +38,17 @@ export const satisfactionPart = (view, onRated) => {
           el("label", {}, el("input", { type: "radio", name: "rating", value: String(n), required: true }), String(n))
         )
       ),
-      el(
-        "p",
-        { class: "hint" },
-        `${s.scale.min} is poor, ${s.scale.max} is excellent. You may rate until ${whenZoned(s.openUntil)}.`
-      ),
-      comment === null ? null : el("label", {}, "Anything to add? (optional)", comment)
+      el("p", { class: "hint" }, t("rate.hint", { min: s.scale.min, max: s.scale.max, when: whenZoned(s.openUntil) })),
+      comment === null ? null : el("label", {}, t("rate.comment"), comment)
     ),
-    el("button", { type: "submit" }, "Send rating"),
+    el("button", { type: "submit" }, t("rate.send")),
     error
   )
   form.addEventListener("submit", async (event) => {
     event.preventDefault()
     error.hidden = true
     const chosen = form.querySelector("input[name=rating]:checked")
-    if (chosen === null) return showError(error, "Please choose a rating first.")
+    if (chosen === null) return showError(error, t("rate.choose"))
     const body = { rating: Number(chosen.value) }
     if (comment !== null && comment.value.trim() !== "") body.comment = comment.value.trim()
     try {

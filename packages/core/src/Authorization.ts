@@ -49,6 +49,7 @@ export const DeskAction = Schema.Literals([
   "resolveIncident",
   "postAnnouncement",
   "viewQualityReviews",
+  "viewReports",
   "managePolicyVersions",
   "eraseRequester"
 ])

@@ -20,6 +20,8 @@
  *   types and instants, only what they say redacted; its outbox messages redacted, the unsent ones given up; its
  *   idempotency keys deleted) or deletes it with everything that refers to it, leaving an anonymous tally
  *   (`Erasure`). Nothing else changes a stored event.
+ * - **The console's lists and search** (`find`, `count`, `getMany`): the filters, orders and word matching of
+ *   `CaseQuery`, with keyset paging and capped counts.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
  * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; appended events continue from
@@ -35,6 +37,7 @@
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
 import type * as Erasure from "./Erasure.ts"
+import * as CaseQuery from "./CaseQuery.ts"
 import * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
 import type * as SupportCase from "./SupportCase.ts"
@@ -231,6 +234,8 @@ export interface TallyQuery {
   readonly openedFrom?: number | undefined
   /** Only cases opened strictly before this instant (epoch ms). */
   readonly openedBefore?: number | undefined
+  /** Only cases last changed (`updatedAt`) at or after this instant (epoch ms): what a report of a period reads. */
+  readonly updatedSince?: number | undefined
   /** At most this many tallies (a non-negative integer). */
   readonly limit: number
   /** Only tallies after this (openedAt, caseId) position, for paging. */
@@ -320,6 +325,17 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<void, SequenceConflict | CaseNotFound | CaseStoreFailure>
     /** The tallies of deleted cases, by opening instant (then case id), oldest first. */
     readonly listTallies: (query: TallyQuery) => Effect.Effect<ReadonlyArray<Erasure.Tally>, CaseStoreFailure>
+    /**
+     * The cases that pass every filter of `query` (words as `CaseQuery` says), in its order, after its cursor, at
+     * most `limit`: the console's views and search.
+     */
+    readonly find: (query: CaseQuery.Query) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
+    /** How many cases pass every filter, counted up to `limit` (a non-negative integer): min(count, limit). */
+    readonly count: (filter: CaseQuery.Filter, limit: number) => Effect.Effect<number, CaseStoreFailure>
+    /** Cases with their records, by id, in the order of `caseIds`; ids of no case are left out. */
+    readonly getMany: (
+      caseIds: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<SupportCase.WithRecord>, CaseStoreFailure>
   }
 >()("@support-policy/core/CaseStore") {}
 
@@ -486,6 +502,7 @@ export const validateTallyQuery = (query: TallyQuery): Effect.Effect<void> => {
   for (const [name, value] of [
     ["openedFrom", query.openedFrom],
     ["openedBefore", query.openedBefore],
+    ["updatedSince", query.updatedSince],
     ["after.openedAt", query.after?.openedAt]
   ] as const) {
     if (value !== undefined && !Number.isSafeInteger(value)) {
@@ -510,6 +527,21 @@ export const validatePage = (
   if (page.offset !== undefined && !isCount(page.offset)) {
     problems.push(`offset: expected a non-negative integer, got ${page.offset}`)
   }
+  return problems.length === 0 ? Effect.void : die(operation, problems)
+}
+
+/**
+ * Checks a console query or filter (`CaseQuery.problems`). Dies naming the field when not sound. Adapters call it
+ * first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateQuery = (
+  operation: string,
+  query: CaseQuery.Filter & { readonly limit?: number; readonly after?: CaseQuery.Cursor | undefined }
+): Effect.Effect<void> => {
+  const problems = CaseQuery.problems(query)
   return problems.length === 0 ? Effect.void : die(operation, problems)
 }
 
@@ -762,6 +794,7 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
           for (const tally of state.tallies.values()) {
             if (query.openedFrom !== undefined && tally.openedAt < query.openedFrom) continue
             if (query.openedBefore !== undefined && tally.openedAt >= query.openedBefore) continue
+            if (query.updatedSince !== undefined && tally.updatedAt < query.updatedSince) continue
             if (
               query.after !== undefined &&
               (tally.openedAt < query.after.openedAt ||
@@ -775,6 +808,44 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
         })
       )
 
+    const matching = (filter: CaseQuery.Filter): Array<SupportCase.SupportCase> => {
+      const found: Array<SupportCase.SupportCase> = []
+      for (const entry of state.cases.values()) {
+        if (!CaseQuery.matchesFilter(entry.case, filter)) continue
+        if (filter.text !== undefined && !CaseQuery.matchesText(withRecord(entry), filter.text)) continue
+        found.push(entry.case)
+      }
+      return found
+    }
+
+    const find = (query: CaseQuery.Query): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+      Effect.flatMap(validateQuery("find", query), () =>
+        Effect.sync(() => {
+          const position = (c: SupportCase.SupportCase) => CaseQuery.cursorOf(c, query.sort)
+          const after = query.after
+          const found = matching(query).filter(
+            (c) => after === undefined || CaseQuery.comparePositions(query.order, position(c), after) > 0
+          )
+          found.sort((a, b) => CaseQuery.comparePositions(query.order, position(a), position(b)))
+          return Object.freeze(found.slice(0, query.limit))
+        })
+      )
+
+    const count = (filter: CaseQuery.Filter, limit: number): Effect.Effect<number> =>
+      Effect.flatMap(validateQuery("count", { ...filter, limit }), () =>
+        Effect.sync(() => Math.min(matching(filter).length, limit))
+      )
+
+    const getMany = (caseIds: ReadonlyArray<string>) =>
+      Effect.sync(() => {
+        const found: Array<SupportCase.WithRecord> = []
+        for (const caseId of caseIds) {
+          const entry = state.cases.get(caseId)
+          if (entry !== undefined) found.push(withRecord(entry))
+        }
+        return Object.freeze(found)
+      })
+
     return CaseStore.of({
       create,
       append,
@@ -785,6 +856,9 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
       queue,
       listByStatus,
       countOpenedSince,
+      find,
+      count,
+      getMany,
       erase,
       listTallies
     })

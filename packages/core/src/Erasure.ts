@@ -70,7 +70,29 @@ export const Erasure = Schema.Struct({
 export type Erasure = typeof Erasure.Type
 
 /**
- * A clock of a deleted case as reports count it (`Sla.Clock` without its trace).
+ * What a report groups a clock or a rating by, as the case's record said at that instant: its category, priority
+ * and channel, its queue and its assignee (a staff id), null for none.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GroupFacts = Schema.Struct({
+  category: Schema.String,
+  priority: Schema.String,
+  channel: Schema.String,
+  queue: Schema.NullOr(Schema.String),
+  agent: Schema.NullOr(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type GroupFacts = typeof GroupFacts.Type
+
+/**
+ * A clock of a deleted case as reports count it (`Sla.Clock` without its trace), with what the record said when it
+ * was decided (met, breached or refused; its start for a clock that was neither).
  *
  * @since 0.1.0
  * @category schemas
@@ -89,7 +111,8 @@ export const TallyClock = Schema.Struct({
   usedMs: Schema.Finite,
   breachedAt: Schema.optionalKey(CaseEvent.EpochMillis),
   metAt: Schema.optionalKey(CaseEvent.EpochMillis),
-  stoppedAt: Schema.optionalKey(CaseEvent.EpochMillis)
+  stoppedAt: Schema.optionalKey(CaseEvent.EpochMillis),
+  facts: GroupFacts
 })
 
 /**
@@ -101,7 +124,8 @@ export type TallyClock = typeof TallyClock.Type
 /**
  * What a deleted case leaves for reports: its id (random), the policy version it was evaluated under, when it was
  * opened and last changed, its final status, channel, category, priority and audience, its clocks as evaluated when it
- * was deleted, its satisfaction rating, and the erasure that deleted it. No personal data.
+ * was deleted and its satisfaction rating (each with what a report groups it by), and the erasure that deleted it. No
+ * personal data: the only people it names are staff (assignees).
  *
  * @since 0.1.0
  * @category schemas
@@ -119,7 +143,8 @@ export const Tally = Schema.Struct({
   audience: Schema.String,
   reopenCount: Schema.Int,
   clocks: Schema.Array(TallyClock),
-  satisfaction: Schema.NullOr(Schema.Int),
+  /** The requester's satisfaction rating, when they gave it, and what the record said then. */
+  satisfaction: Schema.NullOr(Schema.Struct({ rating: Schema.Int, at: CaseEvent.EpochMillis, facts: GroupFacts })),
   erasure: Erasure
 })
 

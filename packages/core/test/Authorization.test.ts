@@ -177,7 +177,15 @@ describe("Authorization.decideDesk", () => {
     [
       "an agent",
       agent,
-      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
+      [
+        "viewQueue",
+        "declareIncident",
+        "updateIncident",
+        "resolveIncident",
+        "postAnnouncement",
+        "viewQualityReviews",
+        "viewReports"
+      ]
     ],
     [
       "an administrator",
@@ -189,6 +197,7 @@ describe("Authorization.decideDesk", () => {
         "resolveIncident",
         "postAnnouncement",
         "viewQualityReviews",
+        "viewReports",
         "managePolicyVersions",
         "eraseRequester"
       ]

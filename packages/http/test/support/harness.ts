@@ -6,6 +6,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import {
   Actor,
   CaseStore,
+  Directory,
   Incident,
   MemoryStorage,
   PolicyStore,
@@ -32,6 +33,14 @@ export const supplier = Actor.requester({
 })
 export const supplierWithoutManager = Actor.requester({ id: "supplier-lee", audience: "supplier" })
 export const agent = Actor.agent("agent-ann")
+
+/** The staff directory of the tests. */
+export const people: ReadonlyArray<Directory.Person> = [
+  { id: "agent-ann", name: "Ann Lee", role: "agent", queues: ["general"] },
+  { id: "agent-zed", name: "Zed Ong", role: "agent" },
+  { id: "am-kim", name: "Kim Wong", role: "accountManager" },
+  { id: "admin-max", name: "Max Tan", role: "administrator" }
+]
 export const accountManager = Actor.accountManager("am-kim")
 export const administrator = Actor.administrator("admin-max")
 
@@ -161,7 +170,9 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Layer.provide(storage)
   )
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, policyStore, Randomness.layerSeeded(7)))
+    Layer.provide(
+      Layer.mergeAll(caseStore, incidentStore, policyStore, Randomness.layerSeeded(7), Directory.layerMemory(people))
+    )
   )
   const services = Layer.mergeAll(
     desk,

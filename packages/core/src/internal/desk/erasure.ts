@@ -52,6 +52,20 @@ export const pendingErasure = (record: CaseEvent.Record): CaseEvent.Of<"erasureR
   return undefined
 }
 
+/** What a report groups by, as the record said at `t` (events at or before it). */
+const groupFactsAt = (record: CaseEvent.Record, t: number): Erasure.GroupFacts => {
+  let n = 0
+  while (n < record.length && record[n].at <= t) n++
+  const facts = CaseLifecycle.factsUnsafe(record.slice(0, Math.max(1, n)))
+  return {
+    category: facts.category,
+    priority: facts.priority,
+    channel: facts.channel,
+    queue: facts.assignee?.queue ?? null,
+    agent: facts.assignee?.id ?? null
+  }
+}
+
 /** The tally a deleted case leaves: the facts reports count, from its record as erased. */
 const tallyOf = (
   c: SupportCase.SupportCase,
@@ -85,9 +99,18 @@ const tallyOf = (
     usedMs: clock.usedMs,
     ...(clock.breachedAt === undefined ? {} : { breachedAt: clock.breachedAt }),
     ...(clock.metAt === undefined ? {} : { metAt: clock.metAt }),
-    ...(clock.stoppedAt === undefined ? {} : { stoppedAt: clock.stoppedAt })
+    ...(clock.stoppedAt === undefined ? {} : { stoppedAt: clock.stoppedAt }),
+    facts: groupFactsAt(
+      record,
+      clock.state === "breached"
+        ? (clock.breachedAt ?? clock.startedAt)
+        : (clock.metAt ?? clock.stoppedAt ?? clock.startedAt)
+    )
   })),
-  satisfaction: ratingOf(record)?.rating ?? null,
+  satisfaction: ((rated) =>
+    rated === undefined ? null : { rating: rated.rating, at: rated.at, facts: groupFactsAt(record, rated.at) })(
+    ratingOf(record)
+  ),
   erasure
 })
 

@@ -21,6 +21,7 @@ import type * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { CaseNotFound, type CaseStore, type StatusQuery } from "../../CaseStore.ts"
 import { type ActionError, ActionForbidden, isConflict, TransitionNotAllowed } from "../../DeskError.ts"
+import type * as Directory from "../../Directory.ts"
 import type * as Erasure from "../../Erasure.ts"
 import type * as Incident from "../../Incident.ts"
 import type { PolicyStoreFailure } from "../../PolicyStore.ts"
@@ -70,6 +71,8 @@ export interface DeskContext {
   readonly incidents: Incident.IncidentStore["Service"]
   readonly randomness: Randomness.Randomness["Service"]
   readonly holders: ReadonlyArray<Erasure.PersonalDataHolder>
+  /** The host's staff directory, if it gave one (display names, the people a case can be assigned to). */
+  readonly directory: Option.Option<Directory.Directory["Service"]>
 }
 
 /**
@@ -142,6 +145,17 @@ export const make = (context: DeskContext, onClose: OnClose) => {
 
   /** The rules of a stored case. */
   const rulesOfCase = (stored: SupportCase.WithRecord) => rulesFor(stored.case.policyVersion, stored.events)
+
+  /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
+  const directoryPeople: Effect.Effect<ReadonlyArray<Directory.Person>> = Option.match(context.directory, {
+    onNone: () => Effect.succeed([]),
+    onSome: (directory) =>
+      directory.people.pipe(
+        Effect.catchTag("DirectoryUnavailable", (error) =>
+          Effect.as(Effect.logWarning("support desk: the staff directory is unavailable", error), [])
+        )
+      )
+  })
 
   const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
     new ActionForbidden({ action, actorRole: actor.role, actorId: actor.id, caseId, message })
@@ -330,6 +344,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     inForce,
     rulesFor,
     rulesOfCase,
+    directoryPeople,
     find,
     load,
     authorizeDesk,

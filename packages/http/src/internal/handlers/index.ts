@@ -10,11 +10,14 @@ import type { Options } from "../options.ts"
 import * as Actions from "./actions.ts"
 import * as Announcements from "./announcements.ts"
 import * as Cases from "./cases.ts"
+import * as Console from "./console.ts"
 import * as Desk from "./desk.ts"
 import * as Erasure from "./erasure.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
 import * as Policy from "./policy.ts"
+import * as Quality from "./quality.ts"
+import * as Reports from "./reports.ts"
 import * as Satisfaction from "./satisfaction.ts"
 import * as Versions from "./versions.ts"
 
@@ -25,6 +28,9 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Actions.layer(api),
     Mediation.layer(api, options),
     Desk.layer(api, options),
+    Console.layer(api, options),
+    Reports.layer(api),
+    Quality.layer(api),
     Incidents.layer(api),
     Announcements.layer(api),
     Policy.layer(api, options),

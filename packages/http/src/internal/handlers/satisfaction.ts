@@ -15,7 +15,7 @@ export const layer = (api: typeof Api) =>
     "satisfaction",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      return handlers.handle("rate", act(desk.rateSatisfaction)).handle("rateWithToken", ({ payload }) => {
+      return handlers.handle("rate", act(desk)(desk.rateSatisfaction)).handle("rateWithToken", ({ payload }) => {
         const { token, ...rating } = payload
         return desk.rateSatisfactionWithToken(token, SupportDesk.assumeDecoded(rating)).pipe(deskErrors())
       })
