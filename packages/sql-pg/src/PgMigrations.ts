@@ -127,6 +127,15 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // one index range scan per status, in (updated_at, id) order.
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
+  ]),
+  // Administrators list the messages given up, newest first (`Outbox.listFailed`).
+  "20_outbox_failed": statements([
+    "CREATE INDEX support_outbox_failed_idx ON support_outbox (created_at DESC, position DESC) WHERE status = 'failed'"
+  ]),
+  // A message that a channel may deliver twice (an email's Message-ID) is written once per case.
+  "21_message_keys": statements([
+    `CREATE UNIQUE INDEX support_case_events_message_key_idx ON support_case_events (case_id, (data->>'messageKey'))
+     WHERE data ? 'messageKey'`
   ])
 }
 
