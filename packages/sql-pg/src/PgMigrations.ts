@@ -13,6 +13,7 @@
  * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
  * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
+ * - `support_inbound_mail`, `support_failing_addresses`: the email channel's mailbox (`PgMailbox`).
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
@@ -136,6 +137,32 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "21_message_keys": statements([
     `CREATE UNIQUE INDEX support_case_events_message_key_idx ON support_case_events (case_id, (data->>'messageKey'))
      WHERE data ? 'messageKey'`
+  ]),
+  // The email channel's mailbox: incoming mails with their originals (base64), once per Message-ID, and the
+  // addresses that bounced.
+  "22_mailbox": statements([
+    `CREATE TABLE support_inbound_mail (
+      id text COLLATE "C" PRIMARY KEY,
+      message_id text COLLATE "C" NOT NULL,
+      received_at bigint NOT NULL,
+      from_address text COLLATE "C" NOT NULL,
+      case_id text COLLATE "C",
+      outcome text NOT NULL,
+      data jsonb NOT NULL,
+      original text NOT NULL,
+      CONSTRAINT support_inbound_mail_message_id_key UNIQUE (message_id)
+    )`,
+    "CREATE INDEX support_inbound_mail_received_idx ON support_inbound_mail (received_at DESC, id DESC)",
+    "CREATE INDEX support_inbound_mail_case_idx ON support_inbound_mail (case_id, received_at, id) WHERE case_id IS NOT NULL",
+    "CREATE INDEX support_inbound_mail_from_idx ON support_inbound_mail (from_address, received_at)",
+    `CREATE TABLE support_failing_addresses (
+      address text COLLATE "C" PRIMARY KEY,
+      since bigint NOT NULL,
+      last_at bigint NOT NULL,
+      count integer NOT NULL,
+      reason text NOT NULL
+    )`,
+    "CREATE INDEX support_failing_addresses_last_idx ON support_failing_addresses (last_at DESC, address)"
   ])
 }
 
