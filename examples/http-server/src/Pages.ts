@@ -31,6 +31,7 @@ export const identitiesJson = DemoActors.identities.map((i) => ({
   label: i.label,
   role: i.actor.role,
   id: i.actor.id,
+  email: DemoActors.emailOf(i),
   ...(i.actor.role === "requester" ? { audience: i.actor.audience, flags: i.actor.flags ?? [] } : {})
 }))
 

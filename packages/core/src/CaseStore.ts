@@ -513,7 +513,9 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
         })
       )
 
-    const append = (a: Append): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> =>
+    const append = (
+      a: Append
+    ): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> =>
       Effect.flatMap(validateAppend(a), () =>
         Effect.suspend((): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> => {
           const entry = state.cases.get(a.caseId)
@@ -531,7 +533,8 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
           }
           const taken = new Set(messageKeys(entry.events))
           const repeated = messageKeys(a.events).find((key) => taken.has(key))
-          if (repeated !== undefined) return Effect.fail(new MessageKeyTaken({ caseId: a.caseId, messageKey: repeated }))
+          if (repeated !== undefined)
+            return Effect.fail(new MessageKeyTaken({ caseId: a.caseId, messageKey: repeated }))
           const duplicates = memory.duplicateMessageIds(state, a.outbox)
           if (duplicates.length > 0) return die("append", [`outbox: message ids already stored: ${duplicates}`])
           entry.case = memory.frozenCopy(a.case)

@@ -293,7 +293,8 @@ export const layerMemory: Layer.Layer<Mailbox> = Layer.sync(Mailbox, () => {
       Effect.sync(() => {
         const from = normalizeAddress(address)
         let n = 0
-        for (const m of mails.values()) if (m.from === from && m.receivedAt >= since && outcomes.includes(m.outcome)) n++
+        for (const m of mails.values())
+          if (m.from === from && m.receivedAt >= since && outcomes.includes(m.outcome)) n++
         return n
       }),
     markFailing: (address, options) =>

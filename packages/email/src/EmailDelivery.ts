@@ -150,7 +150,11 @@ export const compose = (
  */
 export const round = (
   options: Options
-): Effect.Effect<RoundReport, Outbox.OutboxFailure | Mailbox.MailboxFailure, Outbox.Outbox | EmailTransport | Mailbox.Mailbox> => {
+): Effect.Effect<
+  RoundReport,
+  Outbox.OutboxFailure | Mailbox.MailboxFailure,
+  Outbox.Outbox | EmailTransport | Mailbox.Mailbox
+> => {
   const threading = EmailThreading.make(options.threading)
   const backoff = {
     baseMillis: options.backoff?.baseMillis ?? defaults.baseMillis,

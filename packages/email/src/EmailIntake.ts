@@ -141,10 +141,7 @@ export type {
 export class EmailIntake extends Context.Service<
   EmailIntake,
   {
-    readonly receive: (
-      raw: Uint8Array | string,
-      envelope: Envelope
-    ) => Effect.Effect<Receipt, IntakeUnavailable>
+    readonly receive: (raw: Uint8Array | string, envelope: Envelope) => Effect.Effect<Receipt, IntakeUnavailable>
   }
 >()("@support-policy/email/EmailIntake") {}
 
@@ -258,18 +255,20 @@ export const make = (options: Options) =>
     }
 
     /** A case threaded from the mail, and how. */
-    const thread = (email: Email, envelope: Envelope) =>
-      Effect.gen(function* () {
-        for (const id of referencedIds(email)) {
-          const caseId = threading.caseOfMessageId(id)
-          if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed Message-ID" as const })
-        }
-        for (const address of [...envelope.rcptTo, ...addressesOf(email)]) {
-          const caseId = threading.caseOfAddress(address)
-          if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed reply address" as const })
-        }
-        return Option.none<{ caseId: string; by: "signed Message-ID" | "signed reply address" }>()
-      })
+    const thread = (
+      email: Email,
+      envelope: Envelope
+    ): Option.Option<{ readonly caseId: string; readonly by: "signed Message-ID" | "signed reply address" }> => {
+      for (const id of referencedIds(email)) {
+        const caseId = threading.caseOfMessageId(id)
+        if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed Message-ID" })
+      }
+      for (const address of [...envelope.rcptTo, ...addressesOf(email)]) {
+        const caseId = threading.caseOfAddress(address)
+        if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed reply address" })
+      }
+      return Option.none()
+    }
 
     /** A tracking number of this desk named in the subject, if any. */
     const trackingInSubject = (subject: string): Option.Option<string> => {
@@ -318,7 +317,8 @@ export const make = (options: Options) =>
               .reopen(actor, c.id, SupportDesk.assumeDecoded({ reason: "The requester wrote again by email." }))
               .pipe(Effect.result)
             if (reopened._tag === "Failure") {
-              if (reopened.failure._tag === "CaseStoreFailure") return yield* unavailable("the case store")(reopened.failure)
+              if (reopened.failure._tag === "CaseStoreFailure")
+                return yield* unavailable("the case store")(reopened.failure)
               return Option.none()
             }
             yield* desk.respond(actor, c.id, input).pipe(Effect.catch(deskFailure))
@@ -367,7 +367,10 @@ export const make = (options: Options) =>
         if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(fromAddress)) {
           return receipt("malformed", null, "it has no valid From address")
         }
-        if (email.headers.length === 0 || (email.text === undefined && email.html === undefined && email.attachments.length === 0)) {
+        if (
+          email.headers.length === 0 ||
+          (email.text === undefined && email.html === undefined && email.attachments.length === 0)
+        ) {
           return receipt("malformed", null, "it has no readable body")
         }
         const now = yield* Clock.currentTimeMillis
@@ -412,7 +415,14 @@ export const make = (options: Options) =>
             .settle(mail.id, { outcome, detail, caseId: c?.id ?? null, trackingNumber: c?.trackingNumber ?? null })
             .pipe(
               Effect.catchTag("MailboxFailure", unavailable("the mailbox")),
-              Effect.as(receipt(outcome, { ...mail, outcome, detail, caseId: c?.id ?? null, trackingNumber: c?.trackingNumber ?? null }, detail, c?.trackingNumber ?? null))
+              Effect.as(
+                receipt(
+                  outcome,
+                  { ...mail, outcome, detail, caseId: c?.id ?? null, trackingNumber: c?.trackingNumber ?? null },
+                  detail,
+                  c?.trackingNumber ?? null
+                )
+              )
             )
 
         // automatic mail and bounces
@@ -443,7 +453,7 @@ export const make = (options: Options) =>
         const body = visibleText(email).slice(0, 20_000) || "(empty message)"
 
         // threading: signed Message-ID, signed reply address, then a tracking number of a case the sender is party of
-        const threaded = yield* thread(email, envelope)
+        const threaded = thread(email, envelope)
         let target: Option.Option<SupportCase.WithRecord> = Option.none()
         if (Option.isSome(threaded)) {
           const found = yield* store
@@ -499,7 +509,10 @@ export const make = (options: Options) =>
           .countFrom(fromAddress, now - limit.windowMillis, ["opened"])
           .pipe(Effect.catchTag("MailboxFailure", unavailable("the mailbox")))
         if (opened >= limit.max) {
-          return yield* settle("rateLimited", `${opened} new cases from this address in the window (at most ${limit.max})`)
+          return yield* settle(
+            "rateLimited",
+            `${opened} new cases from this address in the window (at most ${limit.max})`
+          )
         }
         const key = `email:${messageId}`
         const submitted = yield* desk

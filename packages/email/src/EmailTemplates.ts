@@ -142,7 +142,9 @@ const reasonZh = (params: Readonly<Record<string, unknown>>): string => {
 
 const reopenZh = (c: TemplateContext): string => {
   const until = num(c.params, "reopenableUntil")
-  return until === undefined ? "" : `\n\n如果这未能解决您的问题，您可以在 ${c.formatInstant(until)} 之前重新打开此请求。`
+  return until === undefined
+    ? ""
+    : `\n\n如果这未能解决您的问题，您可以在 ${c.formatInstant(until)} 之前重新打开此请求。`
 }
 
 const tracking = (c: TemplateContext) => str(c.params, "trackingNumber") ?? c.trackingNumber ?? ""
@@ -241,7 +243,10 @@ export const chinese: Language = {
         (extra === undefined ? "" : `\n\n${extra}`)
     }
   },
-  reopened: (c) => ({ subject: "您的请求已重新打开", text: `我们重新打开了您的请求 ${tracking(c)}${reasonZh(c.params)}。` }),
+  reopened: (c) => ({
+    subject: "您的请求已重新打开",
+    text: `我们重新打开了您的请求 ${tracking(c)}${reasonZh(c.params)}。`
+  }),
   reopenedStaff: (c) => ({
     subject: `案件已重新打开：${caseSubject(c)}`,
     text: `案件 ${tracking(c)} 已重新打开${reasonZh(c.params)}。`

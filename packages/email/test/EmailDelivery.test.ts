@@ -7,7 +7,13 @@
  * the case without its quote.
  */
 import { Mailbox, Outbox, Presets, SupportDesk } from "@support-policy/core"
-import { EmailDelivery, EmailIntake, EmailThreading, NodemailerTransport, SmtpServerIntake } from "@support-policy/email"
+import {
+  EmailDelivery,
+  EmailIntake,
+  EmailThreading,
+  NodemailerTransport,
+  SmtpServerIntake
+} from "@support-policy/email"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import * as Nodemailer from "nodemailer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -22,9 +28,7 @@ describe("EmailDelivery", () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start()
-    runtime = ManagedRuntime.make(
-      SmtpServerIntake.layer({ port: 0 }).pipe(Layer.provideMerge(Setup.layer(sink)))
-    )
+    runtime = ManagedRuntime.make(SmtpServerIntake.layer({ port: 0 }).pipe(Layer.provideMerge(Setup.layer(sink))))
   })
   afterAll(async () => {
     await runtime?.dispose()
@@ -73,13 +77,19 @@ describe("EmailDelivery", () => {
     await sink.waitFor(before + 1)
     const mail = sink.received.find((m) => m.email.subject?.includes(submission.view.case.trackingNumber))!
     expect(mail.rcptTo).toEqual(["ana@buyer.example"])
-    expect(mail.email.subject).toBe(`[${submission.view.case.trackingNumber}] We have received your request: Where is my order?`)
+    expect(mail.email.subject).toBe(
+      `[${submission.view.case.trackingNumber}] We have received your request: Where is my order?`
+    )
     expect(mail.header("auto-submitted")).toBe("auto-replied")
     expect(mail.email.messageId).toBe(threading.rootId(submission.view.case.id))
     expect(mail.email.text).toContain(`Your tracking number is ${submission.view.case.trackingNumber}`)
-    expect(mail.email.text).toMatch(/We will reply within 2 business days, by .+\(Asia\/Hong_Kong, UTC\+08:00\)|We will reply within/)
+    expect(mail.email.text).toMatch(
+      /We will reply within 2 business days, by .+\(Asia\/Hong_Kong, UTC\+08:00\)|We will reply within/
+    )
     expect(mail.email.html).toContain("<p>")
-    expect(mail.header("reply-to")).toContain(`support+${threading.replyToken(submission.view.case.id)}@reply.desk.example`)
+    expect(mail.header("reply-to")).toContain(
+      `support+${threading.replyToken(submission.view.case.id)}@reply.desk.example`
+    )
     const delivery = await runtime.runPromise(
       Effect.flatMap(Effect.service(Outbox.Outbox), (o) => o.get(submission.acknowledgment!.id))
     )
@@ -167,9 +177,9 @@ describe("EmailDelivery", () => {
     const before = sink.received.length
     await runtime.runPromise(Effect.flatMap(Effect.service(Outbox.Outbox), (o) => o.retry(id, Date.now())))
     await drain()
-    expect(sink.received.slice(before).some((m) => m.email.subject?.includes(submission.view.case.trackingNumber))).toBe(
-      true
-    )
+    expect(
+      sink.received.slice(before).some((m) => m.email.subject?.includes(submission.view.case.trackingNumber))
+    ).toBe(true)
   })
 
   it("takes a reply over SMTP into the case, without the quote, and an auto-reply changes nothing", async () => {
@@ -180,7 +190,10 @@ describe("EmailDelivery", () => {
     const ack = sink.received.find((m) => m.email.messageId === threading.rootId(submission.view.case.id))!
     const { port } = await runtime.runPromise(Effect.service(SmtpServerIntake.SmtpServerIntake))
     const client = Nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true })
-    const quoted = (ack.email.text ?? "").split("\n").map((l) => `> ${l}`).join("\n")
+    const quoted = (ack.email.text ?? "")
+      .split("\n")
+      .map((l) => `> ${l}`)
+      .join("\n")
     await client.sendMail({
       from: "Ana Silva <ana@buyer.example>",
       to: ack.header("reply-to"),

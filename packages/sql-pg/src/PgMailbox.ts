@@ -38,7 +38,9 @@ const mailOf = (operation: string, row: MailRow): Effect.Effect<Mailbox.InboundM
   const decoded = decodeMail(Rows.json(row.data))
   if (Result.isFailure(decoded)) {
     return Effect.fail(
-      new Mailbox.MailboxFailure({ message: `${operation}: mail ${row.id} does not decode: ${decoded.failure.message}` })
+      new Mailbox.MailboxFailure({
+        message: `${operation}: mail ${row.id} does not decode: ${decoded.failure.message}`
+      })
     )
   }
   return decoded.success.id === row.id
@@ -84,10 +86,11 @@ export const make: Effect.Effect<Mailbox.Mailbox["Service"], never, SqlClient.Sq
         ON CONFLICT (message_id) DO NOTHING
         RETURNING id`.pipe(Effect.catchTag("SqlError", unavailable("record")))
       if (inserted.length > 0) return { created: true, mail: stored }
-      const first = yield* sql<MailRow>`SELECT id, data FROM support_inbound_mail WHERE message_id = ${stored.messageId}`.pipe(
-        Effect.catchTag("SqlError", unavailable("record")),
-        Effect.flatMap(mailsOf("record"))
-      )
+      const first =
+        yield* sql<MailRow>`SELECT id, data FROM support_inbound_mail WHERE message_id = ${stored.messageId}`.pipe(
+          Effect.catchTag("SqlError", unavailable("record")),
+          Effect.flatMap(mailsOf("record"))
+        )
       if (first.length === 0) {
         return yield* new Mailbox.MailboxFailure({
           message: `record: mail ${stored.messageId} was neither inserted nor found`

@@ -14,7 +14,9 @@ export type Authenticity =
   | {
       readonly trust: "mailauth"
       readonly mta?: string | undefined
-      readonly resolver?: ((domain: string, rrtype: string) => Promise<Array<string> | Array<Array<string>>>) | undefined
+      readonly resolver?:
+        | ((domain: string, rrtype: string) => Promise<Array<string> | Array<Array<string>>>)
+        | undefined
     }
   | { readonly trust: "sender" }
 
@@ -68,7 +70,11 @@ export const check = (
   authenticity: Authenticity,
   email: Email,
   raw: Uint8Array,
-  envelope: { readonly mailFrom?: string | null | undefined; readonly remoteAddress?: string | undefined; readonly clientHostname?: string | undefined }
+  envelope: {
+    readonly mailFrom?: string | null | undefined
+    readonly remoteAddress?: string | undefined
+    readonly clientHostname?: string | undefined
+  }
 ): Effect.Effect<Check> => {
   switch (authenticity.trust) {
     case "sender":

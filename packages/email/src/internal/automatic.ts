@@ -26,8 +26,7 @@ const failedRecipients = (email: Email): Array<{ address: string; reason: string
         : new TextDecoder().decode(attachment.content as ArrayBuffer)
     // per-recipient groups are separated by blank lines
     for (const group of content.replace(/\r\n/g, "\n").split(/\n\s*\n/)) {
-      const field = (name: string) =>
-        new RegExp(`^${name}:\\s*(.+)$`, "im").exec(group)?.[1]?.trim()
+      const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, "im").exec(group)?.[1]?.trim()
       const recipient = field("Final-Recipient") ?? field("Original-Recipient")
       const action = field("Action")?.toLowerCase()
       if (recipient === undefined || action !== "failed") continue
@@ -76,7 +75,11 @@ export const classify = (email: Email, envelopeSender: string | null | undefined
     if (header(email, name) !== undefined) return automatic(`${name} header`)
   }
   const suppress = header(email, "x-auto-response-suppress")?.toLowerCase()
-  if (suppress !== undefined && /\b(all|oof|autoreply)\b/.test(suppress) && header(email, "x-ms-exchange-generated-message-source") !== undefined) {
+  if (
+    suppress !== undefined &&
+    /\b(all|oof|autoreply)\b/.test(suppress) &&
+    header(email, "x-ms-exchange-generated-message-source") !== undefined
+  ) {
     return automatic("an Exchange-generated message")
   }
   if (header(email, "list-id") !== undefined) return automatic("List-Id header (a mailing list)")

@@ -22,7 +22,12 @@ import {
 } from "@support-policy/email"
 import type * as SmtpSink from "./SmtpSink.ts"
 
-export const ana = Actor.requester({ id: "buyer-ana", audience: "buyer", email: "ana@buyer.example", name: "Ana Silva" })
+export const ana = Actor.requester({
+  id: "buyer-ana",
+  audience: "buyer",
+  email: "ana@buyer.example",
+  name: "Ana Silva"
+})
 export const li = Actor.requester({ id: "buyer-li", audience: "buyer", email: "li@bigbuyer.example", name: "Li Na" })
 export const bolt = Actor.requester({
   id: "supplier-bolt",
