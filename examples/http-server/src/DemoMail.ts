@@ -122,6 +122,7 @@ const staffAddresses: Readonly<Record<string, string>> = Object.fromEntries(
 export const deliveryOptions: EmailDelivery.Options = {
   from: deskFrom,
   threading,
+  replyTo: { localPart: "support", domain: "desk.example" },
   templates: { policyTimeZone: Presets.globalSources.calendar.spec.timeZone },
   addressOf: (recipient) => recipient.email ?? staffAddresses[recipient.id],
   backoff: { baseMillis: 5_000, maxMillis: 5 * 60_000 }

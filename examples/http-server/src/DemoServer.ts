@@ -42,7 +42,7 @@ export interface Options {
   readonly sweep?: boolean | undefined
   /** Deliver outbound mail to this SMTP server (`smtp://host:port`); default: an embedded sink on loopback. */
   readonly smtpUrl?: string | undefined
-  /** The inbound SMTP port on 127.0.0.1 (0 picks a free one; `false` for none). Default 2525. */
+  /** The inbound SMTP port on 127.0.0.1 (0 picks a free one; `false` for none). Default 0 (`pnpm demo`: 2525). */
   readonly smtpInboundPort?: number | false | undefined
   /** Deliver the outbox by email and take inbound mail. Default true. */
   readonly email?: boolean | undefined
@@ -145,7 +145,7 @@ export const start = async (options: Options = {}): Promise<Demo> => {
       if (options.smtpUrl === undefined) {
         sink = await Effect.runPromise(Scope.provide(DemoMail.startSink, scope))
       }
-      const inboundPort = options.smtpInboundPort ?? 2525
+      const inboundPort = options.smtpInboundPort ?? 0
       const mailContext = await Effect.runPromise(
         Layer.buildWithScope(
           DemoMail.layer({ smtpUrl: options.smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`, inboundPort }).pipe(

@@ -48,6 +48,9 @@ const demo = await DemoServer.start({
 })
 
 const ms = (n: number) => `${Math.round(n)} ms`
+/** The environment `pnpm mail` needs when the demo does not listen on its default ports. */
+const mailEnv = (d: DemoServer.Demo) =>
+  `${d.mail?.inboundPort === 2525 ? "" : `SMTP_INBOUND_PORT=${d.mail?.inboundPort} `}${d.port === 3000 ? "" : `PORT=${d.port} `}`
 const where = demo.storage.kind === "pglite" ? `PGlite in ${demo.storage.dataDir}` : "PostgreSQL (DATABASE_URL)"
 const tokenWidth = Math.max(...DemoActors.identities.map((i) => i.token.length))
 
@@ -76,8 +79,9 @@ ${
     : `
 Inbound mail: SMTP on 127.0.0.1:${demo.mail.inboundPort}. A mail from a demo requester's address opens or answers
 their case (addresses at ${demo.url}/demo/identities). Try:
-  ${demo.mail.inboundPort === 2525 ? "" : `SMTP_INBOUND_PORT=${demo.mail.inboundPort} `}${demo.port === 3000 ? "" : `PORT=${demo.port} `}pnpm mail --from ana@buyer.example --subject "Where is my order?" --text "PO-1234 has not arrived."
-  and answer the acknowledgment with: pnpm mail --from ana@buyer.example --reply --text "It arrived, thank you!"
+  ${mailEnv(demo)}pnpm mail --from ana@buyer.example --subject "Where is my order?" --text "PO-1234 has not arrived."
+then answer the acknowledgment (quoting it, as a mail client does):
+  ${mailEnv(demo)}pnpm mail --from ana@buyer.example --reply --text "It arrived, thank you!"
 `
 }
 Ready in ${ms(performance.now())} (database ${ms(demo.timings.storageMs)}, seed ${ms(demo.timings.seedMs)}, listen ${ms(
