@@ -22,7 +22,12 @@ describe("the demo's email", () => {
 
   beforeAll(async () => {
     demo = await DemoServer.start({ port: 0, dataDir: "memory://", seed: false, sweep: false, smtpInboundPort: 0 })
-    client = Nodemailer.createTransport({ host: "127.0.0.1", port: demo.mail!.inboundPort!, secure: false, ignoreTLS: true })
+    client = Nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: demo.mail!.inboundPort!,
+      secure: false,
+      ignoreTLS: true
+    })
   }, 120_000)
 
   afterAll(async () => {
