@@ -26,7 +26,7 @@ export interface Sink {
   readonly waitFor: (n: number, timeoutMs?: number) => Promise<void>
 }
 
-export const start = async (port = 0): Promise<Sink> => {
+export const start = async (port = 0, options: { readonly delayMs?: number } = {}): Promise<Sink> => {
   const received: Array<Received> = []
   const refuse = new Set<string>()
   let server: SMTPServer | undefined
@@ -45,7 +45,8 @@ export const start = async (port = 0): Promise<Sink> => {
         onData(stream, session, callback) {
           const chunks: Array<Buffer> = []
           stream.on("data", (c: Buffer) => chunks.push(c))
-          stream.on("end", () => {
+          stream.on("end", async () => {
+            if (options.delayMs !== undefined) await new Promise((r) => setTimeout(r, options.delayMs))
             const raw = Buffer.concat(chunks).toString("utf8")
             PostalMime.parse(raw).then(
               (email) => {
