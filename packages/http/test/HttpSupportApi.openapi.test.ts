@@ -56,7 +56,14 @@ const required = [
   "POST /v1/cases/{trackingNumber}/mediation",
   "POST /v1/cases/{trackingNumber}/mediation/statements",
   "POST /v1/cases/{trackingNumber}/mediation/outcome",
-  "GET /v1/me"
+  "GET /v1/me",
+  "GET /v1/outbox/failed",
+  "POST /v1/outbox/{messageId}/retry",
+  "GET /v1/mail",
+  "GET /v1/cases/{trackingNumber}/mail",
+  "GET /v1/mail/{mailId}/original",
+  "GET /v1/mail/failing-addresses",
+  "DELETE /v1/mail/failing-addresses/{address}"
 ]
 
 const operations = (doc: any): Array<{ key: string; operation: any }> =>

@@ -3,7 +3,17 @@
  * clock the test sets, `HttpSupportApi.serve` on `NodeHttpServer` at 127.0.0.1 on a free port, and `fetch`.
  */
 import { NodeHttpServer } from "@effect/platform-node"
-import { Actor, CaseStore, Incident, MemoryStorage, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import {
+  Actor,
+  CaseStore,
+  Incident,
+  Mailbox,
+  MemoryStorage,
+  type Outbox,
+  Presets,
+  Randomness,
+  SupportDesk
+} from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
 import { createServer } from "node:http"
@@ -118,6 +128,8 @@ export interface Server {
       readonly headers?: Record<string, string> | undefined
     }
   ) => Promise<Response>
+  /** Runs an effect on the server's outbox and mailbox (what a host's other processes would write). */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, Outbox.Outbox | Mailbox.Mailbox>) => Promise<A>
   readonly close: () => Promise<void>
 }
 
@@ -153,11 +165,13 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
   )
   const services = Layer.mergeAll(
     desk,
+    storage,
+    Mailbox.layerMemory,
     options.authentication ?? authentication,
     Layer.succeed(Clock.Clock, time.clock)
   )
   const app = HttpSupportApi.serve({ ...options.options, disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provide(services),
+    Layer.provideMerge(services),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
   const scope = Scope.makeUnsafe()
@@ -187,6 +201,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
       }
       return { status: response.status, headers: response.headers, text, json }
     },
+    run: (effect) => Effect.runPromise(Effect.provideContext(effect, context)),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }

@@ -11,6 +11,7 @@ import * as Actions from "./actions.ts"
 import * as Announcements from "./announcements.ts"
 import * as Cases from "./cases.ts"
 import * as Desk from "./desk.ts"
+import * as Email from "./email.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
 import * as Policy from "./policy.ts"
@@ -24,5 +25,6 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Desk.layer(api, options),
     Incidents.layer(api),
     Announcements.layer(api),
-    Policy.layer(api, options)
+    Policy.layer(api, options),
+    Email.layer(api)
   ).pipe(Layer.provide(middleware))
