@@ -25,8 +25,9 @@
  *    (email-reply-parser; HTML-only mail converted with html-to-text); an answered case is reopened by it; a closed
  *    one gets a new case.
  * 7. **Unknown senders**: no case is opened (the policy serves buyers and suppliers, who have accounts); the mail is
- *    kept for staff and, once per address a day, the sender gets a polite answer saying how to reach us
- *    (`unknownSender: { reply: false }` keeps silent). Never to automatic or unauthenticated mail.
+ *    kept for staff (`unknownSender`). With `unknownSender: { reply: true, from }` the sender also gets a polite
+ *    answer saying how to reach us, once per address a day; by default nothing is sent (an answer to a forged sender
+ *    is backscatter). Never to automatic or unauthenticated mail.
  * 8. **Rate limit**: at most `newCasesPerAddress.max` new cases from one address per window (default 5 an hour);
  *    beyond it mail is kept for staff, unanswered.
  *
@@ -114,7 +115,7 @@ export interface Options {
   readonly maxBytes?: number | undefined
   /** Who vouches for the `From` address (default: the `Authentication-Results` of `authservId`). */
   readonly authenticity: Authenticity.Authenticity
-  /** What an unknown sender gets: a polite answer from `from` (default), or silence. */
+  /** What an unknown sender gets: a polite answer from `from` (once per address a day), or silence (default). */
   readonly unknownSender?: { readonly reply: false } | { readonly reply: true; readonly from: string } | undefined
   /** New cases one address may open by email per window (default 5 per hour). */
   readonly newCasesPerAddress?: { readonly max: number; readonly windowMillis: number } | undefined
