@@ -20,10 +20,11 @@ const mail = (o: {
   inReplyTo?: string
   body?: string
   headers?: ReadonlyArray<string>
+  from?: string
 }) =>
   [
-    ar,
-    "From: Ana Silva <ana@buyer.example>",
+    ar.replace("buyer.example", (o.from ?? "ana@buyer.example").split("@")[1]),
+    `From: <${o.from ?? "ana@buyer.example"}>`,
     "To: support@desk.example",
     `Subject: ${o.subject ?? "A question"}`,
     `Message-ID: <${o.id}>`,
