@@ -11,7 +11,8 @@ const modules: ReadonlyArray<() => Promise<{ readonly default: BenchModule }>> =
   () => import("./calendar.ts"),
   () => import("./sla.ts"),
   () => import("../../sql-pg/bench/storage.ts"),
-  () => import("../../../examples/http-server/bench/http.ts")
+  () => import("../../../examples/http-server/bench/http.ts"),
+  () => import("../../email/bench/email.ts")
 ]
 
 const args = process.argv.slice(2)
