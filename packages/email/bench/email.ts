@@ -149,7 +149,7 @@ const inbound = async (n: number) => {
         Layer.mergeAll(
           SupportDesk.layerMemory(Presets.globalSources),
           Mailbox.layerMemory,
-          RequesterDirectory.layerMemory(Array.from({ length: 100 }, (_, i) => requester(i))),
+          RequesterDirectory.layerMemory(Array.from({ length: n + 100 }, (_, i) => requester(i))),
           NodemailerTransport.layer(`smtp://127.0.0.1:${sink.port}`),
           Randomness.layer
         )
@@ -165,8 +165,9 @@ const inbound = async (n: number) => {
     const receipt = await runtime.runPromise(intake.receive(raw(i, `seed-${i}`, undefined), envelope))
     roots.push(signer.rootId(receipt.mail!.caseId!))
   }
+  // new requests from requesters of their own (the policy limits cases per requester a day), replies to the 100 cases
   const mails = Array.from({ length: n }, (_, i) =>
-    raw(i % 100, `bench-${i}`, i % 2 === 0 ? undefined : roots[i % 100])
+    i % 2 === 0 ? raw(100 + i, `bench-${i}`, undefined) : raw(i % 100, `bench-${i}`, roots[i % 100])
   )
   const start = performance.now()
   let done = 0
