@@ -65,6 +65,14 @@ const required = [
   "GET /v1/desk/changes",
   "GET /v1/reports/sla",
   "GET /v1/quality-reviews",
+  // email
+  "GET /v1/outbox/failed",
+  "POST /v1/outbox/{messageId}/retry",
+  "GET /v1/mail",
+  "GET /v1/cases/{trackingNumber}/mail",
+  "GET /v1/mail/{mailId}/original",
+  "GET /v1/mail/failing-addresses",
+  "DELETE /v1/mail/failing-addresses/{address}",
   // records: policy versions (7.1), erasure and satisfaction (7.4)
   "GET /v1/policy/versions",
   "GET /v1/policy/versions/{version}",

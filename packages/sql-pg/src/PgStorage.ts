@@ -1,6 +1,6 @@
 /**
  * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox`, `IncidentStore` and
- * `PolicyStore` —
+ * `Mailbox` and `PolicyStore` —
  * with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
@@ -12,13 +12,14 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import type { CaseStore, Incident, Outbox, PolicyStore } from "@support-policy/core"
+import type { CaseStore, Incident, Mailbox, Outbox, PolicyStore } from "@support-policy/core"
 import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
 // By the package's own name, so the published build loads (and its types name) the public `./pglite` entry point.
 import type { PgliteClient } from "@support-policy/sql-pg/pglite"
 import * as PgCaseStore from "./PgCaseStore.ts"
 import * as PgIncidentStore from "./PgIncidentStore.ts"
+import * as PgMailbox from "./PgMailbox.ts"
 import * as PgMigrations from "./PgMigrations.ts"
 import * as PgOutbox from "./PgOutbox.ts"
 import * as PgPolicyStore from "./PgPolicyStore.ts"
@@ -29,17 +30,22 @@ import * as PgPolicyStore from "./PgPolicyStore.ts"
  * @since 0.1.0
  * @category models
  */
-export type Services = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | PolicyStore.PolicyStore
+export type Services =
+  | CaseStore.CaseStore
+  | Outbox.Outbox
+  | Incident.IncidentStore
+  | Mailbox.Mailbox
+  | PolicyStore.PolicyStore
 
 /**
- * The case store, outbox, incident store and policy store on the `SqlClient` in context, after applying the
+ * The case store, outbox, incident store, mailbox and policy store on the `SqlClient` in context, after applying the
  * migrations.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<Services, Migrator.MigrationError | SqlError.SqlError, SqlClient.SqlClient> =
-  Layer.mergeAll(PgCaseStore.layer, PgOutbox.layer, PgIncidentStore.layer, PgPolicyStore.layer).pipe(
+  Layer.mergeAll(PgCaseStore.layer, PgOutbox.layer, PgIncidentStore.layer, PgMailbox.layer, PgPolicyStore.layer).pipe(
     Layer.provide(PgMigrations.layer)
   )
 

@@ -27,3 +27,8 @@ export * as PgPolicyStore from "./PgPolicyStore.ts"
  * @since 0.1.0
  */
 export * as PgStorage from "./PgStorage.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PgMailbox from "./PgMailbox.ts"

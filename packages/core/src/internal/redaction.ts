@@ -130,7 +130,8 @@ export const redactIdentity = (c: SupportCase.SupportCase, whom: Whom): SupportC
 
 /**
  * An outbox message of the case with its texts replaced (every message of a case names its subject, its people or
- * their words), and the person as a recipient replaced by the marker without contact details.
+ * their words), its data for rendering reduced to the template's name (the parameters carry the same texts), and the
+ * person as a recipient replaced by the marker without contact details.
  */
 export const redactMessage =
   (whom: Whom) =>
@@ -138,6 +139,7 @@ export const redactMessage =
     ...m,
     subject: redacted,
     body: redacted,
+    ...(m.data === undefined ? {} : { data: { template: m.data.template, params: {} } }),
     recipient:
       m.recipient.id === whom.personId
         ? { id: redacted, role: m.recipient.role, language: m.recipient.language }

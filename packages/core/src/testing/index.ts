@@ -49,3 +49,8 @@ export * as PolicyVersionsContract from "./PolicyVersionsContract.ts"
  * @since 0.1.0
  */
 export * as StorageContract from "./StorageContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as MailboxContract from "./MailboxContract.ts"

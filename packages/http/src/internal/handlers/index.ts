@@ -12,6 +12,7 @@ import * as Announcements from "./announcements.ts"
 import * as Cases from "./cases.ts"
 import * as Console from "./console.ts"
 import * as Desk from "./desk.ts"
+import * as Email from "./email.ts"
 import * as Erasure from "./erasure.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
@@ -36,5 +37,6 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Policy.layer(api, options),
     Versions.layer(api),
     Erasure.layer(api),
-    Satisfaction.layer(api)
+    Satisfaction.layer(api),
+    Email.layer(api)
   ).pipe(Layer.provide(middleware))
