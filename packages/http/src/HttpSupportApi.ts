@@ -20,7 +20,7 @@
  *
  * @since 0.1.0
  */
-import { BusinessCalendar, CaseEvent, Incident, SupportDesk, SupportPolicy } from "@support-policy/core"
+import { BusinessCalendar, CaseEvent, Incident, SupportDesk, SupportPolicy, Text } from "@support-policy/core"
 import { Effect, type FileSystem, Layer, Option, type Path, Schema } from "effect"
 import {
   type Etag,
@@ -91,15 +91,12 @@ export class ValidateRequest extends HttpApiMiddleware.Service<ValidateRequest>(
 // request schemas
 // -------------------------------------------------------------------------------------------------------------------
 
-const Ref = (what: string) =>
-  Schema.String.check(
-    Schema.isMinLength(1, { message: `expected ${what}` }),
-    Schema.isMaxLength(100, { message: `expected ${what} of at most 100 characters` })
-  )
+/** A reference in a path, a query or a body (a tracking number, an incident id): one line of 1 to 100 characters. */
+const Ref = (what: string) => Text.identifier(what, 100)
 
 const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 200 }))
 
-const TimeZone = Schema.String.check(Schema.isMaxLength(64)).pipe(Schema.decodeTo(BusinessCalendar.TimeZone))
+const TimeZone = Text.identifier("a time zone", 64).pipe(Schema.decodeTo(BusinessCalendar.TimeZone))
 
 const CaseParams = { trackingNumber: Ref("a tracking number") }
 
@@ -163,8 +160,9 @@ export const LinkCaseBody = Schema.Struct({ trackingNumber: Ref("a tracking numb
 
 const Created = <S extends Schema.Top>(schema: S) => schema.pipe(HttpApiSchema.status(201))
 
-const actionErrors = [Forbidden, NotFound, Conflict, Unprocessable, ServiceUnavailable] as const
-const messageErrors = [...actionErrors, TooManyRequests] as const
+// 429: a requester over the policy's message limit (clause 7.3), or any actor over the limit of failed lookups
+const actionErrors = [Forbidden, NotFound, Conflict, Unprocessable, TooManyRequests, ServiceUnavailable] as const
+const messageErrors = actionErrors
 const submitErrors = [Forbidden, Conflict, Unprocessable, TooManyRequests, ServiceUnavailable] as const
 
 const action = <const Name extends string, const Path extends `/${string}`, P extends Schema.Top>(
@@ -204,9 +202,21 @@ export class CasesGroup extends HttpApiGroup.make("cases")
     }).annotate(OpenApi.Summary, "The caller's own cases, newest first (staff: their queue)"),
     HttpApiEndpoint.get("get", "/v1/cases/:trackingNumber", {
       params: CaseParams,
+      query: {
+        before: Schema.optionalKey(
+          Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)).annotate({
+            description:
+              "Show the events before this sequence number: the `eventsBefore` cursor of the page you read (the latest events when absent)"
+          })
+        ),
+        limit: Schema.optionalKey(Limit.annotate({ description: "At most this many events (1 to 200, default 50)" }))
+      },
       success: HttpViews.CaseView,
-      error: [NotFound, ServiceUnavailable]
-    }).annotate(OpenApi.Summary, "A case with its handling record and live SLA clocks"),
+      error: [NotFound, TooManyRequests, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "A case with the latest page of its handling record (?before= for earlier pages) and live SLA clocks"
+    ),
     HttpApiEndpoint.post("postMessage", "/v1/cases/:trackingNumber/messages", {
       params: CaseParams,
       payload: SupportDesk.MessageInput,
@@ -267,13 +277,19 @@ export class MediationGroup extends HttpApiGroup.make("mediation")
       payload: OpenMediationBody,
       success: Created(HttpViews.Submission),
       error: submitErrors
-    }).annotate(OpenApi.Summary, "A buyer opens a mediation of a dispute with a supplier"),
+    }).annotate(
+      OpenApi.Summary,
+      "A buyer opens a mediation of a dispute on an order with its other party (confirmed by the host's order data)"
+    ),
     HttpApiEndpoint.post("request", "/v1/cases/:trackingNumber/mediation", {
       params: CaseParams,
       payload: SupportDesk.RequestMediationInput,
       success: HttpViews.CaseView,
-      error: actionErrors
-    }).annotate(OpenApi.Summary, "The requester asks for mediation on an existing case"),
+      error: messageErrors
+    }).annotate(
+      OpenApi.Summary,
+      "The requester asks for mediation on an existing case, naming the other party of the order (confirmed by the host)"
+    ),
     HttpApiEndpoint.post("postStatement", "/v1/cases/:trackingNumber/mediation/statements", {
       params: CaseParams,
       payload: SupportDesk.MessageInput,
@@ -412,7 +428,7 @@ export class PolicyGroup extends HttpApiGroup.make("policy")
         priority: Schema.optionalKey(CaseEvent.Id),
         channel: Schema.optionalKey(CaseEvent.Id),
         audience: Schema.optionalKey(CaseEvent.Id),
-        receivedAt: Schema.optionalKey(Schema.String),
+        receivedAt: Schema.optionalKey(Text.identifier("an instant", 64)),
         timeZone: Schema.optionalKey(TimeZone)
       },
       success: HttpViews.ReplyByPlan

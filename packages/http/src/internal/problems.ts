@@ -2,7 +2,13 @@
  * From the desk's errors to HTTP problems, from schema failures to 400 problems naming each field, and the fallback
  * that answers anything else under `/v1` (unknown route, non-JSON body, body too large, a defect) with a problem.
  */
-import { type CaseStore, FieldProblem as CoreFieldProblem, type Incident, type SupportDesk } from "@support-policy/core"
+import {
+  type CaseStore,
+  FieldProblem as CoreFieldProblem,
+  type Incident,
+  type Parties,
+  type SupportDesk
+} from "@support-policy/core"
 import { ByteSize, Cause, Effect, type Layer, SchemaIssue, type Types } from "effect"
 import {
   HttpEffect,
@@ -93,6 +99,7 @@ export type DeskError =
   | SupportDesk.MediationNotAvailable
   | SupportDesk.IncidentAlreadyResolved
   | SupportDesk.AnnouncementNotFound
+  | SupportDesk.LookupThrottled
   | CaseStore.CaseNotFound
   | CaseStore.SequenceConflict
   | CaseStore.IdempotencyConflict
@@ -100,6 +107,7 @@ export type DeskError =
   | Incident.IncidentNotFound
   | Incident.IncidentVersionConflict
   | Incident.IncidentStoreFailure
+  | Parties.PartiesFailure
 
 type Tagged<T extends string> = { readonly _tag: T }
 
@@ -113,21 +121,23 @@ export type ProblemOf<E> =
         ? Forbidden
         : E extends Tagged<"SequenceConflict" | "IdempotencyConflict" | "IncidentVersionConflict">
           ? Conflict
-          : E extends Tagged<"RateLimitExceeded">
+          : E extends Tagged<"RateLimitExceeded" | "LookupThrottled">
             ? TooManyRequests
             : E extends Tagged<"CaseStoreFailure" | "IncidentStoreFailure">
-              ? ServiceUnavailable
-              : E extends Tagged<
-                    | "TransitionNotAllowed"
-                    | "ChannelNotAccepted"
-                    | "ReopenWindowClosed"
-                    | "AccountManagerMissing"
-                    | "VerificationNotApplicable"
-                    | "MediationNotAvailable"
-                    | "IncidentAlreadyResolved"
-                  >
-                ? Unprocessable
-                : never
+              ? ServiceUnavailable | InvalidRequest
+              : E extends Tagged<"PartiesFailure">
+                ? ServiceUnavailable
+                : E extends Tagged<
+                      | "TransitionNotAllowed"
+                      | "ChannelNotAccepted"
+                      | "ReopenWindowClosed"
+                      | "AccountManagerMissing"
+                      | "VerificationNotApplicable"
+                      | "MediationNotAvailable"
+                      | "IncidentAlreadyResolved"
+                    >
+                  ? Unprocessable
+                  : never
 
 /** Where the paths of the desk's `InputInvalid` problems are in the request. */
 export type Locate = (path: string) => { readonly in: Location; readonly path: string }
@@ -186,10 +196,28 @@ export const problemOf = (error: DeskError, locate: Locate = inBody): Problem =>
         windowHours: error.windowHours,
         retryAfterSeconds: Math.max(1, Math.ceil(error.windowHours * 3600))
       })
+    case "LookupThrottled":
+      return new TooManyRequests({
+        code: error._tag,
+        detail: error.message,
+        limitId: "failed-lookups",
+        limit: error.maxFailures,
+        windowHours: error.windowMs / 3_600_000,
+        retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000))
+      })
     case "CaseStoreFailure":
-      return new ServiceUnavailable({ code: error._tag, detail: "The case store is unavailable; retry later" })
     case "IncidentStoreFailure":
-      return new ServiceUnavailable({ code: error._tag, detail: "The incident store is unavailable; retry later" })
+      // a value the store refused is the request's (the desk's checks should have refused it first): never "retry"
+      return error.reason === "Rejected"
+        ? invalidRequest("StoreRejected", [
+            { in: "body", path: "(root)", message: "a value of the request was refused by the store" }
+          ])
+        : new ServiceUnavailable({
+            code: error._tag,
+            detail: `The ${error._tag === "CaseStoreFailure" ? "case" : "incident"} store is unavailable; retry later`
+          })
+    case "PartiesFailure":
+      return new ServiceUnavailable({ code: error._tag, detail: "The order data is unavailable; retry later" })
     case "TransitionNotAllowed":
       return new Unprocessable({
         code: error._tag,
@@ -227,6 +255,13 @@ export const deskErrors =
       switch (problem._tag) {
         case "ServiceUnavailable":
           return Effect.andThen(Effect.logError("support desk back end failed", error), Effect.fail(problem))
+        case "InvalidRequest":
+          return problem.code === "StoreRejected"
+            ? Effect.andThen(
+                Effect.logWarning("support desk: the store refused a value the input checks let through", error),
+                Effect.fail(problem)
+              )
+            : Effect.fail(problem)
         case "TooManyRequests":
           return Effect.andThen(retryAfter(problem.retryAfterSeconds), Effect.fail(problem))
         default:

@@ -3,7 +3,7 @@
  * clock the test sets, `HttpSupportApi.serve` on `NodeHttpServer` at 127.0.0.1 on a free port, and `fetch`.
  */
 import { NodeHttpServer } from "@effect/platform-node"
-import { Actor, CaseStore, Incident, MemoryStorage, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import { Actor, CaseStore, Incident, MemoryStorage, Parties, Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
 import { createServer } from "node:http"
@@ -136,6 +136,14 @@ export interface ServerOptions {
   readonly deskOptions?: SupportDesk.Options
 }
 
+/** The orders the server's `Parties` knows: who may mediate with whom (clause 4.5). */
+export const orders: ReadonlyArray<Parties.Order> = [
+  { reference: "PO-1", buyerId: "buyer-med", supplierId: "supplier-sun" },
+  { reference: "PO-2", buyerId: "buyer-med2", supplierId: "supplier-lee" },
+  { reference: "PO-3", buyerId: "buyer-ada", supplierId: "supplier-sun" },
+  { reference: "PO-4", buyerId: "buyer-ada", supplierId: "supplier-lee" }
+]
+
 /** Starts the API on a real HTTP server on 127.0.0.1 and a free port. */
 export const startServer = async (options: ServerOptions = {}): Promise<Server> => {
   const time = settableClock(hk(options.now ?? "2025-06-09T10:00"))
@@ -149,7 +157,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7)))
+    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7), Parties.layerMemory(orders)))
   )
   const services = Layer.mergeAll(
     desk,

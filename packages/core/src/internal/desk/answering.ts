@@ -18,7 +18,7 @@ import {
   ReasonInput
 } from "../../DeskInput.ts"
 import { type Kernel, type Step, step } from "./kernel.ts"
-import { checkMessageRate } from "./refusal.ts"
+import { messageLimitExceeded } from "./refusal.ts"
 
 const decodeMessage = decoder(MessageInput)
 const decodeExplain = decoder(ExplainInput)
@@ -60,11 +60,12 @@ export const make = (k: Kernel) => {
 
   const respond = Effect.fn("SupportDesk.respond")(function* (actor: Actor.Actor, ref: string, input: MessageInput) {
     const { body } = yield* decodeMessage(input)
-    return yield* k.run(actor, ref, "respond", (ctx) =>
-      Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
-        events: [{ type: "requesterResponded", body }],
-        notices: []
-      } satisfies Step)
+    return yield* k.runMessage(
+      actor,
+      ref,
+      "respond",
+      () => step([{ type: "requesterResponded", body }]),
+      messageLimitExceeded(policy, actor.id)
     )
   })
 

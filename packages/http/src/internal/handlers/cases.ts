@@ -11,12 +11,6 @@ import { deskErrors } from "../problems.ts"
 import * as views from "../views.ts"
 import { intakeOf, openWith, requireRequester } from "./shared.ts"
 
-/** A case in a list, as the actor may see it (the other party of a mediation sees no contact details). */
-const caseSummary = (actor: CurrentActor["Service"], c: SupportDesk.CaseView["case"]): SupportDesk.CaseView["case"] =>
-  actor.role !== "requester" || c.requester.id === actor.id
-    ? c
-    : { ...c, requester: { id: c.requester.id, audience: c.requester.audience, flags: [] } }
-
 export const layer = (api: typeof Api, options: Options) =>
   HttpApiBuilder.group(
     api,
@@ -42,13 +36,15 @@ export const layer = (api: typeof Api, options: Options) =>
             const found = yield* desk
               .listCases(actor, { limit: query.limit ?? 50, offset: query.offset ?? 0 })
               .pipe(deskErrors())
-            return { items: found.map((c) => caseSummary(actor, c)) }
+            return { items: found }
           })
         )
-        .handle("get", ({ params }) =>
+        .handle("get", ({ params, query }) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
-            const view = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
+            const view = yield* desk
+              .getCase(actor, params.trackingNumber, { before: query.before, limit: query.limit })
+              .pipe(deskErrors())
             return views.caseView(actor, view)
           })
         )
