@@ -58,6 +58,7 @@ import * as HttpViews from "./HttpViews.ts"
 import { groupLayers } from "./internal/handlers/index.ts"
 import type { Options } from "./internal/options.ts"
 import { layerFallback, schemaProblem } from "./internal/problems.ts"
+import { apiHeaders, layerSecurityHeaders, pageHeaders } from "./internal/security.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // middleware
@@ -465,6 +466,30 @@ export class Api extends HttpApi.make("support-policy")
   ) {}
 
 // -------------------------------------------------------------------------------------------------------------------
+// security headers
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The headers of every response under `/v1` and of the OpenAPI document: a Content-Security-Policy that lets
+ * nothing load or run and forbids framing (`frame-ancestors 'none'`), `X-Content-Type-Options: nosniff`,
+ * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `Cache-Control: no-store` (case data is personal).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const securityHeaders: Readonly<Record<string, string>> = apiHeaders
+
+/**
+ * Headers for a host's own pages that load only their own scripts, styles and images and call only their own
+ * origin (as the demo's pages do): a Content-Security-Policy without inline scripts or other origins and with
+ * `frame-ancestors 'none'`, `nosniff`, `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const pageSecurityHeaders: Readonly<Record<string, string>> = pageHeaders
+
+// -------------------------------------------------------------------------------------------------------------------
 // layers
 // -------------------------------------------------------------------------------------------------------------------
 
@@ -544,7 +569,8 @@ export const layerHandlers = (options?: Options) =>
 /**
  * The API's routes on an `HttpRouter`: every endpoint, the OpenAPI document, the interactive reference, and the
  * problem+json answer to anything under `/v1` that no endpoint takes (unknown route, non-JSON body, body too large).
- * Merge it with routes of your own and serve the lot with `HttpRouter.serve`.
+ * Its responses carry {@link securityHeaders} (the reference page a framing and sniffing guard); a host's other
+ * routes are left alone. Merge it with routes of your own and serve the lot with `HttpRouter.serve`.
  *
  * @since 0.1.0
  * @category layers
@@ -557,11 +583,13 @@ export const layer = (
   HttpRouter.HttpRouter | PlatformServices | SupportDesk.SupportDesk | Authentication.Authentication
 > => {
   const docsPath = options?.docsPath ?? "/docs"
+  const openapiPath = options?.openapiPath ?? "/openapi.json"
   const api = options?.basePath === undefined ? Api : Api.annotate(OpenApi.Servers, [{ url: options.basePath }])
   return Layer.mergeAll(
-    HttpApiBuilder.layer(api, { openapiPath: options?.openapiPath ?? "/openapi.json" }),
+    HttpApiBuilder.layer(api, { openapiPath }),
     docsPath === false ? Layer.empty : HttpApiScalar.layer(api, { path: docsPath }),
-    layerFallback({ maxBodyBytes: options?.maxBodyBytes ?? 1024 * 1024 })
+    layerFallback({ maxBodyBytes: options?.maxBodyBytes ?? 1024 * 1024 }),
+    layerSecurityHeaders({ openapiPath, docsPath })
   ).pipe(Layer.provide(layerHandlers(options)))
 }
 

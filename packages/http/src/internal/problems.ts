@@ -33,6 +33,7 @@ import {
   TooManyRequests,
   Unprocessable
 } from "../HttpProblem.ts"
+import { apiHeaders, withHeaders } from "./security.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // paths
@@ -387,8 +388,9 @@ const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerRespons
 }
 
 /**
- * Global router middleware for requests under `/v1`: limits the body size, and answers with a problem whatever
- * would otherwise be an empty or non-problem error response. Other paths of the router are left alone.
+ * Global router middleware for requests under `/v1`: limits the body size, answers with a problem whatever would
+ * otherwise be an empty or non-problem error response, and sets the API's security headers on every answer. Other
+ * paths of the router are left alone.
  */
 export const layerFallback = (options: {
   readonly maxBodyBytes: number
@@ -402,10 +404,13 @@ export const layerFallback = (options: {
           : httpEffect.pipe(
               Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
               Effect.catchCause(fromCause),
-              Effect.flatMap((response) =>
-                response.status >= 400 && !(response.headers["content-type"] ?? "").startsWith(PROBLEM_JSON)
-                  ? Effect.succeed(asProblem(response))
-                  : Effect.succeed(response)
+              Effect.map((response) =>
+                withHeaders(
+                  response.status >= 400 && !(response.headers["content-type"] ?? "").startsWith(PROBLEM_JSON)
+                    ? asProblem(response)
+                    : response,
+                  apiHeaders
+                )
               )
             )
       ) as Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>,

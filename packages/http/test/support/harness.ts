@@ -3,9 +3,19 @@
  * clock the test sets, `HttpSupportApi.serve` on `NodeHttpServer` at 127.0.0.1 on a free port, and `fetch`.
  */
 import { NodeHttpServer } from "@effect/platform-node"
-import { Actor, CaseStore, Incident, MemoryStorage, Parties, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import {
+  Actor,
+  CaseStore,
+  Incident,
+  MemoryStorage,
+  Parties,
+  Presets,
+  Randomness,
+  SupportDesk
+} from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
+import type * as NodeHttp from "node:http"
 import { createServer } from "node:http"
 import { Temporal } from "temporal-polyfill"
 import { Authentication, HttpSupportApi } from "../../src/index.ts"
@@ -134,6 +144,10 @@ export interface ServerOptions {
   readonly options?: HttpSupportApi.Options
   /** The desk's options (default: live chat outside hours is taken as an online form). */
   readonly deskOptions?: SupportDesk.Options
+  /** The Node server to serve on (default `createServer()`). */
+  readonly nodeServer?: () => NodeHttp.Server
+  /** The case store, outbox and incident store to run on (default: fresh memory stores). */
+  readonly storage?: Layer.Layer<CaseStore.CaseStore | Incident.IncidentStore>
 }
 
 /** The orders the server's `Parties` knows: who may mediate with whom (clause 4.5). */
@@ -147,7 +161,7 @@ export const orders: ReadonlyArray<Parties.Order> = [
 /** Starts the API on a real HTTP server on 127.0.0.1 and a free port. */
 export const startServer = async (options: ServerOptions = {}): Promise<Server> => {
   const time = settableClock(hk(options.now ?? "2025-06-09T10:00"))
-  const storage = MemoryStorage.layerMemory
+  const storage = options.storage ?? MemoryStorage.layerMemory
   const caseStore = Layer.effect(
     CaseStore.CaseStore,
     Effect.map(Effect.service(CaseStore.CaseStore), options.caseStore ?? ((store) => store))
@@ -166,7 +180,9 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
   )
   const app = HttpSupportApi.serve({ ...options.options, disableLogger: true, disableListenLog: true }).pipe(
     Layer.provide(services),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+    Layer.provideMerge(
+      NodeHttpServer.layer(options.nodeServer ?? (() => createServer()), { port: 0, host: "127.0.0.1" })
+    )
   )
   const scope = Scope.makeUnsafe()
   const context = await Effect.runPromise(Layer.buildWithScope(app, scope))
