@@ -359,6 +359,7 @@ const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerRespons
       | Failure
       | undefined
     if (HttpServerResponse.isHttpServerResponse(error)) return Effect.succeed(error)
+    if (error instanceof InvalidRequest) return respond(error)
     if (error?._tag !== "HttpServerError" || error.reason === undefined) continue
     switch (error.reason._tag) {
       case "RouteNotFound":
@@ -387,10 +388,66 @@ const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerRespons
   )
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  request.method !== "GET" &&
+  request.method !== "HEAD" &&
+  (request.headers["transfer-encoding"] !== undefined ||
+    (request.headers["content-length"] !== undefined && request.headers["content-length"] !== "0"))
+
+/** Whether percent-encoded text decodes to well-formed UTF-8 (`decodeURIComponent` throws on anything else). */
+const isUtf8Url = (text: string): boolean => {
+  try {
+    decodeURIComponent(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * Global router middleware for requests under `/v1`: limits the body size, answers with a problem whatever would
- * otherwise be an empty or non-problem error response, and sets the API's security headers on every answer. Other
- * paths of the router are left alone.
+ * A path or query that is not percent-encoded UTF-8 is refused (a decoder would turn the bad bytes into U+FFFD).
+ */
+const checkUrl = (request: HttpServerRequest.HttpServerRequest) => {
+  const url = request.url
+  const at = url.indexOf("?")
+  const path = at < 0 ? url : url.slice(0, at)
+  const query = at < 0 ? "" : url.slice(at + 1)
+  const bad = !isUtf8Url(path) ? "path" : !isUtf8Url(query) ? "query" : undefined
+  return bad === undefined
+    ? Effect.void
+    : Effect.fail(
+        invalidRequest("RequestInvalid", [
+          { in: bad, path: "(root)", message: `the ${bad} is not percent-encoded UTF-8` }
+        ])
+      )
+}
+
+/**
+ * A body that is not well-formed UTF-8 is refused before any endpoint decodes it (a decoder would turn the bad bytes
+ * into U+FFFD and store that). The body is read once: the endpoint reads the same bytes afterwards.
+ */
+const checkUtf8 = (request: HttpServerRequest.HttpServerRequest) =>
+  hasBody(request)
+    ? Effect.flatMap(request.arrayBuffer, (bytes) => {
+        try {
+          utf8.decode(bytes)
+          return Effect.void
+        } catch {
+          return Effect.fail(
+            invalidRequest("RequestInvalid", [
+              { in: "body", path: "(root)", message: "the body is not well-formed UTF-8" }
+            ])
+          )
+        }
+      })
+    : Effect.void
+
+/**
+ * Global router middleware for requests under `/v1`: limits the body size, refuses a body that is not UTF-8, answers
+ * with a problem whatever would otherwise be an empty or non-problem error response, and sets the API's security
+ * headers on every answer. Other paths of the router are left alone.
  */
 export const layerFallback = (options: {
   readonly maxBodyBytes: number
@@ -401,7 +458,7 @@ export const layerFallback = (options: {
       Effect.flatMap(currentRequest, (request) =>
         !isApiPath(request.url)
           ? httpEffect
-          : httpEffect.pipe(
+          : Effect.andThen(Effect.andThen(checkUrl(request), checkUtf8(request)), httpEffect).pipe(
               Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
               Effect.catchCause(fromCause),
               Effect.map((response) =>
