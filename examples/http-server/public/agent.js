@@ -157,7 +157,7 @@ const show = async (view) => {
     ),
     el("h3", {}, "SLA clocks"),
     SP.clocksTable(view),
-    el("h3", { style: "margin-top: 1rem" }, "Handling record"),
+    el("h3", { class: "spaced" }, "Handling record"),
     SP.recordList(view, policy, false)
   )
   caseView.hidden = false

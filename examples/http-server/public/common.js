@@ -258,21 +258,43 @@ export const assigneeText = (a) =>
       ? `account manager ${a.id ?? ""}`.trim()
       : (a.id ?? (a.queue ? `${a.queue} queue` : "any agent"))
 
-/** The handling record, oldest first. */
-export const recordList = (view, p, viewerIsRequester) =>
-  el(
-    "ol",
-    { class: "record" },
-    view.events.map((e) =>
-      el(
-        "li",
-        { class: PUBLIC.has(e.type) ? "public" : "internal", dataset: { type: e.type } },
-        el("div", { class: "when" }, `${when(e.at)}${viewerIsRequester ? "" : ` · ${e.actor.role} ${e.actor.id}`}`),
-        el("div", {}, describe(e, p, viewerIsRequester)),
-        e.body ? el("div", { class: "body" }, e.body) : null
-      )
+/**
+ * The handling record, oldest first: the latest page the API gives, and a button that fetches the page before it
+ * (GET /v1/cases/{trackingNumber}?before=<eventsBefore>) for as long as there is one.
+ */
+export const recordList = (view, p, viewerIsRequester) => {
+  const item = (e) =>
+    el(
+      "li",
+      { class: PUBLIC.has(e.type) ? "public" : "internal", dataset: { type: e.type } },
+      el("div", { class: "when" }, `${when(e.at)}${viewerIsRequester ? "" : ` · ${e.actor.role} ${e.actor.id}`}`),
+      el("div", {}, describe(e, p, viewerIsRequester)),
+      e.body ? el("div", { class: "body" }, e.body) : null
     )
+  const list = el("ol", { class: "record" }, view.events.map(item))
+  let before = view.eventsBefore
+  const earlier = el(
+    "button",
+    {
+      type: "button",
+      class: "secondary earlier",
+      hidden: before === null,
+      onclick: async () => {
+        earlier.disabled = true
+        try {
+          const page = await api("GET", `/v1/cases/${encodeURIComponent(view.case.trackingNumber)}?before=${before}`)
+          list.prepend(...page.events.map(item))
+          before = page.eventsBefore
+          earlier.hidden = before === null
+        } finally {
+          earlier.disabled = false
+        }
+      }
+    },
+    "Show earlier events"
   )
+  return el("div", { class: "record-pages" }, earlier, list)
+}
 
 export const showError = (node, error) => {
   node.textContent = error instanceof Error ? error.message : String(error)

@@ -151,7 +151,7 @@ const loadMyCases = async () => {
     return
   }
   box.replaceChildren(
-    el("h3", { style: "margin-top: 1rem" }, "Your requests"),
+    el("h3", { class: "spaced" }, "Your requests"),
     el(
       "table",
       { id: "my-cases-table" },
@@ -220,7 +220,7 @@ const showCase = async (view) => {
     ),
     el("h3", {}, "Our promises"),
     SP.clocksTable(view),
-    el("h3", { style: "margin-top: 1rem" }, "What happened so far"),
+    el("h3", { class: "spaced" }, "What happened so far"),
     SP.recordList(view, policy, true)
   ]
   if (c.status === "awaitingRequester" || c.status === "open") {

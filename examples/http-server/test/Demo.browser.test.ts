@@ -192,4 +192,31 @@ suite("the demo in Chromium", () => {
     const mine = await apiAs("demo-buyer", "/v1/cases?limit=50")
     expect(mine.body.items.filter((c: { subject: string }) => c.subject === "Parcel stuck in customs")).toHaveLength(1)
   }, 120_000)
+
+  it("a long record shows its latest events, and the earlier ones on demand (?before=)", async () => {
+    for (let i = 0; i < 60; i++) {
+      const response = await fetch(`${demo.url}/v1/cases/${trackingNumber}/actions/notes`, {
+        method: "POST",
+        headers: { authorization: "Bearer demo-agent", "content-type": "application/json" },
+        body: JSON.stringify({ body: `note ${i}` })
+      })
+      expect(response.status).toBe(200)
+    }
+    const page = await newPage()
+    await page.goto(`${demo.url}/agent`)
+    await page.waitForSelector("body[data-ready=true]")
+    const row = page.locator(`#queue tr[data-tracking="${trackingNumber}"]`)
+    await expect.poll(() => row.count(), poll).toBe(1)
+    await row.click()
+    await expect.poll(() => page.locator("#case-view ol.record li").count(), poll).toBe(50)
+    const earlier = page.getByRole("button", { name: "Show earlier events" })
+    expect(await earlier.isVisible()).toBe(true)
+    await earlier.click()
+    // 2 + 1 + 60 events in all: the submission, the routing, the reply and the notes
+    await expect.poll(() => page.locator("#case-view ol.record li").count(), poll).toBe(63)
+    expect(await earlier.isVisible()).toBe(false)
+    expect(await attrOf(page.locator("#case-view ol.record li"), "data-type")).toBe("submitted")
+    await page.context().close()
+    expect(errors).toEqual([])
+  }, 120_000)
 })
