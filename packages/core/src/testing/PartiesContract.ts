@@ -49,7 +49,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<Parties.Parties, E>, o
         assert.isTrue(Option.isNone(await counterpartyOf(options.stranger, order.reference)), order.reference)
         assert.isTrue(Option.isNone(await counterpartyOf(order.buyerId, `${order.reference}-unknown`)))
         assert.isTrue(Option.isNone(await counterpartyOf(order.buyerId, ` ${order.reference}`)))
-        assert.isTrue(Option.isNone(await counterpartyOf(order.buyerId, order.reference.toLowerCase() + "\u0000")))
+        assert.isTrue(Option.isNone(await counterpartyOf(order.buyerId, `${order.reference.toLowerCase()}\u0000`)))
         for (const other of options.orders) {
           if (other.reference === order.reference) continue
           if (other.buyerId !== order.buyerId && other.supplierId !== order.buyerId) {
