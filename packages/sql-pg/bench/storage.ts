@@ -264,9 +264,12 @@ const recordLength = (context: BenchContext) =>
         note(() => replies),
         calls
       ),
-      readShort: yield* latency(read(short[0]), calls),
-      readNotes: yield* latency(read(notes), calls),
-      readReplies: yield* latency(read(replies), calls)
+      readShort: yield* latency(read(short[0], 10), calls),
+      readNotes: yield* latency(read(notes, 10), calls),
+      readReplies: yield* latency(read(replies, 10), calls),
+      pageShort: yield* latency(read(short[0]), calls),
+      pageNotes: yield* latency(read(notes), calls),
+      pageReplies: yield* latency(read(replies), calls)
     }
     const rows = [
       [
