@@ -27,6 +27,95 @@ const die = (operation: string, problem: string): Effect.Effect<never> =>
 const isMessage = (e: CaseEvent.CaseEvent): boolean =>
   e.actor.role === "requester" && CaseStore.messageTypes.includes(e.type)
 
+/** The reads of the memory store: each one synchronous step on the shared state. */
+const makeQueries = (state: memory.State) => {
+  const get = (caseId: string) => Effect.sync(() => Option.map(Option.fromNullishOr(state.cases.get(caseId)), storedOf))
+
+  const getByTrackingNumber = (trackingNumber: string) =>
+    Effect.sync(() => {
+      const id = state.trackingNumbers.get(trackingNumber)
+      return id === undefined ? Option.none() : Option.some(storedOf(state.cases.get(id)!))
+    })
+
+  const events = (caseId: string, query: CaseStore.EventQuery) =>
+    Effect.flatMap(CaseStore.validateEventQuery(query), () =>
+      Effect.sync(() => {
+        const entry = state.cases.get(caseId)
+        if (entry === undefined || query.limit === 0) return Object.freeze([])
+        const rank = query.readers === undefined ? 0 : CaseEvent.readersRank(query.readers)
+        const found: Array<CaseEvent.CaseEvent> = []
+        for (let i = entry.events.length - 1; i >= 0 && found.length < query.limit; i--) {
+          const e = entry.events[i]
+          if (query.before !== undefined && e.sequence >= query.before) continue
+          if (query.from !== undefined && e.sequence < query.from) break
+          if (CaseEvent.readersRank(CaseEvent.readersOf(e)) < rank) continue
+          found.push(e)
+        }
+        return Object.freeze(found.reverse())
+      })
+    )
+
+  const listWhere = (
+    operation: string,
+    p: CaseStore.Page,
+    predicate: (c: SupportCase.SupportCase) => boolean
+  ): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+    Effect.flatMap(CaseStore.validatePage(operation, p), () =>
+      Effect.sync(() => {
+        const found: Array<SupportCase.SupportCase> = []
+        for (const entry of state.cases.values()) if (predicate(entry.case)) found.push(entry.case)
+        return page(found.sort(newestFirst), p)
+      })
+    )
+
+  const queue = (query: CaseStore.QueueQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+    Effect.flatMap(CaseStore.validatePage("queue", { limit: query.limit, offset: query.offset }), () =>
+      Effect.sync(() => {
+        const found: Array<{ readonly due: number; readonly case: SupportCase.SupportCase }> = []
+        for (const { case: c } of state.cases.values()) {
+          const due = c.nextDueAt
+          if (due === null) continue
+          if (query.dueBefore !== undefined && due > query.dueBefore) continue
+          if (query.priorities !== undefined && !query.priorities.includes(c.priority)) continue
+          if (query.categories !== undefined && !query.categories.includes(c.category)) continue
+          if (query.assigneeId !== undefined && c.assignee?.id !== query.assigneeId) continue
+          if (
+            query.after !== undefined &&
+            (due < query.after.nextDueAt || (due === query.after.nextDueAt && c.id <= query.after.id))
+          )
+            continue
+          found.push({ due, case: c })
+        }
+        found.sort((a, b) => a.due - b.due || memory.compareIds(a.case.id, b.case.id))
+        return page(
+          found.map((item) => item.case),
+          query
+        )
+      })
+    )
+
+  const listByStatus = (query: CaseStore.StatusQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+    Effect.flatMap(CaseStore.validateStatusQuery(query), () =>
+      Effect.sync(() => {
+        const found: Array<SupportCase.SupportCase> = []
+        for (const { case: c } of state.cases.values()) {
+          if (!query.statuses.includes(c.status)) continue
+          if (query.updatedBefore !== undefined && c.updatedAt >= query.updatedBefore) continue
+          if (
+            query.after !== undefined &&
+            (c.updatedAt < query.after.updatedAt || (c.updatedAt === query.after.updatedAt && c.id <= query.after.id))
+          )
+            continue
+          found.push(c)
+        }
+        found.sort((a, b) => a.updatedAt - b.updatedAt || memory.compareIds(a.id, b.id))
+        return Object.freeze(found.slice(0, query.limit))
+      })
+    )
+
+  return { get, getByTrackingNumber, events, listWhere, queue, listByStatus }
+}
+
 export const makeMemoryCaseStore = (
   tag: typeof CaseStore.CaseStore
 ): Layer.Layer<CaseStore.CaseStore, never, memory.MemoryStore> =>
@@ -207,91 +296,7 @@ export const makeMemoryCaseStore = (
           )
         )
 
-      const get = (caseId: string) =>
-        Effect.sync(() => Option.map(Option.fromNullishOr(state.cases.get(caseId)), storedOf))
-
-      const getByTrackingNumber = (trackingNumber: string) =>
-        Effect.sync(() => {
-          const id = state.trackingNumbers.get(trackingNumber)
-          return id === undefined ? Option.none() : Option.some(storedOf(state.cases.get(id)!))
-        })
-
-      const events = (caseId: string, query: CaseStore.EventQuery) =>
-        Effect.flatMap(CaseStore.validateEventQuery(query), () =>
-          Effect.sync(() => {
-            const entry = state.cases.get(caseId)
-            if (entry === undefined || query.limit === 0) return Object.freeze([])
-            const rank = query.readers === undefined ? 0 : CaseEvent.readersRank(query.readers)
-            const found: Array<CaseEvent.CaseEvent> = []
-            for (let i = entry.events.length - 1; i >= 0 && found.length < query.limit; i--) {
-              const e = entry.events[i]
-              if (query.before !== undefined && e.sequence >= query.before) continue
-              if (query.from !== undefined && e.sequence < query.from) break
-              if (CaseEvent.readersRank(CaseEvent.readersOf(e)) < rank) continue
-              found.push(e)
-            }
-            return Object.freeze(found.reverse())
-          })
-        )
-
-      const listWhere = (
-        operation: string,
-        p: CaseStore.Page,
-        predicate: (c: SupportCase.SupportCase) => boolean
-      ): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-        Effect.flatMap(CaseStore.validatePage(operation, p), () =>
-          Effect.sync(() => {
-            const found: Array<SupportCase.SupportCase> = []
-            for (const entry of state.cases.values()) if (predicate(entry.case)) found.push(entry.case)
-            return page(found.sort(newestFirst), p)
-          })
-        )
-
-      const queue = (query: CaseStore.QueueQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-        Effect.flatMap(CaseStore.validatePage("queue", { limit: query.limit, offset: query.offset }), () =>
-          Effect.sync(() => {
-            const found: Array<{ readonly due: number; readonly case: SupportCase.SupportCase }> = []
-            for (const { case: c } of state.cases.values()) {
-              const due = c.nextDueAt
-              if (due === null) continue
-              if (query.dueBefore !== undefined && due > query.dueBefore) continue
-              if (query.priorities !== undefined && !query.priorities.includes(c.priority)) continue
-              if (query.categories !== undefined && !query.categories.includes(c.category)) continue
-              if (query.assigneeId !== undefined && c.assignee?.id !== query.assigneeId) continue
-              if (
-                query.after !== undefined &&
-                (due < query.after.nextDueAt || (due === query.after.nextDueAt && c.id <= query.after.id))
-              )
-                continue
-              found.push({ due, case: c })
-            }
-            found.sort((a, b) => a.due - b.due || memory.compareIds(a.case.id, b.case.id))
-            return page(
-              found.map((item) => item.case),
-              query
-            )
-          })
-        )
-
-      const listByStatus = (query: CaseStore.StatusQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-        Effect.flatMap(CaseStore.validateStatusQuery(query), () =>
-          Effect.sync(() => {
-            const found: Array<SupportCase.SupportCase> = []
-            for (const { case: c } of state.cases.values()) {
-              if (!query.statuses.includes(c.status)) continue
-              if (query.updatedBefore !== undefined && c.updatedAt >= query.updatedBefore) continue
-              if (
-                query.after !== undefined &&
-                (c.updatedAt < query.after.updatedAt ||
-                  (c.updatedAt === query.after.updatedAt && c.id <= query.after.id))
-              )
-                continue
-              found.push(c)
-            }
-            found.sort((a, b) => a.updatedAt - b.updatedAt || memory.compareIds(a.id, b.id))
-            return Object.freeze(found.slice(0, query.limit))
-          })
-        )
+      const { get, getByTrackingNumber, events, listWhere, queue, listByStatus } = makeQueries(state)
 
       return tag.of({
         create,

@@ -24,21 +24,13 @@ import * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import {
   type Change,
-  CaseNotFound,
   type CaseStore,
   type MessageLimitReached,
   messageTypes,
   type StatusQuery,
   type Stored
 } from "../../CaseStore.ts"
-import {
-  type ActionError,
-  ActionForbidden,
-  isConflict,
-  LookupThrottled,
-  type RateLimitExceeded,
-  TransitionNotAllowed
-} from "../../DeskError.ts"
+import { type ActionError, isConflict, type RateLimitExceeded, TransitionNotAllowed } from "../../DeskError.ts"
 import type * as FailedLookups from "../../FailedLookups.ts"
 import type * as Incident from "../../Incident.ts"
 import * as Randomness from "../../Randomness.ts"
@@ -46,8 +38,8 @@ import * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type { CaseView, Options, PageOptions } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
-import * as TrackingNumber from "../../TrackingNumber.ts"
 import { isInert } from "../slaEngine.ts"
+import * as Lookup from "./lookup.ts"
 import * as Notices from "./notices.ts"
 import * as Views from "./views.ts"
 
@@ -120,171 +112,15 @@ export const DEFAULT_LOOKUP_THROTTLE = { maxFailures: 20, windowMs: 10 * 60_000 
 
 const HOUR = 3_600_000
 
-export const make = (context: DeskContext, onClose: OnClose) => {
-  const { policy, calendar, store } = context
-  const now = Clock.currentTimeMillis
-  const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
-  const notices = Notices.make(policy, calendar)
-  const evaluate = (clockRecord: CaseEvent.Record, t: number) => Sla.evaluate(policy, clockRecord, t)
-  const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
-
-  const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
-    new ActionForbidden({ action, actorRole: actor.role, actorId: actor.id, caseId, message })
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // finding a case
-  // ---------------------------------------------------------------------------------------------------------------
-
-  /** Actors whose lookups this process refuses until an instant (a cache of what `FailedLookups` counted). */
-  const blockedUntil = new Map<string, number>()
-  const keyOf = (actor: Actor.Actor) => `${actor.role}:${actor.id}`
-
-  const throttled = (retryAfterMs: number) =>
-    new LookupThrottled({
-      retryAfterMs,
-      maxFailures: throttle === false ? 0 : throttle.maxFailures,
-      windowMs: throttle === false ? 0 : throttle.windowMs,
-      message:
-        "Too many lookups of cases that do not exist or are not yours; " +
-        `try again in ${Math.ceil(retryAfterMs / 1000)} s`
-    })
-
-  /** Refuses the lookup while the actor is throttled (known to this process). */
-  const checkThrottle = (actor: Actor.Actor) =>
-    Effect.flatMap(now, (t) => {
-      if (throttle === false) return Effect.void
-      const until = blockedUntil.get(keyOf(actor))
-      if (until === undefined) return Effect.void
-      if (until <= t) {
-        blockedUntil.delete(keyOf(actor))
-        return Effect.void
-      }
-      return Effect.fail(throttled(until - t))
-    })
-
-  /**
-   * A lookup that found no case the actor may see: counted for the actor (shared by every process through the
-   * `FailedLookups` store); past the limit the answer is `LookupThrottled` instead of `CaseNotFound`.
-   */
-  const lookupFailed = (actor: Actor.Actor, ref: string): Effect.Effect<never, CaseNotFound | LookupThrottled> =>
-    Effect.gen(function* () {
-      if (throttle !== false) {
-        const t = yield* now
-        const counted = yield* context.failedLookups
-          .record(keyOf(actor), { now: t, windowMs: throttle.windowMs })
-          .pipe(Effect.catchTag("FailedLookupsFailure", () => Effect.succeed(undefined)))
-        if (counted !== undefined && counted.failures > throttle.maxFailures) {
-          const until = counted.windowStart + throttle.windowMs
-          if (blockedUntil.size > 10_000) {
-            for (const [key, at] of blockedUntil) if (at <= t) blockedUntil.delete(key)
-          }
-          blockedUntil.set(keyOf(actor), until)
-          return yield* throttled(Math.max(1, until - t))
-        }
-      }
-      return yield* new CaseNotFound({ caseId: ref })
-    })
-
-  /**
-   * A case by tracking number (as a person types it) or by id: one read either way. A reference that reads as a
-   * tracking number is looked up as one only.
-   */
-  const find = (ref: string) => {
-    const tracking = TrackingNumber.parse(policy.tracking.prefix, ref)
-    return Option.isSome(tracking) ? store.getByTrackingNumber(tracking.value) : store.get(ref)
-  }
-
-  /** Whether `actor` may take `action` on a case as it is: the case, a forbidden action, or a missing one. */
-  const authorize = (
-    actor: Actor.Actor,
-    found: Option.Option<Stored>,
-    ref: string,
-    action: CaseLifecycle.Action
-  ): Effect.Effect<Stored, CaseNotFound | ActionForbidden> => {
-    if (Option.isNone(found)) return Effect.fail(new CaseNotFound({ caseId: ref }))
-    const decision = Authorization.decide(actor, found.value.case, action)
-    if (decision._tag === "Allowed") return Effect.succeed(found.value)
-    if (!decision.visible) return Effect.fail(new CaseNotFound({ caseId: ref }))
-    return Effect.fail(
-      forbidden(
-        actor,
-        action,
-        found.value.case.id,
-        `${actor.role} ${actor.id} may not ${action} case ${found.value.case.trackingNumber}: ${decision.reason}`
-      )
-    )
-  }
-
-  /**
-   * Loads a case for an action: one read, one authorization; a case the actor may not see takes exactly the path of
-   * a missing one (a failed lookup).
-   */
-  const load = (actor: Actor.Actor, ref: string, action: CaseLifecycle.Action) =>
-    Effect.gen(function* () {
-      yield* checkThrottle(actor)
-      const found = yield* find(ref)
-      return yield* authorize(actor, found, ref, action).pipe(
-        Effect.catchTag("CaseNotFound", () => lookupFailed(actor, ref))
-      )
-    })
-
-  /** Whether the actor may take an action that concerns no single case. */
-  const authorizeDesk = (actor: Actor.Actor, action: Authorization.DeskAction) => {
-    const decision = Authorization.decideDesk(actor, action)
-    return decision._tag === "Allowed"
-      ? Effect.void
-      : Effect.fail(forbidden(actor, action, null, `${actor.role} ${actor.id} may not ${action}: ${decision.reason}`))
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // views
-  // ---------------------------------------------------------------------------------------------------------------
-
-  /**
-   * A case as `actor` reads it at `t`, from a written (or read) case evaluated at `t`: one page of the record, the
-   * latest events the actor may see before `page.before`.
-   */
-  const view = (actor: Actor.Actor, written: Written, t: number, page?: PageOptions) =>
-    Effect.gen(function* () {
-      const { case: c, facts } = written.stored
-      const query = Authorization.recordQuery(actor, c, facts)
-      const limit = page?.limit ?? DEFAULT_PAGE
-      const before = Math.min(page?.before ?? c.sequence + 1, c.sequence + 1)
-      const found =
-        query === undefined || limit === 0
-          ? []
-          : yield* store.events(c.id, { limit: limit + 1, before, from: query.from, readers: query.readers })
-      const more = found.length > limit
-      const events = more ? found.slice(found.length - limit) : found
-      return Views.viewOf(policy, calendar, actor, written, events, more ? events[0].sequence : null, t)
-    })
-
-  /**
-   * A case whose whole record the caller holds (a new case) as `actor` reads it at `t`: the latest page of what they
-   * may see, without reading the store.
-   */
-  const viewOfRecord = (actor: Actor.Actor, written: Written, record: CaseEvent.Record, t: number): CaseView => {
-    const visible = Authorization.visibleRecord(actor, written.stored.case, written.stored.facts, record)
-    const events = visible.length > DEFAULT_PAGE ? visible.slice(visible.length - DEFAULT_PAGE) : visible
-    return Views.viewOf(
-      policy,
-      calendar,
-      actor,
-      written,
-      events,
-      visible.length > DEFAULT_PAGE ? events[0].sequence : null,
-      t
-    )
-  }
-
-  /** A stored case as `actor` reads it at `t`: evaluated once. */
-  const viewStored = (actor: Actor.Actor, stored: Stored, t: number, page?: PageOptions) =>
-    view(actor, { stored, evaluation: evaluate(stored.clockRecord, Math.max(t, stored.case.updatedAt)) }, t, page)
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // writing
-  // ---------------------------------------------------------------------------------------------------------------
-
+/**
+ * How an action's step becomes a change of a case (see `change` inside): shared by every write of the kernel.
+ */
+const makeChange = (
+  policy: SupportPolicy.SupportPolicy,
+  onClose: OnClose,
+  randomId: Effect.Effect<string>,
+  evaluate: (clockRecord: CaseEvent.Record, t: number) => Sla.Evaluation
+) => {
   /** The policy's `messagesSent` limits at `t`, for the store to check in the same write as the message. */
   const messageLimits = (t: number) =>
     policy.refusal.rateLimits
@@ -351,6 +187,70 @@ export const make = (context: DeskContext, onClose: OnClose) => {
         written
       }
     })
+
+  return change
+}
+
+export const make = (context: DeskContext, onClose: OnClose) => {
+  const { policy, calendar, store } = context
+  const now = Clock.currentTimeMillis
+  const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
+  const notices = Notices.make(policy, calendar)
+  const evaluate = (clockRecord: CaseEvent.Record, t: number) => Sla.evaluate(policy, clockRecord, t)
+  const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
+
+  const { find, authorize, authorizeDesk, checkThrottle, lookupFailed, load } = Lookup.make(context, throttle)
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // views
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * A case as `actor` reads it at `t`, from a written (or read) case evaluated at `t`: one page of the record, the
+   * latest events the actor may see before `page.before`.
+   */
+  const view = (actor: Actor.Actor, written: Written, t: number, page?: PageOptions) =>
+    Effect.gen(function* () {
+      const { case: c, facts } = written.stored
+      const query = Authorization.recordQuery(actor, c, facts)
+      const limit = page?.limit ?? DEFAULT_PAGE
+      const before = Math.min(page?.before ?? c.sequence + 1, c.sequence + 1)
+      const found =
+        query === undefined || limit === 0
+          ? []
+          : yield* store.events(c.id, { limit: limit + 1, before, from: query.from, readers: query.readers })
+      const more = found.length > limit
+      const events = more ? found.slice(found.length - limit) : found
+      return Views.viewOf(policy, calendar, actor, written, events, more ? events[0].sequence : null, t)
+    })
+
+  /**
+   * A case whose whole record the caller holds (a new case) as `actor` reads it at `t`: the latest page of what they
+   * may see, without reading the store.
+   */
+  const viewOfRecord = (actor: Actor.Actor, written: Written, record: CaseEvent.Record, t: number): CaseView => {
+    const visible = Authorization.visibleRecord(actor, written.stored.case, written.stored.facts, record)
+    const events = visible.length > DEFAULT_PAGE ? visible.slice(visible.length - DEFAULT_PAGE) : visible
+    return Views.viewOf(
+      policy,
+      calendar,
+      actor,
+      written,
+      events,
+      visible.length > DEFAULT_PAGE ? events[0].sequence : null,
+      t
+    )
+  }
+
+  /** A stored case as `actor` reads it at `t`: evaluated once. */
+  const viewStored = (actor: Actor.Actor, stored: Stored, t: number, page?: PageOptions) =>
+    view(actor, { stored, evaluation: evaluate(stored.clockRecord, Math.max(t, stored.case.updatedAt)) }, t, page)
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // writing
+  // ---------------------------------------------------------------------------------------------------------------
+
+  const change = makeChange(policy, onClose, randomId, evaluate)
 
   /**
    * Writes a step to a case by id, deciding on its state as it is when the store locks it (the desk's own writes:
