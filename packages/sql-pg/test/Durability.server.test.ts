@@ -131,6 +131,52 @@ describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
       })
     )
 
+    it.effect("an action whose connection dies while it waits for the case's lock fails as Unavailable", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const desk = yield* SupportDesk.SupportDesk
+        const requesterId = yield* Fixtures.id("buyer")
+        const submitted = yield* desk.submit({
+          requester: { id: requesterId, audience: "buyer" },
+          channel: "online-form",
+          category: "order-delivery",
+          subject: "Where is my order?",
+          description: "It has not arrived.",
+          language: "en"
+        })
+        const c = submitted.view.case
+        // another transaction holds the case's row lock until released
+        const release = yield* Deferred.make<void>()
+        const holding = yield* Deferred.make<void>()
+        const holder = yield* sql
+          .withTransaction(
+            Effect.gen(function* () {
+              yield* sql`SELECT id FROM support_cases WHERE id = ${c.id} FOR UPDATE`
+              yield* Deferred.succeed(holding, undefined)
+              yield* Deferred.await(release)
+            })
+          )
+          .pipe(Effect.exit, Effect.forkChild)
+        yield* Deferred.await(holding)
+        const agent = { role: "agent", id: "agent-9" } as const
+        const noting = yield* desk
+          .addNote(agent, c.trackingNumber, { body: "waits" })
+          .pipe(Effect.exit, Effect.forkChild)
+        const pid = yield* blockedBackend
+        yield* sql`SELECT pg_terminate_backend(${pid})`
+        const exit = yield* Fiber.join(noting)
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(holder)
+        // a typed failure the API answers with 503, not a defect (500)
+        assert.isTrue(Exit.isFailure(exit))
+        const error = Option.getOrUndefined(Exit.findErrorOption(exit))
+        assert.instanceOf(error, CaseStore.CaseStoreFailure, String(exit))
+        assert.strictEqual((error as CaseStore.CaseStoreFailure).reason, "Unavailable")
+        const store = yield* CaseStore.CaseStore
+        assert.strictEqual(Option.getOrThrow(yield* store.get(c.id)).case.sequence, c.sequence)
+      })
+    )
+
     it.effect("200 concurrent submissions through SupportDesk, 50 of them retries of another, make 150 cases", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
