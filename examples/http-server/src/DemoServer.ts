@@ -11,7 +11,7 @@
 import { createServer } from "node:http"
 import * as Path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Parties, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import { Directory, Parties, Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { Authentication, HttpSupportApi, NodeServer } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
@@ -81,7 +81,7 @@ export const deskLayer = (
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
   return SupportDesk.layer(Presets.globalSources).pipe(
     Layer.provideMerge(storage),
-    Layer.provide(Layer.mergeAll(Randomness.layer, parties))
+    Layer.provide(Layer.mergeAll(Randomness.layer, parties, Directory.layerMemory(DemoActors.people)))
   )
 }
 

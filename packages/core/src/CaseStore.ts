@@ -28,6 +28,8 @@
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
  *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
+ * - **The console's lists and search** (`find`, `count`, `getMany`): the filters, orders and word matching of
+ *   `CaseQuery`, with keyset paging and capped counts.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
  * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; written events continue the record;
@@ -51,6 +53,7 @@
 import { Context, Effect, type Layer, type Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
 import type * as CaseLifecycle from "./CaseLifecycle.ts"
+import * as CaseQuery from "./CaseQuery.ts"
 import { makeMemoryCaseStore } from "./internal/memoryCaseStore.ts"
 import type * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
@@ -425,6 +428,17 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
+    /**
+     * The cases that pass every filter of `query` (words as `CaseQuery` says), in its order, after its cursor, at
+     * most `limit`: the console's views and search.
+     */
+    readonly find: (query: CaseQuery.Query) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
+    /** How many cases pass every filter, counted up to `limit` (a non-negative integer): min(count, limit). */
+    readonly count: (filter: CaseQuery.Filter, limit: number) => Effect.Effect<number, CaseStoreFailure>
+    /** Cases with their records, by id, in the order of `caseIds`; ids of no case are left out. */
+    readonly getMany: (
+      caseIds: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<SupportCase.WithRecord>, CaseStoreFailure>
   }
 >()("@support-policy/core/CaseStore") {}
 
@@ -596,6 +610,21 @@ export const validateEventQuery = (query: EventQuery): Effect.Effect<void> => {
     problems.push(`from: expected a sequence number, got ${query.from}`)
   }
   return problems.length === 0 ? Effect.void : die("events", problems)
+}
+
+/**
+ * Checks a console query or filter (`CaseQuery.problems`). Dies naming the field when not sound. Adapters call it
+ * first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateQuery = (
+  operation: string,
+  query: CaseQuery.Filter & { readonly limit?: number; readonly after?: CaseQuery.Cursor | undefined }
+): Effect.Effect<void> => {
+  const problems = CaseQuery.problems(query)
+  return problems.length === 0 ? Effect.void : die(operation, problems)
 }
 
 /**

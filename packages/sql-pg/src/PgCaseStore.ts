@@ -23,10 +23,12 @@
  *
  * @since 0.1.0
  */
-import { CaseEvent, CaseStore, type Outbox, type SupportCase } from "@support-policy/core"
+import { CaseEvent, type CaseQuery, CaseStore, type Outbox, type SupportCase } from "@support-policy/core"
 import { Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
+import * as CaseQuerySql from "./internal/caseQuery.ts"
 import * as Rows from "./internal/rows.ts"
+import * as SearchColumns from "./internal/searchColumns.ts"
 import * as SqlErrorText from "./internal/sqlError.ts"
 
 const storeFailure =
@@ -62,7 +64,8 @@ const caseColumns = (c: SupportCase.SupportCase) => ({
   opened_at: c.openedAt,
   updated_at: c.updatedAt,
   sequence: c.sequence,
-  next_due_at: c.nextDueAt
+  next_due_at: c.nextDueAt,
+  ...SearchColumns.filterColumns(c)
 })
 
 const eventRows = (caseId: string, events: ReadonlyArray<CaseEvent.CaseEvent>) =>
@@ -179,8 +182,60 @@ const makeReads = (sql: SqlClient.SqlClient) => {
     )
   }
 
+  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
+  const find = (query: CaseQuery.Query) =>
+    Effect.gen(function* () {
+      yield* CaseStore.validateQuery("find", query)
+      const found: Array<SupportCase.SupportCase> = []
+      for (const page of CaseQuerySql.pages(sql, query)) {
+        const left = query.limit - found.length
+        if (left <= 0) break
+        const rows = yield* sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
+          Effect.catchTag("SqlError", storeFailure("find"))
+        )
+        found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
+      }
+      return found as ReadonlyArray<SupportCase.SupportCase>
+    }).pipe(Effect.withSpan("PgCaseStore.find"))
+
+  const count = (filter: CaseQuery.Filter, limit: number) =>
+    CaseStore.validateQuery("count", { ...filter, limit }).pipe(
+      Effect.andThen(
+        sql<{ count: number }>`
+          SELECT count(*)::integer AS count FROM (
+            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
+      ),
+      Effect.map((rows) => rows[0]?.count ?? 0),
+      Effect.catchTag("SqlError", storeFailure("count")),
+      Effect.withSpan("PgCaseStore.count")
+    )
+
+  /** Cases with their whole records (reports): each record read in one statement with its case. */
+  const getMany = (caseIds: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      if (caseIds.length === 0) return [] as ReadonlyArray<SupportCase.WithRecord>
+      const rows = yield* sql<Rows.CaseRow & { readonly events: unknown }>`
+          SELECT c.id, c.sequence, c.data,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('sequence', e.sequence, 'data', e.data)
+                                       ORDER BY e.sequence), '[]'::jsonb)
+               FROM support_case_events e WHERE e.case_id = c.id) AS events
+          FROM support_cases c WHERE ${sql.in("c.id", caseIds)}`.pipe(
+        Effect.catchTag("SqlError", storeFailure("getMany"))
+      )
+      const byId = new Map<string, SupportCase.WithRecord>()
+      for (const row of rows) byId.set(row.id, yield* corrupt(Rows.withRecord(row)))
+      return caseIds.flatMap((id) => {
+        const found = byId.get(id)
+        return found === undefined ? [] : [found]
+      })
+    }).pipe(Effect.withSpan("PgCaseStore.getMany"))
+
   return {
     selectStored,
+    find,
+    count,
+    getMany,
     get,
     getByTrackingNumber,
     events,
@@ -240,7 +295,13 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
               case_id: c.id,
               created_at: c.openedAt
             },
-      case: { id: c.id, ...caseColumns(c), data: c, facts: newCase.facts },
+      case: {
+        id: c.id,
+        ...caseColumns(c),
+        ...SearchColumns.forNewCase(c, newCase.events),
+        data: c,
+        facts: newCase.facts
+      },
       limits: (newCase.openingLimits ?? []).map((l) => ({ id: l.id, since: l.since, max: l.max })),
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: eventRows(c.id, newCase.events),
@@ -268,9 +329,13 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
         ),
         new_case AS (
           INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                     opened_at, updated_at, sequence, next_due_at, data, facts)
+                                     opened_at, updated_at, sequence, next_due_at, data, facts, channel,
+                                     assignee_queue, account_manager_id, search_public, search_people,
+                                     search_internal, search_grams)
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
-                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.facts
+                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.facts, r.channel,
+                 r.assignee_queue, r.account_manager_id, r.search_public, r.search_people, r.search_internal,
+                 r.search_grams
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE NOT EXISTS (SELECT 1 FROM blocked)
             AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
@@ -404,9 +469,11 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
       if (change.messageLimits !== undefined) yield* checkMessageLimits(change.messageLimits)
       const before = distinct(locked.case.parties)
       const after = distinct(c.parties)
+      const search = SearchColumns.forAppend(c, change.events)
       const input = JSON.stringify({
         id: c.id,
         case: { id: c.id, ...caseColumns(c), data: c, facts: change.facts },
+        search: { pub: search.pub, people: search.people, internal: search.internal, grams: search.gramList },
         events: eventRows(c.id, change.events),
         clock: clockRows(c.id, change.clockEvents),
         removed: before.filter((p) => !after.includes(p)),
@@ -445,7 +512,19 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
           UPDATE support_cases c
           SET status = r.status, priority = r.priority, category = r.category, assignee_id = r.assignee_id,
               updated_at = r.updated_at, sequence = r.sequence, next_due_at = r.next_due_at, data = r.data,
-              facts = r.facts
+              facts = r.facts, channel = r.channel, assignee_queue = r.assignee_queue,
+              account_manager_id = r.account_manager_id,
+              -- the console's search text (decision 81): the new events' text appended, the people part rewritten
+              search_people = input.j->'search'->>'people',
+              search_public = CASE WHEN input.j->'search'->>'pub' = '' THEN c.search_public
+                                   WHEN c.search_public = '' THEN input.j->'search'->>'pub'
+                                   ELSE c.search_public || E'\n' || (input.j->'search'->>'pub') END,
+              search_internal = CASE WHEN input.j->'search'->>'internal' = '' THEN c.search_internal
+                                     WHEN c.search_internal = '' THEN input.j->'search'->>'internal'
+                                     ELSE c.search_internal || E'\n' || (input.j->'search'->>'internal') END,
+              search_grams = CASE WHEN jsonb_array_length(input.j->'search'->'grams') = 0 THEN c.search_grams
+                                  ELSE ARRAY(SELECT DISTINCT g FROM unnest(c.search_grams) AS g
+                                             UNION SELECT jsonb_array_elements_text(input.j->'search'->'grams')) END
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE c.id = input.j->>'id'`.pipe(
         Effect.catchReason("SqlError", "UniqueViolation", (reason) =>
@@ -539,7 +618,10 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
     listByParty: reads.listByParty,
     queue: reads.queue,
     listByStatus: reads.listByStatus,
-    countOpenedSince: reads.countOpenedSince
+    countOpenedSince: reads.countOpenedSince,
+    find: reads.find,
+    count: reads.count,
+    getMany: reads.getMany
   })
 })
 

@@ -1,6 +1,6 @@
 /**
  * The database schema of the support desk, as Effect `Migrator` migrations. They run on a PostgreSQL server
- * (`@effect/sql-pg`) and on PGlite (`@effect/sql-pglite`) alike, in one transaction that holds a lock on the
+ * (`@effect/sql-pg`) and on PGlite (`PgliteClient`) alike, in one transaction that holds a lock on the
  * migrations table, so several server instances starting at once apply each migration exactly once.
  *
  * Tables (all prefixed `support_`):
@@ -16,6 +16,17 @@
  *   engine reads (beside `support_cases.facts`, the facts folded from the record).
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
  * - `support_failed_lookups`: failed case lookups per actor, in a window (the guard against guessing).
+ * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case,
+ *   and its searchable text in three parts (public, people, internal) with trigram indexes (`pg_trgm`) and an index
+ *   of its Chinese, Japanese and Korean characters and character pairs (`search_grams`).
+ *
+ * The `pg_trgm` extension must be available: PostgreSQL ships it (in Debian's `postgresql` package; it is a trusted
+ * extension, so a database owner may create it), and PGlite loads it from `@electric-sql/pglite/contrib/pg_trgm`
+ * (`PgStorage.layerPglite` does).
+ *
+ * Every migration the table does not list is applied, in id order, whatever the highest id applied: migrations are
+ * numbered by range per area of work, so one with a lower id may arrive after one with a higher id (Effect's own
+ * `Migrator` would skip it).
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
@@ -25,6 +36,7 @@ import { CaseEvent, CaseLifecycle } from "@support-policy/core"
 import { Effect, Layer, Result } from "effect"
 import { Migrator, SqlClient, type SqlError } from "effect/sql"
 import * as Rows from "./internal/rows.ts"
+import * as SearchColumns from "./internal/searchColumns.ts"
 
 /**
  * The name of the table where the migrator records the migrations it applied.
@@ -203,7 +215,36 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       window_start bigint NOT NULL,
       failures integer NOT NULL
     )`
-  ])
+  ]),
+  // The console: views by status, assignee and queue in three orders, and search (decision 80). The searchable text
+  // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches), written with
+  // every create and append, and filled in here for the cases stored before.
+  "50_case_search": Effect.gen(function* () {
+    yield* statements([
+      "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+      `ALTER TABLE support_cases
+        ADD COLUMN channel text,
+        ADD COLUMN assignee_queue text COLLATE "C",
+        ADD COLUMN account_manager_id text COLLATE "C",
+        ADD COLUMN search_public text NOT NULL DEFAULT '',
+        ADD COLUMN search_people text NOT NULL DEFAULT '',
+        ADD COLUMN search_internal text NOT NULL DEFAULT '',
+        ADD COLUMN search_grams text[] NOT NULL DEFAULT '{}'`
+    ])
+    yield* SearchColumns.backfill
+    yield* statements([
+      "CREATE INDEX support_cases_due_all_idx ON support_cases (next_due_at, id)",
+      "CREATE INDEX support_cases_updated_idx ON support_cases (updated_at, id)",
+      "CREATE INDEX support_cases_opened_idx ON support_cases (opened_at, id)",
+      "CREATE INDEX support_cases_assignee_idx ON support_cases (assignee_id, next_due_at, id)",
+      "CREATE INDEX support_cases_queue_idx ON support_cases (assignee_queue, next_due_at, id) WHERE assignee_queue IS NOT NULL",
+      "CREATE INDEX support_cases_manager_idx ON support_cases (account_manager_id) WHERE account_manager_id IS NOT NULL",
+      "CREATE INDEX support_cases_search_public_idx ON support_cases USING gin (search_public gin_trgm_ops)",
+      "CREATE INDEX support_cases_search_people_idx ON support_cases USING gin (search_people gin_trgm_ops)",
+      "CREATE INDEX support_cases_search_internal_idx ON support_cases USING gin (search_internal gin_trgm_ops)",
+      "CREATE INDEX support_cases_search_grams_idx ON support_cases USING gin (search_grams)"
+    ])
+  })
 }
 
 /**
@@ -216,7 +257,46 @@ export const run: Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
   Migrator.MigrationError | SqlError.SqlError,
   SqlClient.SqlClient
-> = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table })
+> = Effect.gen(function* () {
+  // Effect's migrator creates the table (as it always did) and applies nothing from an empty loader
+  yield* Migrator.make({})({ loader: Migrator.fromRecord({}), table })
+  const sql = yield* SqlClient.SqlClient
+  const all = Object.entries(migrations)
+    .map(([key, effect]) => {
+      const at = key.indexOf("_")
+      return { id: Number(key.slice(0, at)), name: key.slice(at + 1), effect }
+    })
+    .sort((a, b) => a.id - b.id)
+  return yield* sql.withTransaction(
+    Effect.gen(function* () {
+      // several instances starting at once: one applies, the others wait and find nothing left to do
+      yield* sql`LOCK TABLE ${sql(table)} IN ACCESS EXCLUSIVE MODE`
+      const applied = new Set(
+        (yield* sql<{ migration_id: number }>`SELECT migration_id FROM ${sql(table)}`.withoutTransform).map(
+          (row) => row.migration_id
+        )
+      )
+      const done: Array<readonly [id: number, name: string]> = []
+      for (const migration of all) {
+        if (applied.has(migration.id)) continue
+        yield* migration.effect.pipe(
+          Effect.mapError(
+            (cause) =>
+              new Migrator.MigrationError({
+                cause,
+                kind: "Failed",
+                message: `Migration "${migration.id}_${migration.name}" failed`
+              })
+          )
+        )
+        yield* sql`INSERT INTO ${sql(table)} ${sql.insert({ migration_id: migration.id, name: migration.name })}`
+          .withoutTransform
+        done.push([migration.id, migration.name])
+      }
+      return done
+    })
+  )
+})
 
 /**
  * A layer that applies the migrations when it is built.

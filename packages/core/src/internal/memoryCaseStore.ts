@@ -6,6 +6,7 @@
  */
 import { Effect, Layer, Option, Semaphore } from "effect"
 import * as CaseEvent from "../CaseEvent.ts"
+import * as CaseQuery from "../CaseQuery.ts"
 import * as CaseStore from "../CaseStore.ts"
 import type * as SupportCase from "../SupportCase.ts"
 import * as memory from "./memoryStore.ts"
@@ -113,7 +114,48 @@ const makeQueries = (state: memory.State) => {
       })
     )
 
-  return { get, getByTrackingNumber, events, listWhere, queue, listByStatus }
+  const withRecord = (entry: memory.CaseEntry): SupportCase.WithRecord =>
+    Object.freeze({ case: entry.case, events: entry.events })
+
+  const matching = (filter: CaseQuery.Filter): Array<SupportCase.SupportCase> => {
+    const found: Array<SupportCase.SupportCase> = []
+    for (const entry of state.cases.values()) {
+      if (!CaseQuery.matchesFilter(entry.case, filter)) continue
+      if (filter.text !== undefined && !CaseQuery.matchesText(withRecord(entry), filter.text)) continue
+      found.push(entry.case)
+    }
+    return found
+  }
+
+  const find = (query: CaseQuery.Query): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+    Effect.flatMap(CaseStore.validateQuery("find", query), () =>
+      Effect.sync(() => {
+        const position = (c: SupportCase.SupportCase) => CaseQuery.cursorOf(c, query.sort)
+        const after = query.after
+        const found = matching(query).filter(
+          (c) => after === undefined || CaseQuery.comparePositions(query.order, position(c), after) > 0
+        )
+        found.sort((a, b) => CaseQuery.comparePositions(query.order, position(a), position(b)))
+        return Object.freeze(found.slice(0, query.limit))
+      })
+    )
+
+  const count = (filter: CaseQuery.Filter, limit: number): Effect.Effect<number> =>
+    Effect.flatMap(CaseStore.validateQuery("count", { ...filter, limit }), () =>
+      Effect.sync(() => Math.min(matching(filter).length, limit))
+    )
+
+  const getMany = (caseIds: ReadonlyArray<string>) =>
+    Effect.sync(() => {
+      const found: Array<SupportCase.WithRecord> = []
+      for (const caseId of caseIds) {
+        const entry = state.cases.get(caseId)
+        if (entry !== undefined) found.push(withRecord(entry))
+      }
+      return Object.freeze(found)
+    })
+
+  return { get, getByTrackingNumber, events, listWhere, queue, listByStatus, find, count, getMany }
 }
 
 export const makeMemoryCaseStore = (
@@ -296,7 +338,8 @@ export const makeMemoryCaseStore = (
           )
         )
 
-      const { get, getByTrackingNumber, events, listWhere, queue, listByStatus } = makeQueries(state)
+      const { get, getByTrackingNumber, events, listWhere, queue, listByStatus, find, count, getMany } =
+        makeQueries(state)
 
       return tag.of({
         create,
@@ -309,7 +352,10 @@ export const makeMemoryCaseStore = (
         listByParty: (partyId, p) => listWhere("listByParty", p, (c) => c.parties.includes(partyId)),
         queue,
         listByStatus,
-        countOpenedSince: (requesterId, since) => Effect.sync(() => openedSince(requesterId, since))
+        countOpenedSince: (requesterId, since) => Effect.sync(() => openedSince(requesterId, since)),
+        find,
+        count,
+        getMany
       })
     })
   )

@@ -6,6 +6,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import {
   Actor,
   CaseStore,
+  Directory,
   Incident,
   MemoryStorage,
   Parties,
@@ -33,6 +34,14 @@ export const supplier = Actor.requester({
 })
 export const supplierWithoutManager = Actor.requester({ id: "supplier-lee", audience: "supplier" })
 export const agent = Actor.agent("agent-ann")
+
+/** The staff directory of the tests. */
+export const people: ReadonlyArray<Directory.Person> = [
+  { id: "agent-ann", name: "Ann Lee", role: "agent", queues: ["general"] },
+  { id: "agent-zed", name: "Zed Ong", role: "agent" },
+  { id: "am-kim", name: "Kim Wong", role: "accountManager" },
+  { id: "admin-max", name: "Max Tan", role: "administrator" }
+]
 export const accountManager = Actor.accountManager("am-kim")
 export const administrator = Actor.administrator("admin-max")
 
@@ -171,7 +180,15 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7), Parties.layerMemory(orders)))
+    Layer.provide(
+      Layer.mergeAll(
+        caseStore,
+        incidentStore,
+        Randomness.layerSeeded(7),
+        Directory.layerMemory(people),
+        Parties.layerMemory(orders)
+      )
+    )
   )
   const services = Layer.mergeAll(
     desk,

@@ -151,6 +151,17 @@ export const page = (caseId: string, rows: ReadonlyArray<EventRow>): Decoded<Cas
   return Result.succeed(events.reverse())
 }
 
+/** A case and its whole record (`events`: `[{ sequence, data }]` in order), checked as `record` checks it. */
+export const withRecord = (row: CaseRow & { readonly events: unknown }): Decoded<SupportCase.WithRecord> => {
+  const decodedCase = supportCase(row)
+  if (Result.isFailure(decodedCase)) return Result.fail(decodedCase.failure)
+  const eventRows = json(row.events)
+  if (!Array.isArray(eventRows)) return Result.fail(`case ${row.id}: its record is not a list`)
+  const events = record(row.id, decodedCase.success.sequence, eventRows as ReadonlyArray<EventRow>)
+  if (Result.isFailure(events)) return Result.fail(events.failure)
+  return Result.succeed({ case: decodedCase.success, events: events.success })
+}
+
 /** Row of `support_outbox`. */
 export interface OutboxRow {
   readonly id: string

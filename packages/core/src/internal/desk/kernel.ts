@@ -31,6 +31,7 @@ import {
   type Stored
 } from "../../CaseStore.ts"
 import { type ActionError, isConflict, type RateLimitExceeded, TransitionNotAllowed } from "../../DeskError.ts"
+import type * as Directory from "../../Directory.ts"
 import type * as FailedLookups from "../../FailedLookups.ts"
 import type * as Incident from "../../Incident.ts"
 import * as Randomness from "../../Randomness.ts"
@@ -77,6 +78,8 @@ export interface DeskContext {
   readonly incidents: Incident.IncidentStore["Service"]
   readonly randomness: Randomness.Randomness["Service"]
   readonly failedLookups: FailedLookups.FailedLookups["Service"]
+  /** The host's staff directory, if it gave one (display names, the people a case can be assigned to). */
+  readonly directory: Option.Option<Directory.Directory["Service"]>
 }
 
 /**
@@ -198,6 +201,17 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   const notices = Notices.make(policy, calendar)
   const evaluate = (clockRecord: CaseEvent.Record, t: number) => Sla.evaluate(policy, clockRecord, t)
   const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
+
+  /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
+  const directoryPeople: Effect.Effect<ReadonlyArray<Directory.Person>> = Option.match(context.directory, {
+    onNone: () => Effect.succeed([]),
+    onSome: (directory) =>
+      directory.people.pipe(
+        Effect.catchTag("DirectoryUnavailable", (error) =>
+          Effect.as(Effect.logWarning("support desk: the staff directory is unavailable", error), [])
+        )
+      )
+  })
 
   const { find, authorize, authorizeDesk, checkThrottle, lookupFailed, load } = Lookup.make(context, throttle)
 
@@ -366,6 +380,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     randomId,
     notices,
     evaluate,
+    directoryPeople,
     find,
     load,
     checkThrottle,
