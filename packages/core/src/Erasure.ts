@@ -24,6 +24,7 @@
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
+import type * as CaseLifecycle from "./CaseLifecycle.ts"
 import type * as Outbox from "./Outbox.ts"
 import type * as SupportCase from "./SupportCase.ts"
 
@@ -167,6 +168,10 @@ export type Outcome =
       /** The whole record: the stored events redacted (same sequence, type and instant each), then new events. */
       readonly events: CaseEvent.Record
       readonly case: SupportCase.SupportCase
+      /** The facts folded from `events` (`CaseLifecycle.factsUnsafe`): they hold texts too (the subject). */
+      readonly facts: CaseLifecycle.Facts
+      /** The clock record of `events` (their clock events without texts), which replaces the stored one. */
+      readonly clockRecord: CaseEvent.Record
       /** The redacted form of each outbox message of the case. */
       readonly message: (message: Outbox.Message) => Outbox.Message
     }

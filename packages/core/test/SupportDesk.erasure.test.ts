@@ -43,7 +43,11 @@ const SENTENCE = "the purple elephant sang at dawn"
 const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE]
 
 const deskWith = (p: SupportPolicy.SupportPolicy, holders: ReadonlyArray<Erasure.PersonalDataHolder> = []) =>
-  SupportDesk.layerMemory(p, { randomness: Randomness.layerSeeded(7) }).pipe(
+  SupportDesk.layerMemory(p, {
+    randomness: Randomness.layerSeeded(7),
+    // the host's order data: Zoe's order is with the supplier (clause 4.5)
+    orders: [{ reference: ORDER, buyerId: zoe.id, supplierId: supplier.id }]
+  }).pipe(
     Layer.provideMerge(Layer.succeed(Erasure.PersonalDataHolders, holders)),
     Layer.provideMerge(MemoryStore.layer)
   )

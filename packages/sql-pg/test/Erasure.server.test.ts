@@ -12,7 +12,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
-import { Actor, CaseStore, Presets, Randomness, SupportDesk, type SupportPolicy } from "@support-policy/core"
+import { Actor, CaseStore, Parties, Presets, Randomness, SupportDesk, type SupportPolicy } from "@support-policy/core"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Clock, type Duration, Effect, Layer } from "effect"
 import * as PgServer from "./support/PgServer.ts"
@@ -153,7 +153,14 @@ const scenario = <A, E>(
     })
     const desk = SupportDesk.layer(policy).pipe(
       Layer.provideMerge(PgStorage.layer),
-      Layer.provide(Layer.mergeAll(client, Randomness.layer)),
+      Layer.provide(
+        Layer.mergeAll(
+          client,
+          Randomness.layer,
+          // the host's order data: Zoe's order is with the supplier (clause 4.5)
+          Parties.layerMemory([{ reference: ORDER, buyerId: zoe.id, supplierId: supplier.id }])
+        )
+      ),
       Layer.orDie
     )
     const dump = Effect.promise(() => PgServer.dump(endpoint, database))

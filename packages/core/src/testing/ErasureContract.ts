@@ -9,7 +9,7 @@
  */
 import { assert, describe } from "@effect/vitest"
 import { Effect, type Layer, Option } from "effect"
-import type * as CaseEvent from "../CaseEvent.ts"
+import * as CaseEvent from "../CaseEvent.ts"
 import * as CaseStore from "../CaseStore.ts"
 import * as Erasure from "../Erasure.ts"
 import * as contract from "../internal/contract.ts"
@@ -75,9 +75,10 @@ const seeded = Effect.gen(function* () {
     counterparties: ["supplier-1"]
   })
   yield* store.create(input)
-  const appended = yield* store.append(yield* Fixtures.append(input.case, { body: "Your order PO-1234 is late." }))
+  const appended = yield* store.append(yield* Fixtures.append(input, { body: "Your order PO-1234 is late." }))
   yield* outbox.markSent(input.outbox[0].id, input.case.openedAt + 1)
-  return { input, stored: appended, requesterId, idempotency }
+  const record = yield* contract.recordOf(store, input.case.id)
+  return { input, stored: appended, record, requesterId, idempotency }
 })
 
 /**
@@ -101,7 +102,7 @@ export const tests = (it: contract.It, _options: Options = {}): void => {
       Effect.gen(function* () {
         const store = yield* CaseStore.CaseStore
         const outbox = yield* Outbox.Outbox
-        const { input, stored, requesterId, idempotency } = yield* seeded
+        const { input, stored, record, requesterId, idempotency } = yield* seeded
         const at = stored.case.updatedAt + 1000
         const anonymised: CaseEvent.CaseEvent = {
           sequence: stored.case.sequence + 1,
@@ -111,20 +112,33 @@ export const tests = (it: contract.It, _options: Options = {}): void => {
           basis: "request",
           erasureId: "erasure-1"
         }
-        const events = [...stored.events.map((e) => redactEvent(e, requesterId)), anonymised]
+        const events = [...record.map((e) => redactEvent(e, requesterId)), anonymised]
         const nextCase = redactCase(stored.case, anonymised.sequence, at)
+        const facts = { ...stored.facts, subject: R, sequence: anonymised.sequence, updatedAt: at, anonymised: true }
+        const clockRecord = events.map(CaseEvent.withoutText)
         yield* store.erase({
           caseId: input.case.id,
           expectedSequence: stored.case.sequence,
-          outcome: { _tag: "Anonymise", events, case: nextCase, message: redactMessage(requesterId) }
+          outcome: {
+            _tag: "Anonymise",
+            events,
+            case: nextCase,
+            facts,
+            clockRecord,
+            message: redactMessage(requesterId)
+          }
         })
 
+        // the case, its facts and its clock record are what the erasure gave, the record is rewritten
         const after = yield* contract.getCase(store, input.case.id)
         assert.deepStrictEqual(after.case, nextCase)
-        assert.deepStrictEqual(after.events, events)
+        assert.deepStrictEqual(after.facts, facts)
+        assert.deepStrictEqual(after.clockRecord, clockRecord)
+        const rewritten = yield* contract.recordOf(store, input.case.id)
+        assert.deepStrictEqual(rewritten, events)
         assert.deepStrictEqual(
-          after.events.slice(0, stored.events.length).map((e) => [e.sequence, e.type, e.at]),
-          stored.events.map((e) => [e.sequence, e.type, e.at])
+          rewritten.slice(0, record.length).map((e) => [e.sequence, e.type, e.at]),
+          record.map((e) => [e.sequence, e.type, e.at])
         )
         // the messages: redacted; the sent one stays sent, the pending ones are given up
         const messages = yield* outbox.listByCase(input.case.id)
@@ -153,16 +167,17 @@ export const tests = (it: contract.It, _options: Options = {}): void => {
         const retry = yield* Fixtures.newCase({ requesterId, idempotency })
         assert.isTrue((yield* store.create(retry)).created)
         // and the case goes on: an append continues the rewritten record
-        const more = yield* store.append(yield* Fixtures.append(nextCase))
-        assert.strictEqual(more.events.length, events.length + 1)
+        const more = yield* store.append(yield* Fixtures.append(after))
+        assert.strictEqual(more.case.sequence, events.length + 1)
+        assert.strictEqual((yield* contract.recordOf(store, input.case.id)).length, events.length + 1)
       })
     )
 
     it.effect("refuses a rewrite that changes which events happened or when, and writes nothing", () =>
       Effect.gen(function* () {
         const store = yield* CaseStore.CaseStore
-        const { input, stored, requesterId } = yield* seeded
-        const redactedEvents = stored.events.map((e) => redactEvent(e, requesterId))
+        const { input, stored, record, requesterId } = yield* seeded
+        const redactedEvents = record.map((e) => redactEvent(e, requesterId))
         const attempt = (events: CaseEvent.Record) =>
           store.erase({
             caseId: input.case.id,
@@ -171,6 +186,8 @@ export const tests = (it: contract.It, _options: Options = {}): void => {
               _tag: "Anonymise",
               events,
               case: redactCase(stored.case, events.length, stored.case.updatedAt),
+              facts: stored.facts,
+              clockRecord: stored.clockRecord,
               message: redactMessage(requesterId)
             }
           })
@@ -189,12 +206,15 @@ export const tests = (it: contract.It, _options: Options = {}): void => {
             _tag: "Anonymise",
             events: redactedEvents,
             case: redactCase(stored.case, stored.case.sequence, stored.case.updatedAt),
+            facts: stored.facts,
+            clockRecord: stored.clockRecord,
             message: (m) => ({ ...m, id: `${m.id}-x` })
           }
         })
         assert.include(yield* contract.expectDie(renaming), "keeps its id")
         const after = yield* contract.getCase(store, input.case.id)
         assert.deepStrictEqual(after, stored)
+        assert.deepStrictEqual(yield* contract.recordOf(store, input.case.id), record)
       })
     )
 
@@ -208,6 +228,8 @@ export const tests = (it: contract.It, _options: Options = {}): void => {
             _tag: "Anonymise",
             events: input.events.map((e) => redactEvent(e, requesterId)),
             case: redactCase(input.case, 1, input.case.updatedAt),
+            facts: input.facts,
+            clockRecord: input.clockRecord,
             message: redactMessage(requesterId)
           }
           const stale = yield* Effect.flip(store.erase({ caseId: input.case.id, expectedSequence: 1, outcome }))

@@ -38,6 +38,11 @@ export * as OutboxContract from "./OutboxContract.ts"
 /**
  * @since 0.1.0
  */
+export * as PartiesContract from "./PartiesContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as PolicyStoreContract from "./PolicyStoreContract.ts"
 
 /**

@@ -6,7 +6,6 @@
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import * as BusinessCalendar from "../../BusinessCalendar.ts"
-import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { ReopenWindowClosed } from "../../DeskError.ts"
 import { decoder, ReasonInput } from "../../DeskInput.ts"
 import * as Sla from "../../Sla.ts"
@@ -30,8 +29,6 @@ export const batchSizeOf = (operation: string, options: CloseIdleOptions | undef
 }
 
 export const make = (k: Kernel) => {
-  const { store } = k
-
   const reopen = Effect.fn("SupportDesk.reopen")(function* (actor: Actor.Actor, ref: string, input: ReasonInput) {
     const { reason } = yield* decodeReason(input)
     return yield* k.run(actor, ref, "reopen", (ctx) =>
@@ -109,28 +106,25 @@ export const make = (k: Kernel) => {
         Effect.gen(function* () {
           const version = Policies.rulesOf(yield* k.policies.require(candidate.policyVersion))
           if (!idleFor(version.calendar, candidate.updatedAt, rule.days(version.policy), t)) return true
-          const done = yield* Effect.gen(function* () {
-            const found = yield* store.get(candidate.id)
-            if (Option.isNone(found)) return false
-            const stored = found.value
-            const facts = CaseLifecycle.factsUnsafe(stored.events)
-            const rules = yield* k.rulesOfCase(stored)
-            if (
-              !statuses.includes(facts.status) ||
-              !idleFor(rules.calendar, stored.case.updatedAt, rule.days(rules.policy), t)
+          const done = yield* k
+            .commitTo(
+              candidate.id,
+              (current, _t, rules) =>
+                Effect.succeed(
+                  !statuses.includes(current.facts.status) ||
+                    !idleFor(rules.calendar, current.case.updatedAt, rule.days(rules.policy), t)
+                    ? Option.none()
+                    : Option.some<Step>({
+                        events: [{ type: "closed", reason: rule.reason }],
+                        notices: [rules.notices.closedIdle(current.case, rule.reason)]
+                      })
+                ),
+              Actor.system
             )
-              return false
-            yield* k.commit(
-              stored,
-              {
-                events: [{ type: "closed", reason: rule.reason }],
-                notices: [rules.notices.closedIdle(stored.case, rule.reason)]
-              },
-              Actor.system,
-              Math.max(t, stored.case.updatedAt)
+            .pipe(
+              Effect.map(Option.isSome),
+              Effect.catchTag("CaseNotFound", () => Effect.succeed(false))
             )
-            return true
-          }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
           if (done) closed.push(candidate.id)
           return true
         })

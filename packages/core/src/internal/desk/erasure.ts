@@ -15,7 +15,7 @@
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
-import type * as CaseEvent from "../../CaseEvent.ts"
+import * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import type { CaseNotFound, CaseStoreFailure, SequenceConflict } from "../../CaseStore.ts"
 import { invalid } from "../../DeskInput.ts"
@@ -25,7 +25,7 @@ import type * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type { CaseRef, ErasureReport } from "../../SupportDesk.ts"
 import { redactEvent, redactIdentity, redactMessage, type Whom } from "../redaction.ts"
-import { type Kernel, retry } from "./kernel.ts"
+import { inertUnder, type Kernel, retry, type Step } from "./kernel.ts"
 import { nextDueAt, ratingOf } from "./views.ts"
 
 /** Whether the record ends under a legal hold: its last `legalHoldPlaced` was not released since. */
@@ -117,6 +117,9 @@ const tallyOf = (
 export const make = (k: Kernel) => {
   const { store } = k
 
+  /** A case with its whole record (an erasure rewrites every event), none when it is gone. */
+  const withRecord = (caseId: string) => Effect.map(store.getMany([caseId]), (found) => Option.fromNullishOr(found[0]))
+
   /** What the other holders of personal data are told: whose data, which cases go, which are held. */
   const callHolders = (subject: Erasure.Subject) =>
     Effect.forEach(k.holders, (holder) => holder.erase(subject), { discard: true })
@@ -162,7 +165,9 @@ export const make = (k: Kernel) => {
       })
       const record = [...stored.events.map((e) => redactEvent(e, whom)), ...added]
       const facts = CaseLifecycle.factsUnsafe(record)
-      const evaluation = rules.evaluate(record, t)
+      // the clock record rebuilt from the redacted record (the events that keep people's ids lose them there too)
+      const clockRecord = record.filter((e) => !inertUnder(e.type, rules.policy)).map(CaseEvent.withoutText)
+      const evaluation = rules.evaluate(clockRecord, t)
       const next = CaseLifecycle.caseOf(
         CaseLifecycle.identityOf(redactIdentity(stored.case, whom)),
         facts,
@@ -171,7 +176,14 @@ export const make = (k: Kernel) => {
       yield* store.erase({
         caseId: stored.case.id,
         expectedSequence: base,
-        outcome: { _tag: "Anonymise", events: record, case: next, message: redactMessage(whom) }
+        outcome: {
+          _tag: "Anonymise",
+          events: record,
+          case: next,
+          facts,
+          clockRecord,
+          message: redactMessage(whom)
+        }
       })
       return "anonymised"
     })
@@ -180,7 +192,7 @@ export const make = (k: Kernel) => {
   const eraseCase = (caseId: string, erasure: Erasure.Erasure, whomOf: (stored: SupportCase.WithRecord) => Whom) =>
     retry(
       Effect.gen(function* () {
-        const found = yield* store.get(caseId)
+        const found = yield* withRecord(caseId)
         if (Option.isNone(found)) return Option.none<"anonymised" | "deleted">()
         return Option.some(yield* eraseStored(found.value, erasure, whomOf(found.value)))
       })
@@ -228,7 +240,7 @@ export const make = (k: Kernel) => {
     const erasable: Array<{ readonly stored: SupportCase.WithRecord; readonly whom: Whom }> = []
     const held: Array<{ readonly stored: SupportCase.WithRecord; readonly whom: Whom }> = []
     for (const c of yield* casesOf(requesterId)) {
-      const found = yield* store.get(c.id)
+      const found = yield* withRecord(c.id)
       if (Option.isNone(found)) continue
       const stored = found.value
       const whom = whomIn(stored, requesterId)
@@ -258,18 +270,22 @@ export const make = (k: Kernel) => {
       if (Option.isSome(done)) report[done.value].push(ref(stored))
     }
     for (const { stored, whom } of held) {
-      yield* retry(
-        Effect.gen(function* () {
-          const found = yield* store.get(stored.case.id)
-          if (Option.isNone(found) || pendingErasure(found.value.events)?.whose === whom.whose) return
-          yield* k.commit(
-            found.value,
-            { events: [{ type: "erasureRequested", erasureId: erasure.id, whose: whom.whose }], notices: [] },
-            erasure.by,
-            Math.max(erasure.at, found.value.case.updatedAt)
+      const found = yield* withRecord(stored.case.id)
+      if (Option.isSome(found) && pendingErasure(found.value.events)?.whose !== whom.whose) {
+        yield* k
+          .commitTo(
+            stored.case.id,
+            () =>
+              Effect.succeed(
+                Option.some<Step>({
+                  events: [{ type: "erasureRequested", erasureId: erasure.id, whose: whom.whose }],
+                  notices: []
+                })
+              ),
+            erasure.by
           )
-        })
-      ).pipe(Effect.catchTag("CaseNotFound", () => Effect.void))
+          .pipe(Effect.catchTag("CaseNotFound", () => Effect.void))
+      }
       report.held.push(ref(stored))
     }
     return { erasureId: erasure.id, ...report } satisfies ErasureReport
@@ -305,7 +321,7 @@ export const make = (k: Kernel) => {
       return yield* eraseStored(stored, erasure, whom)
     })
 
-  return { eraseRequester, eraseReleased, eraseForRetention }
+  return { withRecord, eraseRequester, eraseReleased, eraseForRetention }
 }
 
 export type Erasing = ReturnType<typeof make>

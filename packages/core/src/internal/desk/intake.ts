@@ -20,11 +20,13 @@ import { ChannelNotAccepted, type InputInvalid, type SubmitError } from "../../D
 import { decoder, invalid, QuoteInput, SubmitInput } from "../../DeskInput.ts"
 import * as Randomness from "../../Randomness.ts"
 import * as Sla from "../../Sla.ts"
+import type { Stored } from "../../CaseStore.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type { Options, Quote, Submission } from "../../SupportDesk.ts"
 import * as SupportPolicy from "../../SupportPolicy.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
 import { fingerprint } from "../fingerprint.ts"
+import { isInert } from "../slaEngine.ts"
 import type { Kernel } from "./kernel.ts"
 import { message, type Notice } from "./notices.ts"
 import * as Policies from "./policies.ts"
@@ -287,11 +289,12 @@ export const make = (k: Kernel) => {
   // -----------------------------------------------------------------------------------------------------------------
 
   /** A submission that an idempotency key replayed: the case first created, with what it was promised then. */
-  const replayed = (actor: Actor.Actor, stored: SupportCase.WithRecord, requested: string, t: number) =>
+  const replayed = (actor: Actor.Actor, stored: Stored, requested: string, t: number) =>
     Effect.gen(function* () {
-      const submitted = stored.events[0] as CaseEvent.Of<"submitted">
-      // promised under the version the case was opened under
-      const opening = stored.events.find((e) => e.type === "policyChanged")
+      // the clock record starts with the submission (without its texts): the facts the promises were made from
+      const submitted = stored.clockRecord[0] as CaseEvent.Of<"submitted">
+      // promised under the version the case was opened under (a move is in the clock record)
+      const opening = stored.clockRecord.find((e) => e.type === "policyChanged")
       const policy = yield* k.policies.require(
         opening?.type === "policyChanged" ? opening.from : stored.case.policyVersion
       )
@@ -346,7 +349,8 @@ export const make = (k: Kernel) => {
         mediation
       )
       // the one evaluation of a new case: its state's next due instant, its view, and its promises
-      const evaluation = Sla.evaluate(policy, events, t)
+      const clockRecord = events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText)
+      const evaluation = Sla.evaluate(policy, clockRecord, t)
       const facts = CaseLifecycle.factsUnsafe(events)
       const plan = Sla.planOf(evaluation)
       const due = nextDueAt(evaluation)
@@ -392,7 +396,15 @@ export const make = (k: Kernel) => {
           Effect.map(k.randomId, (messageId) => message(messageId, notice, supportCase, 1, t))
         )
         const result = yield* store
-          .create({ case: supportCase, events, outbox, idempotency, openingLimits: Refusal.openingLimits(policy, t) })
+          .create({
+            case: supportCase,
+            facts,
+            events,
+            clockRecord,
+            outbox,
+            idempotency,
+            openingLimits: Refusal.openingLimits(policy, t)
+          })
           .pipe(
             Effect.map(Option.some),
             Effect.catchTag("TrackingNumberTaken", (e) =>
@@ -407,14 +419,14 @@ export const make = (k: Kernel) => {
         if (!created.created) return yield* replayed(requesterView, created.stored, requested.id, t)
         return {
           created: true,
-          view: k.view(
+          view: k.viewOfRecord(
             requesterView,
             {
               stored: created.stored,
-              facts,
               evaluation,
               rules: { ...rules, evaluate: (r, at) => Sla.evaluate(policy, r, at) }
             },
+            events,
             t
           ),
           policy,

@@ -8,6 +8,7 @@
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
+import type * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { decoder, QualityReviewInput, ReasonInput } from "../../DeskInput.ts"
 import type * as Erasure from "../../Erasure.ts"
 import type * as Randomness from "../../Randomness.ts"
@@ -16,39 +17,39 @@ import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { batchSizeOf } from "./closing.ts"
 import { type Erasing, isErased, onLegalHold, pendingErasure } from "./erasure.ts"
 import { type Kernel, type OnClose, step } from "./kernel.ts"
-import { ratingOf } from "./views.ts"
 
 const decodeReason = decoder(ReasonInput)
 const decodeQualityReview = decoder(QualityReviewInput)
 
 const DAY = 86_400_000
 
-/** Whether the requester's rating in the record is low by the policy (`satisfaction.lowRating.atMost`). */
-export const ratedLow = (policy: SupportPolicy.SupportPolicy, record: CaseEvent.Record): boolean => {
-  const rating = ratingOf(record)
+/** Whether the requester's rating of the case is low by the policy (`satisfaction.lowRating.atMost`). */
+export const ratedLow = (policy: SupportPolicy.SupportPolicy, facts: CaseLifecycle.Facts): boolean => {
+  const rating = facts.rating
   return (
     rating !== undefined && policy.satisfaction !== undefined && rating.rating <= policy.satisfaction.lowRating.atMost
   )
 }
 
 /**
- * The kernel's on-close hook: whether a case whose record (ending with its closing) is `record` is selected for
- * quality review under its version of the policy, and why: always when the record shows what the policy's
- * `alwaysReview` lists or a low satisfaction rating, else at its `sampleRate` (one draw from `Randomness`). An empty
- * list: not selected.
+/**
+ * The kernel's on-close hook: whether a case whose facts (after its closing) are `facts` is selected for quality
+ * review under its version of the policy, and why: always when its record shows what the policy's `alwaysReview`
+ * lists (a breached clock, a refusal, a reopening) or a low satisfaction rating, else at its `sampleRate` (one draw
+ * from `Randomness`). An empty list: not selected.
  */
 export const selection =
   (randomness: Randomness.Randomness["Service"]): OnClose =>
-  (policy, record, evaluation) =>
+  (policy, facts, evaluation) =>
     Effect.gen(function* () {
       const { alwaysReview, sampleRate } = policy.qualityReview
       const reasons: Array<CaseEvent.QualityReviewReason> = []
       if (alwaysReview.includes("breached") && evaluation.clocks.some((c) => c.state === "breached")) {
         reasons.push("breached")
       }
-      if (alwaysReview.includes("refused") && record.some((e) => e.type === "refused")) reasons.push("refused")
-      if (alwaysReview.includes("reopened") && record.some((e) => e.type === "reopened")) reasons.push("reopened")
-      if (ratedLow(policy, record)) reasons.push("lowSatisfaction")
+      if (alwaysReview.includes("refused") && facts.everRefused) reasons.push("refused")
+      if (alwaysReview.includes("reopened") && facts.reopenCount > 0) reasons.push("reopened")
+      if (ratedLow(policy, facts)) reasons.push("lowSatisfaction")
       if (reasons.length === 0 && sampleRate > 0) {
         const bytes = yield* randomness.bytes(4)
         const draw = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0
@@ -56,16 +57,6 @@ export const selection =
       }
       return reasons
     })
-
-/** The selection of a record awaiting review: its last `qualityReviewSelected`, when no review followed it. */
-export const pendingSelection = (record: CaseEvent.Record): CaseEvent.Of<"qualityReviewSelected"> | undefined => {
-  for (let i = record.length - 1; i >= 0; i--) {
-    const e = record[i]
-    if (e.type === "qualityReviewed") return undefined
-    if (e.type === "qualityReviewSelected") return e
-  }
-  return undefined
-}
 
 export const make = (k: Kernel, erasing: Erasing) => {
   const { store } = k
@@ -97,9 +88,9 @@ export const make = (k: Kernel, erasing: Erasing) => {
       Effect.gen(function* () {
         const stored = yield* store.get(c.id)
         if (Option.isNone(stored)) return true
-        const selected = pendingSelection(stored.value.events)
+        const selected = stored.value.facts.pendingQualityReview
         if (selected === undefined) return true
-        found.push({ case: stored.value.case, reasons: selected.reasons, selectedAt: selected.at })
+        found.push({ case: stored.value.case, reasons: selected.reasons, selectedAt: selected.selectedAt })
         return found.length < options.limit
       })
     )
@@ -113,9 +104,7 @@ export const make = (k: Kernel, erasing: Erasing) => {
   ) {
     const { reason } = yield* decodeReason(input)
     return yield* k.run(actor, ref, "placeLegalHold", (ctx) =>
-      step(
-        onLegalHold(ctx.stored.events) ? [] : [{ type: "legalHoldPlaced", ...(reason === undefined ? {} : { reason }) }]
-      )
+      step(ctx.facts.legalHold ? [] : [{ type: "legalHoldPlaced", ...(reason === undefined ? {} : { reason }) }])
     )
   })
 
@@ -126,12 +115,11 @@ export const make = (k: Kernel, erasing: Erasing) => {
   ) {
     yield* decodeReason(input)
     const released = yield* k.run(actor, ref, "releaseLegalHold", (ctx) =>
-      step(onLegalHold(ctx.stored.events) ? [{ type: "legalHoldReleased" }] : [])
+      step(ctx.facts.legalHold ? [{ type: "legalHoldReleased" }] : [])
     )
     // an erasure requested while the case was held runs now
-    if (pendingErasure(released.events) === undefined) return released
-    const found = yield* store.get(released.case.id)
-    if (Option.isNone(found)) return released
+    const found = yield* erasing.withRecord(released.case.id)
+    if (Option.isNone(found) || pendingErasure(found.value.events) === undefined) return released
     const done = yield* erasing.eraseReleased(found.value)
     if (Option.isNone(done) || done.value === "deleted") return released
     const after = yield* store.get(released.case.id)
@@ -150,7 +138,7 @@ export const make = (k: Kernel, erasing: Erasing) => {
     yield* k.forEachByStatus({ statuses: ["closed"], updatedBefore }, batchSize, (candidate) =>
       Effect.gen(function* () {
         const done = yield* Effect.gen(function* () {
-          const found = yield* store.get(candidate.id)
+          const found = yield* erasing.withRecord(candidate.id)
           if (Option.isNone(found)) return false
           const stored = found.value
           const { policy } = yield* k.rulesOfCase(stored)

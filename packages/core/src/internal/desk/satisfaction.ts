@@ -17,8 +17,7 @@ import * as Erasure from "../../Erasure.ts"
 import * as SatisfactionToken from "../../SatisfactionToken.ts"
 import type { Rated } from "../../SupportDesk.ts"
 import type { Draft, Kernel, Step } from "./kernel.ts"
-import { pendingSelection } from "./records.ts"
-import { ratingOf, ratingWindow } from "./views.ts"
+import { ratingWindow } from "./views.ts"
 
 const decodeRate = decoder(RateSatisfactionInput)
 
@@ -36,7 +35,7 @@ export const make = (k: Kernel) => {
               message: `the policy (version ${ctx.policy.version}) does not ask for satisfaction ratings`
             })
           }
-          const rated = ratingOf(ctx.stored.events)
+          const rated = ctx.facts.rating
           if (rated !== undefined) {
             return yield* new SatisfactionAlreadyRated({
               caseId: ctx.case.id,
@@ -52,7 +51,7 @@ export const make = (k: Kernel) => {
           if (comment !== undefined && asked.comment === "none") {
             return yield* invalid([{ path: "comment", message: "the policy takes a rating without a comment" }])
           }
-          const window = ratingWindow(ctx.policy, ctx.calendar, ctx.stored.events)
+          const window = ratingWindow(ctx.policy, ctx.calendar, ctx.facts)
           if (window === null) {
             return yield* new SatisfactionNotAvailable({
               caseId: ctx.case.id,
@@ -75,7 +74,7 @@ export const make = (k: Kernel) => {
           const low = rating <= asked.lowRating.atMost
           if (low && ctx.facts.status === "closed") {
             // closed already, so its closing's selection is past: selected now, with the reasons still pending
-            const pending = pendingSelection(ctx.stored.events)?.reasons ?? []
+            const pending = ctx.facts.pendingQualityReview?.reasons ?? []
             events.push({
               type: "qualityReviewSelected",
               reasons: [...pending.filter((r) => r !== "lowSatisfaction"), "lowSatisfaction"],

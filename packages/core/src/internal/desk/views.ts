@@ -9,8 +9,8 @@ import * as Authorization from "../../Authorization.ts"
 import * as BusinessCalendar from "../../BusinessCalendar.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
 import type * as CaseLifecycle from "../../CaseLifecycle.ts"
+import type * as CaseStore from "../../CaseStore.ts"
 import * as Sla from "../../Sla.ts"
-import type * as SupportCase from "../../SupportCase.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import type { CaseView, MediationView, PartyClock, SatisfactionView } from "../../SupportDesk.ts"
 
@@ -54,74 +54,35 @@ export const reopenableUntil = (
 /** The mediation of a case and the clock of each party: statements posted, and business time waited for them. */
 export const mediationOf = (
   calendar: BusinessCalendar.BusinessCalendar,
-  record: CaseEvent.Record,
   facts: CaseLifecycle.Facts,
   now: number
 ): MediationView | null => {
   if (facts.counterpartyId === undefined) return null
   const requesterId = facts.parties[0]
   const counterpartyId = facts.counterpartyId
-  const sides = {
-    requester: { statements: 0, last: null as number | null, awaiting: null as number | null },
-    counterparty: { statements: 0, last: null as number | null, awaiting: null as number | null }
-  }
-  let started = false
-  let outcome: MediationView["outcome"] = null
-  for (const e of record) {
-    switch (e.type) {
-      case "mediationRequested":
-        started = true
-        outcome = null
-        sides.requester.statements++
-        sides.requester.last = e.at
-        break
-      case "requesterResponded":
-        sides.requester.awaiting = null
-        if (started) {
-          sides.requester.statements++
-          sides.requester.last = e.at
-        }
-        break
-      case "informationRequested":
-        sides.requester.awaiting = e.at
-        break
-      case "counterpartyContacted":
-        if (sides.counterparty.awaiting === null) sides.counterparty.awaiting = e.at
-        break
-      case "counterpartyResponded":
-        sides.counterparty.awaiting = null
-        sides.counterparty.statements++
-        sides.counterparty.last = e.at
-        break
-      case "mediationConcluded":
-        outcome = e.outcome
-        sides.requester.awaiting = null
-        sides.counterparty.awaiting = null
-        break
-      default:
-        break
-    }
-  }
   const clock = (partyId: string, side: "requester" | "counterparty"): PartyClock => {
-    const s = sides[side]
+    const s = facts.mediation[side]
     return {
       partyId,
       side,
       statements: s.statements,
-      lastStatementAt: s.last,
-      awaitingSince: s.awaiting,
+      lastStatementAt: s.lastStatementAt,
+      awaitingSince: s.awaitingSince,
       waitedBusinessMs:
-        s.awaiting === null ? 0 : Math.max(0, BusinessCalendar.businessMillisBetween(calendar, s.awaiting, now))
+        s.awaitingSince === null
+          ? 0
+          : Math.max(0, BusinessCalendar.businessMillisBetween(calendar, s.awaitingSince, now))
     }
   }
   return {
     counterpartyId,
     active: facts.inMediation,
-    outcome,
+    outcome: facts.mediation.outcome,
     parties: [clock(requesterId, "requester"), clock(counterpartyId, "counterparty")]
   }
 }
 
+/**
 /**
  * When the requester may rate the case (the policy's `satisfaction`): from the answer of the current cycle (a
  * resolution or an explanation), or from the closing of a case closed unanswered, for `withinBusinessDays` business
@@ -130,44 +91,17 @@ export const mediationOf = (
 export const ratingWindow = (
   policy: SupportPolicy.SupportPolicy,
   calendar: BusinessCalendar.BusinessCalendar,
-  record: CaseEvent.Record
+  facts: CaseLifecycle.Facts
 ): { readonly from: number; readonly until: number } | null => {
   const satisfaction = policy.satisfaction
   if (satisfaction === undefined) return null
-  let answeredAt: number | undefined
-  let refused = false
-  let closedAt: number | undefined
-  for (const e of record) {
-    switch (e.type) {
-      case "resolved":
-      case "explained":
-      case "refused":
-        if (answeredAt === undefined) {
-          answeredAt = e.at
-          refused = e.type === "refused"
-        }
-        break
-      case "withdrawn":
-      case "merged":
-      case "closed":
-        closedAt ??= e.at
-        break
-      case "reopened":
-        answeredAt = undefined
-        refused = false
-        closedAt = undefined
-        break
-      default:
-        break
-    }
-  }
-  const from = answeredAt ?? closedAt
-  if (from === undefined || refused) return null
+  const from = facts.answeredAt ?? facts.closedAt
+  if (from === undefined || facts.answer === "refused") return null
   const until = BusinessCalendar.addBusinessDays(calendar, Sla.instant(from), satisfaction.withinBusinessDays)
   return { from, until: until.epochMilliseconds }
 }
 
-/** The requester's rating of the case, if they gave one (one per case). */
+/** The requester's rating of a case from its whole record, if they gave one (one per case). */
 export const ratingOf = (record: CaseEvent.Record): CaseEvent.Of<"satisfactionRated"> | undefined =>
   record.find((e): e is CaseEvent.Of<"satisfactionRated"> => e.type === "satisfactionRated")
 
@@ -175,44 +109,49 @@ export const ratingOf = (record: CaseEvent.Record): CaseEvent.Of<"satisfactionRa
 export const satisfactionOf = (
   policy: SupportPolicy.SupportPolicy,
   calendar: BusinessCalendar.BusinessCalendar,
-  record: CaseEvent.Record
+  facts: CaseLifecycle.Facts
 ): SatisfactionView | null => {
   const satisfaction = policy.satisfaction
   if (satisfaction === undefined) return null
-  const rated = ratingOf(record)
+  const rated = facts.rating
   return {
     question: satisfaction.question,
     scale: satisfaction.scale,
     comment: satisfaction.comment,
-    openUntil: rated === undefined ? (ratingWindow(policy, calendar, record)?.until ?? null) : null,
-    rating:
-      rated === undefined
-        ? null
-        : { rating: rated.rating, at: rated.at, ...(rated.comment === undefined ? {} : { comment: rated.comment }) }
+    openUntil: rated === undefined ? (ratingWindow(policy, calendar, facts)?.until ?? null) : null,
+    rating: rated === undefined ? null : rated
   }
 }
 
 /**
- * A case as `actor` may read it at `now`, from its record, the facts folded from it and its evaluation at `now` (the
- * caller evaluated it once, for the write and the view alike).
+ * A case as `actor` may read it at `now`: its state as they may see it, the page of its record they asked for (read
+ * by the caller with `Authorization.recordQuery`), and its evaluation at `now` (made once, for the write and the view
+ * alike), under the rules of its version of the policy (`written.rules`).
  */
 export const viewOf = (
-  rules: { readonly policy: SupportPolicy.SupportPolicy; readonly calendar: BusinessCalendar.BusinessCalendar },
   actor: Actor.Actor,
-  stored: SupportCase.WithRecord,
-  facts: CaseLifecycle.Facts,
-  evaluation: Sla.Evaluation,
+  written: {
+    readonly stored: CaseStore.Stored
+    readonly evaluation: Sla.Evaluation
+    readonly rules: {
+      readonly policy: SupportPolicy.SupportPolicy
+      readonly calendar: BusinessCalendar.BusinessCalendar
+    }
+  },
+  events: CaseEvent.Record,
+  eventsBefore: number | null,
   now: number
 ): CaseView => ({
-  case: stored.case,
-  events: Authorization.visibleRecord(actor, stored.case, stored.events),
-  sla: evaluation,
+  case: Authorization.visibleCase(actor, written.stored.case),
+  events,
+  eventsBefore,
+  sla: written.evaluation,
   asOf: now,
-  reopenableUntil: reopenableUntil(rules.policy, rules.calendar, facts),
-  mediation: mediationOf(rules.calendar, stored.events, facts, now),
+  reopenableUntil: reopenableUntil(written.rules.policy, written.rules.calendar, written.stored.facts),
+  mediation: mediationOf(written.rules.calendar, written.stored.facts, now),
   // the rating is the requester's and the desk's: the other party of a mediation does not see it
   satisfaction:
-    actor.role === "requester" && actor.id !== stored.case.requester.id
+    actor.role === "requester" && actor.id !== written.stored.case.requester.id
       ? null
-      : satisfactionOf(rules.policy, rules.calendar, stored.events)
+      : satisfactionOf(written.rules.policy, written.rules.calendar, written.stored.facts)
 })
