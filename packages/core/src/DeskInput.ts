@@ -208,9 +208,9 @@ export type RateSatisfactionInput = typeof RateSatisfactionInput.Encoded
  * @category schemas
  */
 export const MovePolicyVersionInput = Schema.Struct({
-  from: Schema.optionalKey(Schema.Array(Schema.String.check(Schema.isMinLength(1))).check(Schema.isMaxLength(100))),
+  from: Schema.optionalKey(Schema.Array(Text.identifier("a version number", 100)).check(Schema.isMaxLength(100))),
   trackingNumbers: Schema.optionalKey(
-    Schema.Array(text("a tracking number", 100)).check(Schema.isMinLength(1), Schema.isMaxLength(1_000))
+    Schema.Array(Text.identifier("a tracking number", 100)).check(Schema.isMinLength(1), Schema.isMaxLength(1_000))
   )
 })
 
