@@ -46,7 +46,8 @@ export const DeskAction = Schema.Literals([
   "updateIncident",
   "resolveIncident",
   "postAnnouncement",
-  "viewQualityReviews"
+  "viewQualityReviews",
+  "viewAlerts"
 ])
 
 /**
@@ -137,7 +138,7 @@ export const decide = (
 }
 
 /**
- * Decides whether `actor` may perform a desk action. Account managers see their own queue only.
+ * Decides whether `actor` may perform a desk action. Account managers see their own queue and alerts only.
  *
  * @since 0.1.0
  * @category combinators
@@ -147,7 +148,9 @@ export const decideDesk = (actor: Actor.Actor, action: DeskAction): Decision => 
     case "requester":
       return forbidden(`a requester may not ${action}`)
     case "accountManager":
-      return action === "viewQueue" ? allowed : forbidden(`an account manager may not ${action}`)
+      return action === "viewQueue" || action === "viewAlerts"
+        ? allowed
+        : forbidden(`an account manager may not ${action}`)
     case "agent":
     case "administrator":
       return allowed

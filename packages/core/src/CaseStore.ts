@@ -16,6 +16,10 @@
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
  *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
+ * - **SLA alerts.** Each case carries the next instant one of its SLA escalation levels falls due (`alertAt`, written
+ *   with every change); `claimAlerts` hands the cases whose instant has passed to one claimer at a time, with a
+ *   lease, so any number of processes can watch them. The alert events a change appends (`slaWarning`,
+ *   `slaBreached`, `slaEscalated`) are indexed by addressee in the same unit of work, for `listAlerts`.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
  * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; appended events continue from
@@ -32,6 +36,7 @@ import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
 import * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
+import type * as SlaAlert from "./SlaAlert.ts"
 import type * as SupportCase from "./SupportCase.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -134,6 +139,11 @@ export interface NewCase {
    * it is not an invariant.
    */
   readonly openingLimits?: ReadonlyArray<OpeningLimit> | undefined
+  /**
+   * The next instant an SLA escalation level of the case falls due (epoch ms), when `claimAlerts` hands the case to
+   * a watcher; null or absent when none is scheduled.
+   */
+  readonly alertAt?: number | null | undefined
 }
 
 /**
@@ -174,6 +184,50 @@ export interface Append {
   readonly events: ReadonlyArray<CaseEvent.CaseEvent>
   readonly case: SupportCase.SupportCase
   readonly outbox: ReadonlyArray<Outbox.Message>
+  /**
+   * The next instant an SLA escalation level of the case falls due, as the new state has it (epoch ms); null or
+   * absent when none is scheduled. It replaces the one stored (and ends any claim's lease).
+   */
+  readonly alertAt?: number | null | undefined
+}
+
+/**
+ * What `claimAlerts` takes: at most `limit` cases whose alert instant is at or before `now`, each leased for
+ * `leaseMillis`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertClaimOptions {
+  readonly limit: number
+  readonly now: number
+  readonly leaseMillis: number
+}
+
+/**
+ * A case handed to a watcher by `claimAlerts`, with the alert instant it was claimed at (before the lease).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertClaim {
+  readonly caseId: string
+  readonly alertAt: number
+}
+
+/**
+ * Which alerts to list: those indexed under any of `recipients` (`SlaAlert.keysOf` a staff member), newest first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertQuery {
+  /** Addressee keys (`SlaAlert.recipientKeys`); an empty list matches none. */
+  readonly recipients: ReadonlyArray<string>
+  /** At most this many alerts (a non-negative integer). */
+  readonly limit: number
+  /** Only alerts after this position in the list's order (`firedAt`, `caseId`, `sequence`, all descending). */
+  readonly before?: { readonly firedAt: number; readonly caseId: string; readonly sequence: number } | undefined
 }
 
 /**
@@ -285,6 +339,18 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
+    /**
+     * Claims up to `limit` cases whose alert instant (`alertAt`) is at or before `now`, earliest first (then by
+     * id), for `leaseMillis`: each one's alert instant becomes `now + leaseMillis`, so no other claim gets it until
+     * the lease ends or a change of the case writes its next alert instant. Two concurrent claims never get the same
+     * case; a claimer that dies simply lets its lease run out.
+     */
+    readonly claimAlerts: (options: AlertClaimOptions) => Effect.Effect<ReadonlyArray<AlertClaim>, CaseStoreFailure>
+    /**
+     * The alert events addressed to any of `query.recipients`, newest first (`firedAt`, then case id, then sequence,
+     * all descending), each once.
+     */
+    readonly listAlerts: (query: AlertQuery) => Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>, CaseStoreFailure>
   }
 >()("@support-policy/core/CaseStore") {}
 
@@ -296,6 +362,11 @@ const die = (operation: string, problems: ReadonlyArray<string>): Effect.Effect<
   Effect.die(new Error(`CaseStore.${operation}: ${problems.join("; ")}`))
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
+
+const alertAtProblems = (alertAt: number | null | undefined): Array<string> =>
+  alertAt === undefined || alertAt === null || Number.isSafeInteger(alertAt)
+    ? []
+    : [`alertAt: expected epoch milliseconds or null, got ${alertAt}`]
 
 const messageProblems = (messages: ReadonlyArray<Outbox.Message>): Array<string> => {
   const seen = new Set<string>()
@@ -334,7 +405,7 @@ export const validateNewCase = (newCase: NewCase): Effect.Effect<void> => {
       problems.push(`openingLimits[${i}].max: expected a whole number of cases, 1 or more`)
     }
   })
-  problems.push(...messageProblems(newCase.outbox))
+  problems.push(...messageProblems(newCase.outbox), ...alertAtProblems(newCase.alertAt))
   return problems.length === 0 ? Effect.void : die("create", problems)
 }
 
@@ -362,9 +433,56 @@ export const validateAppend = (append: Append): Effect.Effect<void> => {
   }
   const last = append.expectedSequence + append.events.length
   if (append.case.sequence !== last) problems.push(`case.sequence: expected ${last}, got ${append.case.sequence}`)
-  problems.push(...messageProblems(append.outbox))
+  problems.push(...messageProblems(append.outbox), ...alertAtProblems(append.alertAt))
   return problems.length === 0 ? Effect.void : die("append", problems)
 }
+
+/**
+ * Checks the options of `claimAlerts`: a whole `limit` of 0 or more, a positive whole `leaseMillis`, a whole `now`.
+ * Dies naming the field when not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateAlertClaim = (options: AlertClaimOptions): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(options.limit)) problems.push(`limit: expected a non-negative integer, got ${options.limit}`)
+  if (!Number.isSafeInteger(options.leaseMillis) || options.leaseMillis <= 0) {
+    problems.push(`leaseMillis: expected a positive integer, got ${options.leaseMillis}`)
+  }
+  if (!Number.isSafeInteger(options.now)) problems.push(`now: expected epoch milliseconds, got ${options.now}`)
+  return problems.length === 0 ? Effect.void : die("claimAlerts", problems)
+}
+
+/**
+ * Checks an alert query: `limit` is a non-negative integer and `before` names a position. Dies naming the field
+ * when not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateAlertQuery = (query: AlertQuery): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(query.limit)) problems.push(`limit: expected a non-negative integer, got ${query.limit}`)
+  if (query.before !== undefined) {
+    if (!Number.isSafeInteger(query.before.firedAt)) {
+      problems.push(`before.firedAt: expected epoch milliseconds, got ${query.before.firedAt}`)
+    }
+    if (!Number.isSafeInteger(query.before.sequence)) {
+      problems.push(`before.sequence: expected an integer, got ${query.before.sequence}`)
+    }
+  }
+  return problems.length === 0 ? Effect.void : die("listAlerts", problems)
+}
+
+/**
+ * The order of `listAlerts`: newest first, then by case id and sequence, all descending (negative: `a` comes first).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const compareAlerts = (a: SlaAlert.SlaAlert, b: SlaAlert.SlaAlert): number =>
+  b.firedAt - a.firedAt || memory.compareIds(b.caseId, a.caseId) || b.sequence - a.sequence
 
 /**
  * Checks paging: `limit` and `offset` are non-negative integers. Dies naming the operation and the field when not.
@@ -470,7 +588,8 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
           if (duplicates.length > 0) return die("create", [`outbox: message ids already stored: ${duplicates}`])
           const entry: memory.CaseEntry = {
             case: memory.frozenCopy(c),
-            events: memory.frozenCopy(newCase.events)
+            events: memory.frozenCopy(newCase.events),
+            alertAt: newCase.alertAt ?? null
           }
           state.cases.set(c.id, entry)
           state.trackingNumbers.set(c.trackingNumber, c.id)
@@ -478,6 +597,7 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
             state.idempotency.set(scope, { fingerprint: newCase.idempotency.fingerprint, caseId: c.id })
           }
           memory.insertMessages(state, newCase.outbox)
+          memory.insertAlerts(state, c, newCase.events)
           return Effect.succeed({ created: true, stored: withRecord(entry) })
         })
       )
@@ -502,7 +622,9 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
           if (duplicates.length > 0) return die("append", [`outbox: message ids already stored: ${duplicates}`])
           entry.case = memory.frozenCopy(a.case)
           entry.events = Object.freeze([...entry.events, ...memory.frozenCopy(a.events)])
+          entry.alertAt = a.alertAt ?? null
           memory.insertMessages(state, a.outbox)
+          memory.insertAlerts(state, a.case, a.events)
           return Effect.succeed(withRecord(entry))
         })
       )
@@ -578,6 +700,44 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
 
     const countOpenedSince = (requesterId: string, since: number) => Effect.sync(() => openedSince(requesterId, since))
 
+    const claimAlerts = (options: AlertClaimOptions): Effect.Effect<ReadonlyArray<AlertClaim>> =>
+      Effect.flatMap(validateAlertClaim(options), () =>
+        Effect.sync(() => {
+          const due: Array<{ readonly entry: memory.CaseEntry; readonly alertAt: number }> = []
+          for (const entry of state.cases.values()) {
+            if (entry.alertAt !== null && entry.alertAt <= options.now) due.push({ entry, alertAt: entry.alertAt })
+          }
+          due.sort((a, b) => a.alertAt - b.alertAt || memory.compareIds(a.entry.case.id, b.entry.case.id))
+          const claimed = due.slice(0, options.limit)
+          for (const { entry } of claimed) entry.alertAt = options.now + options.leaseMillis
+          return Object.freeze(claimed.map(({ entry, alertAt }) => Object.freeze({ caseId: entry.case.id, alertAt })))
+        })
+      )
+
+    const listAlerts = (query: AlertQuery): Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>> =>
+      Effect.flatMap(validateAlertQuery(query), () =>
+        Effect.sync(() => {
+          const wanted = new Set(query.recipients)
+          const before = query.before
+          const found: Array<SlaAlert.SlaAlert> = []
+          for (const { alert, keys } of state.alerts.values()) {
+            if (!keys.some((key) => wanted.has(key))) continue
+            if (
+              before !== undefined &&
+              compareAlerts(alert, {
+                ...alert,
+                firedAt: before.firedAt,
+                caseId: before.caseId,
+                sequence: before.sequence
+              }) <= 0
+            )
+              continue
+            found.push(alert)
+          }
+          return Object.freeze(found.sort(compareAlerts).slice(0, query.limit))
+        })
+      )
+
     return CaseStore.of({
       create,
       append,
@@ -587,7 +747,9 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
       listByParty,
       queue,
       listByStatus,
-      countOpenedSince
+      countOpenedSince,
+      claimAlerts,
+      listAlerts
     })
   })
 )

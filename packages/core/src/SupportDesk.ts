@@ -13,6 +13,10 @@
  *   (7.4: quality review, legal hold, retention), **mediation** (4.5), **incidents and announcements** (6.5), and
  *   **reading** a case with its record and live clocks, or the agents' queue.
  *
+ * - **SLA alerts** (6.1–6.3, the policy's `sla[].escalations`; `alerts.ts`): `fireAlerts`, the watcher a worker runs
+ *   (`SupportWorker`), appends the warnings, breaches and escalations that fell due, and notifies the people they
+ *   name (looked up in the host's `StaffDirectory`); `alerts` lists them for a staff member.
+ *
  * Every action on a case runs through one kernel (`kernel.ts`): find and authorize (`Authorization`), check the
  * state (`CaseLifecycle`), decide, and append with the sequence read (re-read and retried on a conflict), its
  * notifications queued with its events. Every text people read is in `notices.ts`.
@@ -21,7 +25,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type * as Actor from "./Actor.ts"
 import type * as CaseEvent from "./CaseEvent.ts"
 import {
@@ -35,6 +39,7 @@ import {
 import type * as DeskError from "./DeskError.ts"
 import type * as DeskInput from "./DeskInput.ts"
 import * as Incident from "./Incident.ts"
+import * as Alerts from "./internal/desk/alerts.ts"
 import * as Answering from "./internal/desk/answering.ts"
 import * as Closing from "./internal/desk/closing.ts"
 import * as Incidents from "./internal/desk/incidents.ts"
@@ -49,8 +54,11 @@ import * as MemoryStorage from "./MemoryStorage.ts"
 import type * as Outbox from "./Outbox.ts"
 import * as Randomness from "./Randomness.ts"
 import type * as Sla from "./Sla.ts"
+import type * as SlaAlert from "./SlaAlert.ts"
+import * as StaffDirectory from "./StaffDirectory.ts"
 import type * as SupportCase from "./SupportCase.ts"
 import * as SupportPolicy from "./SupportPolicy.ts"
+import type * as TaskStore from "./TaskStore.ts"
 
 export {
   AnnouncementInput,
@@ -278,6 +286,48 @@ export interface CloseIdleOptions {
   readonly batchSize?: number | undefined
 }
 
+/**
+ * Options of `SupportDesk.fireAlerts`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FireAlertsOptions {
+  /** How many due cases to claim at once (default 20). */
+  readonly limit?: number | undefined
+  /**
+   * How long a claimed case is kept from other watchers, in milliseconds (default 3 000): a watcher that dies
+   * mid-way delays its cases' alerts by at most this.
+   */
+  readonly leaseMillis?: number | undefined
+  /** How many claimed cases are handled at once (default 4). */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * What one round of `SupportDesk.fireAlerts` did: how many cases it claimed, and the alerts it appended.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FiredAlerts {
+  readonly claimed: number
+  readonly fired: ReadonlyArray<SlaAlert.SlaAlert>
+}
+
+/**
+ * Paging of `SupportDesk.alerts`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertQuery {
+  /** At most this many alerts (default 50). */
+  readonly limit?: number | undefined
+  /** Only alerts older than this one (its `firedAt`, `caseId` and `sequence`), for the next page. */
+  readonly before?: { readonly firedAt: number; readonly caseId: string; readonly sequence: number } | undefined
+}
+
 type Act<I, E = never> = (
   actor: Actor.Actor,
   ref: string,
@@ -434,6 +484,24 @@ export interface Service {
   >
   /** The announcements shown now (public). */
   readonly announcements: Effect.Effect<ReadonlyArray<Incident.Announcement>, Incident.IncidentStoreFailure>
+
+  /**
+   * The SLA watcher, one round (run by `SupportWorker`, in any number of processes): claims the cases whose next
+   * escalation level fell due (`CaseStore.claimAlerts`), and for each appends an `slaWarning`, `slaBreached` or
+   * `slaEscalated` per level due, as the `system` actor, with a notification to each person the level names, and
+   * writes the case's next alert instant. Each clock and level fires once, whatever the number of watchers.
+   */
+  readonly fireAlerts: (
+    options?: FireAlertsOptions
+  ) => Effect.Effect<FiredAlerts, CaseStoreFailure | StaffDirectory.StaffDirectoryFailure>
+  /**
+   * The SLA alerts addressed to a staff member or their queues (`SlaAlert.keysOf`), newest first. Requesters are
+   * refused.
+   */
+  readonly alerts: (
+    actor: Actor.Actor,
+    query?: AlertQuery
+  ) => Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>, DeskError.ActionForbidden | CaseStoreFailure>
 }
 
 /**
@@ -470,6 +538,7 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     incidents: yield* Incident.IncidentStore,
     randomness: yield* Randomness.Randomness
   }
+  const staff = Option.getOrElse(yield* Effect.serviceOption(StaffDirectory.StaffDirectory), () => StaffDirectory.empty)
   const kernel = Kernel.make(context, Records.selection(policy, context.randomness))
   const intake = Intake.make(kernel)
   return SupportDesk.of({
@@ -483,7 +552,8 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     ...Closing.make(kernel),
     ...Records.make(kernel),
     ...Mediation.make(kernel, intake),
-    ...Incidents.make(kernel)
+    ...Incidents.make(kernel),
+    ...Alerts.make(kernel, staff)
   })
 })
 
@@ -492,7 +562,9 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * The support desk running `policy` on the stores and randomness in context. A host that loads its policy from JSON
+ * The support desk running `policy` on the stores and randomness in context, and the `StaffDirectory` when one is
+ * (SLA escalations to queue leads and roles need it; without one they reach the case's queue). A host that loads its
+ * policy from JSON
  * decodes it first: `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`.
  *
  * @since 0.1.0
@@ -505,18 +577,23 @@ export const layer = (
   Layer.effect(SupportDesk, make(policy, options))
 
 /**
- * The whole desk in memory: the desk running `policy` on `MemoryStorage.layerMemory` (case store, outbox and incident
- * store on one fresh state, all three also provided, so a host or a test can read the outbox), with the platform's
- * cryptographic randomness unless `options.randomness` gives another (`Randomness.layerSeeded(seed)` in tests).
+ * The whole desk in memory: the desk running `policy` on `MemoryStorage.layerMemory` (case store, outbox, incident
+ * store and task store on one fresh state, all also provided, so a host or a test can read the outbox or run a
+ * `SupportWorker`), with the platform's cryptographic randomness unless `options.randomness` gives another
+ * (`Randomness.layerSeeded(seed)` in tests), and the staff in `options.staff` (`StaffDirectory.layerMemory`) if given.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerMemory = (
   policy: SupportPolicy.SupportPolicy,
-  options?: Options & { readonly randomness?: Layer.Layer<Randomness.Randomness> | undefined }
-): Layer.Layer<SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore> =>
+  options?: Options & {
+    readonly randomness?: Layer.Layer<Randomness.Randomness> | undefined
+    readonly staff?: StaffDirectory.Directory | undefined
+  }
+): Layer.Layer<SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore> =>
   layer(policy, options).pipe(
     Layer.provideMerge(MemoryStorage.layerMemory),
-    Layer.provide(options?.randomness ?? Randomness.layer)
+    Layer.provide(options?.randomness ?? Randomness.layer),
+    Layer.provide(options?.staff === undefined ? Layer.empty : StaffDirectory.layerMemory(options.staff))
   )

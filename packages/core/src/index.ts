@@ -92,3 +92,23 @@ export * as DeskError from "./DeskError.ts"
  * @since 0.1.0
  */
 export * as SupportDesk from "./SupportDesk.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as StaffDirectory from "./StaffDirectory.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SlaAlert from "./SlaAlert.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as TaskStore from "./TaskStore.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SupportWorker from "./SupportWorker.ts"

@@ -172,16 +172,32 @@ describe("Authorization.decide", () => {
 describe("Authorization.decideDesk", () => {
   const expected: ReadonlyArray<readonly [string, Actor.Actor, ReadonlyArray<Authorization.DeskAction>]> = [
     ["a requester", owner, []],
-    ["an account manager", theirAccountManager, ["viewQueue"]],
+    ["an account manager", theirAccountManager, ["viewQueue", "viewAlerts"]],
     [
       "an agent",
       agent,
-      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
+      [
+        "viewQueue",
+        "declareIncident",
+        "updateIncident",
+        "resolveIncident",
+        "postAnnouncement",
+        "viewQualityReviews",
+        "viewAlerts"
+      ]
     ],
     [
       "an administrator",
       administrator,
-      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
+      [
+        "viewQueue",
+        "declareIncident",
+        "updateIncident",
+        "resolveIncident",
+        "postAnnouncement",
+        "viewQualityReviews",
+        "viewAlerts"
+      ]
     ]
   ]
   for (const [name, actor, allowed] of expected) {

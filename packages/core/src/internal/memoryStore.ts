@@ -13,12 +13,23 @@ import { Context, Layer } from "effect"
 import type * as CaseEvent from "../CaseEvent.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
+import * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 
-/** A stored case: its current state and its record (a frozen array, replaced on every append). */
+/**
+ * A stored case: its current state, its record (a frozen array, replaced on every append), and the next instant an
+ * SLA escalation level falls due (or the end of a claim's lease).
+ */
 export interface CaseEntry {
   case: SupportCase.SupportCase
   events: ReadonlyArray<CaseEvent.CaseEvent>
+  alertAt: number | null
+}
+
+/** A stored SLA alert with the addressee keys it is listed under. */
+export interface AlertEntry {
+  readonly alert: SlaAlert.SlaAlert
+  readonly keys: ReadonlyArray<string>
 }
 
 /** A stored outbox message with its mutable delivery state; `order` is the write order. */
@@ -42,6 +53,10 @@ export interface State {
   readonly outbox: Map<string, OutboxEntry>
   readonly incidents: Map<string, Incident.Incident>
   readonly announcements: Map<string, Incident.Announcement>
+  /** `${caseId}/${sequence}` → the alert of that event */
+  readonly alerts: Map<string, AlertEntry>
+  /** task name → its schedule (`TaskStore.layerMemory`) */
+  readonly tasks: Map<string, TaskEntry>
   nextOrder: number
 }
 
@@ -59,6 +74,8 @@ export class MemoryStore extends Context.Service<MemoryStore, State>()(
     outbox: new Map(),
     incidents: new Map(),
     announcements: new Map(),
+    alerts: new Map(),
+    tasks: new Map(),
     nextOrder: 0
   }))
 }
@@ -115,6 +132,31 @@ export const insertMessages = (state: State, messages: ReadonlyArray<Outbox.Mess
       sentAt: null
     })
   }
+}
+
+/** Indexes the alert events among `events` appended to `supportCase`. Call after every check passed. */
+export const insertAlerts = (
+  state: State,
+  supportCase: { readonly id: string; readonly trackingNumber: string },
+  events: ReadonlyArray<CaseEvent.CaseEvent>
+): void => {
+  for (const alert of SlaAlert.fromEvents(supportCase, events)) {
+    state.alerts.set(`${alert.caseId}/${alert.sequence}`, {
+      alert: frozenCopy(alert),
+      keys: SlaAlert.recipientKeys(alert.to)
+    })
+  }
+}
+
+/** A periodic task's schedule and lease, as `TaskStore.layerMemory` keeps it. */
+export interface TaskEntry {
+  periodMillis: number
+  nextRunAt: number
+  leaseUntil: number
+  leaseToken: string | null
+  runs: number
+  lastRunAt: number | null
+  lastError: string | null
 }
 
 /** Compares strings by UTF-16 code units (the byte order of ASCII ids), for deterministic tie-breaking. */

@@ -377,7 +377,14 @@ export const make = (k: Kernel) => {
           Effect.map(k.randomId, (messageId) => message(messageId, notice, supportCase, 1, t))
         )
         const result = yield* store
-          .create({ case: supportCase, events, outbox, idempotency, openingLimits: Refusal.openingLimits(policy, t) })
+          .create({
+            case: supportCase,
+            events,
+            outbox,
+            idempotency,
+            openingLimits: Refusal.openingLimits(policy, t),
+            alertAt: k.alertAt(events, evaluation)
+          })
           .pipe(
             Effect.map(Option.some),
             Effect.catchTag("TrackingNumberTaken", (e) =>

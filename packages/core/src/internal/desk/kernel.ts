@@ -6,9 +6,9 @@
  * 2. **check the state**: the action must be allowed in the case's status (`CaseLifecycle.allowedIn`);
  * 3. **decide**: the room's plan turns the case's facts into events and notices;
  * 4. **commit**: the events are numbered on from the record, the state folded and the clocks evaluated once (for the
- *    state's next due instant and the caller's view alike), a closing decides its quality review (the `onClose` hook,
- *    clause 7.4), and the events, state and outbox messages are appended in one unit of work against the sequence
- *    read. A conflicting append re-runs the whole action on the fresh record.
+ *    state's next due instant, the next SLA alert instant and the caller's view alike), a closing decides its quality
+ *    review (the `onClose` hook, clause 7.4), and the events, state and outbox messages are appended in one unit of
+ *    work against the sequence read. A conflicting append re-runs the whole action on the fresh record.
  */
 import { Clock, Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
@@ -26,6 +26,7 @@ import type { CaseView, Options } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
 import { isInert } from "../slaEngine.ts"
+import * as Escalations from "./escalations.ts"
 import * as Notices from "./notices.ts"
 import * as Views from "./views.ts"
 
@@ -92,6 +93,9 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
   const notices = Notices.make(policy, calendar)
   const evaluate = (record: CaseEvent.Record, t: number) => Sla.evaluate(policy, record, t)
+  /** The next instant an SLA escalation level of the record falls due (`CaseStore.Append.alertAt`), or null. */
+  const alertAt = (record: CaseEvent.Record, evaluation: Sla.Evaluation) =>
+    Escalations.nextAlertAt(Escalations.pending(policy, calendar, record, evaluation))
 
   const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
     new ActionForbidden({ action, actorRole: actor.role, actorId: actor.id, caseId, message })
@@ -190,7 +194,8 @@ export const make = (context: DeskContext, onClose: OnClose) => {
         expectedSequence: base,
         events,
         case: next,
-        outbox
+        outbox,
+        alertAt: alertAt(record, evaluation)
       })
       return { stored: written, facts, evaluation } satisfies Written
     })
@@ -255,6 +260,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     randomId,
     notices,
     evaluate,
+    alertAt,
     find,
     load,
     authorizeDesk,
