@@ -391,6 +391,9 @@ export const validateNewCase = (newCase: NewCase): Effect.Effect<void> => {
   if (newCase.events.length === 0) problems.push("events: a new case needs at least its submitted event")
   for (const problem of CaseEvent.checkRecord(newCase.events))
     problems.push(`events${problem.path}: ${problem.message}`)
+  newCase.events.forEach((event, i) => {
+    if (CaseEvent.isSlaAlert(event)) problems.push(`events[${i}].type: a new case has no SLA alert yet`)
+  })
   if (newCase.case.sequence !== newCase.events.length) {
     problems.push(`case.sequence: expected ${newCase.events.length} (the last event), got ${newCase.case.sequence}`)
   }
@@ -597,7 +600,6 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
             state.idempotency.set(scope, { fingerprint: newCase.idempotency.fingerprint, caseId: c.id })
           }
           memory.insertMessages(state, newCase.outbox)
-          memory.insertAlerts(state, c, newCase.events)
           return Effect.succeed({ created: true, stored: withRecord(entry) })
         })
       )

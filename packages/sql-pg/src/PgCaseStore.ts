@@ -10,12 +10,16 @@
  *   events under the `(case_id, sequence)` primary key: two appends from the same sequence can never both succeed.
  * - Reads take the case and its record in one statement (one snapshot), and decode them with the core schemas: a row
  *   that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`.
+ * - SLA alerts: each write sets the case's `next_alert_at`; `claimAlerts` is one statement that picks the due cases
+ *   from the partial index `support_cases_alert_idx` with `FOR UPDATE SKIP LOCKED` and moves their instant to the
+ *   end of the lease; the alert events an append writes go to `support_alerts` and, one row per addressee, to
+ *   `support_alert_recipients` (the index `listAlerts` reads), in the append's transaction.
  *
  * Needs only a `SqlClient`; run `PgMigrations` first (or use `PgStorage.layer`).
  *
  * @since 0.1.0
  */
-import { CaseStore, type CaseEvent, type Outbox, type SupportCase } from "@support-policy/core"
+import { CaseStore, type CaseEvent, type Outbox, SlaAlert, type SupportCase } from "@support-policy/core"
 import { Array as Arr, Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
 import * as Rows from "./internal/rows.ts"
@@ -113,6 +117,26 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
       )
     )
 
+  /** The alert events of an append, and one row per addressee for `listAlerts`. */
+  const insertAlerts = (alerts: ReadonlyArray<SlaAlert.SlaAlert>) =>
+    Effect.gen(function* () {
+      yield* insertAll(
+        "support_alerts",
+        alerts.map((a) => ({ case_id: a.caseId, sequence: a.sequence, fired_at: a.firedAt, data: JSON.stringify(a) }))
+      )
+      yield* insertAll(
+        "support_alert_recipients",
+        alerts.flatMap((a) =>
+          SlaAlert.recipientKeys(a.to).map((recipient) => ({
+            recipient,
+            fired_at: a.firedAt,
+            case_id: a.caseId,
+            sequence: a.sequence
+          }))
+        )
+      )
+    })
+
   const insertParties = (c: SupportCase.SupportCase, parties: ReadonlyArray<string>) =>
     insertAll(
       "support_case_parties",
@@ -138,7 +162,7 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               case_id: c.id,
               created_at: c.openedAt
             },
-      case: { ...caseColumns(c), data: c },
+      case: { ...caseColumns(c), next_alert_at: newCase.alertAt ?? null, data: c },
       limits: (newCase.openingLimits ?? []).map((l) => ({ id: l.id, since: l.since, max: l.max })),
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: newCase.events.map((e) => ({ case_id: c.id, sequence: e.sequence, type: e.type, at: e.at, data: e })),
@@ -165,9 +189,9 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         ),
         new_case AS (
           INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                     opened_at, updated_at, sequence, next_due_at, data)
+                                     opened_at, updated_at, sequence, next_due_at, next_alert_at, data)
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
-                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data
+                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.next_alert_at, r.data
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE NOT EXISTS (SELECT 1 FROM blocked)
             AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
@@ -281,7 +305,11 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               )
             )
           }
-          const { id: _, ...columns } = { ...caseColumns(c), data: JSON.stringify(c) }
+          const { id: _, ...columns } = {
+            ...caseColumns(c),
+            next_alert_at: append.alertAt ?? null,
+            data: JSON.stringify(c)
+          }
           yield* sql`UPDATE support_cases SET ${sql.update(columns)} WHERE id = ${c.id}`
           const before = Array.isArray(locked.parties) ? (locked.parties as ReadonlyArray<string>) : []
           const after = distinct(c.parties)
@@ -294,6 +322,7 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
             after.filter((p) => !before.includes(p))
           )
           yield* insertOutbox("append", append.outbox)
+          yield* insertAlerts(SlaAlert.fromEvents(c, append.events))
           const rows = yield* selectWithRecord(sql.and([sql`c.id = ${c.id}`]))
           return yield* corrupt(decodeWithRecord(rows[0]))
         })
@@ -383,6 +412,62 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           )
         ),
         Effect.withSpan("PgCaseStore.listByStatus")
+      )
+    },
+    claimAlerts: (options) =>
+      CaseStore.validateAlertClaim(options).pipe(
+        Effect.andThen(
+          options.limit === 0
+            ? Effect.succeed([])
+            : sql<{ id: string; alert_at: unknown }>`
+            WITH due AS (
+              SELECT id, next_alert_at FROM support_cases
+              WHERE next_alert_at IS NOT NULL AND next_alert_at <= ${options.now}
+              ORDER BY next_alert_at, id
+              LIMIT ${options.limit}
+              FOR UPDATE SKIP LOCKED
+            )
+            UPDATE support_cases c SET next_alert_at = ${options.now + options.leaseMillis}
+            FROM due WHERE c.id = due.id
+            RETURNING c.id, due.next_alert_at AS alert_at`
+        ),
+        Effect.catchTag("SqlError", unavailable("claimAlerts")),
+        Effect.flatMap((rows) => {
+          const claims: Array<CaseStore.AlertClaim> = []
+          for (const row of rows) {
+            const alertAt = Rows.toNumber(row.alert_at)
+            if (alertAt === undefined) return corrupt(Result.fail(`case ${row.id}: bad next_alert_at`))
+            claims.push({ caseId: row.id, alertAt })
+          }
+          // RETURNING has no order: the claim's order, earliest first, then by id ("C" collation: code units)
+          return Effect.succeed(claims.sort((a, b) => a.alertAt - b.alertAt || (a.caseId < b.caseId ? -1 : 1)))
+        }),
+        Effect.withSpan("PgCaseStore.claimAlerts")
+      ),
+    listAlerts: (query) => {
+      if (query.recipients.length === 0 || query.limit === 0) {
+        return Effect.as(CaseStore.validateAlertQuery(query), [])
+      }
+      const where: Array<Statement.Fragment> = [sql.in("recipient", query.recipients)]
+      if (query.before !== undefined) {
+        where.push(
+          sql`(fired_at, case_id, sequence) < (${query.before.firedAt}, ${query.before.caseId}, ${query.before.sequence})`
+        )
+      }
+      return CaseStore.validateAlertQuery(query).pipe(
+        Effect.andThen(
+          sql<Rows.AlertRow>`
+            SELECT a.case_id, a.sequence, a.data
+            FROM (SELECT DISTINCT fired_at, case_id, sequence FROM support_alert_recipients
+                  WHERE ${sql.and(where)}
+                  ORDER BY fired_at DESC, case_id DESC, sequence DESC
+                  LIMIT ${query.limit}) r
+            JOIN support_alerts a ON a.case_id = r.case_id AND a.sequence = r.sequence
+            ORDER BY r.fired_at DESC, r.case_id DESC, r.sequence DESC`
+        ),
+        Effect.catchTag("SqlError", unavailable("listAlerts")),
+        Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.alert))),
+        Effect.withSpan("PgCaseStore.listAlerts")
       )
     },
     countOpenedSince: (requesterId, since) =>

@@ -13,6 +13,9 @@
  * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
  * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
+ * - `support_cases.next_alert_at` (a partial index, claimed with `FOR UPDATE SKIP LOCKED`), `support_alerts` and
+ *   `support_alert_recipients`: SLA alerts, due and fired.
+ * - `support_tasks`: the periodic tasks the workers share, each with its next run and the lease of a run.
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
@@ -127,6 +130,41 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // one index range scan per status, in (updated_at, id) order.
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
+  ]),
+  // SLA alerts: the next instant an escalation level of a case falls due (or the end of a watcher's lease on it),
+  // behind a partial index holding only cases with one, in the order the watchers claim them; and the alert events
+  // indexed by addressee, for "my alerts, newest first".
+  "30_alerts": statements([
+    "ALTER TABLE support_cases ADD COLUMN next_alert_at bigint",
+    "CREATE INDEX support_cases_alert_idx ON support_cases (next_alert_at, id) WHERE next_alert_at IS NOT NULL",
+    `CREATE TABLE support_alerts (
+      case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
+      sequence integer NOT NULL CHECK (sequence >= 1),
+      fired_at bigint NOT NULL,
+      data jsonb NOT NULL,
+      CONSTRAINT support_alerts_pkey PRIMARY KEY (case_id, sequence)
+    )`,
+    `CREATE TABLE support_alert_recipients (
+      recipient text COLLATE "C" NOT NULL,
+      fired_at bigint NOT NULL,
+      case_id text COLLATE "C" NOT NULL,
+      sequence integer NOT NULL,
+      PRIMARY KEY (recipient, fired_at, case_id, sequence),
+      FOREIGN KEY (case_id, sequence) REFERENCES support_alerts (case_id, sequence)
+    )`
+  ]),
+  // The periodic tasks the workers share: each task's next run and the lease of the run in progress.
+  "31_tasks": statements([
+    `CREATE TABLE support_tasks (
+      name text COLLATE "C" PRIMARY KEY,
+      period_ms bigint NOT NULL CHECK (period_ms > 0),
+      next_run_at bigint NOT NULL,
+      lease_until bigint NOT NULL DEFAULT 0,
+      lease_token text,
+      runs bigint NOT NULL DEFAULT 0,
+      last_run_at bigint,
+      last_error text
+    )`
   ])
 }
 

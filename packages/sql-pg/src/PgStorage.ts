@@ -1,5 +1,6 @@
 /**
- * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox` and `IncidentStore` —
+ * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox`, `IncidentStore` and
+ * `TaskStore` —
  * with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
@@ -11,13 +12,14 @@
  */
 import { PgliteClient } from "@effect/sql-pglite"
 import { PgClient } from "@effect/sql-pg"
-import type { CaseStore, Incident, Outbox } from "@support-policy/core"
+import type { CaseStore, Incident, Outbox, TaskStore } from "@support-policy/core"
 import { Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
 import * as PgCaseStore from "./PgCaseStore.ts"
 import * as PgIncidentStore from "./PgIncidentStore.ts"
 import * as PgMigrations from "./PgMigrations.ts"
 import * as PgOutbox from "./PgOutbox.ts"
+import * as PgTaskStore from "./PgTaskStore.ts"
 
 /**
  * The services the storage layers provide.
@@ -25,16 +27,18 @@ import * as PgOutbox from "./PgOutbox.ts"
  * @since 0.1.0
  * @category models
  */
-export type Services = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore
+export type Services = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore
 
 /**
- * The case store, outbox and incident store on the `SqlClient` in context, after applying the migrations.
+ * The case store, outbox, incident store and task store on the `SqlClient` in context, after applying the migrations.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<Services, Migrator.MigrationError | SqlError.SqlError, SqlClient.SqlClient> =
-  Layer.mergeAll(PgCaseStore.layer, PgOutbox.layer, PgIncidentStore.layer).pipe(Layer.provide(PgMigrations.layer))
+  Layer.mergeAll(PgCaseStore.layer, PgOutbox.layer, PgIncidentStore.layer, PgTaskStore.layer).pipe(
+    Layer.provide(PgMigrations.layer)
+  )
 
 /**
  * Storage on a PostgreSQL server, by connection URL (`postgres://user:password@host:port/database`).

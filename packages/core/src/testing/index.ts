@@ -8,6 +8,11 @@
 /**
  * @since 0.1.0
  */
+export * as AlertsContract from "./AlertsContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as CaseStoreContract from "./CaseStoreContract.ts"
 
 /**
@@ -29,3 +34,8 @@ export * as OutboxContract from "./OutboxContract.ts"
  * @since 0.1.0
  */
 export * as StorageContract from "./StorageContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as TaskStoreContract from "./TaskStoreContract.ts"
