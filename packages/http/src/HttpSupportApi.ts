@@ -103,6 +103,13 @@ const TimeZone = Schema.String.check(Schema.isMaxLength(64)).pipe(Schema.decodeT
 
 const CaseParams = { trackingNumber: Ref("a tracking number") }
 
+/** The `next` of a page of alerts: `<firedAt>.<sequence>.<caseId>`. */
+const AlertCursor = Schema.String.check(
+  Schema.isPattern(/^\d{1,16}\.\d{1,9}\.[A-Za-z0-9_-]{1,100}$/, {
+    message: "expected the `next` cursor of a previous page of alerts"
+  })
+)
+
 /**
  * The body of `POST /v1/cases`: a request for support. The requester is the authenticated actor; the channel
  * defaults to the online form (clause 2.2) and the language to English. `timeZone` (IANA) is where the requester
@@ -314,10 +321,21 @@ export class DeskGroup extends HttpApiGroup.make("desk")
       OpenApi.Summary,
       "The agents' queue, earliest due clock first; breached / dueSoon (business minutes) / priority / category / assignee filters"
     ),
+    HttpApiEndpoint.get("alerts", "/v1/desk/alerts", {
+      query: {
+        limit: Schema.optionalKey(Limit),
+        before: Schema.optionalKey(AlertCursor)
+      },
+      success: HttpViews.Alerts,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "The SLA warnings, breaches and escalations addressed to the caller or their queues, newest first (staff only)"
+    ),
     HttpApiEndpoint.get("me", "/v1/me", { success: HttpViews.Session }).annotate(OpenApi.Summary, "Who the caller is")
   )
   .middleware(Authenticate)
-  .annotateMerge(OpenApi.annotations({ title: "Desk", description: "The agents' queue" })) {}
+  .annotateMerge(OpenApi.annotations({ title: "Desk", description: "The agents' queue and their SLA alerts" })) {}
 
 /**
  * System-wide incidents (clause 6.5), for staff.

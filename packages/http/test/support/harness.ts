@@ -119,6 +119,8 @@ export interface Server {
     }
   ) => Promise<Response>
   readonly close: () => Promise<void>
+  /** One round of the desk's SLA watcher at the server's time (what `SupportWorker` runs every second). */
+  readonly fireAlerts: () => Promise<SupportDesk.FiredAlerts>
 }
 
 export type CaseStoreShape = Context.Service.Shape<typeof CaseStore.CaseStore>
@@ -156,11 +158,12 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     options.authentication ?? authentication,
     Layer.succeed(Clock.Clock, time.clock)
   )
+  const scope = Scope.makeUnsafe()
+  const built = await Effect.runPromise(Layer.buildWithScope(services, scope))
   const app = HttpSupportApi.serve({ ...options.options, disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provide(services),
+    Layer.provide(Layer.succeedContext(built)),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
-  const scope = Scope.makeUnsafe()
   const context = await Effect.runPromise(Layer.buildWithScope(app, scope))
   const address = Context.get(context, HttpServer.HttpServer).address
   if (!("port" in address)) throw new Error(`unexpected server address ${address._tag}`)
@@ -187,7 +190,11 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
       }
       return { status: response.status, headers: response.headers, text, json }
     },
-    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
+    fireAlerts: () =>
+      Effect.runPromise(
+        SupportDesk.SupportDesk.use((desk) => desk.fireAlerts()).pipe(Effect.provideContext(built), Effect.orDie)
+      )
   }
 }
 
