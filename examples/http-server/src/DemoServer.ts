@@ -1,18 +1,27 @@
 /**
- * The demo server: the support desk of the Global Sources policy on embedded PGlite (or a PostgreSQL server), its
- * HTTP API under `/v1` with `/openapi.json` and `/docs`, and the demo's pages. `start` is what `pnpm demo` runs, and
- * what the browser tests and the load bench start in-process.
+ * The demo server: the support desk of the Global Sources policy (or a host's, `POLICY_FILE`) on embedded PGlite (or a
+ * PostgreSQL server), its HTTP API under `/v1` with `/openapi.json` and `/docs`, the demo's pages, and the desk's
+ * worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps) in the same process. `start` is what
+ * `pnpm demo` runs, and what the browser tests and the load bench start in-process.
  */
 import { createServer } from "node:http"
 import * as Path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Presets, Randomness, SupportDesk } from "@support-policy/core"
+import {
+  Presets,
+  Randomness,
+  SupportDesk,
+  type SupportPolicy,
+  SupportWorker,
+  type TaskStore
+} from "@support-policy/core"
 import { Authentication, HttpSupportApi } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
-import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
 import * as DemoActors from "./DemoActors.ts"
+import * as DemoStaff from "./DemoStaff.ts"
 import * as Pages from "./Pages.ts"
 import * as Seed from "./Seed.ts"
 
@@ -36,8 +45,13 @@ export interface Options {
   readonly logRequests?: boolean | undefined
   /** How requests become actors. Default {@link authentication}: the demo's fixed bearer tokens. */
   readonly authentication?: Layer.Layer<Authentication.Authentication> | undefined
-  /** Run the housekeeping sweeper (idle-case closing, retention) every minute. Default true. */
-  readonly sweep?: boolean | undefined
+  /** The policy the desk runs. Default: the Global Sources preset (`main.ts` reads `POLICY_FILE`). */
+  readonly policy?: SupportPolicy.SupportPolicy | undefined
+  /**
+   * Run the desk's worker in this process (SLA alerts, and the idle-case and retention sweeps every minute and
+   * hour), with these options, or not (`false`). Default: run it with {@link workerOptions}.
+   */
+  readonly worker?: SupportWorker.Options | false | undefined
 }
 
 export interface Timings {
@@ -65,35 +79,33 @@ export const authentication: Layer.Layer<Authentication.Authentication> = Authen
   DemoActors.identities.map((i) => [i.token, i.actor] as const)
 )
 
-/** The desk of the Global Sources policy on the storage of `options`, with the `SqlClient` for the seed. */
+/**
+ * The desk of the policy (the Global Sources preset by default) on the storage of `options`, with the demo's staff
+ * directory, the task store (for the worker) and the `SqlClient` (for the seed).
+ */
 export const deskLayer = (
-  options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections">
-): Layer.Layer<SupportDesk.SupportDesk | SqlClient.SqlClient, unknown> => {
+  options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections" | "policy">
+): Layer.Layer<SupportDesk.SupportDesk | TaskStore.TaskStore | SqlClient.SqlClient, unknown> => {
   const storage =
     options.databaseUrl === undefined
       ? PgStorage.layerPglite({ dataDir: options.dataDir ?? defaultDataDir })
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
-  return SupportDesk.layer(Presets.globalSources).pipe(Layer.provideMerge(storage), Layer.provide(Randomness.layer))
+  return SupportDesk.layer(options.policy ?? Presets.globalSources).pipe(
+    Layer.provideMerge(storage),
+    Layer.provide(Randomness.layer),
+    Layer.provide(DemoStaff.layer)
+  )
 }
+
+/**
+ * The worker's options in the demo: SLA alerts polled every second; the idle-case sweep every minute and the
+ * retention sweep every hour (clauses 6.3, 7.4). Outbox delivery joins as a task of `@support-policy/email` once that
+ * package exists.
+ */
+export const workerOptions: SupportWorker.Options = { closeIdle: "1 minute", retention: "1 hour" }
 
 /** The HTTP routes: the API and the pages. */
 export const routes = Layer.mergeAll(HttpSupportApi.layer(), Pages.layer)
-
-/**
- * The host's housekeeping, as a platform would schedule it: every minute, close cases left idle after an answer
- * (clause 6.3 lifecycle) and apply the retention rules (7.4). Failures are logged and the next run tries again.
- */
-export const sweeper = Effect.gen(function* () {
-  const desk = yield* SupportDesk.SupportDesk
-  const closed = yield* desk.closeIdle()
-  const anonymised = yield* desk.applyRetention()
-  if (closed.length > 0 || anonymised.length > 0) {
-    yield* Effect.logInfo(`housekeeping: closed ${closed.length} idle case(s), anonymised ${anonymised.length}`)
-  }
-}).pipe(
-  Effect.catchCause((cause) => Effect.logWarning("housekeeping failed; retrying in a minute", cause)),
-  Effect.repeat(Schedule.spaced("1 minute"))
-)
 
 /** Starts the demo; resolves once it listens. */
 export const start = async (options: Options = {}): Promise<Demo> => {
@@ -128,8 +140,11 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     )
     const serverContext = await Effect.runPromise(Layer.buildWithScope(server, scope))
     const listenMs = lap()
-    if (options.sweep !== false) {
-      await Effect.runPromise(Effect.provideContext(sweeper, desk).pipe(Effect.forkIn(scope), Effect.asVoid))
+    if (options.worker !== false) {
+      const worker = SupportWorker.layer(options.worker ?? workerOptions).pipe(
+        Layer.provide(Layer.succeedContext(desk))
+      )
+      await Effect.runPromise(Layer.buildWithScope(worker, scope))
     }
 
     const address = Context.get(serverContext, HttpServer.HttpServer).address

@@ -119,7 +119,10 @@ export interface Options<R = never> {
   readonly retention?: Duration.Input | false | undefined
   /** The host's own periodic tasks (outbox delivery, reports, …). */
   readonly tasks?: ReadonlyArray<Task<R>> | undefined
-  /** How long to wait before asking again whether a task is due (default 1 second). */
+  /**
+   * How long to wait before asking again whether a task is due when the store cannot say when (default 1 second).
+   * Otherwise a worker sleeps until the task's next run, or until the lease of the process running it ends.
+   */
   readonly taskPollInterval?: Duration.Input | undefined
   /**
    * How long a claimed run is held from other processes without a renewal (default 30 seconds). The running process
@@ -223,7 +226,15 @@ const taskLoop = <R>(
         .claim({ names: [task.name], now, leaseMillis, token: yield* token })
         .pipe(logged(`SupportWorker: could not claim ${task.name}; trying again`, Option.none()))
       if (Option.isNone(claim)) {
-        yield* Effect.sleep(pollMillis)
+        // not due, or another process runs it: wait for its next run, or for that process's lease to run out
+        const state = yield* store
+          .get(task.name)
+          .pipe(logged(`SupportWorker: could not read the schedule of ${task.name}`, Option.none()))
+        const wait = Option.match(state, {
+          onNone: () => pollMillis,
+          onSome: (s) => Math.max(1, (s.nextRunAt > now ? s.nextRunAt : s.leaseUntil) - now)
+        })
+        yield* Effect.sleep(wait)
         continue
       }
       const run = claim.value
