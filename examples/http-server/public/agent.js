@@ -1,5 +1,6 @@
 // The agent console: the queue with SLA badges, a case with its record and clocks, and the actions on it. Calls the
 // /v1 API.
+import * as Alerts from "./alerts.js"
 import * as SP from "./common.js"
 
 const { el, api, when, whenZoned, nameOf, showError, duration } = SP
@@ -375,6 +376,11 @@ actionForm.addEventListener("submit", async (event) => {
 
 let firstLoad = true
 
+// the SLA alerts (alerts.js): a count and a list in the header, each linking to its case
+const alertsHost = el("div", { id: "alerts" })
+document.querySelector("header.top .who")?.before(alertsHost)
+const alerts = Alerts.mount(alertsHost, { onOpen: (trackingNumber) => openCase(trackingNumber) })
+
 const start = async () => {
   const policy = await SP.policy()
   filters.priority.append(...policy.priorities.map((p) => el("option", { value: p.id }, p.name)))
@@ -386,7 +392,7 @@ const start = async () => {
     actionsBox.hidden = true
     $("case-empty").hidden = false
     $("case-empty").textContent = "Pick a case in the queue."
-    await loadQueue()
+    await Promise.all([loadQueue(), alerts.refresh()])
     // a link to a case (#GS-…) opens it on arrival; switching identity starts afresh
     const hash = firstLoad ? decodeURIComponent(location.hash.slice(1)) : ""
     firstLoad = false
@@ -394,6 +400,7 @@ const start = async () => {
     else history.replaceState(null, "", location.pathname)
   })
   setInterval(loadQueue, 30_000)
+  setInterval(alerts.refresh, 15_000)
   document.body.dataset.ready = "true"
 }
 start().catch((error) => showError(queueError, error))

@@ -246,6 +246,13 @@ const describe = (e, p, viewerIsRequester) => {
       return "Closed"
     case "noteAdded":
       return `Internal note by ${e.actor.id}`
+    case "slaWarning":
+    case "slaBreached":
+    case "slaEscalated": {
+      const what = { slaWarning: "SLA warning", slaBreached: "SLA breached", slaEscalated: "SLA escalation" }[e.type]
+      const to = e.to.map(assigneeText).join(", ")
+      return `${what}: ${METRIC[e.metric] ?? e.metric} (${e.level}, due ${when(e.dueAt)})${to === "" ? "" : ` — told ${to}`}`
+    }
     default:
       return e.type
   }

@@ -4,10 +4,16 @@
  * - `PORT` sets the port (default 3000).
  * - `DATABASE_URL` (`postgres://user@host:port/db`) runs it on a PostgreSQL server; without it the data lives in
  *   embedded PGlite in `examples/http-server/.data` (`DEMO_DATA_DIR` sets another folder). A restart keeps the data.
+ * - `POLICY_FILE=path/to/policy.json` runs the desk on that policy (a `SupportPolicy` JSON document) instead of the
+ *   Global Sources preset; a file that does not decode is refused with every bad field named.
  * - `LOG_REQUESTS=1` logs every request.
+ *
+ * The desk's worker (SLA alerts, the idle-case and retention sweeps) runs in this process; `pnpm --filter
+ * @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`).
  */
+import { Effect } from "effect"
 import * as DemoActors from "./DemoActors.ts"
-import * as DemoServer from "./DemoServer.ts"
+import * as PolicyFile from "./PolicyFile.ts"
 
 const parsePort = (value: string | undefined): number => {
   if (value === undefined || value === "") return 3000
@@ -23,11 +29,26 @@ const port = parsePort(process.env.PORT)
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 const dataDir = process.env.DEMO_DATA_DIR === "" ? undefined : process.env.DEMO_DATA_DIR
 
+const { policy, file } = await Effect.runPromise(
+  PolicyFile.fromEnvironment().pipe(
+    Effect.catchTag("PolicyFileFailure", (failure) =>
+      Effect.sync(() => {
+        console.error(`POLICY_FILE: ${PolicyFile.describe(failure)}`)
+        process.exit(2)
+      })
+    )
+  )
+)
+console.log(`Policy: ${PolicyFile.summary(policy, file)}`)
+// the server's modules load once the policy is known to be good, so a bad file is refused at once
+const DemoServer = await import("./DemoServer.ts")
+
 console.log(databaseUrl === undefined ? "Starting the demo on embedded PGlite…" : "Starting the demo on PostgreSQL…")
 const demo = await DemoServer.start({
   port,
   databaseUrl,
   dataDir,
+  policy,
   logRequests: process.env.LOG_REQUESTS === "1"
 }).catch((error: unknown) => {
   console.error("The demo could not start:", error)
@@ -39,7 +60,7 @@ const where = demo.storage.kind === "pglite" ? `PGlite in ${demo.storage.dataDir
 const tokenWidth = Math.max(...DemoActors.identities.map((i) => i.token.length))
 
 console.log(`
-Support desk demo — Global Sources Support Policy v1.8
+Support desk demo — ${policy.title} v${policy.version}
 
   Requester page   ${demo.url}/
   Agent console    ${demo.url}/agent
@@ -49,6 +70,7 @@ Support desk demo — Global Sources Support Policy v1.8
 Storage: ${where}; ${
   demo.seed.seeded ? `seeded ${demo.seed.trackingNumbers.length} demo cases` : "kept from the previous run"
 }.
+Worker: SLA alerts every second, idle cases every minute, retention every hour (in this process).
 
 Demo bearer tokens (the pages have a picker; for curl: -H "Authorization: Bearer <token>"):
 ${DemoActors.identities.map((i) => `  ${i.token.padEnd(tokenWidth)}  ${i.label}`).join("\n")}

@@ -4,7 +4,7 @@
  * elsewhere once its lease ends; a long run keeps its lease; a failed run is counted and the next period runs.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option } from "effect"
+import { type Duration, Effect, Fiber, Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 import * as Presets from "../src/Presets.ts"
 import * as Randomness from "../src/Randomness.ts"
@@ -24,7 +24,7 @@ const advance = (seconds: number) =>
   })
 
 /** A worker running only `tasks` (no watcher, no sweeps), forked as if it were a process of its own. */
-const startWorker = <R>(tasks: ReadonlyArray<SupportWorker.Task<R>>, taskLease = "30 seconds") =>
+const startWorker = <R>(tasks: ReadonlyArray<SupportWorker.Task<R>>, taskLease: Duration.Input = "30 seconds") =>
   Effect.forkChild(
     Layer.launch(SupportWorker.layer({ alerts: false, closeIdle: false, retention: false, tasks, taskLease }))
   )
