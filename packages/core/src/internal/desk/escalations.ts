@@ -64,7 +64,9 @@ const addTarget = (calendar: BusinessCalendar.BusinessCalendar, start: number, t
     : cal.addBusinessMillis(
         calendar.compiled,
         start,
-        target.businessHours !== undefined ? target.businessHours * HOUR : (target.businessMinutes ?? 0) * MINUTE
+        Math.round(
+          target.businessHours !== undefined ? target.businessHours * HOUR : (target.businessMinutes ?? 0) * MINUTE
+        )
       )
 
 /** In service hours: open at `t`, or at the instant just before it (a deadline at closing time is in hours). */
