@@ -220,7 +220,7 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
       seen.set(key, (seen.get(key) ?? 0) + 1)
       const lag = data.at - data.dueAt
       lags.push(lag)
-      ;(lagsByLevel[data.level] ??= []).push(lag)
+      lagsByLevel[data.level] = [...(lagsByLevel[data.level] ?? []), lag]
     }
     const duplicates = [...seen].filter(([, n]) => n > 1)
     assert.deepStrictEqual(duplicates, [], "a (clock, level) appears more than once")
