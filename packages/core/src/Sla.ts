@@ -20,6 +20,7 @@
 import { Schema } from "effect"
 import { Temporal } from "temporal-polyfill"
 import * as CaseEvent from "./CaseEvent.ts"
+import { formatInstant as internalFormatInstant } from "./internal/formatInstant.ts"
 import { compiledPolicy } from "./internal/policyCompiled.ts"
 import { METRICS, PROGRESS_UPDATE, TRACE_REASONS, TRACE_STEPS } from "./internal/slaCompile.ts"
 import * as engine from "./internal/slaEngine.ts"
@@ -318,10 +319,6 @@ export const current = (evaluation: Evaluation, metric: SupportPolicy.Metric): C
 // explanation
 // -------------------------------------------------------------------------------------------------------------------
 
-const pad = (n: number) => String(n).padStart(2, "0")
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
 /**
  * An instant as a person reads it, in `timeZone` (an IANA zone or an offset), with the offset shown:
  * `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, or `"Tue 15 Apr 2025, 17:30 (UTC+08:00)"` in a fixed-offset
@@ -330,12 +327,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * @since 0.1.0
  * @category formatting
  */
-export const formatInstant = (epochMillis: number, timeZone: string): string => {
-  const z = Temporal.Instant.fromEpochMilliseconds(epochMillis).toZonedDateTimeISO(timeZone)
-  const offset = `UTC${z.offset}`
-  const zone = /^[+-]\d/.test(timeZone) || timeZone === "UTC" ? offset : `${timeZone}, ${offset}`
-  return `${WEEKDAYS[z.dayOfWeek - 1]} ${z.day} ${MONTHS[z.month - 1]} ${z.year}, ${pad(z.hour)}:${pad(z.minute)} (${zone})`
-}
+export const formatInstant: (epochMillis: number, timeZone: string) => string = internalFormatInstant
 
 /**
  * A business duration in hours and minutes of business time: `"20h 30m"`.
