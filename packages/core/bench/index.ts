@@ -11,6 +11,7 @@ const modules: ReadonlyArray<() => Promise<{ readonly default: BenchModule }>> =
   () => import("./calendar.ts"),
   () => import("./sla.ts"),
   () => import("../../sql-pg/bench/storage.ts"),
+  () => import("../../sql-pg/bench/alerts.ts"),
   () => import("../../../examples/http-server/bench/http.ts")
 ]
 
