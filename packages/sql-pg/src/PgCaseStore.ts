@@ -117,25 +117,33 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
       )
     )
 
-  /** The alert events of an append, and one row per addressee for `listAlerts`. */
-  const insertAlerts = (alerts: ReadonlyArray<SlaAlert.SlaAlert>) =>
-    Effect.gen(function* () {
-      yield* insertAll(
-        "support_alerts",
-        alerts.map((a) => ({ case_id: a.caseId, sequence: a.sequence, fired_at: a.firedAt, data: JSON.stringify(a) }))
-      )
-      yield* insertAll(
-        "support_alert_recipients",
-        alerts.flatMap((a) =>
-          SlaAlert.recipientKeys(a.to).map((recipient) => ({
-            recipient,
-            fired_at: a.firedAt,
-            case_id: a.caseId,
-            sequence: a.sequence
-          }))
-        )
+  /** The alert events of an append, and one row per addressee for `listAlerts`: one statement. */
+  const insertAlerts = (alerts: ReadonlyArray<SlaAlert.SlaAlert>) => {
+    if (alerts.length === 0) return Effect.void
+    const input = JSON.stringify({
+      alerts: alerts.map((a) => ({ case_id: a.caseId, sequence: a.sequence, fired_at: a.firedAt, data: a })),
+      recipients: alerts.flatMap((a) =>
+        SlaAlert.recipientKeys(a.to).map((recipient) => ({
+          recipient,
+          fired_at: a.firedAt,
+          case_id: a.caseId,
+          sequence: a.sequence
+        }))
       )
     })
+    return sql`
+      WITH input AS (SELECT ${input}::jsonb AS j),
+      alerts AS (
+        INSERT INTO support_alerts (case_id, sequence, fired_at, data)
+        SELECT r.case_id, r.sequence, r.fired_at, r.data
+        FROM input, jsonb_populate_recordset(NULL::support_alerts, input.j->'alerts') AS r
+      )
+      INSERT INTO support_alert_recipients (recipient, fired_at, case_id, sequence)
+      SELECT r.recipient, r.fired_at, r.case_id, r.sequence
+      FROM input, jsonb_populate_recordset(NULL::support_alert_recipients, input.j->'recipients') AS r`.pipe(
+      Effect.asVoid
+    )
+  }
 
   const insertParties = (c: SupportCase.SupportCase, parties: ReadonlyArray<string>) =>
     insertAll(
