@@ -72,7 +72,7 @@ describe("the demo's SLA alerts", () => {
     } finally {
       await demo.close()
     }
-  }, 60_000)
+  }, 300_000)
 })
 
 /** Runs `src/main.ts` with `env`; resolves with its output once `until` matches it, or once it exits. */

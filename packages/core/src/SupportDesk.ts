@@ -293,7 +293,7 @@ export interface CloseIdleOptions {
  * @category models
  */
 export interface FireAlertsOptions {
-  /** How many due cases to claim at once (default 20). */
+  /** How many due cases to claim at once (default 10; smaller claims spread a burst over more processes). */
   readonly limit?: number | undefined
   /**
    * How long a claimed case is kept from other watchers, in milliseconds (default 3 000): a watcher that dies

@@ -198,7 +198,7 @@ export const watchAlerts = (options?: AlertOptions): Effect.Effect<never, never,
   Effect.gen(function* () {
     const desk = yield* SupportDesk.SupportDesk
     const pollMillis = millisOf("alerts.pollInterval", options?.pollInterval ?? "1 second")
-    const limit = options?.limit ?? 20
+    const limit = options?.limit ?? 10
     const round = desk.fireAlerts(options).pipe(logged("SupportWorker: SLA alerts failed; trying again", undefined))
     for (;;) {
       const done = yield* round

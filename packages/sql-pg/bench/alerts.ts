@@ -8,7 +8,7 @@
  * breach is the one escalation level. Time is compressed the same way at both sizes: 1,200 cases (300 with `--quick`)
  * fall due in a one-minute window (15 s), 20 a second; the others fall due over an hour that starts two hours later,
  * so the two runs differ only in how many cases are open. One watcher (`SupportWorker.watchAlerts` with its default
- * options: a poll every second, 20 cases a claim, 4 at once; a pool of 8 connections) runs in this process from 5 s
+ * options: a poll every second, 10 cases a claim, 4 at once; a pool of 8 connections) runs in this process from 5 s
  * before the window until 2 s after it.
  *
  * - **Lag**: each fired alert's `at − dueAt` (the breach fires at the first millisecond after the due instant).
@@ -19,20 +19,13 @@
  * Run: `pnpm bench alerts` (`--quick` for a shorter run). Needs the PostgreSQL server binaries.
  */
 import { PgClient } from "@effect/sql-pg"
-import {
-  CaseStore,
-  Presets,
-  Randomness,
-  StaffDirectory,
-  SupportDesk,
-  SupportPolicy,
-  SupportWorker
-} from "@support-policy/core"
-import { Clock, Effect, Fiber, Layer } from "effect"
-import { SqlClient, type Statement } from "effect/sql"
+import { Presets, Randomness, StaffDirectory, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
+import { Effect, Fiber, Layer } from "effect"
+import { SqlClient } from "effect/sql"
 import type { BenchContext, BenchModule } from "../../core/bench/harness.ts"
 import { formatInteger, formatRatio, heading, table } from "../../core/bench/harness.ts"
 import { PgStorage } from "../src/index.ts"
+import * as BulkCases from "../test/support/BulkCases.ts"
 import * as PgServer from "../test/support/PgServer.ts"
 
 const HOUR = 3_600_000
@@ -68,89 +61,42 @@ const staff = StaffDirectory.layerMemory({
 const percentile = (sorted: ReadonlyArray<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
-/** A clock stopped at `at`, to write the template case in the past. */
-const clockAt = (at: number): Clock.Clock => {
-  const live = Clock.Clock.defaultValue()
-  return {
-    currentTimeMillisUnsafe: () => at,
-    currentTimeMillis: Effect.succeed(at),
-    currentTimeNanosUnsafe: () => BigInt(at) * 1_000_000n,
-    currentTimeNanos: Effect.succeed(BigInt(at) * 1_000_000n),
-    monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
-    monotonicTimeNanos: live.monotonicTimeNanos,
-    sleep: (duration) => live.sleep(duration)
-  }
-}
-
 /**
- * Empties the tables and loads `size` open cases, each a copy of a case the desk wrote (its document and its two
- * events, with the id, tracking number, requester and instants replaced; opened an hour before it falls due). All but
- * `measured` fall due over an hour that starts two hours from now, scattered over the table; secondary indexes are
- * built after that load, from their definitions in the catalog. Returns a function that adds the `measured` cases,
- * falling due at RATE a second from `t0`, once the window's start is known.
+ * Empties the tables and loads `size` open cases (`BulkCases`), opened an hour before they fall due. All but `measured`
+ * fall due over an hour that starts two hours from now, scattered over the table; secondary indexes are built after
+ * that load, from their definitions in the catalog. Returns a function that adds the `measured` cases, falling due at
+ * RATE a second from `t0`, once the window's start is known.
  */
 const load = (size: number, measured: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const desk = yield* SupportDesk.SupportDesk
-    const store = yield* CaseStore.CaseStore
     yield* sql`TRUNCATE support_alert_recipients, support_alerts, support_outbox, support_case_events,
                support_case_parties, support_idempotency_keys, support_cases`
-    // the template: one case as the desk writes it
-    const opened = Date.now() - HOUR
-    const submitted = yield* desk
-      .submit({
-        requester: { id: "template-requester", audience: "buyer" },
-        channel: "email",
-        category: "consultation",
-        subject: "Where is my order?",
-        description: "My order PO-1234 has not arrived.",
-        language: "en"
-      })
-      .pipe(Effect.provideService(Clock.Clock, clockAt(opened)))
-    const found = yield* store.get(submitted.view.case.id)
-    if (found._tag === "None") return yield* Effect.die(new Error("the template case was not stored"))
-    const template = found.value
-    yield* sql`TRUNCATE support_alert_recipients, support_alerts, support_outbox, support_case_events,
-               support_case_parties, support_idempotency_keys, support_cases`
-    const placeholders = (text: string) =>
-      text
-        .replaceAll(template.case.id, "@ID@")
-        .replaceAll(template.case.trackingNumber, "@TN@")
-        .replaceAll("template-requester", "@REQ@")
-        .replaceAll(`"nextDueAt":${template.case.nextDueAt}`, `"nextDueAt":"@DUE@"`)
-        .replaceAll(`:${opened}`, `:"@AT@"`)
-    const caseDoc = placeholders(JSON.stringify(template.case))
-    const [submittedDoc, assignedDoc] = template.events.map((e) => placeholders(JSON.stringify(e)))
-    const fill = (doc: string) => sql`
-      replace(replace(replace(replace(replace(${doc}::text, '@ID@', 'bench-' || g), '@TN@', 'BT-' || g),
-        '@REQ@', 'r-' || g), '"@DUE@"', due::text), '"@AT@"', (due - ${HOUR})::text)::jsonb`
-    const insert = (from: number, to: number, due: Statement.Fragment) =>
-      Effect.gen(function* () {
-        const series = sql`generate_series(${from}::integer, ${to - 1}::integer) AS g, LATERAL (SELECT ${due} AS due) d`
-        yield* sql`
-          INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                     opened_at, updated_at, sequence, next_due_at, next_alert_at, data)
-          SELECT 'bench-' || g, 'BT-' || g, 'r-' || g, 'open', 'normal', 'consultation', NULL,
-                 due - ${HOUR}, due - ${HOUR}, 2, due, due + 1, ${fill(caseDoc)}
-          FROM ${series}`
-        yield* sql`
-          INSERT INTO support_case_events (case_id, sequence, type, at, data)
-          SELECT 'bench-' || g, 1, 'submitted', due - ${HOUR}, ${fill(submittedDoc!)} FROM ${series}
-          UNION ALL
-          SELECT 'bench-' || g, 2, 'assigned', due - ${HOUR}, ${fill(assignedDoc!)} FROM ${series}`
-      })
+    const docs = yield* BulkCases.template
     const indexes = yield* sql<{ indexname: string; indexdef: string }>`
       SELECT indexname, indexdef FROM pg_indexes
       WHERE tablename = 'support_cases' AND indexname <> 'support_cases_pkey'
         AND indexname <> 'support_cases_tracking_number_key'`
     for (const index of indexes) yield* sql.unsafe(`DROP INDEX ${index.indexname}`)
-    const later = Date.now() + 2 * HOUR
-    yield* insert(measured, size, sql`${later}::bigint + ((g::bigint * 2654435761) % ${HOUR})`)
+    // due over an hour that starts in two hours: opened an hour before that
+    const later = Date.now() + HOUR
+    const cases = { targetMs: HOUR, alertAfterMs: HOUR + 1 }
+    yield* BulkCases.insert(docs, {
+      from: measured,
+      to: size,
+      opened: sql`${later}::bigint + ((g::bigint * 2654435761) % ${HOUR})`,
+      ...cases
+    })
     for (const index of indexes) yield* sql.unsafe(index.indexdef)
     yield* sql`ANALYZE support_cases`
     yield* sql`ANALYZE support_case_events`
-    return (t0: number) => insert(0, measured, sql`${t0}::bigint + g::bigint * ${Math.round(1_000 / RATE)}`)
+    return (t0: number) =>
+      BulkCases.insert(docs, {
+        from: 0,
+        to: measured,
+        opened: sql`${t0 - HOUR}::bigint + g::bigint * ${Math.round(1_000 / RATE)}`,
+        ...cases
+      })
   })
 
 interface Result {

@@ -2,11 +2,11 @@
  * The desk's worker in three processes on one PostgreSQL server, as a host runs them behind a load balancer: real
  * child processes (`test/support/workerProcess.ts`), one of them killed with SIGKILL mid-way.
  *
- * - SLA alerts: 1,000 cases under a test policy with a 24/7 calendar and a 20-second first-response target (a
- *   warning at 10 s, the breach at 20 s), opened over 40 seconds, so their 2,000 instants fall within a minute. The
- *   workers poll every 500 ms with a 2-second lease (the watcher's options). Every (clock, level) must be in its
- *   case's record exactly once, none missing, each within 5 s of its instant, with one notification per person it
- *   names. The lag distribution is printed.
+ * - SLA alerts: 1,000 cases under a test policy with a 24/7 calendar and a one-minute first-response target (a
+ *   warning at 90 %, the breach at the due instant), opened 50 ms apart and loaded at once (`BulkCases`), so that
+ *   their 2,000 instants fall within the next minute. The workers poll every 500 ms and claim 10 cases at a time with
+ *   a 1.5-second lease (the watcher's options). Every (clock, level) must be in its case's record exactly once, none missing, each within 5 s
+ *   of its instant, with one notification per person it names. The lag distribution is printed.
  * - The idle-case sweep, every 2 seconds in all three processes: each idle case is closed once, and the sweep runs
  *   once per period between them, not once per process.
  */
@@ -14,22 +14,24 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { Presets, Randomness, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
+import { type CaseStore, Presets, Randomness, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
 import { Clock, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { PgStorage } from "../src/index.ts"
+import * as BulkCases from "./support/BulkCases.ts"
 import * as PgTest from "./support/PgTest.ts"
 
 const CASES = 1_000
 const IDLE_CASES = 30
-const SPREAD_MS = 40_000
+const TARGET_MS = 60_000
+const WARNING_MS = 54_000
 const LEVELS = ["warning", "breached"]
 const SWEEP_PERIOD_MS = 2_000
 const LAG_BOUND_MS = 5_000
 
 const all = [["00:00", "24:00"]]
-/** The preset with a 24/7 calendar, only its first-response rule, 20 s long, and idle cases closed after a day. */
+/** The preset with a 24/7 calendar, only its first-response rule, a minute long, and idle cases closed after a day. */
 const testPolicy = (): SupportPolicy.Encoded => {
   const p = JSON.parse(JSON.stringify(Presets.globalSources))
   p.id = "around-the-clock-test"
@@ -42,10 +44,10 @@ const testPolicy = (): SupportPolicy.Encoded => {
     }
   }
   const first = p.sla.find((r: { id: string }) => r.id === "first-response")
-  first.target = { businessHours: 20 / 3_600 }
-  first.warnAt = [0.5]
+  first.target = { businessMinutes: 1 }
+  first.warnAt = [0.9]
   first.escalations = [
-    { id: "warning", when: { fractionOfTarget: 0.5 }, notify: ["assignee"] },
+    { id: "warning", when: { fractionOfTarget: 0.9 }, notify: ["assignee"] },
     { id: "breached", when: "due", notify: ["assignee", "queueLead"] }
   ]
   p.sla = [first]
@@ -58,27 +60,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const percentile = (sorted: ReadonlyArray<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
-/** A clock stopped at `at`, for writing the idle cases in the past. */
-const clockAt = (at: number): Clock.Clock => {
-  const live = Clock.Clock.defaultValue()
-  return {
-    currentTimeMillisUnsafe: () => at,
-    currentTimeMillis: Effect.succeed(at),
-    currentTimeNanosUnsafe: () => BigInt(at) * 1_000_000n,
-    currentTimeNanos: Effect.succeed(BigInt(at) * 1_000_000n),
-    monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
-    monotonicTimeNanos: live.monotonicTimeNanos,
-    sleep: (duration) => live.sleep(duration)
-  }
-}
-
 describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL", () => {
   const folder = Fs.mkdtempSync(Path.join(Os.tmpdir(), "sp-workers-"))
   const policyFile = Path.join(folder, "policy.json")
   const policy = SupportPolicy.makeUnsafe(testPolicy())
   const children: Array<ChildProcess> = []
   let url = ""
-  let run: <A, E>(effect: Effect.Effect<A, E, SupportDesk.SupportDesk | SqlClient.SqlClient>) => Promise<A>
+  let run: <A, E>(
+    effect: Effect.Effect<A, E, SupportDesk.SupportDesk | CaseStore.CaseStore | SqlClient.SqlClient>
+  ) => Promise<A>
   let closeDesk: () => Promise<void> = async () => {}
   let idleIds: ReadonlyArray<string> = []
   let workersStartedAt = 0
@@ -92,7 +82,8 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
           POLICY_FILE: policyFile,
           CLOSE_IDLE_EVERY: "2 seconds",
           ALERT_POLL: "500 millis",
-          ALERT_LEASE: "2000"
+          ALERT_LEASE: "1500",
+          ALERT_LIMIT: "10"
         },
         stdio: ["ignore", "pipe", "pipe"]
       })
@@ -140,7 +131,7 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
               body: "Done."
             })
             return submitted.view.case.id
-          }).pipe(Effect.provideService(Clock.Clock, clockAt(twoDaysAgo + i))),
+          }).pipe(Effect.provideService(Clock.Clock, BulkCases.clockAt(twoDaysAgo + i))),
         { concurrency: 4 }
       )
     )
@@ -157,8 +148,6 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
     const workers = await Promise.all([startWorker(), startWorker(), startWorker()])
     workersStartedAt = Date.now()
 
-    // 1,000 cases opened over 40 s: their 2,000 instants fall within a minute
-    const created = Date.now()
     const counts = { alerts: 0 }
     const countAlerts = () =>
       run(
@@ -172,6 +161,21 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
         counts.alerts = row.n
         return row.n
       })
+    // 1,000 cases opened 50 ms apart, the last one now: warnings from 4 s to 54 s from now, breaches from 10 s to 60 s
+    const docs = await run(BulkCases.template)
+    const now = Date.now()
+    await run(
+      SqlClient.SqlClient.use((sql) =>
+        BulkCases.insert(docs, {
+          from: 0,
+          to: CASES,
+          opened: sql`${now - 50 * (CASES - 1)}::bigint + g::bigint * 50`,
+          targetMs: TARGET_MS,
+          alertAfterMs: WARNING_MS
+        })
+      )
+    )
+    const caseIds = Array.from({ length: CASES }, (_, g) => `bench-${g}`)
     let killed: number | undefined
     const killer = (async () => {
       // SIGKILL one worker once about a third of the alerts are in
@@ -179,27 +183,8 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
       killed = workers[0].pid
       workers[0].kill("SIGKILL")
     })()
-    const caseIds: Array<string> = []
-    for (let i = 0; i < CASES; i++) {
-      const wait = created + (i * SPREAD_MS) / CASES - Date.now()
-      if (wait > 0) await sleep(wait)
-      const submission = await run(
-        SupportDesk.SupportDesk.use((desk) =>
-          desk.submit({
-            requester: { id: `buyer-${i}`, audience: "buyer" },
-            channel: "email",
-            category: "consultation",
-            subject: `Case ${i}`,
-            description: "Where is my order?",
-            language: "en"
-          })
-        )
-      )
-      caseIds.push(submission.view.case.id)
-    }
-    const lastOpened = Date.now()
-    // the last case's breach falls due 20 s after it opened
-    const deadline = lastOpened + 20_000 + 15_000
+    // the last case's breach falls due a minute from now
+    const deadline = now + TARGET_MS + 15_000
     while (Date.now() < deadline && (await countAlerts()) < expected) await sleep(250)
     await killer
     assert.isDefined(killed, "a worker should have been killed mid-way")
@@ -240,8 +225,8 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
     }
     console.log(
       [
-        `SLA alert lag (fired at − fell due), 3 worker processes, one SIGKILLed after ${expected / 3} alerts, ` +
-          `cases opened over ${((lastOpened - created) / 1000).toFixed(1)} s:`,
+        `SLA alert lag (fired at − fell due) of ${CASES} cases' ${expected} alerts due within a minute, ` +
+          `3 worker processes, one SIGKILLed after ${expected / 3} alerts:`,
         line("all", [...lags]),
         ...Object.entries(lagsByLevel).map(([level, values]) => line(level, values))
       ].join("\n")

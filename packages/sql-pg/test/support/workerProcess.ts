@@ -8,7 +8,8 @@
  * - `POLICY_FILE`: the policy as JSON (`SupportPolicy`);
  * - `CLOSE_IDLE_EVERY`: the idle-case sweep's period (e.g. `2 seconds`), or `off` (the default);
  * - `ALERT_POLL`: the SLA watcher's poll interval (default 1 second), or `off`;
- * - `ALERT_LEASE`: how long a claimed case is leased, in milliseconds (default 3 000).
+ * - `ALERT_LEASE`: how long a claimed case is leased, in milliseconds (default 3 000);
+ * - `ALERT_LIMIT`: how many due cases a round claims (default 10).
  */
 import * as Fs from "node:fs"
 import { Randomness, StaffDirectory, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
@@ -41,7 +42,8 @@ const main = Effect.gen(function* () {
         ? false
         : {
             pollInterval: poll as `${number} ${"millis" | "second" | "seconds"}`,
-            leaseMillis: Number(process.env.ALERT_LEASE ?? "3000")
+            leaseMillis: Number(process.env.ALERT_LEASE ?? "3000"),
+            limit: Number(process.env.ALERT_LIMIT ?? "20")
           },
     closeIdle: closeIdle === "off" ? false : (closeIdle as `${number} seconds`),
     retention: false

@@ -128,7 +128,7 @@ export const make = (k: Kernel, staff: StaffDirectory.StaffDirectory["Service"])
     )
 
   const fireAlerts = Effect.fn("SupportDesk.fireAlerts")(function* (options?: FireAlertsOptions) {
-    const limit = yield* positiveInt("fireAlerts", "limit", options?.limit ?? 20)
+    const limit = yield* positiveInt("fireAlerts", "limit", options?.limit ?? 10)
     const leaseMillis = yield* positiveInt("fireAlerts", "leaseMillis", options?.leaseMillis ?? 3_000)
     const concurrency = yield* positiveInt("fireAlerts", "concurrency", options?.concurrency ?? 4)
     const now = yield* k.now

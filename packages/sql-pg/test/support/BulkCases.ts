@@ -1,0 +1,108 @@
+/**
+ * Many open cases at once, straight into the tables with `generate_series`, for the alerts bench and the
+ * multi-process worker test: each a copy of one case the desk wrote (its document and its two events, `submitted` and
+ * `assigned`), with the id, tracking number, requester and instants replaced, so the watcher reads valid records.
+ *
+ * The policy must have a 24/7 calendar (a case's due instant is its opening plus the target) and route the template's
+ * request to the agents' pool. Case `g` is `bench-<g>` (tracking number `BT-<g>`, requester `r-<g>`).
+ */
+import { CaseStore, SupportDesk } from "@support-policy/core"
+import { Clock, Effect } from "effect"
+import { SqlClient, type Statement } from "effect/sql"
+
+/** A clock stopped at `at`: the desk writes the template case as of then. */
+export const clockAt = (at: number): Clock.Clock => {
+  const live = Clock.Clock.defaultValue()
+  return {
+    currentTimeMillisUnsafe: () => at,
+    currentTimeMillis: Effect.succeed(at),
+    currentTimeNanosUnsafe: () => BigInt(at) * 1_000_000n,
+    currentTimeNanos: Effect.succeed(BigInt(at) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
+    monotonicTimeNanos: live.monotonicTimeNanos,
+    sleep: (duration) => live.sleep(duration)
+  }
+}
+
+/** The documents of a case the desk wrote, with placeholders for what differs per copy. */
+export interface Template {
+  readonly caseDoc: string
+  readonly submittedDoc: string
+  readonly assignedDoc: string
+}
+
+/**
+ * Submits one case through the desk (as of an hour ago), keeps its documents with placeholders, and deletes it again.
+ */
+export const template = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const desk = yield* SupportDesk.SupportDesk
+  const store = yield* CaseStore.CaseStore
+  const opened = Date.now() - 3_600_000
+  const submitted = yield* desk
+    .submit({
+      requester: { id: "template-requester", audience: "buyer" },
+      channel: "email",
+      category: "consultation",
+      subject: "Where is my order?",
+      description: "My order PO-1234 has not arrived.",
+      language: "en"
+    })
+    .pipe(Effect.provideService(Clock.Clock, clockAt(opened)))
+  const found = yield* store.get(submitted.view.case.id)
+  if (found._tag === "None") return yield* Effect.die(new Error("the template case was not stored"))
+  const stored = found.value
+  const id = stored.case.id
+  yield* sql`DELETE FROM support_outbox WHERE case_id = ${id}`
+  yield* sql`DELETE FROM support_case_events WHERE case_id = ${id}`
+  yield* sql`DELETE FROM support_case_parties WHERE case_id = ${id}`
+  yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${id}`
+  yield* sql`DELETE FROM support_cases WHERE id = ${id}`
+  const placeholders = (text: string) =>
+    text
+      .replaceAll(id, "@ID@")
+      .replaceAll(stored.case.trackingNumber, "@TN@")
+      .replaceAll("template-requester", "@REQ@")
+      .replaceAll(`"nextDueAt":${stored.case.nextDueAt}`, `"nextDueAt":"@DUE@"`)
+      .replaceAll(`:${opened}`, `:"@AT@"`)
+  const [submittedDoc, assignedDoc] = stored.events.map((e) => placeholders(JSON.stringify(e)))
+  if (submittedDoc === undefined || assignedDoc === undefined || stored.events.length !== 2) {
+    return yield* Effect.die(new Error("the template's record is not submitted + assigned"))
+  }
+  return { caseDoc: placeholders(JSON.stringify(stored.case)), submittedDoc, assignedDoc } satisfies Template
+})
+
+/**
+ * Inserts cases `from` … `to - 1`: case `g` opened at `opened` (an SQL expression of `g`), due `targetMs` later, its
+ * next alert instant `alertAfterMs` after it opened.
+ */
+export const insert = (
+  docs: Template,
+  options: {
+    readonly from: number
+    readonly to: number
+    readonly opened: Statement.Fragment
+    readonly targetMs: number
+    readonly alertAfterMs: number
+  }
+) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const fill = (doc: string) => sql`
+      replace(replace(replace(replace(replace(${doc}::text, '@ID@', 'bench-' || g), '@TN@', 'BT-' || g),
+        '@REQ@', 'r-' || g), '"@DUE@"', (opened + ${options.targetMs})::text), '"@AT@"', opened::text)::jsonb`
+    const series = sql`
+      generate_series(${options.from}::integer, ${options.to - 1}::integer) AS g,
+      LATERAL (SELECT (${options.opened})::bigint AS opened) d`
+    yield* sql`
+      INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
+                                 opened_at, updated_at, sequence, next_due_at, next_alert_at, data)
+      SELECT 'bench-' || g, 'BT-' || g, 'r-' || g, 'open', 'normal', 'consultation', NULL, opened, opened, 2,
+             opened + ${options.targetMs}, opened + ${options.alertAfterMs}, ${fill(docs.caseDoc)}
+      FROM ${series}`
+    yield* sql`
+      INSERT INTO support_case_events (case_id, sequence, type, at, data)
+      SELECT 'bench-' || g, 1, 'submitted', opened, ${fill(docs.submittedDoc)} FROM ${series}
+      UNION ALL
+      SELECT 'bench-' || g, 2, 'assigned', opened, ${fill(docs.assignedDoc)} FROM ${series}`
+  })
