@@ -70,13 +70,13 @@ const percentile = (sorted: ReadonlyArray<number>, p: number) =>
 const load = (size: number, measured: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    yield* sql`TRUNCATE support_alert_recipients, support_alerts, support_outbox, support_case_events,
-               support_case_parties, support_idempotency_keys, support_cases`
+    yield* sql`TRUNCATE support_alert_schedule, support_alert_recipients, support_alerts, support_outbox,
+               support_case_events, support_case_parties, support_idempotency_keys, support_cases`
     const docs = yield* BulkCases.template
     const indexes = yield* sql<{ indexname: string; indexdef: string }>`
       SELECT indexname, indexdef FROM pg_indexes
-      WHERE tablename = 'support_cases' AND indexname <> 'support_cases_pkey'
-        AND indexname <> 'support_cases_tracking_number_key'`
+      WHERE (tablename = 'support_cases' AND indexname NOT IN ('support_cases_pkey', 'support_cases_tracking_number_key'))
+         OR indexname = 'support_alert_schedule_due_idx'`
     for (const index of indexes) yield* sql.unsafe(`DROP INDEX ${index.indexname}`)
     // due over an hour that starts in two hours: opened an hour before that
     const later = Date.now() + HOUR
@@ -90,6 +90,7 @@ const load = (size: number, measured: number) =>
     for (const index of indexes) yield* sql.unsafe(index.indexdef)
     yield* sql`ANALYZE support_cases`
     yield* sql`ANALYZE support_case_events`
+    yield* sql`ANALYZE support_alert_schedule`
     return (t0: number) =>
       BulkCases.insert(docs, {
         from: 0,
@@ -143,9 +144,9 @@ const runSize = (size: number, context: BenchContext) =>
     const lags = rows.map((r) => r.lag).sort((a, b) => a - b)
     const plan = yield* sql<{ "QUERY PLAN": string }>`
       EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-      SELECT id, next_alert_at FROM support_cases
-      WHERE next_alert_at IS NOT NULL AND next_alert_at <= ${t0 + windowMs + 60_000}
-      ORDER BY next_alert_at, id LIMIT 20 FOR UPDATE SKIP LOCKED`
+      SELECT case_id, alert_at FROM support_alert_schedule
+      WHERE alert_at <= ${t0 + windowMs + 60_000}
+      ORDER BY alert_at, case_id LIMIT 10 FOR UPDATE SKIP LOCKED`
     return {
       size,
       fired,

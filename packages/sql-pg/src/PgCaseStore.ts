@@ -10,9 +10,9 @@
  *   events under the `(case_id, sequence)` primary key: two appends from the same sequence can never both succeed.
  * - Reads take the case and its record in one statement (one snapshot), and decode them with the core schemas: a row
  *   that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`.
- * - SLA alerts: each write sets the case's `next_alert_at`; `claimAlerts` is one statement that picks the due cases
- *   from the partial index `support_cases_alert_idx` with `FOR UPDATE SKIP LOCKED` and moves their instant to the
- *   end of the lease; the alert events an append writes go to `support_alerts` and, one row per addressee, to
+ * - SLA alerts: each write sets (or removes) the case's row of `support_alert_schedule`, in the statement that updates
+ *   the case; `claimAlerts` is one statement that picks the due rows in `(alert_at, case_id)` order with
+ *   `FOR UPDATE SKIP LOCKED` and moves their instant to the end of the lease; the alert events an append writes go to `support_alerts` and, one row per addressee, to
  *   `support_alert_recipients` (the index `listAlerts` reads), in the append's transaction.
  *
  * Needs only a `SqlClient`; run `PgMigrations` first (or use `PgStorage.layer`).
@@ -170,7 +170,8 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               case_id: c.id,
               created_at: c.openedAt
             },
-      case: { ...caseColumns(c), next_alert_at: newCase.alertAt ?? null, data: c },
+      case: { ...caseColumns(c), data: c },
+      alertAt: newCase.alertAt ?? null,
       limits: (newCase.openingLimits ?? []).map((l) => ({ id: l.id, since: l.since, max: l.max })),
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: newCase.events.map((e) => ({ case_id: c.id, sequence: e.sequence, type: e.type, at: e.at, data: e })),
@@ -197,9 +198,9 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         ),
         new_case AS (
           INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                     opened_at, updated_at, sequence, next_due_at, next_alert_at, data)
+                                     opened_at, updated_at, sequence, next_due_at, data)
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
-                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.next_alert_at, r.data
+                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE NOT EXISTS (SELECT 1 FROM blocked)
             AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
@@ -219,6 +220,11 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
           SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
           FROM new_case, input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
+        ),
+        schedule AS (
+          INSERT INTO support_alert_schedule (case_id, alert_at)
+          SELECT new_case.id, (input.j->>'alertAt')::bigint
+          FROM new_case, input WHERE input.j->>'alertAt' IS NOT NULL
         )
         SELECT (SELECT count(*)::integer FROM new_case) AS created,
                b.id AS limit_id, b.count, b.max
@@ -313,12 +319,19 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               )
             )
           }
-          const { id: _, ...columns } = {
-            ...caseColumns(c),
-            next_alert_at: append.alertAt ?? null,
-            data: JSON.stringify(c)
-          }
-          yield* sql`UPDATE support_cases SET ${sql.update(columns)} WHERE id = ${c.id}`
+          const { id: _, ...columns } = { ...caseColumns(c), data: JSON.stringify(c) }
+          const alertAt = append.alertAt ?? null
+          // the case's next alert instant, set or removed in the statement that updates the case
+          yield* sql`
+            WITH scheduled AS (
+              INSERT INTO support_alert_schedule (case_id, alert_at)
+              SELECT ${c.id}, ${alertAt}::bigint WHERE ${alertAt}::bigint IS NOT NULL
+              ON CONFLICT (case_id) DO UPDATE SET alert_at = EXCLUDED.alert_at
+            ),
+            unscheduled AS (
+              DELETE FROM support_alert_schedule WHERE case_id = ${c.id} AND ${alertAt}::bigint IS NULL
+            )
+            UPDATE support_cases SET ${sql.update(columns)} WHERE id = ${c.id}`
           const before = Array.isArray(locked.parties) ? (locked.parties as ReadonlyArray<string>) : []
           const after = distinct(c.parties)
           const removed = before.filter((p) => !after.includes(p))
@@ -429,22 +442,22 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
             ? Effect.succeed([])
             : sql<{ id: string; alert_at: unknown }>`
             WITH due AS (
-              SELECT id, next_alert_at FROM support_cases
-              WHERE next_alert_at IS NOT NULL AND next_alert_at <= ${options.now}
-              ORDER BY next_alert_at, id
+              SELECT case_id, alert_at FROM support_alert_schedule
+              WHERE alert_at <= ${options.now}
+              ORDER BY alert_at, case_id
               LIMIT ${options.limit}
               FOR UPDATE SKIP LOCKED
             )
-            UPDATE support_cases c SET next_alert_at = ${options.now + options.leaseMillis}
-            FROM due WHERE c.id = due.id
-            RETURNING c.id, due.next_alert_at AS alert_at`
+            UPDATE support_alert_schedule s SET alert_at = ${options.now + options.leaseMillis}
+            FROM due WHERE s.case_id = due.case_id
+            RETURNING s.case_id AS id, due.alert_at`
         ),
         Effect.catchTag("SqlError", unavailable("claimAlerts")),
         Effect.flatMap((rows) => {
           const claims: Array<CaseStore.AlertClaim> = []
           for (const row of rows) {
             const alertAt = Rows.toNumber(row.alert_at)
-            if (alertAt === undefined) return corrupt(Result.fail(`case ${row.id}: bad next_alert_at`))
+            if (alertAt === undefined) return corrupt(Result.fail(`case ${row.id}: a bad alert instant`))
             claims.push({ caseId: row.id, alertAt })
           }
           // RETURNING has no order: the claim's order, earliest first, then by id ("C" collation: code units)

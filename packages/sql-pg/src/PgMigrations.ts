@@ -13,8 +13,8 @@
  * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
  * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
- * - `support_cases.next_alert_at` (a partial index, claimed with `FOR UPDATE SKIP LOCKED`), `support_alerts` and
- *   `support_alert_recipients`: SLA alerts, due and fired.
+ * - `support_alert_schedule` (a case's next SLA alert instant, claimed with `FOR UPDATE SKIP LOCKED`), `support_alerts`
+ *   and `support_alert_recipients`: SLA alerts, due and fired.
  * - `support_tasks`: the periodic tasks the workers share, each with its next run and the lease of a run.
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
@@ -131,12 +131,15 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
   ]),
-  // SLA alerts: the next instant an escalation level of a case falls due (or the end of a watcher's lease on it),
-  // behind a partial index holding only cases with one, in the order the watchers claim them; and the alert events
-  // indexed by addressee, for "my alerts, newest first".
+  // SLA alerts: the next instant an escalation level of a case falls due (or the end of a watcher's lease on it), one
+  // narrow row per case that has one, in a table of its own so that a claim rewrites a small row with two indexes,
+  // not a case document with six; and the alert events indexed by addressee, for "my alerts, newest first".
   "30_alerts": statements([
-    "ALTER TABLE support_cases ADD COLUMN next_alert_at bigint",
-    "CREATE INDEX support_cases_alert_idx ON support_cases (next_alert_at, id) WHERE next_alert_at IS NOT NULL",
+    `CREATE TABLE support_alert_schedule (
+      case_id text COLLATE "C" PRIMARY KEY REFERENCES support_cases (id),
+      alert_at bigint NOT NULL
+    )`,
+    "CREATE INDEX support_alert_schedule_due_idx ON support_alert_schedule (alert_at, case_id)",
     `CREATE TABLE support_alerts (
       case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
       sequence integer NOT NULL CHECK (sequence >= 1),

@@ -53,6 +53,7 @@ export const template = Effect.gen(function* () {
   if (found._tag === "None") return yield* Effect.die(new Error("the template case was not stored"))
   const stored = found.value
   const id = stored.case.id
+  yield* sql`DELETE FROM support_alert_schedule WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_outbox WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_events WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_parties WHERE case_id = ${id}`
@@ -96,10 +97,13 @@ export const insert = (
       LATERAL (SELECT (${options.opened})::bigint AS opened) d`
     yield* sql`
       INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                 opened_at, updated_at, sequence, next_due_at, next_alert_at, data)
+                                 opened_at, updated_at, sequence, next_due_at, data)
       SELECT 'bench-' || g, 'BT-' || g, 'r-' || g, 'open', 'normal', 'consultation', NULL, opened, opened, 2,
-             opened + ${options.targetMs}, opened + ${options.alertAfterMs}, ${fill(docs.caseDoc)}
+             opened + ${options.targetMs}, ${fill(docs.caseDoc)}
       FROM ${series}`
+    yield* sql`
+      INSERT INTO support_alert_schedule (case_id, alert_at)
+      SELECT 'bench-' || g, opened + ${options.alertAfterMs} FROM ${series}`
     yield* sql`
       INSERT INTO support_case_events (case_id, sequence, type, at, data)
       SELECT 'bench-' || g, 1, 'submitted', opened, ${fill(docs.submittedDoc)} FROM ${series}
