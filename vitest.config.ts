@@ -1,7 +1,7 @@
 import { defaultServerConditions } from "vite"
 import { defineConfig } from "vitest/config"
 
-const include = ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"]
+const include = ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "test/**/*.test.ts"]
 // Tests that check how soon something happens (SLA alerts fired within seconds by worker processes): they run after
 // every other file, one at a time, so the suite's own parallel files do not starve them of the machine's cores.
 const timing = ["packages/sql-pg/test/Workers.server.test.ts", "examples/http-server/test/Demo.alerts.test.ts"]

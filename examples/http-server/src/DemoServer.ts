@@ -21,7 +21,6 @@ import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
 import * as DemoActors from "./DemoActors.ts"
-import * as DemoStaff from "./DemoStaff.ts"
 import * as Pages from "./Pages.ts"
 import * as Seed from "./Seed.ts"
 
@@ -92,8 +91,7 @@ export const deskLayer = (
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
   return SupportDesk.layer(options.policy ?? Presets.globalSources).pipe(
     Layer.provideMerge(storage),
-    Layer.provide(Randomness.layer),
-    Layer.provide(DemoStaff.layer)
+    Layer.provide(Layer.merge(Randomness.layer, DemoActors.directory))
   )
 }
 

@@ -47,6 +47,7 @@ export const DeskAction = Schema.Literals([
   "resolveIncident",
   "postAnnouncement",
   "viewQualityReviews",
+  "viewReports",
   "viewAlerts"
 ])
 

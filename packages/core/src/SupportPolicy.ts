@@ -119,7 +119,7 @@ export const DeskRole = Schema.Literals(["requester", "agent", "accountManager",
 /**
  * A role in the handling of cases. The desk gives its own roles ({@link DeskRole}) their permissions; any other id
  * names a role of the host's organisation (a support manager, a team lead) that SLA escalations notify, whose people
- * the host's `StaffDirectory` gives.
+ * the host's staff `Directory` gives.
  *
  * @since 0.1.0
  * @category schemas
@@ -426,7 +426,7 @@ export type EscalationWhen = typeof EscalationWhen.Type
  * Who an escalation level notifies: `"assignee"` (the person the case is assigned to, or its queue when it is
  * assigned to none), `"queueLead"` (the lead of the case's queue), `"accountManager"` (the requester's dedicated
  * account manager), or `{ "role": id }` (everyone holding a role of the policy's `roles`). People are looked up in the
- * host's `StaffDirectory`.
+ * host's staff `Directory`.
  *
  * @since 0.1.0
  * @category schemas

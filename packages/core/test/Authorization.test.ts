@@ -183,6 +183,7 @@ describe("Authorization.decideDesk", () => {
         "resolveIncident",
         "postAnnouncement",
         "viewQualityReviews",
+        "viewReports",
         "viewAlerts"
       ]
     ],
@@ -196,6 +197,7 @@ describe("Authorization.decideDesk", () => {
         "resolveIncident",
         "postAnnouncement",
         "viewQualityReviews",
+        "viewReports",
         "viewAlerts"
       ]
     ]

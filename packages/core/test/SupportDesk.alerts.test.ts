@@ -10,19 +10,19 @@ import { TestClock } from "effect/testing"
 import * as Actor from "../src/Actor.ts"
 import type * as CaseEvent from "../src/CaseEvent.ts"
 import * as CaseStore from "../src/CaseStore.ts"
+import type * as Directory from "../src/Directory.ts"
 import * as Randomness from "../src/Randomness.ts"
 import * as Sla from "../src/Sla.ts"
-import type * as StaffDirectory from "../src/StaffDirectory.ts"
 import * as SupportDesk from "../src/SupportDesk.ts"
 import * as SupportWorker from "../src/SupportWorker.ts"
 import { agent, buyer, hk, local, messages, policy, setNow, stored, submit } from "./SupportDesk.helpers.ts"
 
-const staff: StaffDirectory.Directory = {
-  members: [
+const staff: Directory.Organisation & { readonly people: ReadonlyArray<Directory.Person> } = {
+  people: [
     { id: "agent-ann", role: "agent", email: "ann@desk.example", name: "Ann" },
-    { id: "lead-lin", role: "agent", email: "lin@desk.example" },
-    { id: "lead-tom", role: "agent", email: "tom@desk.example" },
-    { id: "mgr-mo", role: "administrator", email: "mo@desk.example" }
+    { id: "lead-lin", role: "agent", email: "lin@desk.example", name: "Lin" },
+    { id: "lead-tom", role: "agent", email: "tom@desk.example", name: "Tom" },
+    { id: "mgr-mo", role: "administrator", email: "mo@desk.example", name: "Mo" }
   ],
   queueLeads: { "*": "lead-lin", technical: "lead-tom" },
   roles: { supportManager: ["mgr-mo"] }

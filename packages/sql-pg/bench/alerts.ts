@@ -19,7 +19,7 @@
  * Run: `pnpm bench alerts` (`--quick` for a shorter run). Needs the PostgreSQL server binaries.
  */
 import { PgClient } from "@effect/sql-pg"
-import { Presets, Randomness, StaffDirectory, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
+import { Directory, Presets, Randomness, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
 import { Effect, Fiber, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import type { BenchContext, BenchModule } from "../../core/bench/harness.ts"
@@ -52,10 +52,8 @@ const benchPolicy = (): SupportPolicy.SupportPolicy => {
   return SupportPolicy.makeUnsafe(p)
 }
 
-const staff = StaffDirectory.layerMemory({
-  members: [{ id: "lead-1", role: "agent", email: "lead@desk.example" }],
-  queueLeads: { [StaffDirectory.generalPool]: "lead-1" },
-  roles: {}
+const staff = Directory.layerMemory([{ id: "lead-1", role: "agent", name: "Lead One", email: "lead@desk.example" }], {
+  queueLeads: { [Directory.generalPool]: "lead-1" }
 })
 
 const percentile = (sorted: ReadonlyArray<number>, p: number) =>

@@ -226,7 +226,7 @@ describe.skipIf(PgTest.skipServer)("the worker in three processes on PostgreSQL"
     console.log(
       [
         `SLA alert lag (fired at − fell due) of ${CASES} cases' ${expected} alerts due within a minute, ` +
-          `3 worker processes, one SIGKILLed after ${expected / 3} alerts:`,
+          `3 worker processes, one SIGKILLed after a third of the alerts (${Math.ceil(expected / 3)}):`,
         line("all", [...lags]),
         ...Object.entries(lagsByLevel).map(([level, values]) => line(level, values))
       ].join("\n")

@@ -17,6 +17,7 @@ import { describe } from "@effect/vitest"
 import type { Layer } from "effect"
 import * as contract from "../internal/contract.ts"
 import * as AlertsContract from "./AlertsContract.ts"
+import * as CaseQueryContract from "./CaseQueryContract.ts"
 import * as CaseStoreContract from "./CaseStoreContract.ts"
 import * as IncidentStoreContract from "./IncidentStoreContract.ts"
 import * as OutboxContract from "./OutboxContract.ts"
@@ -49,6 +50,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<Storage, E>, options: 
   contract.run(`${name}: storage contract`, layer, (it) => {
     describe("CaseStore", () => CaseStoreContract.tests(it, options))
     describe("CaseStore: SLA alerts", () => AlertsContract.tests(it, options))
+    describe("CaseStore", () => CaseQueryContract.tests(it))
     describe("Outbox", () => OutboxContract.tests(it, options))
     describe("IncidentStore", () => IncidentStoreContract.tests(it, options))
     describe("TaskStore", () => TaskStoreContract.tests(it, options))

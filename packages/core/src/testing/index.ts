@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 export * as AlertsContract from "./AlertsContract.ts"
+export * as CaseQueryContract from "./CaseQueryContract.ts"
 
 /**
  * @since 0.1.0

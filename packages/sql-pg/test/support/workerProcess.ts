@@ -12,19 +12,18 @@
  * - `ALERT_LIMIT`: how many due cases a round claims (default 10).
  */
 import * as Fs from "node:fs"
-import { Randomness, StaffDirectory, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
+import { Directory, Randomness, SupportDesk, SupportPolicy, SupportWorker } from "@support-policy/core"
 import { Effect, Layer, Redacted } from "effect"
 import { PgStorage } from "../../src/index.ts"
 
 /** The staff the workers' escalations reach: a lead of the agents' pool and a support manager. */
-const staff: StaffDirectory.Directory = {
-  members: [
-    { id: "lead-1", role: "agent", email: "lead@desk.example" },
-    { id: "manager-1", role: "administrator", email: "manager@desk.example" }
+const staff = Directory.layerMemory(
+  [
+    { id: "lead-1", role: "agent", name: "Lead One", email: "lead@desk.example" },
+    { id: "manager-1", role: "administrator", name: "Manager One", email: "manager@desk.example" }
   ],
-  queueLeads: { [StaffDirectory.generalPool]: "lead-1" },
-  roles: { supportManager: ["manager-1"] }
-}
+  { queueLeads: { [Directory.generalPool]: "lead-1" }, roles: { supportManager: ["manager-1"] } }
+)
 
 const env = (name: string): string => {
   const value = process.env[name]
@@ -52,7 +51,7 @@ const main = Effect.gen(function* () {
       SupportDesk.layer(policy).pipe(
         Layer.provideMerge(PgStorage.layerUrl(Redacted.make(env("DATABASE_URL")), { maxConnections: 4 })),
         Layer.provide(Randomness.layer),
-        Layer.provide(StaffDirectory.layerMemory(staff))
+        Layer.provide(staff)
       )
     )
   )

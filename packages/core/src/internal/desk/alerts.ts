@@ -14,13 +14,16 @@ import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
 import * as SlaAlert from "../../SlaAlert.ts"
-import type * as StaffDirectory from "../../StaffDirectory.ts"
+import type * as Directory from "../../Directory.ts"
 import type { AlertQuery, FireAlertsOptions, FiredAlerts } from "../../SupportDesk.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import * as Escalations from "./escalations.ts"
 import { type Draft, type Kernel, retry } from "./kernel.ts"
 import type { Notice, Recipient } from "./notices.ts"
+
+/** A person to notify: their directory entry, or only the id and role a case names them by. */
+type Reachable = Pick<Directory.Person, "id" | "role"> & Partial<Pick<Directory.Person, "name" | "email" | "language">>
 
 /** Whom a level reaches on a case: addressees for the record and the alert list, and people to notify. */
 interface Reach {
@@ -33,7 +36,7 @@ const positiveInt = (operation: string, field: string, value: number): Effect.Ef
     ? Effect.succeed(value)
     : Effect.die(new Error(`SupportDesk.${operation}: ${field}: expected a positive integer, got ${value}`))
 
-export const make = (k: Kernel, staff: StaffDirectory.StaffDirectory["Service"]) => {
+export const make = (k: Kernel, staff: Directory.Directory["Service"]) => {
   const { policy, calendar, store } = k
 
   /** The people and queues a level names on a case, looked up in the staff directory. */
@@ -48,7 +51,7 @@ export const make = (k: Kernel, staff: StaffDirectory.StaffDirectory["Service"])
         seen.add(key)
         to.push(queue === undefined ? { role: "agent" } : { role: "agent", queue })
       }
-      const addPerson = (member: StaffDirectory.Member) => {
+      const addPerson = (member: Reachable) => {
         const key = `person:${member.id}`
         if (seen.has(key)) return
         seen.add(key)
@@ -62,8 +65,8 @@ export const make = (k: Kernel, staff: StaffDirectory.StaffDirectory["Service"])
         })
       }
       /** A person the case names: their directory entry, or what the case says of them. */
-      const named = (role: StaffDirectory.Member["role"], id: string) =>
-        Effect.map(staff.member(id), (found) => Option.getOrElse(found, () => ({ id, role })))
+      const named = (role: Directory.Person["role"], id: string) =>
+        Effect.map(staff.person(id), (found): Reachable => Option.getOrElse(found, () => ({ id, role })))
       for (const recipient of level.notify) {
         if (recipient === "assignee") {
           const assignee = c.assignee
