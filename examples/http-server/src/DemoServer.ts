@@ -1,13 +1,22 @@
 /**
  * The demo server: the support desk of the Global Sources policy (or a host's, `POLICY_FILE`) on embedded PGlite (or a
- * PostgreSQL server), its HTTP API under `/v1` with `/openapi.json` and `/docs`, the demo's pages, and the desk's
- * worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps) in the same process. `start` is what
- * `pnpm demo` runs, and what the browser tests and the load bench start in-process.
+ * PostgreSQL server), its HTTP API under `/v1` with `/openapi.json` and `/docs`, the demo's pages, the demo's email
+ * both ways, and the desk's worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps) in the same
+ * process. `start` is what `pnpm demo` runs, and what the browser tests and the load bench start in-process.
+ *
+ * It listens on 127.0.0.1 unless told otherwise (the demo's tokens are public), on a Node server with the limits of
+ * `NodeServer.harden` (header and request timeouts, a connection cap, problem+json for Node's parser errors). Its
+ * PGlite folder is locked for the process that opened it (`<folder>.lock`, holding the pid), so a second demo on
+ * the same folder stops at once with one line instead of opening it twice; a port in use is one line too.
  */
 import { createServer } from "node:http"
 import * as Path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
 import {
+  type CaseStore,
+  type Mailbox,
+  type Outbox,
+  Parties,
   Presets,
   Randomness,
   SupportDesk,
@@ -15,13 +24,16 @@ import {
   SupportWorker,
   type TaskStore
 } from "@support-policy/core"
-import { Authentication, HttpSupportApi } from "@support-policy/http"
+import { Authentication, HttpSupportApi, NodeServer } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
+import { SmtpServerIntake } from "@support-policy/email"
 import * as DemoActors from "./DemoActors.ts"
+import * as DemoMail from "./DemoMail.ts"
 import * as Pages from "./Pages.ts"
+import { checkPort, DemoStartError, lockDataDir } from "./Preflight.ts"
 import * as Seed from "./Seed.ts"
 
 /** The default folder of the embedded database: `examples/http-server/.data` (git-ignored). */
@@ -30,7 +42,7 @@ export const defaultDataDir = Path.join(import.meta.dirname, "..", ".data")
 export interface Options {
   /** The TCP port; 0 picks a free one. Default 3000. */
   readonly port?: number | undefined
-  /** The interface to listen on. Default: every interface (Node's default). */
+  /** The interface to listen on. Default `127.0.0.1` (this machine only); `0.0.0.0` for every interface. */
   readonly host?: string | undefined
   /** A PostgreSQL connection URL; when given, the demo runs on that server instead of embedded PGlite. */
   readonly databaseUrl?: string | undefined
@@ -51,6 +63,12 @@ export interface Options {
    * hour), with these options, or not (`false`). Default: run it with {@link workerOptions}.
    */
   readonly worker?: SupportWorker.Options | false | undefined
+  /** Deliver outbound mail to this SMTP server (`smtp://host:port`); default: an embedded sink on loopback. */
+  readonly smtpUrl?: string | undefined
+  /** The inbound SMTP port on 127.0.0.1 (0 picks a free one; `false` for none). Default 0 (`pnpm demo`: 2525). */
+  readonly smtpInboundPort?: number | false | undefined
+  /** Deliver the outbox by email and take inbound mail. Default true. */
+  readonly email?: boolean | undefined
 }
 
 export interface Timings {
@@ -63,12 +81,14 @@ export interface Timings {
 }
 
 export interface Demo {
-  /** `http://localhost:<port>` */
+  /** `http://127.0.0.1:<port>` (the address it listens on; `localhost` when it listens on every interface) */
   readonly url: string
   readonly port: number
   readonly storage: { readonly kind: "pglite"; readonly dataDir: string } | { readonly kind: "postgres" }
   readonly seed: Seed.SeedResult
   readonly timings: Timings
+  /** Where mail goes and comes in: the embedded sink's port (null with `SMTP_URL`), the inbound SMTP port. */
+  readonly mail: { readonly sinkPort: number | null; readonly inboundPort: number | null } | null
   /** Stops the server and closes the database (PGlite writes everything to its folder). */
   readonly close: () => Promise<void>
 }
@@ -84,31 +104,56 @@ export const authentication: Layer.Layer<Authentication.Authentication> = Authen
  */
 export const deskLayer = (
   options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections" | "policy">
-): Layer.Layer<SupportDesk.SupportDesk | TaskStore.TaskStore | SqlClient.SqlClient, unknown> => {
+): Layer.Layer<
+  | SupportDesk.SupportDesk
+  | SqlClient.SqlClient
+  | CaseStore.CaseStore
+  | Outbox.Outbox
+  | Mailbox.Mailbox
+  | TaskStore.TaskStore
+  | Randomness.Randomness,
+  unknown
+> => {
   const storage =
     options.databaseUrl === undefined
       ? PgStorage.layerPglite({ dataDir: options.dataDir ?? defaultDataDir })
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
   return SupportDesk.layer(options.policy ?? Presets.globalSources).pipe(
     Layer.provideMerge(storage),
-    Layer.provide(Layer.merge(Randomness.layer, DemoActors.directory))
+    Layer.provideMerge(Layer.mergeAll(Randomness.layer, parties, DemoActors.directory))
   )
 }
 
 /**
  * The worker's options in the demo: SLA alerts polled every second; the idle-case sweep every minute and the
- * retention sweep every hour (clauses 6.3, 7.4). Outbox delivery joins as a task of `@support-policy/email` once that
- * package exists.
+ * retention sweep every hour (clauses 6.3, 7.4).
  */
 export const workerOptions: SupportWorker.Options = { closeIdle: "1 minute", retention: "1 hour" }
+
+/** The demo's `Parties`: the orders of the demo's people (`DemoActors.orders`), for mediations (clause 4.5). */
+export const parties: Layer.Layer<Parties.Parties> = Parties.layerMemory(DemoActors.orders)
+
+export { checkPort, DemoStartError, lockDataDir } from "./Preflight.ts"
+
+/** The URL of a server listening on `host`:`port`, for a browser. */
+const urlOf = (host: string, port: number): string =>
+  host === "0.0.0.0" || host === "::"
+    ? `http://localhost:${port}`
+    : `http://${host.includes(":") ? `[${host}]` : host}:${port}`
 
 /** The HTTP routes: the API and the pages. */
 export const routes = Layer.mergeAll(HttpSupportApi.layer(), Pages.layer)
 
-/** Starts the demo; resolves once it listens. */
+/** Starts the demo; resolves once it listens. Fails with a {@link DemoStartError} for a folder or port in use. */
 export const start = async (options: Options = {}): Promise<Demo> => {
+  const host = options.host ?? "127.0.0.1"
+  const port = options.port ?? 3000
+  await checkPort(port, host)
+  const dataDir = options.dataDir ?? defaultDataDir
+  const release =
+    options.databaseUrl === undefined && !dataDir.startsWith("memory://") ? lockDataDir(dataDir) : () => {}
   const scope = Scope.makeUnsafe()
-  const close = () => Effect.runPromise(Scope.close(scope, Exit.void))
+  const close = () => Effect.runPromise(Scope.close(scope, Exit.void)).finally(release)
   try {
     let t = performance.now()
     const lap = () => {
@@ -128,12 +173,36 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     const seedLap = lap()
     const seedMs = seed.seeded ? seedLap : 0
 
-    const server = HttpRouter.serve(routes, {
+    let mail: Demo["mail"] = null
+    let sink: DemoMail.Sink | undefined
+    if (options.email !== false) {
+      if (options.smtpUrl === undefined) {
+        sink = await Effect.runPromise(Scope.provide(DemoMail.startSink, scope))
+      }
+      const inboundPort = options.smtpInboundPort ?? 0
+      const mailContext = await Effect.runPromise(
+        Layer.buildWithScope(
+          DemoMail.layer({ smtpUrl: options.smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`, inboundPort }).pipe(
+            Layer.provide(Layer.succeedContext(desk))
+          ),
+          scope
+        )
+      )
+      const inbound = Context.getOption(mailContext, SmtpServerIntake.SmtpServerIntake)
+      mail = { sinkPort: sink?.port ?? null, inboundPort: inbound._tag === "Some" ? inbound.value.port : null }
+    }
+
+    const server = HttpRouter.serve(Layer.mergeAll(routes, DemoMail.routes(sink, options.smtpUrl)), {
       disableLogger: options.logRequests !== true,
       disableListenLog: true
     }).pipe(
       Layer.provide(options.authentication ?? authentication),
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port ?? 3000, host: options.host })),
+      Layer.provideMerge(
+        NodeHttpServer.layer(() => NodeServer.harden(createServer({ connectionsCheckingInterval: 1_000 })), {
+          port,
+          host
+        })
+      ),
       Layer.provide(Layer.succeedContext(desk))
     )
     const serverContext = await Effect.runPromise(Layer.buildWithScope(server, scope))
@@ -146,20 +215,25 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     }
 
     const address = Context.get(serverContext, HttpServer.HttpServer).address
-    const port = address._tag === "UnixPathAddress" ? 0 : address.port
+    const listening = address._tag === "UnixPathAddress" ? 0 : address.port
     return {
-      url: `http://localhost:${port}`,
-      port,
+      url: urlOf(host, listening),
+      port: listening,
       storage:
         options.databaseUrl === undefined
           ? { kind: "pglite", dataDir: options.dataDir ?? defaultDataDir }
           : { kind: "postgres" },
       seed,
       timings: { storageMs, seedMs, listenMs },
+      mail,
       close
     }
   } catch (error) {
     await close()
+    // a port taken between the check and the listen
+    if (String(error).includes("EADDRINUSE")) {
+      throw new DemoStartError(`Port ${port} on ${host} is in use: stop what is listening there, or set PORT.`)
+    }
     throw error
   }
 }

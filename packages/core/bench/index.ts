@@ -28,6 +28,10 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
   http: {
     about: "the demo server's API under load against the desk called directly (starts a server)",
     load: () => import("../../../examples/http-server/bench/http.ts")
+  },
+  email: {
+    about: "outbound mail to a loopback SMTP server against nodemailer alone; inbound mail parsed, threaded, stored",
+    load: () => import("../../email/bench/email.ts")
   }
 }
 const options: Record<string, string> = {

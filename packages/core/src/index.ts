@@ -11,6 +11,11 @@ export * as FieldProblem from "./FieldProblem.ts"
 /**
  * @since 0.1.0
  */
+export * as Text from "./Text.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as CaseEvent from "./CaseEvent.ts"
 
 /**
@@ -66,6 +71,16 @@ export * as Randomness from "./Randomness.ts"
 /**
  * @since 0.1.0
  */
+export * as Parties from "./Parties.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as FailedLookups from "./FailedLookups.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as SupportCase from "./SupportCase.ts"
 
 /**
@@ -111,6 +126,7 @@ export * as SupportDesk from "./SupportDesk.ts"
 /**
  * @since 0.1.0
  */
+export * as Mailbox from "./Mailbox.ts"
 
 /**
  * @since 0.1.0

@@ -10,6 +10,8 @@ import {
   CaseEvent,
   Directory,
   Incident,
+  Mailbox,
+  Outbox,
   Reports,
   Sla,
   SlaAlert,
@@ -83,15 +85,23 @@ export const Mediation = Schema.Struct({
 }).annotate({ identifier: "Mediation" })
 
 /**
- * A case as the caller may see it: its state, the part of its handling record they may read (clause 6.4), its live
- * SLA clocks, until when the requester may reopen it, and its mediation.
+ * A case as the caller may see it: its state, one page of the part of its handling record they may read (clause
+ * 6.4: the latest events, or those before `?before=`), its live SLA clocks, until when the requester may reopen it,
+ * and its mediation. The counterparty of a mediation reads only what is addressed to both parties, from the
+ * mediation's start.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const CaseView = Schema.Struct({
   case: SupportCase.SupportCase,
-  events: CaseEvent.Record,
+  events: CaseEvent.Record.annotate({
+    description: "The latest events the caller may read (before `?before=` when given), in record order"
+  }),
+  eventsBefore: Schema.NullOr(Schema.Int).annotate({
+    description:
+      "The cursor of the page before: GET the case again with ?before=<this> for earlier events; null when none"
+  }),
   sla: Evaluation,
   asOf: EpochMillis,
   reopenableUntil: Schema.NullOr(EpochMillis),
@@ -525,3 +535,60 @@ export const QualityReviews = Schema.Struct({
     })
   )
 }).annotate({ identifier: "QualityReviews" })
+
+// -------------------------------------------------------------------------------------------------------------------
+// email
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * An outbox message with its delivery state, for administrators.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Delivery = Schema.Struct({
+  message: Outbox.Message,
+  status: Schema.Literals(["pending", "sent", "failed"]),
+  attempts: Schema.Int,
+  availableAt: EpochMillis,
+  lastError: Schema.NullOr(Schema.String),
+  sentAt: Schema.NullOr(EpochMillis)
+}).annotate({ identifier: "Delivery" })
+
+/**
+ * Outbox messages with their delivery state.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Deliveries = Schema.Struct({ items: Schema.Array(Delivery) }).annotate({ identifier: "Deliveries" })
+
+/**
+ * Incoming mails as the email channel recorded them (what became of each), newest first.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const InboundMails = Schema.Struct({ items: Schema.Array(Mailbox.InboundMail) }).annotate({
+  identifier: "InboundMails"
+})
+
+/**
+ * An incoming mail with its full original, base64 (the bytes as received).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const InboundOriginal = Schema.Struct({ mail: Mailbox.InboundMail, originalBase64: Schema.String }).annotate({
+  identifier: "InboundOriginal"
+})
+
+/**
+ * The addresses that bounced, most recent first.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FailingAddresses = Schema.Struct({ items: Schema.Array(Mailbox.FailingAddress) }).annotate({
+  identifier: "FailingAddresses"
+})

@@ -21,7 +21,17 @@ export * as PgIncidentStore from "./PgIncidentStore.ts"
 /**
  * @since 0.1.0
  */
+export * as PgFailedLookups from "./PgFailedLookups.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as PgStorage from "./PgStorage.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PgMailbox from "./PgMailbox.ts"
 
 /**
  * @since 0.1.0

@@ -105,13 +105,13 @@ export const tests = (it: contract.It, options: Options = {}): void => {
         yield* store.create(input)
         const ids = [input.case.id]
         assert.strictEqual((yield* claimMine(store, ids, { now: t0, leaseMillis: 60_000 })).length, 1)
-        const moved = yield* store.append(yield* Fixtures.append(input.case, { alertAt: t0 + 10 }))
+        const moved = yield* store.append(yield* Fixtures.append(input, { alertAt: t0 + 10 }))
         assert.deepStrictEqual(yield* claimMine(store, ids, { now: t0 + 9, leaseMillis: 60_000 }), [])
         assert.deepStrictEqual(yield* claimMine(store, ids, { now: t0 + 10, leaseMillis: 60_000 }), [
           { caseId: input.case.id, alertAt: t0 + 10 }
         ])
         // an append without an instant (none due any more) takes the case out for good
-        yield* store.append(yield* Fixtures.append(moved.case))
+        yield* store.append(yield* Fixtures.append(moved))
         assert.deepStrictEqual(yield* claimMine(store, ids, { now: t0 + 10_000_000, leaseMillis: 1 }), [])
       })
     )
@@ -170,10 +170,10 @@ export const tests = (it: contract.It, options: Options = {}): void => {
         ]
         const toQueue: ReadonlyArray<CaseEvent.Assignee> = [{ role: "agent", queue }]
         const aWarned = yield* store.append(
-          yield* Fixtures.append(a.case, { at: t0 + 1_000, alerts: [{ type: "slaWarning", to: toQueue }] })
+          yield* Fixtures.append(a, { at: t0 + 1_000, alerts: [{ type: "slaWarning", to: toQueue }] })
         )
         yield* store.append(
-          yield* Fixtures.append(aWarned.case, {
+          yield* Fixtures.append(aWarned, {
             at: t0 + 3_000,
             alerts: [
               { type: "slaBreached", to: toBoth, dueAt: t0 + 2_999 },
@@ -182,7 +182,7 @@ export const tests = (it: contract.It, options: Options = {}): void => {
           })
         )
         yield* store.append(
-          yield* Fixtures.append(b.case, { at: t0 + 2_000, alerts: [{ type: "slaBreached", to: toBoth }] })
+          yield* Fixtures.append(b, { at: t0 + 2_000, alerts: [{ type: "slaBreached", to: toBoth }] })
         )
 
         const forPerson = yield* store.listAlerts({ recipients: [`person:${person}`], limit: 10 })

@@ -34,9 +34,15 @@ export * as OutboxContract from "./OutboxContract.ts"
 /**
  * @since 0.1.0
  */
+export * as PartiesContract from "./PartiesContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as StorageContract from "./StorageContract.ts"
 
 /**
  * @since 0.1.0
  */
 export * as TaskStoreContract from "./TaskStoreContract.ts"
+export * as MailboxContract from "./MailboxContract.ts"

@@ -8,13 +8,17 @@ import {
   CaseStore,
   Directory,
   Incident,
+  Mailbox,
   MemoryStorage,
+  type Outbox,
+  Parties,
   Presets,
   Randomness,
   SupportDesk
 } from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
+import type * as NodeHttp from "node:http"
 import { createServer } from "node:http"
 import { Temporal } from "temporal-polyfill"
 import { Authentication, HttpSupportApi } from "../../src/index.ts"
@@ -135,6 +139,8 @@ export interface Server {
       readonly headers?: Record<string, string> | undefined
     }
   ) => Promise<Response>
+  /** Runs an effect on the server's outbox and mailbox (what a host's other processes would write). */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, Outbox.Outbox | Mailbox.Mailbox>) => Promise<A>
   readonly close: () => Promise<void>
   /** One round of the desk's SLA watcher at the server's time (what `SupportWorker` runs every second). */
   readonly fireAlerts: () => Promise<SupportDesk.FiredAlerts>
@@ -153,12 +159,24 @@ export interface ServerOptions {
   readonly options?: HttpSupportApi.Options
   /** The desk's options (default: live chat outside hours is taken as an online form). */
   readonly deskOptions?: SupportDesk.Options
+  /** The Node server to serve on (default `createServer()`). */
+  readonly nodeServer?: () => NodeHttp.Server
+  /** The case store, outbox and incident store to run on (default: fresh memory stores). */
+  readonly storage?: Layer.Layer<CaseStore.CaseStore | Incident.IncidentStore | Outbox.Outbox>
 }
+
+/** The orders the server's `Parties` knows: who may mediate with whom (clause 4.5). */
+export const orders: ReadonlyArray<Parties.Order> = [
+  { reference: "PO-1", buyerId: "buyer-med", supplierId: "supplier-sun" },
+  { reference: "PO-2", buyerId: "buyer-med2", supplierId: "supplier-lee" },
+  { reference: "PO-3", buyerId: "buyer-ada", supplierId: "supplier-sun" },
+  { reference: "PO-4", buyerId: "buyer-ada", supplierId: "supplier-lee" }
+]
 
 /** Starts the API on a real HTTP server on 127.0.0.1 and a free port. */
 export const startServer = async (options: ServerOptions = {}): Promise<Server> => {
   const time = settableClock(hk(options.now ?? "2025-06-09T10:00"))
-  const storage = MemoryStorage.layerMemory
+  const storage = options.storage ?? MemoryStorage.layerMemory
   const caseStore = Layer.effect(
     CaseStore.CaseStore,
     Effect.map(Effect.service(CaseStore.CaseStore), options.caseStore ?? ((store) => store))
@@ -168,18 +186,34 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7), Directory.layerMemory(people)))
+    Layer.provide(
+      Layer.mergeAll(
+        caseStore,
+        incidentStore,
+        Randomness.layerSeeded(7),
+        Directory.layerMemory(people),
+        Parties.layerMemory(orders)
+      )
+    )
   )
   const services = Layer.mergeAll(
     desk,
+    storage,
+    Mailbox.layerMemory,
     options.authentication ?? authentication,
     Layer.succeed(Clock.Clock, time.clock)
   )
   const scope = Scope.makeUnsafe()
-  const built = await Effect.runPromise(Layer.buildWithScope(services, scope))
   const app = HttpSupportApi.serve({ ...options.options, disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provide(Layer.succeedContext(built)),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+    Layer.provideMerge(services),
+    // Node answers a request head over 16 KB with a bare 431 before the API sees it; the fuzz tests send long query
+    // strings to the API itself, so the test server takes heads up to 64 KB unless a test brings its own server
+    Layer.provideMerge(
+      NodeHttpServer.layer(options.nodeServer ?? (() => createServer({ maxHeaderSize: 64 * 1024 })), {
+        port: 0,
+        host: "127.0.0.1"
+      })
+    )
   )
   const context = await Effect.runPromise(Layer.buildWithScope(app, scope))
   const address = Context.get(context, HttpServer.HttpServer).address
@@ -207,10 +241,11 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
       }
       return { status: response.status, headers: response.headers, text, json }
     },
+    run: (effect) => Effect.runPromise(Effect.provideContext(effect, context)),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
     fireAlerts: () =>
       Effect.runPromise(
-        SupportDesk.SupportDesk.use((desk) => desk.fireAlerts()).pipe(Effect.provideContext(built), Effect.orDie)
+        SupportDesk.SupportDesk.use((desk) => desk.fireAlerts()).pipe(Effect.provideContext(context), Effect.orDie)
       )
   }
 }

@@ -1,12 +1,12 @@
 /**
  * Many open cases at once, straight into the tables with `generate_series`, for the alerts bench and the
- * multi-process worker test: each a copy of one case the desk wrote (its document and its two events, `submitted` and
- * `assigned`), with the id, tracking number, requester and instants replaced, so the watcher reads valid records.
+ * multi-process worker test: each a copy of one case the desk wrote (its document, facts, record and clock record),
+ * with the id, tracking number, requester and instants replaced, so the watcher reads valid cases.
  *
  * The policy must have a 24/7 calendar (a case's due instant is its opening plus the target) and route the template's
  * request to the agents' pool. Case `g` is `bench-<g>` (tracking number `BT-<g>`, requester `r-<g>`).
  */
-import { CaseStore, SupportDesk } from "@support-policy/core"
+import { CaseEvent, CaseStore, SupportDesk } from "@support-policy/core"
 import { Clock, Effect } from "effect"
 import { SqlClient, type Statement } from "effect/sql"
 
@@ -24,11 +24,20 @@ export const clockAt = (at: number): Clock.Clock => {
   }
 }
 
+/** One row of a record or clock record, as a document with placeholders. */
+interface EventDoc {
+  readonly sequence: number
+  readonly type: string
+  readonly readers: number
+  readonly doc: string
+}
+
 /** The documents of a case the desk wrote, with placeholders for what differs per copy. */
 export interface Template {
   readonly caseDoc: string
-  readonly submittedDoc: string
-  readonly assignedDoc: string
+  readonly factsDoc: string
+  readonly events: ReadonlyArray<EventDoc>
+  readonly clockEvents: ReadonlyArray<EventDoc>
 }
 
 /**
@@ -53,8 +62,10 @@ export const template = Effect.gen(function* () {
   if (found._tag === "None") return yield* Effect.die(new Error("the template case was not stored"))
   const stored = found.value
   const id = stored.case.id
+  const record = yield* store.events(id, { limit: 100 })
   yield* sql`DELETE FROM support_alert_schedule WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_outbox WHERE case_id = ${id}`
+  yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_events WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_parties WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${id}`
@@ -66,11 +77,21 @@ export const template = Effect.gen(function* () {
       .replaceAll("template-requester", "@REQ@")
       .replaceAll(`"nextDueAt":${stored.case.nextDueAt}`, `"nextDueAt":"@DUE@"`)
       .replaceAll(`:${opened}`, `:"@AT@"`)
-  const [submittedDoc, assignedDoc] = stored.events.map((e) => placeholders(JSON.stringify(e)))
-  if (submittedDoc === undefined || assignedDoc === undefined || stored.events.length !== 2) {
-    return yield* Effect.die(new Error("the template's record is not submitted + assigned"))
+  const docOf = (e: CaseEvent.CaseEvent): EventDoc => ({
+    sequence: e.sequence,
+    type: e.type,
+    readers: CaseEvent.readersRank(CaseEvent.readersOf(e)),
+    doc: placeholders(JSON.stringify(e))
+  })
+  if (record.length !== stored.case.sequence || stored.clockRecord.length === 0) {
+    return yield* Effect.die(new Error("the template's record is not complete"))
   }
-  return { caseDoc: placeholders(JSON.stringify(stored.case)), submittedDoc, assignedDoc } satisfies Template
+  return {
+    caseDoc: placeholders(JSON.stringify(stored.case)),
+    factsDoc: placeholders(JSON.stringify(stored.facts)),
+    events: record.map(docOf),
+    clockEvents: stored.clockRecord.map(docOf)
+  } satisfies Template
 })
 
 /**
@@ -97,16 +118,21 @@ export const insert = (
       LATERAL (SELECT (${options.opened})::bigint AS opened) d`
     yield* sql`
       INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                 opened_at, updated_at, sequence, next_due_at, data)
-      SELECT 'bench-' || g, 'BT-' || g, 'r-' || g, 'open', 'normal', 'consultation', NULL, opened, opened, 2,
-             opened + ${options.targetMs}, ${fill(docs.caseDoc)}
+                                 opened_at, updated_at, sequence, next_due_at, data, facts)
+      SELECT 'bench-' || g, 'BT-' || g, 'r-' || g, 'open', 'normal', 'consultation', NULL, opened, opened,
+             ${docs.events.length}, opened + ${options.targetMs}, ${fill(docs.caseDoc)}, ${fill(docs.factsDoc)}
       FROM ${series}`
     yield* sql`
       INSERT INTO support_alert_schedule (case_id, alert_at)
       SELECT 'bench-' || g, opened + ${options.alertAfterMs} FROM ${series}`
-    yield* sql`
-      INSERT INTO support_case_events (case_id, sequence, type, at, data)
-      SELECT 'bench-' || g, 1, 'submitted', opened, ${fill(docs.submittedDoc)} FROM ${series}
-      UNION ALL
-      SELECT 'bench-' || g, 2, 'assigned', opened, ${fill(docs.assignedDoc)} FROM ${series}`
+    for (const e of docs.events) {
+      yield* sql`
+        INSERT INTO support_case_events (case_id, sequence, type, at, readers, data)
+        SELECT 'bench-' || g, ${e.sequence}, ${e.type}, opened, ${e.readers}, ${fill(e.doc)} FROM ${series}`
+    }
+    for (const e of docs.clockEvents) {
+      yield* sql`
+        INSERT INTO support_case_clock_events (case_id, sequence, data)
+        SELECT 'bench-' || g, ${e.sequence}, ${fill(e.doc)} FROM ${series}`
+    }
   })

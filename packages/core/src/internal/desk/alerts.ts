@@ -3,23 +3,24 @@
  * cases whose alert instant has passed, and the list of alerts a staff member reads.
  *
  * The watcher claims due cases from the store (`CaseStore.claimAlerts`: `FOR UPDATE SKIP LOCKED` and a lease, so any
- * number of processes may run it), reads each case, evaluates its clocks now, and appends one staff-only event per
- * level due (`slaWarning`, `slaBreached`, `slaEscalated`, with the clock, the level and the instant it fell due) and a
- * notification to each person the level names, in one unit of work through the kernel's commit, which also writes
- * the case's next alert instant. Exactly once per clock and level: a level already in the record is never due again
- * (`escalations.ts`), and two watchers that read the same record cannot both append (the sequence check), so the
- * loser re-reads and finds the level fired.
+ * number of processes may run it), then, with each case locked (`CaseStore.update`), evaluates its clocks now on its
+ * clock record and appends one staff-only event per level due (`slaWarning`, `slaBreached`, `slaEscalated`, with the
+ * clock, the level and the instant it fell due) and a notification to each person the level names, in one unit of
+ * work through the kernel's change, which also writes the case's next alert instant. Exactly once per clock and
+ * level: the alerts fired are kept in the clock record, a level already there is never due again
+ * (`escalations.ts`), and two watchers of one case run one after the other, the second seeing what the first fired.
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
 import * as SlaAlert from "../../SlaAlert.ts"
+import type { CaseStoreFailure } from "../../CaseStore.ts"
 import type * as Directory from "../../Directory.ts"
 import type { AlertQuery, FireAlertsOptions, FiredAlerts } from "../../SupportDesk.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import * as Escalations from "./escalations.ts"
-import { type Draft, type Kernel, retry } from "./kernel.ts"
+import type { Draft, Kernel } from "./kernel.ts"
 import type { Notice, Recipient } from "./notices.ts"
 
 /** A person to notify: their directory entry, or only the id and role a case names them by. */
@@ -88,47 +89,52 @@ export const make = (k: Kernel, staff: Directory.Directory["Service"]) => {
     })
 
   /**
-   * Fires the levels of one case due now, and writes its next alert instant; retried on a conflicting write. A case
-   * with nothing due (claimed after a change moved its instant) only gets its alert instant written again.
+   * Fires the levels of one case due now, and writes its next alert instant, with the case locked (`update`), so a
+   * concurrent action waits and every write sees the alerts before it. A case with nothing due (claimed after a change
+   * moved its instant) only gets its alert instant written again.
    */
-  const fireCase = (caseId: string) =>
-    retry(
-      Effect.gen(function* () {
-        const found = yield* store.get(caseId)
-        if (Option.isNone(found)) return []
-        const stored = found.value
-        const t = Math.max(yield* k.now, stored.case.updatedAt)
-        const evaluation = k.evaluate(stored.events, t)
-        const due = Escalations.pending(policy, calendar, stored.events, evaluation).filter((p) => p.firesAt <= t)
-        const events: Array<Draft> = []
-        const notices: Array<Notice> = []
-        for (const p of due) {
-          const { to, people } = yield* reach(stored.case, p.level)
-          events.push({
-            type: p.type,
-            actor: Actor.system,
-            metric: p.clock.metric,
-            rule: p.rule.id,
-            instance: p.clock.instance,
-            level: p.level.id,
-            dueAt: p.dueAt,
-            to
-          })
-          notices.push(
-            ...k.notices.slaAlert(
-              stored.case,
-              { type: p.type, clock: p.clock, rule: p.rule, level: p.level, dueAt: p.dueAt },
-              people
-            )
+  const fireCase = (
+    caseId: string
+  ): Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>, CaseStoreFailure | Directory.DirectoryUnavailable> =>
+    store
+      .update(caseId, (current) =>
+        Effect.gen(function* () {
+          const t = Math.max(yield* k.now, current.case.updatedAt)
+          const evaluation = k.evaluate(current.clockRecord, t)
+          const due = Escalations.pending(policy, calendar, current.clockRecord, evaluation).filter(
+            (p) => p.firesAt <= t
           )
-        }
-        const written = yield* k.commit(stored, { events, notices }, Actor.system, t)
-        return SlaAlert.fromEvents(written.stored.case, written.stored.events.slice(stored.events.length))
-      })
-    ).pipe(
-      // a case that kept changing under the watcher: every change wrote its next alert instant, so it is due again
-      Effect.catchTag(["CaseNotFound", "SequenceConflict"], () => Effect.succeed<ReadonlyArray<SlaAlert.SlaAlert>>([]))
-    )
+          const events: Array<Draft> = []
+          const notices: Array<Notice> = []
+          for (const p of due) {
+            const { to, people } = yield* reach(current.case, p.level)
+            events.push({
+              type: p.type,
+              actor: Actor.system,
+              metric: p.clock.metric,
+              rule: p.rule.id,
+              instance: p.clock.instance,
+              level: p.level.id,
+              dueAt: p.dueAt,
+              to
+            })
+            notices.push(
+              ...k.notices.slaAlert(
+                current.case,
+                { type: p.type, clock: p.clock, rule: p.rule, level: p.level, dueAt: p.dueAt },
+                people
+              )
+            )
+          }
+          const made = yield* k.change(current, { events, notices }, Actor.system, t)
+          return { change: made.change, result: SlaAlert.fromEvents(made.change.case, made.change.events) }
+        })
+      )
+      .pipe(
+        // a case that is gone has nothing to fire; the desk's own write carries no requester message to refuse
+        Effect.catchTag("CaseNotFound", () => Effect.succeed<ReadonlyArray<SlaAlert.SlaAlert>>([])),
+        Effect.catchTag(["MessageLimitReached", "MessageKeyTaken"], (refusal) => Effect.die(refusal))
+      )
 
   const fireAlerts = Effect.fn("SupportDesk.fireAlerts")(function* (options?: FireAlertsOptions) {
     const limit = yield* positiveInt("fireAlerts", "limit", options?.limit ?? 10)
