@@ -113,6 +113,7 @@ const CaseParams = { trackingNumber: Ref("a tracking number") }
 
 /** The `next` of a page of alerts: `<firedAt>.<sequence>.<caseId>`. */
 const AlertCursor = Schema.String.check(
+  Schema.isMaxLength(127, { message: "expected the `next` cursor of a previous page of alerts" }),
   Schema.isPattern(/^\d{1,16}\.\d{1,9}\.[A-Za-z0-9_-]{1,100}$/, {
     message: "expected the `next` cursor of a previous page of alerts"
   })
