@@ -6,9 +6,10 @@
  * neither an action nor a read costs more as the record grows ({@link Stored}):
  * - the case's state (`SupportCase`, what the queries filter and order by),
  * - the facts folded from its record (`CaseLifecycle.Facts`: the desk moves them on event by event),
- * - its clock record: the events that move SLA clocks under the desk's policy, without their texts
- *   (`CaseEvent.withoutText`): what `Sla.evaluate` reads. Notes and other events the policy's clocks ignore are not
- *   in it; replies and updates are, as small documents.
+ * - its clock record: the events that move SLA clocks under the desk's policy, and the SLA alerts fired (which tell
+ *   the watcher which escalation levels are done), without their texts (`CaseEvent.withoutText`): what
+ *   `Sla.evaluate` reads. Notes and other events the policy's clocks ignore are not in it; replies and updates are,
+ *   as small documents.
  * The record itself is read a page at a time ({@link EventQuery}), newest first, filtered by who may read it.
  *
  * Everything a store must guarantee, whatever its technology:
@@ -186,9 +187,9 @@ export class CaseStoreFailure extends Schema.TaggedError<CaseStoreFailure>()("Ca
 
 /**
  * What a store keeps beside a case's record, and returns for a case: its state, the facts folded from its record, and
- * its clock record (the events that move clocks under the desk's policy, without their texts, in order). None of the
- * three grows with events the clocks ignore (notes, assignments, reviews), so reading it costs the same on a case
- * with ten events and on one with thousands of notes.
+ * its clock record (the events that move clocks under the desk's policy and the SLA alerts fired, without their
+ * texts, in order). None of the three grows with events the clocks ignore (notes, assignments, reviews), so reading
+ * it costs the same on a case with ten events and on one with thousands of notes.
  *
  * @since 0.1.0
  * @category models
