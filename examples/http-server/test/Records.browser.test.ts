@@ -25,7 +25,7 @@ suite("records in the demo: policy versions and the satisfaction rating", () => 
   beforeAll(async () => {
     dataDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "sp-demo-rating-"))
     const [started, launched] = await Promise.all([
-      DemoServer.start({ port: 0, dataDir, sweep: false }),
+      DemoServer.start({ port: 0, dataDir, worker: false }),
       Browsers.launch()
     ])
     demo = started

@@ -21,6 +21,10 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
     about: "submissions on PostgreSQL against raw inserts, and the queue at 10 k and 1 M cases (starts a server)",
     load: () => import("../../sql-pg/bench/storage.ts")
   },
+  alerts: {
+    about: "SLA alerts' fire lag and database time per fired alert at 10 k and 1 M open cases (starts a server)",
+    load: () => import("../../sql-pg/bench/alerts.ts")
+  },
   http: {
     about: "the demo server's API under load against the desk called directly (starts a server)",
     load: () => import("../../../examples/http-server/bench/http.ts")

@@ -51,7 +51,8 @@ export const DeskAction = Schema.Literals([
   "viewQualityReviews",
   "viewReports",
   "managePolicyVersions",
-  "eraseRequester"
+  "eraseRequester",
+  "viewAlerts"
 ])
 
 /**
@@ -154,7 +155,7 @@ export const decide = (
 }
 
 /**
- * Decides whether `actor` may perform a desk action. Account managers see their own queue only.
+ * Decides whether `actor` may perform a desk action. Account managers see their own queue and alerts only.
  *
  * @since 0.1.0
  * @category combinators
@@ -164,7 +165,9 @@ export const decideDesk = (actor: Actor.Actor, action: DeskAction): Decision => 
     case "requester":
       return forbidden(`a requester may not ${action}`)
     case "accountManager":
-      return action === "viewQueue" ? allowed : forbidden(`an account manager may not ${action}`)
+      return action === "viewQueue" || action === "viewAlerts"
+        ? allowed
+        : forbidden(`an account manager may not ${action}`)
     case "agent":
       return adminOnlyDeskActions.has(action) ? forbidden(`only an administrator may ${action}`) : allowed
     case "administrator":

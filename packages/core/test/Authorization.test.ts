@@ -173,7 +173,7 @@ describe("Authorization.decide", () => {
 describe("Authorization.decideDesk", () => {
   const expected: ReadonlyArray<readonly [string, Actor.Actor, ReadonlyArray<Authorization.DeskAction>]> = [
     ["a requester", owner, []],
-    ["an account manager", theirAccountManager, ["viewQueue"]],
+    ["an account manager", theirAccountManager, ["viewQueue", "viewAlerts"]],
     [
       "an agent",
       agent,
@@ -184,7 +184,8 @@ describe("Authorization.decideDesk", () => {
         "resolveIncident",
         "postAnnouncement",
         "viewQualityReviews",
-        "viewReports"
+        "viewReports",
+        "viewAlerts"
       ]
     ],
     [
@@ -199,7 +200,8 @@ describe("Authorization.decideDesk", () => {
         "viewQualityReviews",
         "viewReports",
         "managePolicyVersions",
-        "eraseRequester"
+        "eraseRequester",
+        "viewAlerts"
       ]
     ]
   ]

@@ -8,6 +8,7 @@ import * as Outbox from "../src/Outbox.ts"
 import * as PolicyStore from "../src/PolicyStore.ts"
 import * as Randomness from "../src/Randomness.ts"
 import * as SupportCase from "../src/SupportCase.ts"
+import * as TaskStore from "../src/TaskStore.ts"
 import { Fixtures, StorageContract } from "../src/testing/index.ts"
 
 // the contract every storage adapter runs, against the memory layers
@@ -16,9 +17,13 @@ StorageContract.suite("memory", MemoryStorage.layerMemory)
 // the same, with the ports' memory layers composed one by one on a shared state
 StorageContract.suite(
   "memory (composed)",
-  Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory, PolicyStore.layerMemory).pipe(
-    Layer.provide(MemoryStorage.layerStore)
-  )
+  Layer.mergeAll(
+    CaseStore.layerMemory,
+    Outbox.layerMemory,
+    Incident.layerMemory,
+    PolicyStore.layerMemory,
+    TaskStore.layerMemory
+  ).pipe(Layer.provide(MemoryStorage.layerStore))
 )
 
 describe("MemoryStorage", () => {

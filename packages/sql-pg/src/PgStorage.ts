@@ -1,6 +1,6 @@
 /**
- * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox`, `IncidentStore` and
- * `FailedLookups`, `Mailbox` and `PolicyStore` — with the migrations applied first.
+ * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox`, `IncidentStore`,
+ * `FailedLookups`, `Mailbox`, `PolicyStore` and `TaskStore` — with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
  *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@support-policy/sql-pg/pglite` for embedded PGlite.
@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import type { CaseStore, FailedLookups, Incident, Mailbox, Outbox, PolicyStore } from "@support-policy/core"
+import type { CaseStore, FailedLookups, Incident, Mailbox, Outbox, PolicyStore, TaskStore } from "@support-policy/core"
 import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
 // By the package's own name, so the published build loads (and its types name) the public `./pglite` entry point.
@@ -23,6 +23,7 @@ import * as PgMailbox from "./PgMailbox.ts"
 import * as PgMigrations from "./PgMigrations.ts"
 import * as PgOutbox from "./PgOutbox.ts"
 import * as PgPolicyStore from "./PgPolicyStore.ts"
+import * as PgTaskStore from "./PgTaskStore.ts"
 
 /**
  * The services the storage layers provide.
@@ -37,9 +38,11 @@ export type Services =
   | FailedLookups.FailedLookups
   | Mailbox.Mailbox
   | PolicyStore.PolicyStore
+  | TaskStore.TaskStore
 
 /**
- * The case store, outbox, incident store, failed lookups, mailbox and policy store on the `SqlClient` in context,
+ * The case store, outbox, incident store, failed lookups, mailbox, policy store and task store on the `SqlClient` in
+ * context,
  * after applying the migrations.
  *
  * @since 0.1.0
@@ -52,7 +55,8 @@ export const layer: Layer.Layer<Services, Migrator.MigrationError | SqlError.Sql
     PgIncidentStore.layer,
     PgFailedLookups.layer,
     PgMailbox.layer,
-    PgPolicyStore.layer
+    PgPolicyStore.layer,
+    PgTaskStore.layer
   ).pipe(Layer.provide(PgMigrations.layer))
 
 /**

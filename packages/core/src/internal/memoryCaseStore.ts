@@ -9,6 +9,7 @@ import * as CaseEvent from "../CaseEvent.ts"
 import * as CaseQuery from "../CaseQuery.ts"
 import * as CaseStore from "../CaseStore.ts"
 import type * as Erasure from "../Erasure.ts"
+import type * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 import * as memory from "./memoryStore.ts"
 
@@ -242,7 +243,8 @@ export const makeMemoryCaseStore = (
                 case: memory.frozenCopy(c),
                 facts: memory.frozenCopy(newCase.facts),
                 clockRecord: memory.frozenCopy(newCase.clockRecord),
-                events: memory.frozenCopy(newCase.events)
+                events: memory.frozenCopy(newCase.events),
+                alertAt: newCase.alertAt ?? null
               }
               state.cases.set(c.id, entry)
               state.trackingNumbers.set(c.trackingNumber, c.id)
@@ -297,8 +299,10 @@ export const makeMemoryCaseStore = (
             if (change.events.length > 0) {
               entry.events = Object.freeze([...entry.events, ...memory.frozenCopy(change.events)])
             }
+            entry.alertAt = change.alertAt ?? null
             recordMessages(change.events)
             memory.insertMessages(state, change.outbox)
+            memory.insertAlerts(state, change.case, change.events)
             return Effect.succeed(storedOf(entry))
           }
         )
@@ -376,6 +380,9 @@ export const makeMemoryCaseStore = (
                 state.trackingNumbers.delete(entry.case.trackingNumber)
                 for (const m of messages) state.outbox.delete(m.message.id)
                 memory.deleteIdempotencyKeys(state, erasure.caseId)
+                for (const key of [...state.alerts.keys()]) {
+                  if (key.startsWith(`${erasure.caseId}/`)) state.alerts.delete(key)
+                }
                 state.tallies.set(erasure.caseId, memory.frozenCopy(outcome.tally))
                 return
               }
@@ -425,6 +432,35 @@ export const makeMemoryCaseStore = (
           })
         )
 
+      const claimAlerts = (options: CaseStore.AlertClaimOptions): Effect.Effect<ReadonlyArray<CaseStore.AlertClaim>> =>
+        Effect.flatMap(CaseStore.validateAlertClaim(options), () =>
+          Effect.sync(() => {
+            const due: Array<{ readonly entry: memory.CaseEntry; readonly alertAt: number }> = []
+            for (const entry of state.cases.values()) {
+              if (entry.alertAt !== null && entry.alertAt <= options.now) due.push({ entry, alertAt: entry.alertAt })
+            }
+            due.sort((a, b) => a.alertAt - b.alertAt || memory.compareIds(a.entry.case.id, b.entry.case.id))
+            const claimed = due.slice(0, options.limit)
+            for (const { entry } of claimed) entry.alertAt = options.now + options.leaseMillis
+            return Object.freeze(claimed.map(({ entry, alertAt }) => Object.freeze({ caseId: entry.case.id, alertAt })))
+          })
+        )
+
+      const listAlerts = (query: CaseStore.AlertQuery): Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>> =>
+        Effect.flatMap(CaseStore.validateAlertQuery(query), () =>
+          Effect.sync(() => {
+            const wanted = new Set(query.recipients)
+            const before = query.before
+            const found: Array<SlaAlert.SlaAlert> = []
+            for (const { alert, keys } of state.alerts.values()) {
+              if (!keys.some((key) => wanted.has(key))) continue
+              if (before !== undefined && CaseStore.compareAlerts(alert, { ...alert, ...before }) <= 0) continue
+              found.push(alert)
+            }
+            return Object.freeze(found.sort(CaseStore.compareAlerts).slice(0, query.limit))
+          })
+        )
+
       const { get, getByTrackingNumber, events, listWhere, queue, listByStatus, find, count, getMany } =
         makeQueries(state)
 
@@ -440,6 +476,8 @@ export const makeMemoryCaseStore = (
         queue,
         listByStatus,
         countOpenedSince: (requesterId, since) => Effect.sync(() => openedSince(requesterId, since)),
+        claimAlerts,
+        listAlerts,
         find,
         count,
         getMany,

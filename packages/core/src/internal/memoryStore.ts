@@ -16,16 +16,25 @@ import type * as Erasure from "../Erasure.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
 import type * as PolicyStore from "../PolicyStore.ts"
+import * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 
 /**
- * A stored case: its current state, facts and clock record, and its record (frozen arrays, replaced on every write).
+ * A stored case: its current state, facts and clock record, its record (frozen arrays, replaced on every write), and
+ * the next instant an SLA escalation level falls due (or the end of a claim's lease).
  */
 export interface CaseEntry {
   case: SupportCase.SupportCase
   facts: CaseLifecycle.Facts
   clockRecord: ReadonlyArray<CaseEvent.CaseEvent>
   events: ReadonlyArray<CaseEvent.CaseEvent>
+  alertAt: number | null
+}
+
+/** A stored SLA alert with the addressee keys it is listed under. */
+export interface AlertEntry {
+  readonly alert: SlaAlert.SlaAlert
+  readonly keys: ReadonlyArray<string>
 }
 
 /** A stored outbox message with its mutable delivery state; `order` is the write order. */
@@ -56,6 +65,10 @@ export interface State {
   readonly policies: Map<string, PolicyStore.Published>
   /** The anonymous tallies of deleted cases, by case id. */
   readonly tallies: Map<string, Erasure.Tally>
+  /** `${caseId}/${sequence}` → the alert of that event */
+  readonly alerts: Map<string, AlertEntry>
+  /** task name → its schedule (`TaskStore.layerMemory`) */
+  readonly tasks: Map<string, TaskEntry>
   nextOrder: number
 }
 
@@ -76,6 +89,8 @@ export class MemoryStore extends Context.Service<MemoryStore, State>()(
     announcements: new Map(),
     policies: new Map(),
     tallies: new Map(),
+    alerts: new Map(),
+    tasks: new Map(),
     nextOrder: 0
   }))
 }
@@ -137,6 +152,31 @@ export const insertMessages = (state: State, messages: ReadonlyArray<Outbox.Mess
 /** Deletes the idempotency keys that name a case (erasure). */
 export const deleteIdempotencyKeys = (state: State, caseId: string): void => {
   for (const [scope, used] of state.idempotency) if (used.caseId === caseId) state.idempotency.delete(scope)
+}
+
+/** Indexes the alert events among `events` appended to `supportCase`. Call after every check passed. */
+export const insertAlerts = (
+  state: State,
+  supportCase: { readonly id: string; readonly trackingNumber: string },
+  events: ReadonlyArray<CaseEvent.CaseEvent>
+): void => {
+  for (const alert of SlaAlert.fromEvents(supportCase, events)) {
+    state.alerts.set(`${alert.caseId}/${alert.sequence}`, {
+      alert: frozenCopy(alert),
+      keys: SlaAlert.recipientKeys(alert.to)
+    })
+  }
+}
+
+/** A periodic task's schedule and lease, as `TaskStore.layerMemory` keeps it. */
+export interface TaskEntry {
+  periodMillis: number
+  nextRunAt: number
+  leaseUntil: number
+  leaseToken: string | null
+  runs: number
+  lastRunAt: number | null
+  lastError: string | null
 }
 
 /** Compares strings by UTF-16 code units (the byte order of ASCII ids), for deterministic tie-breaking. */

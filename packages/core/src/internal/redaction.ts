@@ -105,6 +105,10 @@ export const redactEvent = (e: CaseEvent.CaseEvent, whom: Whom): CaseEvent.CaseE
     case "anonymised":
     case "erasureRequested":
     case "policyChanged":
+    // SLA alerts name the case's clock and the staff they reach, no one else
+    case "slaWarning":
+    case "slaBreached":
+    case "slaEscalated":
       break
     default: {
       const unknown: never = e

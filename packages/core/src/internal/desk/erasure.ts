@@ -25,7 +25,7 @@ import type * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type { CaseRef, ErasureReport } from "../../SupportDesk.ts"
 import { redactEvent, redactIdentity, redactMessage, type Whom } from "../redaction.ts"
-import { inertUnder, type Kernel, retry, type Step } from "./kernel.ts"
+import { inClockRecord, type Kernel, retry, type Step } from "./kernel.ts"
 import { nextDueAt, ratingOf } from "./views.ts"
 
 /** Whether the record ends under a legal hold: its last `legalHoldPlaced` was not released since. */
@@ -166,7 +166,7 @@ export const make = (k: Kernel) => {
       const record = [...stored.events.map((e) => redactEvent(e, whom)), ...added]
       const facts = CaseLifecycle.factsUnsafe(record)
       // the clock record rebuilt from the redacted record (the events that keep people's ids lose them there too)
-      const clockRecord = record.filter((e) => !inertUnder(e.type, rules.policy)).map(CaseEvent.withoutText)
+      const clockRecord = record.filter((e) => inClockRecord(rules.policy, e)).map(CaseEvent.withoutText)
       const evaluation = rules.evaluate(clockRecord, t)
       const next = CaseLifecycle.caseOf(
         CaseLifecycle.identityOf(redactIdentity(stored.case, whom)),

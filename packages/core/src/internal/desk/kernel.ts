@@ -7,7 +7,8 @@
  * 2. **check the state**: the action must be allowed in the case's status (`CaseLifecycle.allowedIn`);
  * 3. **decide**: the room's plan turns the case's facts into events and notices;
  * 4. **commit**: the events are numbered on from the record, the facts stepped over them and the clocks evaluated
- *    once on the clock record (for the state's next due instant and the caller's view alike), a closing decides its
+ *    once on the clock record (for the state's next due instant, the next SLA alert instant and the caller's view
+ *    alike), a closing decides its
  *    quality review (the `onClose` hook, clause 7.4), and the events, state, facts, clock events and outbox messages
  *    are written in one unit of work.
  *
@@ -46,6 +47,7 @@ import type * as SupportCase from "../../SupportCase.ts"
 import type { CaseView, Options, PageOptions } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { isInert } from "../slaEngine.ts"
+import * as Escalations from "./escalations.ts"
 import * as Lookup from "./lookup.ts"
 import * as Notices from "./notices.ts"
 import * as Policies from "./policies.ts"
@@ -121,6 +123,18 @@ export const inertUnder = (
   ...versions: ReadonlyArray<SupportPolicy.SupportPolicy>
 ): boolean => type !== "policyChanged" && versions.every((policy) => isInert(policy, type))
 
+/**
+ * Whether an event goes into a case's clock record under `policy` (the case's version): it moves a clock, it moves
+ * the case to another version, or it is an SLA alert (which moves none, but tells the watcher which escalation levels
+ * fired: `escalations.ts`).
+ */
+export const inClockRecord = (policy: SupportPolicy.SupportPolicy, event: CaseEvent.CaseEvent): boolean =>
+  !inertUnder(event.type, policy) || CaseEvent.isSlaAlert(event)
+
+/** The next instant an SLA escalation level of a case falls due under its rules (`CaseStore.NewCase.alertAt`). */
+export const alertAtUnder = (rules: CaseRules, clockRecord: CaseEvent.Record, evaluation: Sla.Evaluation) =>
+  Escalations.nextAlertAt(Escalations.pending(rules.policy, rules.calendar, clockRecord, evaluation))
+
 /** A written (or read) case with its clocks evaluated at the instant of the write (or read), under its rules. */
 export interface Written {
   readonly stored: Stored
@@ -174,7 +188,7 @@ const makeChange = (
       )
       const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
       let facts = CaseLifecycle.stepAll(current.facts, events)
-      const clockEvents = events.filter((e) => !inertUnder(e.type, rules.policy)).map(CaseEvent.withoutText)
+      const clockEvents = events.filter((e) => inClockRecord(rules.policy, e)).map(CaseEvent.withoutText)
       let clockRecord = clockEvents.length > 0 ? [...current.clockRecord, ...clockEvents] : current.clockRecord
       const moved = facts.policyVersion !== current.facts.policyVersion
       const after = moved ? yield* rulesFor(facts.policyVersion ?? current.case.policyVersion, clockRecord) : rules
@@ -192,7 +206,7 @@ const makeChange = (
           }
           events.push(selected)
           facts = CaseLifecycle.step(facts, selected)
-          if (!inertUnder(selected.type, policy)) {
+          if (inClockRecord(policy, selected)) {
             clockEvents.push(CaseEvent.withoutText(selected))
             clockRecord = [...clockRecord, CaseEvent.withoutText(selected)]
             evaluation = after.evaluate(clockRecord, t)
@@ -218,6 +232,7 @@ const makeChange = (
           facts,
           clockEvents,
           outbox,
+          alertAt: alertAtUnder(after, clockRecord, evaluation),
           ...(limited ? { messageLimits: { authorId: actor.id, limits: messageLimits(policy, t) } } : {})
         } satisfies Change,
         written
