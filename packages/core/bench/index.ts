@@ -1,6 +1,7 @@
 /**
  * Runs every bench module in sequence: `pnpm bench` (all), `pnpm bench calendar` (by name), `pnpm bench --quick`
- * (short samples, to check that the benches run). Exits with code 1 when a bench reports a failure, such as a peer
+ * (short samples, to check that the benches run), `pnpm bench http --profile` (CPU profiles of what a bench measures,
+ * where it supports them). Exits with code 1 when a bench reports a failure, such as a peer
  * library answering differently from ours without a documented reason.
  *
  * To add a bench: write `bench/<name>.ts` with a default-exported `BenchModule`, and add one line below.
@@ -28,7 +29,7 @@ console.log(`Node ${process.version}, ${process.platform}/${process.arch}`)
 for (const load of modules) {
   const bench = (await load()).default
   if (only.length > 0 && !only.includes(bench.name)) continue
-  await bench.run({ settings, fail })
+  await bench.run({ settings, profile: args.includes("--profile"), fail })
 }
 if (failures > 0) {
   console.error(`\n!!! ${failures} failure(s): see the messages above`)
