@@ -1,10 +1,29 @@
 /**
  * From the desk's values to the API's response bodies (`HttpViews`). The texts a requester reads are the desk's
  * (`SupportDesk.promiseText`, `SupportDesk.intakeSentences`), in the reader's time zone.
+ *
+ * The bodies are built field by field, each object with exactly the keys of its `HttpViews` schema, out of values
+ * that are JSON already (numbers, strings, arrays, null). So the views of a case and of a submission, the largest and
+ * most frequent answers, are answered with {@link json}: written once with `JSON.stringify`, instead of walked again
+ * through their schemas on every request. Tests decode such answers with the schemas and compare them with the
+ * schema-encoded ones (`HttpSupportApi.encoding.test.ts`).
  */
 import type { Actor, SupportPolicy } from "@support-policy/core"
 import { Sla, SupportDesk } from "@support-policy/core"
-import type * as HttpViews from "../HttpViews.ts"
+import type { Schema } from "effect"
+import { HttpServerResponse } from "effect/http"
+import * as HttpViews from "../HttpViews.ts"
+
+/**
+ * An answer of `schema`'s type written as JSON once, without encoding it through the schema: for bodies built by this
+ * module, whose values are their own JSON encoding (an optional key left out rather than `null`).
+ */
+export const json = <S extends Schema.Top>(
+  _schema: S,
+  body: S["Type"],
+  status = 200
+): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.text(JSON.stringify(body), { status, contentType: "application/json" })
 
 export const policyZone = (policy: SupportPolicy.SupportPolicy): string => policy.calendar.spec.timeZone
 
@@ -62,10 +81,21 @@ export const caseView = (actor: Actor.Actor, view: SupportDesk.CaseView): HttpVi
     staff || view.case.requester.id === actor.id
       ? view.case
       : { ...view.case, requester: { id: view.case.requester.id, audience: view.case.requester.audience, flags: [] } }
+  const sla = view.sla
   return {
     case: supportCase,
     events: view.events,
-    sla: { ...view.sla, clocks: view.sla.clocks.map((c) => clockView(c, staff)) },
+    sla: {
+      policy: { id: sla.policy.id, version: sla.policy.version },
+      asOf: sla.asOf,
+      status: sla.status,
+      cycle: sla.cycle,
+      ...(sla.priority === undefined ? {} : { priority: sla.priority }),
+      ...(sla.category === undefined ? {} : { category: sla.category }),
+      holds: sla.holds,
+      clocks: sla.clocks.map((c) => clockView(c, staff)),
+      ...(sla.nextChangeAt === undefined ? {} : { nextChangeAt: sla.nextChangeAt })
+    },
     asOf: view.asOf,
     reopenableUntil: view.reopenableUntil,
     mediation: view.mediation
@@ -92,3 +122,17 @@ export const submission = (
     view: caseView(actor, result.view)
   }
 }
+
+/** The answer of a case as `actor` may see it, written once as JSON. */
+export const caseViewResponse = (
+  actor: Actor.Actor,
+  view: SupportDesk.CaseView
+): HttpServerResponse.HttpServerResponse => json(HttpViews.CaseView, caseView(actor, view))
+
+/** The answer of a submission (201), written once as JSON. */
+export const submissionResponse = (
+  policy: SupportPolicy.SupportPolicy,
+  actor: Actor.Actor,
+  result: SupportDesk.Submission,
+  timeZone: string
+): HttpServerResponse.HttpServerResponse => json(HttpViews.Submission, submission(policy, actor, result, timeZone), 201)

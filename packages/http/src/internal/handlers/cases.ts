@@ -49,7 +49,7 @@ export const layer = (api: typeof Api, options: Options) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
             const view = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
-            return views.caseView(actor, view)
+            return views.caseViewResponse(actor, view)
           })
         )
         .handle("postMessage", ({ params, payload }) =>
@@ -57,11 +57,14 @@ export const layer = (api: typeof Api, options: Options) =>
             const actor = yield* CurrentActor
             const input = SupportDesk.assumeDecoded(payload)
             if (actor.role !== "requester") {
-              return views.caseView(actor, yield* desk.reply(actor, params.trackingNumber, input).pipe(deskErrors()))
+              return views.caseViewResponse(
+                actor,
+                yield* desk.reply(actor, params.trackingNumber, input).pipe(deskErrors())
+              )
             }
             const current = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
             const write = current.case.status === "inMediation" ? desk.postStatement : desk.respond
-            return views.caseView(actor, yield* write(actor, params.trackingNumber, input).pipe(deskErrors()))
+            return views.caseViewResponse(actor, yield* write(actor, params.trackingNumber, input).pipe(deskErrors()))
           })
         )
     })

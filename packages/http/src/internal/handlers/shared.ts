@@ -78,7 +78,7 @@ export const openWith = <E extends DeskError>(
   open: Effect.Effect<SupportDesk.Submission, E>
 ) =>
   Effect.map(open.pipe(deskErrors(inSubmission)), (result) =>
-    views.submission(policy, actor, result, timeZone ?? views.policyZone(policy))
+    views.submissionResponse(policy, actor, result, timeZone ?? views.policyZone(policy))
   )
 
 /**
@@ -91,5 +91,5 @@ export const act =
     Effect.gen(function* () {
       const actor = yield* CurrentActor
       const view = yield* action(actor, params.trackingNumber, SupportDesk.assumeDecoded(payload))
-      return views.caseView(actor, view)
+      return views.caseViewResponse(actor, view)
     }).pipe(deskErrors())
