@@ -40,7 +40,7 @@ const referenceCaseView = (actor: Actor.Actor, view: SupportDesk.CaseView): unkn
   return encoded
 }
 
-const decodeStrict = <S extends Schema.Top>(schema: S, json: unknown) =>
+const decodeStrict = (schema: typeof HttpViews.CaseView | typeof HttpViews.Submission, json: unknown) =>
   Schema.decodeUnknownExit(jsonCodec(schema))(json, { onExcessProperty: "error" })
 
 const checkView = (actor: Actor.Actor, view: SupportDesk.CaseView) => {

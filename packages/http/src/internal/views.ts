@@ -34,17 +34,15 @@ export const plannedTarget = (target: Sla.PlannedTarget, timeZone: string): Http
   target: target.target,
   targetText: Sla.formatTarget(target.target),
   recurring: target.recurring,
-  startsAt: target.startsAt.epochMilliseconds,
-  dueAt: target.due.epochMilliseconds,
-  warningsAt: target.warnings.map((w) => w.epochMilliseconds),
+  startsAt: target.startsAtMs,
+  dueAt: target.dueAt,
+  warningsAt: target.warningsAt,
   text: SupportDesk.promiseText(target, timeZone)
 })
 
 export const replyBy = (plan: ReadonlyArray<Sla.PlannedTarget>, timeZone: string): HttpViews.ReplyBy | null => {
   const first = plan.find((t) => t.metric === "firstResponse")
-  return first === undefined
-    ? null
-    : { dueAt: first.due.epochMilliseconds, timeZone, text: SupportDesk.promiseText(first, timeZone) }
+  return first === undefined ? null : { dueAt: first.dueAt, timeZone, text: SupportDesk.promiseText(first, timeZone) }
 }
 
 /** A clock as plain data (the engine's clocks are computed on read), with its trace for staff. */

@@ -275,7 +275,7 @@ export const make = (k: Kernel) => {
       audience,
       channel: { requested: requested.id, taken: taken.id, nextOpening },
       plan,
-      replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null
+      replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null
     } satisfies Quote
   })
 
@@ -298,7 +298,7 @@ export const make = (k: Kernel) => {
       created: false,
       view: k.viewStored(actor, stored, t),
       plan,
-      replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
+      replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
       channel: { requested, taken: submitted.channel, nextOpening: null },
       acknowledgment: null
     }
@@ -394,7 +394,7 @@ export const make = (k: Kernel) => {
           created: true,
           view: k.view(requesterView, { stored: created.stored, facts, evaluation }, t),
           plan,
-          replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
+          replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
           channel,
           acknowledgment: outbox[0]
         } satisfies Submission

@@ -76,7 +76,7 @@ export const message = (
 /** The promise of a planned target, in words: `"We will reply within 2 business days, by … (clause 6.1)."` */
 export const promiseText = (target: Sla.PlannedTarget, timeZone: string): string => {
   const within = Sla.formatTarget(target.target)
-  const by = Sla.formatInstant(target.due.epochMilliseconds, timeZone)
+  const by = Sla.formatInstant(target.dueAt, timeZone)
   switch (target.metric) {
     case "firstResponse":
       return `We will reply within ${within}, by ${by} (clause ${target.clause}).`
