@@ -11,9 +11,11 @@
  *    process drives 64 connections: `POST /v1/cases` (each request from another requester, so the policy's rate
  *    limit of 10 cases a day per requester does not answer 429) and `GET /v1/cases/{trackingNumber}` as an agent.
  *
- * Besides rates and latencies, each run reports CPU time per request: of the process that runs the desk (the server
- * child, from its own `process.cpuUsage()`, or this process for the direct calls), of PostgreSQL (postmaster and
- * backends, from `/proc`) and of the load generator. Two cores serve all three, so rates move with whatever else the
+ * The HTTP routes of a comparison run in turns (bare, HttpApi, bare, …; 3 rounds of 5 s each), so that a change in the
+ * machine's load falls on both alike; figures are the medians of the rounds. Besides rates and latencies, each run
+ * reports CPU time per request: of the process that runs the desk (the server child, from its own
+ * `process.cpuUsage()`, or this process for the direct calls), of PostgreSQL (postmaster and backends, from `/proc`)
+ * and of the load generator. Two cores serve all three, so rates move with whatever else the
  * machine does; CPU per request does much less.
  *
  * `--profile` then runs each HTTP route again in a server started with `node --cpu-prof`, saves the profiles to
@@ -207,7 +209,7 @@ const overHttp = async (
   timing: { readonly seconds: number; readonly warmupSeconds: number },
   pgPid: number | undefined
 ): Promise<Row & { readonly window: Profile.Window }> => {
-  await cannon(url, requests, timing.warmupSeconds)
+  if (timing.warmupSeconds > 0) await cannon(url, requests, timing.warmupSeconds)
   const server0 = await server.cpu()
   const pg0 = pgPid === undefined ? undefined : Cpu.treeUs(pgPid)
   const self0 = Cpu.selfUs()
@@ -223,6 +225,45 @@ const overHttp = async (
     loadCpu: perOp(self0, self1, result.total),
     window: { startUs: server0.clockUs, endUs: server1.clockUs }
   }
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]
+}
+
+const medianOrUndefined = (values: ReadonlyArray<number | undefined>): number | undefined =>
+  values.some((v) => v === undefined) ? undefined : median(values as ReadonlyArray<number>)
+
+/**
+ * Runs the routes of a comparison in turns, `rounds` times (bare, HttpApi, bare, HttpApi, …), each after one warm-up,
+ * so that a change in the machine's load during the run falls on both alike; each figure is the median of its route's
+ * rounds (the done and non-2xx counts are sums).
+ */
+const interleaved = async (
+  server: ServerChild,
+  routes: ReadonlyArray<{ readonly label: string; readonly url: string; readonly request: autocannon.Request }>,
+  timing: { readonly seconds: number; readonly warmupSeconds: number; readonly rounds: number },
+  pgPid: number | undefined
+): Promise<ReadonlyArray<Row>> => {
+  const runs: Array<Array<Row>> = routes.map(() => [])
+  for (let round = 0; round < timing.rounds; round++) {
+    for (const [i, route] of routes.entries()) {
+      const warmupSeconds = round === 0 ? timing.warmupSeconds : 0
+      runs[i].push(await overHttp(route.label, server, route.url, [route.request], { ...timing, warmupSeconds }, pgPid))
+    }
+  }
+  return routes.map((route, i) => ({
+    label: route.label,
+    rate: median(runs[i].map((r) => r.rate)),
+    p50: median(runs[i].map((r) => r.p50)),
+    p99: median(runs[i].map((r) => r.p99)),
+    total: runs[i].reduce((n, r) => n + r.total, 0),
+    failed: runs[i].reduce((n, r) => n + r.failed, 0),
+    appCpu: median(runs[i].map((r) => r.appCpu)),
+    pgCpu: medianOrUndefined(runs[i].map((r) => r.pgCpu)),
+    loadCpu: medianOrUndefined(runs[i].map((r) => r.loadCpu))
+  }))
 }
 
 const createDatabase = (server: PgServer.Server, name: string) =>
@@ -333,7 +374,9 @@ const verdict = (met: boolean): string => (met ? "met" : "NOT met")
 
 const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> => {
   const quick = context.settings.samples < 5
+  // the direct calls: one run of 10 s; over HTTP: 3 rounds of 5 s per route, in turns with the other server
   const timing = { seconds: quick ? 2 : 10, warmupSeconds: quick ? 0.5 : 2 }
+  const httpTiming = { seconds: quick ? 2 : 5, warmupSeconds: timing.warmupSeconds, rounds: quick ? 1 : 3 }
   const pgPid = Cpu.postmasterPid(pg.dataDir)
 
   // 1. the direct desk, on its own database
@@ -371,20 +414,27 @@ const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> =>
   const http: Record<string, Row> = {}
   try {
     const first = routes([])
-    http.bareSubmit = await overHttp(
-      "POST /v1/cases, bare node:http",
+    ;[http.bareSubmit, http.apiSubmit] = await interleaved(
       server,
-      server.bare,
-      [first.submit],
-      timing,
+      [
+        { label: "POST /v1/cases, bare node:http", url: server.bare, request: first.submit },
+        { label: "POST /v1/cases, HttpApi", url: server.api, request: first.submit }
+      ],
+      httpTiming,
       pgPid
     )
-    http.apiSubmit = await overHttp("POST /v1/cases, HttpApi", server, server.api, [first.submit], timing, pgPid)
     numbers = await readSet(server.api)
     await checkSameAnswer(server, numbers[0], context)
     const { get } = routes(numbers)
-    http.bareGet = await overHttp("GET /v1/cases/{tn}, bare node:http", server, server.bare, [get], timing, pgPid)
-    http.apiGet = await overHttp("GET /v1/cases/{tn}, HttpApi", server, server.api, [get], timing, pgPid)
+    ;[http.bareGet, http.apiGet] = await interleaved(
+      server,
+      [
+        { label: "GET /v1/cases/{tn}, bare node:http", url: server.bare, request: get },
+        { label: "GET /v1/cases/{tn}, HttpApi", url: server.api, request: get }
+      ],
+      httpTiming,
+      pgPid
+    )
   } finally {
     await server.stop()
   }
@@ -532,10 +582,12 @@ const bench: BenchModule = {
       return
     }
     const server = await PgServer.start({ durability: "durable" })
+    const quick = context.settings.samples < 5
     try {
       console.log(
         `PostgreSQL on loopback (fsync on); every desk on a pool of ${POOL} connections; ` +
-          `${CONNECTIONS} connections / fibers; ${context.settings.samples < 5 ? 2 : 10} s per run.\n` +
+          `${CONNECTIONS} connections / fibers. Direct calls: one run of ${quick ? 2 : 10} s; over HTTP: ` +
+          `${quick ? "one run of 2 s" : "3 rounds of 5 s"} per route, bare and HttpApi in turns (medians).\n` +
           "The server runs in a child process (HttpApi and bare node:http on one desk); autocannon and the direct " +
           "desk in this one; PostgreSQL beside them: 2 cores in all.\n"
       )
