@@ -10,7 +10,7 @@ export default defineConfig({
     }
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "test/**/*.test.ts"],
     // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: ".vitest-report.json" },

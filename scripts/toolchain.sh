@@ -1,14 +1,18 @@
-#!/usr/bin/env bash
-# Brings Node 24 and pnpm from the npm registry into .toolchain/ (git-ignored) when the machine's Node is older.
-# Usage: source scripts/toolchain.sh   (puts .toolchain/node_modules/.bin first on PATH)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tc="$root/.toolchain"
-want_node="$(node -p 'require(process.argv[1]).dependencies.node' "$root/.ci/toolchain/package.json" 2>/dev/null || echo none)"
-if [ ! -x "$tc/node_modules/.bin/node" ] || [ "$("$tc/node_modules/.bin/node" --version 2>/dev/null)" != "v$want_node" ]; then
-  mkdir -p "$tc"
-  cp "$root/.ci/toolchain/package.json" "$root/.ci/toolchain/package-lock.json" "$tc/"
-  (cd "$tc" && npm ci --no-audit --no-fund --loglevel=error)
+# Puts the project's Node and pnpm first on PATH in this shell, for running pnpm commands by hand on a machine whose
+# Node is older than the project needs. `npm test` and `npm run demo` do not need it.
+#
+#   source scripts/toolchain.sh
+#
+# Installs the Node and pnpm pinned in .ci/toolchain/ into the git-ignored .toolchain/ when missing (through
+# scripts/run.mjs). Changes only PATH; never exits or alters options of the shell that sources it.
+__sp_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+if __sp_bin="$(node "$__sp_root/scripts/run.mjs" toolchain)"; then
+  case ":$PATH:" in
+    *":$__sp_bin:"*) ;;
+    *) export PATH="$__sp_bin:$PATH" ;;
+  esac
+  echo "node $(node --version), pnpm $(pnpm --version) (from $__sp_bin)"
+else
+  echo "scripts/toolchain.sh: could not install Node and pnpm into .toolchain/ (see above); PATH is unchanged." >&2
 fi
-export PATH="$tc/node_modules/.bin:$PATH"
-set +euo pipefail
+unset __sp_root __sp_bin

@@ -1,30 +1,35 @@
 /**
- * The reply-by times of the Global Sources Support Policy v1.8 for a request received now (or at the instant given as
- * the first argument): general inquiries within 2 business days (6.1), high-priority progress updates within 1
- * business day (6.2), resolution or explanation within 7 business days (6.3), in the hours of clause 2.1.
+ * When will Global Sources answer? The reply-by times of the Global Sources Support Policy v1.8 (the preset
+ * `Presets.globalSources`, with its Hong Kong holidays) for a request received now or at the instant given:
  *
- *   pnpm example                              # received now
- *   pnpm example 2025-12-24T17:30:00+08:00    # received on Christmas Eve, after the half day closed
+ *   pnpm example                                                  # received now
+ *   pnpm example 2026-12-24T17:30:00+08:00                        # Christmas Eve, half an hour before closing
+ *   pnpm example 2026-12-24T17:30:00+08:00 order-delivery data-security   # other categories
+ *
+ * The default categories are a general inquiry (`consultation`, clauses 6.1 and 6.3) and a high-priority issue
+ * (`platform-bugs`, also 6.2). `GET /v1/policy/reply-by` of `@support-policy/http` gives the same instants.
  */
-import { BusinessCalendar } from "@support-policy/core"
+import { BusinessCalendar, Sla, SupportPolicy } from "@support-policy/core"
 import { Temporal } from "temporal-polyfill"
+import * as ReplyBy from "./ReplyBy.ts"
 
-const nineToSix = [["09:00", "18:00"]] as const
+const [when, ...asked] = process.argv.slice(2)
+const categories = asked.length > 0 ? asked : ["consultation", "platform-bugs"]
 
-const calendar = BusinessCalendar.makeUnsafe({
-  timeZone: "+08:00",
-  week: { monday: nineToSix, tuesday: nineToSix, wednesday: nineToSix, thursday: nineToSix, friday: nineToSix },
-  holidays: [
-    { date: "2025-12-25", name: "Christmas Day" },
-    { date: "2025-12-26", name: "The first weekday after Christmas Day" },
-    { date: "2026-01-01", name: "The first day of January" }
-  ],
-  exceptions: [{ date: "2025-12-24", hours: [["09:00", "13:00"]], name: "Christmas Eve, half day" }]
-})
+const parseInstant = (text: string): Temporal.Instant => {
+  try {
+    return Temporal.Instant.from(text)
+  } catch {
+    console.error(`Expected an instant with its offset, such as 2026-12-24T17:30:00+08:00; got "${text}"`)
+    process.exit(2)
+  }
+}
 
-const received = process.argv[2] ? Temporal.Instant.from(process.argv[2]) : Temporal.Now.instant()
+const received = when === undefined || when === "now" ? Temporal.Now.instant() : parseInstant(when)
+const calendar = SupportPolicy.calendar(ReplyBy.policy)
+const zone = "+08:00"
 const show = (instant: Temporal.Instant) =>
-  instant.toZonedDateTimeISO("+08:00").toLocaleString("en-GB", {
+  instant.toZonedDateTimeISO(zone).toLocaleString("en-GB", {
     weekday: "short",
     day: "numeric",
     month: "short",
@@ -33,16 +38,31 @@ const show = (instant: Temporal.Instant) =>
     minute: "2-digit",
     timeZoneName: "short"
   })
+const metricText: Record<SupportPolicy.Metric, string> = {
+  firstResponse: "First response",
+  progressUpdate: "Progress update",
+  resolution: "Resolved or explained"
+}
 
-console.log(`Received:            ${show(received)}`)
-console.log(`Support desk is:     ${BusinessCalendar.isOpen(calendar, received) ? "open" : "closed"}`)
-console.log(`Counting starts:     ${show(BusinessCalendar.nextOpening(calendar, received))}`)
+const open = BusinessCalendar.isOpen(calendar, received)
+console.log(`${ReplyBy.policy.title} v${ReplyBy.policy.version}: a request through the online form`)
+console.log(`Received:          ${show(received)}`)
 console.log(
-  `First response (6.1, 2 business days):       ${show(BusinessCalendar.addBusinessDays(calendar, received, 2))}`
+  `Support desk is:   ${open ? `open, until ${show(BusinessCalendar.nextClosing(calendar, received))}` : "closed"}`
 )
-console.log(
-  `Progress update (6.2, 1 business day):       ${show(BusinessCalendar.addBusinessDays(calendar, received, 1))}`
-)
-console.log(
-  `Resolved or explained (6.3, 7 business days): ${show(BusinessCalendar.addBusinessDays(calendar, received, 7))}`
-)
+if (!open) console.log(`Counting starts:   ${show(BusinessCalendar.nextOpening(calendar, received))}`)
+
+for (const id of categories) {
+  const answer = ReplyBy.replyBy(received, id)
+  if (answer === undefined) {
+    console.error(
+      `\nUnknown category "${id}". The policy's categories: ${ReplyBy.policy.categories.map((c) => c.id).join(", ")}`
+    )
+    process.exit(2)
+  }
+  console.log(`\n${answer.category.name} (${answer.category.id}), priority ${answer.priority}:`)
+  for (const target of answer.targets) {
+    const what = `${metricText[target.metric]} (${target.clause}, ${Sla.formatTarget(target.target)})`
+    console.log(`  ${what.padEnd(48)} ${show(target.due)}`)
+  }
+}

@@ -24,6 +24,12 @@ export const identities = () => {
 }
 
 let token = null
+let language = null
+
+/** The language the API writes its texts in for this page (sent as Accept-Language); null: the browser's. */
+export const setLanguage = (tag) => {
+  language = tag
+}
 
 /**
  * Fills the identity picker with the demo identities of `kind` ("requester" or "staff"), remembers the choice in
@@ -54,10 +60,14 @@ export class ApiError extends Error {
   }
 }
 
+/** The bearer token of the chosen identity (for requests the page makes itself, such as the live stream). */
+export const currentToken = () => token
+
 /** Calls the API as the chosen identity; resolves with the JSON body, rejects with an ApiError. */
 export const api = async (method, path, body, extraHeaders) => {
   const headers = { accept: "application/json", ...extraHeaders }
   if (token) headers.authorization = `Bearer ${token}`
+  if (language) headers["accept-language"] = language
   if (body !== undefined) headers["content-type"] = "application/json"
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const text = await response.text()
@@ -139,6 +149,12 @@ export const QUEUE_BADGE = {
 export const clocksTable = (view) => {
   const clocks = view.sla.clocks
   if (clocks.length === 0) return el("p", { class: "empty" }, "No service-level clock applies.")
+  // a region of its own: on a phone the table scrolls sideways inside it, never the page
+  return el("section", { class: "table-scroll", tabindex: 0, "aria-label": "SLA clocks" }, clocksTableOf(view))
+}
+
+const clocksTableOf = (view) => {
+  const clocks = view.sla.clocks
   return el(
     "table",
     { class: "clocks" },
@@ -195,8 +211,8 @@ const PUBLIC = new Set([
   "closed"
 ])
 
-/** One event of the handling record, in words. */
-const describe = (e, p, viewerIsRequester) => {
+/** One event of the handling record, in words (staff's view; the requester page has its own, translated). */
+const describe = (e, p, viewerIsRequester, names) => {
   const who =
     e.actor.role === "requester"
       ? viewerIsRequester
@@ -204,9 +220,11 @@ const describe = (e, p, viewerIsRequester) => {
         : "Requester"
       : e.actor.role === "system"
         ? "The desk"
-        : e.actor.role === "accountManager"
-          ? "Your account manager"
-          : "Support"
+        : viewerIsRequester
+          ? e.actor.role === "accountManager"
+            ? "Your account manager"
+            : "Support"
+          : personName(e.actor.id, names)
   switch (e.type) {
     case "submitted":
       return `Request received through ${nameOf(p.channels, e.channel)} — ${nameOf(p.categories, e.category)}, ${nameOf(p.priorities, e.priority).toLowerCase()} priority`
@@ -223,9 +241,9 @@ const describe = (e, p, viewerIsRequester) => {
     case "categoryChanged":
       return `Topic changed to ${nameOf(p.categories, e.to)}`
     case "assigned":
-      return `Assigned to ${assigneeText(e.to)}`
+      return `Assigned to ${assigneeText(e.to, names)}`
     case "escalated":
-      return `Escalated to ${assigneeText(e.to)}`
+      return `Escalated to ${assigneeText(e.to, names)}`
     case "verificationStarted":
       return "Held for verification (clause 7.2)"
     case "verificationConcluded":
@@ -245,20 +263,44 @@ const describe = (e, p, viewerIsRequester) => {
     case "closed":
       return "Closed"
     case "noteAdded":
-      return `Internal note by ${e.actor.id}`
+      return `Internal note by ${personName(e.actor.id, names)} — not shown to the requester`
+    case "qualityReviewed":
+      return `Quality review: ${e.rating} of 5${e.note ? ` — ${e.note}` : ""}`
+    case "qualityReviewSelected":
+      return `Selected for quality review (${e.reasons.join(", ")})`
+    case "mediationRequested":
+      return `${who} asked the platform to mediate`
+    case "counterpartyContacted":
+      return "The other party was contacted"
+    case "counterpartyResponded":
+      return "The other party posted a statement"
+    case "mediationConcluded":
+      return `Mediation concluded: ${e.outcome}`
     default:
       return e.type
   }
 }
 
-export const assigneeText = (a) =>
-  a === undefined
-    ? "—"
-    : a.role === "accountManager"
-      ? `account manager ${a.id ?? ""}`.trim()
-      : (a.id ?? (a.queue ? `${a.queue} queue` : "any agent"))
+/** A person's display name (from the API's `names`), else their id. */
+export const personName = (id, names) => names?.[id] ?? id
 
-/** The handling record, oldest first. */
+export const assigneeText = (a, names) =>
+  a === undefined
+    ? "Unassigned"
+    : a.id === undefined
+      ? a.queue
+        ? `${a.queue} queue`
+        : "any agent"
+      : `${personName(a.id, names)}${a.role === "accountManager" ? " (account manager)" : ""}${a.queue ? ` · ${a.queue} queue` : ""}`
+
+const ROLE = {
+  requester: "requester",
+  agent: "agent",
+  accountManager: "account manager",
+  administrator: "administrator"
+}
+
+/** The handling record, oldest first; internal notes stand apart (yellow, marked "Internal"). */
 export const recordList = (view, p, viewerIsRequester) =>
   el(
     "ol",
@@ -266,9 +308,17 @@ export const recordList = (view, p, viewerIsRequester) =>
     view.events.map((e) =>
       el(
         "li",
-        { class: PUBLIC.has(e.type) ? "public" : "internal", dataset: { type: e.type } },
-        el("div", { class: "when" }, `${when(e.at)}${viewerIsRequester ? "" : ` · ${e.actor.role} ${e.actor.id}`}`),
-        el("div", {}, describe(e, p, viewerIsRequester)),
+        {
+          class: `${e.type === "noteAdded" ? "note" : PUBLIC.has(e.type) ? "public" : "internal"}`,
+          dataset: { type: e.type }
+        },
+        el(
+          "div",
+          { class: "when" },
+          e.type === "noteAdded" ? el("span", { class: "badge note" }, "Internal") : null,
+          `${when(e.at)}${viewerIsRequester || e.actor.role === "system" ? "" : ` · ${e.actor.id === view.case.requester.id ? (view.case.requester.name ?? e.actor.id) : personName(e.actor.id, view.names)} (${ROLE[e.actor.role] ?? e.actor.role})`}`
+        ),
+        el("div", {}, describe(e, p, viewerIsRequester, view.names)),
         e.body ? el("div", { class: "body" }, e.body) : null
       )
     )

@@ -2,7 +2,7 @@
  * The people of the demo and their bearer tokens. A real host authenticates people its own way (sessions, OAuth, an
  * API gateway) and tells the desk who they are; the demo simply maps a fixed token to each actor.
  */
-import { Actor } from "@support-policy/core"
+import { Actor, type Directory } from "@support-policy/core"
 
 /** One demo identity: its bearer token, a label for the pages, and the actor the desk sees. */
 export interface DemoIdentity {
@@ -54,3 +54,15 @@ const byToken = new Map(identities.map((i) => [i.token, i]))
 
 /** The actor a bearer token stands for, if any. */
 export const actorOf = (token: string): Actor.Actor | undefined => byToken.get(token)?.actor
+
+/**
+ * The demo's staff directory (`Directory.layerMemory`): display names, roles and queues, for the console's names and
+ * its "reassign to" list. Two more agents than the identities, so a case can be handed to someone else.
+ */
+export const people: ReadonlyArray<Directory.Person> = [
+  { id: agent.id, name: "Sam Taylor", role: "agent", queues: ["general", "orders"] },
+  { id: "agent-mia", name: "Mia Wong", role: "agent", queues: ["orders"] },
+  { id: "agent-raj", name: "Raj Patel", role: "agent", queues: ["technical"] },
+  { id: accountManager.id, name: "Chen Wei", role: "accountManager" },
+  { id: administrator.id, name: "Kim Lee", role: "administrator" }
+]

@@ -6,7 +6,7 @@
 import { createServer } from "node:http"
 import * as Path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Presets, Randomness, SupportDesk } from "@support-policy/core"
+import { Directory, Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { Authentication, HttpSupportApi } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
@@ -73,7 +73,10 @@ export const deskLayer = (
     options.databaseUrl === undefined
       ? PgStorage.layerPglite({ dataDir: options.dataDir ?? defaultDataDir })
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
-  return SupportDesk.layer(Presets.globalSources).pipe(Layer.provideMerge(storage), Layer.provide(Randomness.layer))
+  return SupportDesk.layer(Presets.globalSources).pipe(
+    Layer.provideMerge(storage),
+    Layer.provide(Layer.merge(Randomness.layer, Directory.layerMemory(DemoActors.people)))
+  )
 }
 
 /** The HTTP routes: the API and the pages. */

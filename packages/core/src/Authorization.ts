@@ -46,7 +46,8 @@ export const DeskAction = Schema.Literals([
   "updateIncident",
   "resolveIncident",
   "postAnnouncement",
-  "viewQualityReviews"
+  "viewQualityReviews",
+  "viewReports"
 ])
 
 /**

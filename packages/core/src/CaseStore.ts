@@ -16,6 +16,8 @@
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
  *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
+ * - **The console's lists and search** (`find`, `count`, `getMany`): the filters, orders and word matching of
+ *   `CaseQuery`, with keyset paging and capped counts.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
  * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; appended events continue from
@@ -30,6 +32,7 @@
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
+import * as CaseQuery from "./CaseQuery.ts"
 import * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
 import type * as SupportCase from "./SupportCase.ts"
@@ -285,6 +288,17 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
+    /**
+     * The cases that pass every filter of `query` (words as `CaseQuery` says), in its order, after its cursor, at
+     * most `limit`: the console's views and search.
+     */
+    readonly find: (query: CaseQuery.Query) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
+    /** How many cases pass every filter, counted up to `limit` (a non-negative integer): min(count, limit). */
+    readonly count: (filter: CaseQuery.Filter, limit: number) => Effect.Effect<number, CaseStoreFailure>
+    /** Cases with their records, by id, in the order of `caseIds`; ids of no case are left out. */
+    readonly getMany: (
+      caseIds: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<SupportCase.WithRecord>, CaseStoreFailure>
   }
 >()("@support-policy/core/CaseStore") {}
 
@@ -381,6 +395,21 @@ export const validatePage = (
   if (page.offset !== undefined && !isCount(page.offset)) {
     problems.push(`offset: expected a non-negative integer, got ${page.offset}`)
   }
+  return problems.length === 0 ? Effect.void : die(operation, problems)
+}
+
+/**
+ * Checks a console query or filter (`CaseQuery.problems`). Dies naming the field when not sound. Adapters call it
+ * first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateQuery = (
+  operation: string,
+  query: CaseQuery.Filter & { readonly limit?: number; readonly after?: CaseQuery.Cursor | undefined }
+): Effect.Effect<void> => {
+  const problems = CaseQuery.problems(query)
   return problems.length === 0 ? Effect.void : die(operation, problems)
 }
 
@@ -578,6 +607,44 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
 
     const countOpenedSince = (requesterId: string, since: number) => Effect.sync(() => openedSince(requesterId, since))
 
+    const matching = (filter: CaseQuery.Filter): Array<SupportCase.SupportCase> => {
+      const found: Array<SupportCase.SupportCase> = []
+      for (const entry of state.cases.values()) {
+        if (!CaseQuery.matchesFilter(entry.case, filter)) continue
+        if (filter.text !== undefined && !CaseQuery.matchesText(withRecord(entry), filter.text)) continue
+        found.push(entry.case)
+      }
+      return found
+    }
+
+    const find = (query: CaseQuery.Query): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
+      Effect.flatMap(validateQuery("find", query), () =>
+        Effect.sync(() => {
+          const position = (c: SupportCase.SupportCase) => CaseQuery.cursorOf(c, query.sort)
+          const after = query.after
+          const found = matching(query).filter(
+            (c) => after === undefined || CaseQuery.comparePositions(query.order, position(c), after) > 0
+          )
+          found.sort((a, b) => CaseQuery.comparePositions(query.order, position(a), position(b)))
+          return Object.freeze(found.slice(0, query.limit))
+        })
+      )
+
+    const count = (filter: CaseQuery.Filter, limit: number): Effect.Effect<number> =>
+      Effect.flatMap(validateQuery("count", { ...filter, limit }), () =>
+        Effect.sync(() => Math.min(matching(filter).length, limit))
+      )
+
+    const getMany = (caseIds: ReadonlyArray<string>) =>
+      Effect.sync(() => {
+        const found: Array<SupportCase.WithRecord> = []
+        for (const caseId of caseIds) {
+          const entry = state.cases.get(caseId)
+          if (entry !== undefined) found.push(withRecord(entry))
+        }
+        return Object.freeze(found)
+      })
+
     return CaseStore.of({
       create,
       append,
@@ -587,7 +654,10 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
       listByParty,
       queue,
       listByStatus,
-      countOpenedSince
+      countOpenedSince,
+      find,
+      count,
+      getMany
     })
   })
 )

@@ -357,14 +357,40 @@ export const current = (evaluation: Evaluation, metric: SupportPolicy.Metric): C
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * An instant as a person reads it, in `timeZone` (an IANA zone or an offset), with the offset shown:
- * `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, or `"Tue 15 Apr 2025, 17:30 (UTC+08:00)"` in a fixed-offset
- * zone. The one formatter of the desk's texts: promises, notices, explanations.
+ * The languages the desk's texts are written in: English and Simplified Chinese.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TextLanguage = "en" | "zh"
+
+/**
+ * The language of the desk's texts for a language tag or an `Accept-Language` header: Simplified Chinese for `zh…`
+ * (the first of the header's languages the desk writes), English otherwise.
  *
  * @since 0.1.0
  * @category formatting
  */
-export const formatInstant: (epochMillis: number, timeZone: string) => string = internalFormatInstant
+export const textLanguage = (tags: string | undefined): TextLanguage => {
+  for (const part of (tags ?? "").split(",")) {
+    const tag = part.split(";")[0].trim().toLowerCase()
+    if (tag.startsWith("zh")) return "zh"
+    if (tag.startsWith("en")) return "en"
+  }
+  return "en"
+}
+
+/**
+ * An instant as a person reads it, in `timeZone` (an IANA zone or an offset), with the offset shown:
+ * `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, or `"Tue 15 Apr 2025, 17:30 (UTC+08:00)"` in a fixed-offset
+ * zone; in Chinese `"2025年4月15日（周二）17:30（UTC+08:00）"`. The one formatter of the desk's texts: promises,
+ * notices, explanations.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatInstant: (epochMillis: number, timeZone: string, language?: TextLanguage) => string =
+  internalFormatInstant
 
 /**
  * A business duration in hours and minutes of business time: `"20h 30m"`.
@@ -380,17 +406,23 @@ export const formatBusinessMillis = (ms: number): string => {
 }
 
 /**
- * A target in words: `"2 business days"`.
+ * A target in words: `"2 business days"`, `"2 个工作日"`.
  *
  * @since 0.1.0
  * @category formatting
  */
-export const formatTarget = (target: SupportPolicy.Target): string =>
-  target.businessDays !== undefined
-    ? `${target.businessDays} business day${target.businessDays === 1 ? "" : "s"}`
-    : target.businessHours !== undefined
-      ? `${target.businessHours} business hour${target.businessHours === 1 ? "" : "s"}`
-      : `${target.businessMinutes} business minute${target.businessMinutes === 1 ? "" : "s"}`
+export const formatTarget = (target: SupportPolicy.Target, language: TextLanguage = "en"): string =>
+  language === "zh"
+    ? target.businessDays !== undefined
+      ? `${target.businessDays} 个工作日`
+      : target.businessHours !== undefined
+        ? `${target.businessHours} 个工作小时`
+        : `${target.businessMinutes} 个工作分钟`
+    : target.businessDays !== undefined
+      ? `${target.businessDays} business day${target.businessDays === 1 ? "" : "s"}`
+      : target.businessHours !== undefined
+        ? `${target.businessHours} business hour${target.businessHours === 1 ? "" : "s"}`
+        : `${target.businessMinutes} business minute${target.businessMinutes === 1 ? "" : "s"}`
 
 const reasonText: { readonly [K in typeof TraceReason.Type]: string } = {
   startEvent: "",

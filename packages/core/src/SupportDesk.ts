@@ -33,10 +33,12 @@ import {
   type SequenceConflict
 } from "./CaseStore.ts"
 import type * as DeskError from "./DeskError.ts"
+import * as Directory from "./Directory.ts"
 import type * as DeskInput from "./DeskInput.ts"
 import * as Incident from "./Incident.ts"
 import * as Answering from "./internal/desk/answering.ts"
 import * as Closing from "./internal/desk/closing.ts"
+import * as Console from "./internal/desk/console.ts"
 import * as Incidents from "./internal/desk/incidents.ts"
 import * as Intake from "./internal/desk/intake.ts"
 import * as Kernel from "./internal/desk/kernel.ts"
@@ -48,6 +50,7 @@ import * as Verification from "./internal/desk/verification.ts"
 import * as MemoryStorage from "./MemoryStorage.ts"
 import type * as Outbox from "./Outbox.ts"
 import * as Randomness from "./Randomness.ts"
+import type * as Reports from "./Reports.ts"
 import type * as Sla from "./Sla.ts"
 import type * as SupportCase from "./SupportCase.ts"
 import * as SupportPolicy from "./SupportPolicy.ts"
@@ -115,6 +118,21 @@ export {
    * @category formatting
    */
   intakeSentences,
+  /**
+   * The clause a promise keeps, in words: `"clause 6.1"`, in Chinese `"第 6.1 条"`.
+   *
+   * @since 0.1.0
+   * @category formatting
+   */
+  clauseText,
+  /**
+   * The promise of a planned target in plain words, without its clause (shown beside it as a small link), in English
+   * or Simplified Chinese: `"We will reply within 2 business days, by Wed 11 Jun 2025, 10:00 (UTC+08:00)."`
+   *
+   * @since 0.1.0
+   * @category formatting
+   */
+  promisePlain,
   /**
    * The promise of a planned target in words, its instant in `timeZone`:
    * `"We will reply within 2 business days, by Wed 11 Jun 2025, 10:00 (UTC+08:00) (clause 6.1)."`
@@ -247,6 +265,59 @@ export interface PendingQualityReview {
   readonly selectedAt: number
 }
 
+/**
+ * The views of the agents' console: every case still owing an answer (`active`), the caller's (`mine`), those
+ * assigned to no one (`unassigned`), one per status (`resolved` holds the explained ones too), and `all`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type View = Console.View
+
+/**
+ * Every view of the console, in the order the console shows them.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const views: ReadonlyArray<View> = Console.views
+
+/**
+ * The most a view count counts (`countViews`): a count equal to it reads "this many or more".
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const countCap: number = Console.countCap
+
+/**
+ * A list of the console (`findCases`): a view, filters (`assignee` is `"me"`, `"none"` or an id), words to find
+ * (`q`: a tracking number, an order reference, a requester's name or email, words of the subject, description and
+ * messages), an order (default `due`, earliest first; `updated` and `received` newest first) and a page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FindInput = Console.FindInput
+
+/**
+ * A page of cases and the cursor of the next (null at the end). A query that is a tracking number the caller may see
+ * gives that case as `exact`; one with a mistyped character gives the numbers of the caller's cases it may have
+ * meant (`didYouMean`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CasePage = Console.CasePage
+
+/**
+ * How many cases a view holds, counted up to {@link countCap}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ViewCount = Console.ViewCount
+
 // -------------------------------------------------------------------------------------------------------------------
 // service
 // -------------------------------------------------------------------------------------------------------------------
@@ -320,6 +391,39 @@ export interface Service {
     actor: Actor.Actor,
     query?: Partial<QueueQuery>
   ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, DeskError.ActionForbidden | CaseStoreFailure>
+
+  /**
+   * The console's lists and search: a view with filters and words, in an order, a page at a time with no cap.
+   * Requesters search their own cases (and those they are a party to); account managers their own.
+   */
+  readonly findCases: (
+    actor: Actor.Actor,
+    input: FindInput
+  ) => Effect.Effect<CasePage, DeskError.InputInvalid | DeskError.ActionForbidden | CaseStoreFailure>
+  /** How many cases each view holds for the caller (staff). */
+  readonly countViews: (
+    actor: Actor.Actor
+  ) => Effect.Effect<ReadonlyArray<ViewCount>, DeskError.ActionForbidden | CaseStoreFailure>
+  /** The staff of the host's `Directory` (staff only): names, roles and queues. None without a directory. */
+  readonly people: (actor: Actor.Actor) => Effect.Effect<ReadonlyArray<Directory.Person>, DeskError.ActionForbidden>
+  /** Display names of people by id: staff from the `Directory`, the caller from their own actor data. */
+  readonly displayNames: (
+    actor: Actor.Actor,
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<Readonly<Record<string, string>>>
+  /**
+   * The cases the caller may see that were updated at or after `since`, oldest update first, at most `limit`: what a
+   * live view polls.
+   */
+  readonly changes: (
+    actor: Actor.Actor,
+    options: { readonly since: number; readonly limit: number }
+  ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, DeskError.ActionForbidden | CaseStoreFailure>
+  /** An SLA report from the handling records (agents and administrators; clause 7.4). See `Reports`. */
+  readonly slaReport: (
+    actor: Actor.Actor,
+    query: Reports.Query
+  ) => Effect.Effect<Reports.SlaReport, DeskError.InputInvalid | DeskError.ActionForbidden | CaseStoreFailure>
 
   readonly reply: Act<DeskInput.MessageInput>
   readonly progressUpdate: Act<DeskInput.MessageInput>
@@ -468,7 +572,8 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     calendar: SupportPolicy.calendar(policy),
     store: yield* CaseStore,
     incidents: yield* Incident.IncidentStore,
-    randomness: yield* Randomness.Randomness
+    randomness: yield* Randomness.Randomness,
+    directory: yield* Effect.serviceOption(Directory.Directory)
   }
   const kernel = Kernel.make(context, Records.selection(policy, context.randomness))
   const intake = Intake.make(kernel)
@@ -477,6 +582,7 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     submit: intake.submit,
     quote: intake.quote,
     ...Reading.make(kernel),
+    ...Console.make(kernel),
     ...Answering.make(kernel),
     ...Verification.make(kernel),
     ...Refusal.make(kernel),
@@ -492,7 +598,8 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * The support desk running `policy` on the stores and randomness in context. A host that loads its policy from JSON
+ * The support desk running `policy` on the stores and randomness in context (and the staff `Directory`, when the
+ * context has one). A host that loads its policy from JSON
  * decodes it first: `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`.
  *
  * @since 0.1.0

@@ -136,3 +136,33 @@ export const parse = (prefix: string, input: string): Option.Option<string> => {
  * @category predicates
  */
 export const isValid = (prefix: string, input: string): boolean => Option.isSome(parse(prefix, input))
+
+/**
+ * For input that reads as a tracking number of this prefix except for its check (one mistyped character): every
+ * tracking number one character away whose check holds, in canonical form. As the check catches every single
+ * substitution, the number meant is among them. Empty when the input is valid already, or is not of the right length
+ * and alphabet.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const suggest = (prefix: string, input: string): ReadonlyArray<string> => {
+  const normalized = normalize(input)
+  const normalizedPrefix = normalize(prefix)
+  let body: string
+  if (normalized.length === length) body = normalized
+  else if (normalized.length === normalizedPrefix.length + length && normalized.startsWith(normalizedPrefix)) {
+    body = normalized.slice(normalizedPrefix.length)
+  } else return []
+  for (const c of body) if (!alphabet.includes(c)) return []
+  if (weightedSum(body, length) === 0) return []
+  const out: Array<string> = []
+  for (let i = 0; i < length; i++) {
+    for (const c of alphabet) {
+      if (c === body[i]) continue
+      const candidate = body.slice(0, i) + c + body.slice(i + 1)
+      if (weightedSum(candidate, length) === 0) out.push(display(prefix.toUpperCase(), candidate))
+    }
+  }
+  return out
+}

@@ -36,6 +36,21 @@ export * as CaseStore from "./CaseStore.ts"
 /**
  * @since 0.1.0
  */
+export * as CaseQuery from "./CaseQuery.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Directory from "./Directory.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Reports from "./Reports.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as Outbox from "./Outbox.ts"
 
 /**

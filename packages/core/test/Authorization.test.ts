@@ -176,12 +176,28 @@ describe("Authorization.decideDesk", () => {
     [
       "an agent",
       agent,
-      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
+      [
+        "viewQueue",
+        "declareIncident",
+        "updateIncident",
+        "resolveIncident",
+        "postAnnouncement",
+        "viewQualityReviews",
+        "viewReports"
+      ]
     ],
     [
       "an administrator",
       administrator,
-      ["viewQueue", "declareIncident", "updateIncident", "resolveIncident", "postAnnouncement", "viewQualityReviews"]
+      [
+        "viewQueue",
+        "declareIncident",
+        "updateIncident",
+        "resolveIncident",
+        "postAnnouncement",
+        "viewQualityReviews",
+        "viewReports"
+      ]
     ]
   ]
   for (const [name, actor, allowed] of expected) {

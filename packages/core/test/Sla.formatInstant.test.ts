@@ -58,4 +58,17 @@ describe("Sla.formatInstant", () => {
     }
     assert.strictEqual(Sla.formatInstant(Date.UTC(2025, 5, 11, 2), "+08:00"), "Wed 11 Jun 2025, 10:00 (UTC+08:00)")
   })
+  it("writes Chinese for the requester page, and reads Accept-Language", () => {
+    assert.strictEqual(
+      Sla.formatInstant(Date.UTC(2025, 5, 11, 2), "+08:00", "zh"),
+      "2025年6月11日（周三）10:00（UTC+08:00）"
+    )
+    assert.strictEqual(
+      Sla.formatInstant(Date.UTC(2025, 5, 15, 2), "Asia/Hong_Kong", "zh"),
+      "2025年6月15日（周日）10:00（Asia/Hong_Kong, UTC+08:00）"
+    )
+    assert.strictEqual(Sla.textLanguage("zh-CN,zh;q=0.9,en;q=0.8"), "zh")
+    assert.strictEqual(Sla.textLanguage("fr-FR, en-GB;q=0.8, zh;q=0.5"), "en")
+    assert.strictEqual(Sla.textLanguage(undefined), "en")
+  })
 })

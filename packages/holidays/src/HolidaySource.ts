@@ -162,7 +162,7 @@ type SpecHolidays = Pick<BusinessCalendar.CalendarSpec, "holidays" | "exceptions
  * @since 0.1.0
  * @category combinators
  */
-export const applyTo = <S extends SpecHolidays>(
+export const applyTo = <S extends SpecHolidays & Pick<BusinessCalendar.CalendarSpec, "timeZone">>(
   spec: S,
   resolved: Resolved
 ): Omit<S, "holidays" | "exceptions"> & Required<SpecHolidays> => {

@@ -9,7 +9,8 @@
  *   assign, escalate (2.4), verification hold and conclusion (7.2), resolve, explain (6.3), refuse (7.3), reopen,
  *   close, internal notes.
  * - **Mediation** of disputes (4.5), **incidents** and **announcements** (6.5), the agents' **queue** by earliest due
- *   clock, and the **policy**: the policy in force, the reply-by plan of a hypothetical request, and which channels
+ *   clock, the **console** (views with counts, search, people, live changes), **SLA reports** (JSON or CSV) and
+ *   **quality reviews** (7.4), and the **policy**: the policy in force, the reply-by plan of a hypothetical request, and which channels
  *   are open now (2.1, 2.2).
  *
  * Who is asking is the host's business: the `Authentication` port turns request headers into an actor. Errors are
@@ -20,7 +21,15 @@
  *
  * @since 0.1.0
  */
-import { BusinessCalendar, CaseEvent, Incident, SupportDesk, SupportPolicy } from "@support-policy/core"
+import {
+  BusinessCalendar,
+  CaseEvent,
+  CaseQuery,
+  Incident,
+  Reports,
+  SupportDesk,
+  SupportPolicy
+} from "@support-policy/core"
 import { Effect, type FileSystem, Layer, Option, type Path, Schema } from "effect"
 import {
   type Etag,
@@ -102,6 +111,27 @@ const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 200 }))
 const TimeZone = Schema.String.check(Schema.isMaxLength(64)).pipe(Schema.decodeTo(BusinessCalendar.TimeZone))
 
 const CaseParams = { trackingNumber: Ref("a tracking number") }
+
+const SearchText = Schema.String.check(
+  Schema.isMaxLength(500, { message: "expected a query of at most 500 characters" })
+)
+
+const Ids = Schema.optionalKey(Schema.Array(CaseEvent.Id))
+
+/** The filters, order and page of a list of the console, as query parameters. */
+const ConsoleQuery = {
+  view: Schema.optionalKey(HttpViews.View),
+  assignee: Schema.optionalKey(Ref("an assignee: me, none or a person's id")),
+  queue: Ids,
+  priority: Ids,
+  category: Ids,
+  channel: Ids,
+  q: Schema.optionalKey(SearchText),
+  sort: Schema.optionalKey(CaseQuery.Sort),
+  order: Schema.optionalKey(CaseQuery.Order),
+  limit: Schema.optionalKey(Limit),
+  cursor: Schema.optionalKey(Ref("a cursor from a page's next"))
+}
 
 /**
  * The body of `POST /v1/cases`: a request for support. The requester is the authenticated actor; the channel
@@ -197,11 +227,15 @@ export class CasesGroup extends HttpApiGroup.make("cases")
     HttpApiEndpoint.get("list", "/v1/cases", {
       query: {
         limit: Schema.optionalKey(Limit),
-        offset: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+        offset: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+        q: Schema.optionalKey(SearchText)
       },
       success: HttpViews.CaseList,
-      error: [ServiceUnavailable]
-    }).annotate(OpenApi.Summary, "The caller's own cases, newest first (staff: their queue)"),
+      error: [InvalidRequest, Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "The caller's own cases, newest first (staff: their queue); with q, those matching a tracking number or words"
+    ),
     HttpApiEndpoint.get("get", "/v1/cases/:trackingNumber", {
       params: CaseParams,
       success: HttpViews.CaseView,
@@ -249,7 +283,13 @@ export class ActionsGroup extends HttpApiGroup.make("actions")
     action("refuse", "/refuse", SupportDesk.RefuseInput, "Refuse an abusive request (clause 7.3)"),
     action("reopen", "/reopen", SupportDesk.ReasonInput, "Reopen an answered case"),
     action("close", "/close", SupportDesk.ReasonInput, "Close the case"),
-    action("addNote", "/notes", SupportDesk.MessageInput, "Add an internal note (staff only)")
+    action("addNote", "/notes", SupportDesk.MessageInput, "Add an internal note (staff only)"),
+    action(
+      "recordQualityReview",
+      "/quality-review",
+      SupportDesk.QualityReviewInput,
+      "Rate a closed case from 1 to 5, with a note (clause 7.4)"
+    )
   )
   .middleware(Authenticate)
   .annotateMerge(OpenApi.annotations({ title: "Actions", description: "What agents and requesters do to a case" })) {}
@@ -318,6 +358,97 @@ export class DeskGroup extends HttpApiGroup.make("desk")
   )
   .middleware(Authenticate)
   .annotateMerge(OpenApi.annotations({ title: "Desk", description: "The agents' queue" })) {}
+
+/**
+ * The agents' console: its views with their counts, search, the staff a case can be assigned to, and the live stream
+ * of changed cases.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class ConsoleGroup extends HttpApiGroup.make("console")
+  .add(
+    HttpApiEndpoint.get("cases", "/v1/desk/cases", {
+      query: ConsoleQuery,
+      success: HttpViews.CasePage,
+      error: [InvalidRequest, Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "A view of the console (status, mine, unassigned, …) with assignee, queue, priority, category, channel and word " +
+        "filters, sorted by due, updated or received, a page at a time (cursor) with no cap"
+    ),
+    HttpApiEndpoint.get("search", "/v1/desk/search", {
+      query: { ...ConsoleQuery, q: SearchText },
+      success: HttpViews.CasePage,
+      error: [InvalidRequest, Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "Search by tracking number (a mistyped one answered with didYouMean), order reference, requester name or " +
+        "email, and words of subjects, descriptions and messages, in English and Chinese (requesters: their own cases)"
+    ),
+    HttpApiEndpoint.get("counts", "/v1/desk/counts", {
+      success: HttpViews.ViewCounts,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "How many cases each view of the console holds"),
+    HttpApiEndpoint.get("people", "/v1/desk/people", {
+      success: HttpViews.People,
+      error: [Forbidden]
+    }).annotate(OpenApi.Summary, "The staff of the directory: names, roles and queues"),
+    HttpApiEndpoint.get("changes", "/v1/desk/changes", {
+      query: {
+        since: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0)))
+      },
+      success: HttpApiSchema.StreamSse({ data: HttpViews.Change }),
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "Server-sent events: every case the caller may see as it changes (since an instant, default now), and heartbeats"
+    )
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Console", description: "Views, search and live updates for staff" })) {}
+
+/**
+ * SLA reports (clause 7.4), for agents and administrators.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class ReportsGroup extends HttpApiGroup.make("reports")
+  .add(
+    HttpApiEndpoint.get("sla", "/v1/reports/sla", {
+      query: {
+        from: Ref("a date (YYYY-MM-DD, in the policy's time zone), an ISO instant or epoch milliseconds"),
+        to: Ref("a date (YYYY-MM-DD, in the policy's time zone), an ISO instant or epoch milliseconds"),
+        groupBy: Schema.optionalKey(Reports.GroupBy)
+      },
+      success: [HttpViews.SlaReport, Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/csv" }))],
+      error: [InvalidRequest, Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "Per group (week, category, priority, queue, agent, channel) and metric: counted, met, breached, refused, " +
+        "attainment, median and p90 business time, backlog at the end; Accept: text/csv gives CSV"
+    )
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Reports", description: "SLA reports from the handling records" })) {}
+
+/**
+ * Quality reviews of closed cases (clause 7.4).
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class QualityGroup extends HttpApiGroup.make("quality")
+  .add(
+    HttpApiEndpoint.get("pending", "/v1/quality-reviews", {
+      query: { limit: Schema.optionalKey(Limit) },
+      success: HttpViews.QualityReviews,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "The closed cases selected for quality review and not reviewed yet")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Quality", description: "Quality reviews (clause 7.4)" })) {}
 
 /**
  * System-wide incidents (clause 6.5), for staff.
@@ -434,7 +565,18 @@ export class PolicyGroup extends HttpApiGroup.make("policy")
  * @category api
  */
 export class Api extends HttpApi.make("support-policy")
-  .add(CasesGroup, ActionsGroup, MediationGroup, DeskGroup, IncidentsGroup, AnnouncementsGroup, PolicyGroup)
+  .add(
+    CasesGroup,
+    ActionsGroup,
+    MediationGroup,
+    DeskGroup,
+    ConsoleGroup,
+    ReportsGroup,
+    QualityGroup,
+    IncidentsGroup,
+    AnnouncementsGroup,
+    PolicyGroup
+  )
   .middleware(ValidateRequest)
   .annotate(HttpApi.PayloadParseOptions, { errors: "all", onExcessProperty: "error" })
   .annotate(HttpApi.QueryParseOptions, { errors: "all" })

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, CaseEvent, Incident, Sla, SupportCase, SupportPolicy } from "@support-policy/core"
+import { Actor, CaseEvent, Directory, Incident, Reports, Sla, SupportCase, SupportPolicy } from "@support-policy/core"
 import { Schema } from "effect"
 
 const EpochMillis = CaseEvent.EpochMillis
@@ -85,7 +85,9 @@ export const CaseView = Schema.Struct({
   sla: Evaluation,
   asOf: EpochMillis,
   reopenableUntil: Schema.NullOr(EpochMillis),
-  mediation: Schema.NullOr(Mediation)
+  mediation: Schema.NullOr(Mediation),
+  /** Display names of the people the case names (staff from the host's directory), by id. */
+  names: Schema.optionalKey(Schema.Record(Schema.String, Schema.String))
 }).annotate({ identifier: "CaseView" })
 
 /**
@@ -113,7 +115,11 @@ export const PlannedTarget = Schema.Struct({
   dueAt: EpochMillis,
   warningsAt: Schema.Array(EpochMillis),
   /** The promise in words: `"We will reply within 1 business day, by Tue 15 Apr 2025, 17:30 (…) (clause 6.1)."` */
-  text: Schema.String
+  text: Schema.String,
+  /** The promise in plain words, without the clause: `"We will reply within 1 business day, by … ."` */
+  plainText: Schema.String,
+  /** The clause in words: `"clause 6.1"`. */
+  clauseText: Schema.String
 }).annotate({ identifier: "PlannedTarget" })
 
 /**
@@ -132,7 +138,12 @@ export const ReplyBy = Schema.Struct({
   dueAt: EpochMillis,
   timeZone: Schema.String,
   /** `"We will reply within 1 business day, by Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00) (clause 6.1)."` */
-  text: Schema.String
+  text: Schema.String,
+  /** The same in plain words, without the clause. */
+  plainText: Schema.String,
+  clause: Schema.String,
+  /** The clause in words: `"clause 6.1"`, `"第 6.1 条"`. */
+  clauseText: Schema.String
 }).annotate({ identifier: "ReplyBy" })
 
 /**
@@ -173,6 +184,8 @@ export const Submission = Schema.Struct({
   plan: Schema.Array(PlannedTarget),
   /** Everything the requester is promised, in one paragraph: tracking number, channel, reply-by, other targets. */
   message: Schema.String,
+  /** The language of the texts: the submission's (`zh…` is Simplified Chinese), else `Accept-Language`'s. */
+  language: Schema.Literals(["en", "zh"]),
   view: CaseView
 }).annotate({ identifier: "Submission" })
 
@@ -188,7 +201,11 @@ export type Submission = typeof Submission.Type
  * @since 0.1.0
  * @category schemas
  */
-export const CaseList = Schema.Struct({ items: Schema.Array(SupportCase.SupportCase) }).annotate({
+export const CaseList = Schema.Struct({
+  items: Schema.Array(SupportCase.SupportCase),
+  /** With `q`: the tracking numbers of the caller's cases a mistyped number may have meant. */
+  didYouMean: Schema.optionalKey(Schema.Array(Schema.String))
+}).annotate({
   identifier: "CaseList"
 })
 
@@ -362,3 +379,118 @@ export const Session = Schema.Struct({ actor: Actor.Actor }).annotate({ identifi
  * @category models
  */
 export type Session = typeof Session.Type
+
+// -------------------------------------------------------------------------------------------------------------------
+// the console
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The views of the agents' console.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const View = Schema.Literals([
+  "active",
+  "mine",
+  "unassigned",
+  "open",
+  "awaitingRequester",
+  "onHold",
+  "inMediation",
+  "resolved",
+  "refused",
+  "closed",
+  "all"
+])
+
+/**
+ * A page of cases (a view of the console, or search results): the cases, the cursor of the next page (null at the
+ * end), the case a tracking number named (`exact`), the tracking numbers a mistyped one may have meant
+ * (`didYouMean`: the check character caught a mistyped character), and display names by id.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CasePage = Schema.Struct({
+  items: Schema.Array(SupportCase.SupportCase),
+  next: Schema.NullOr(Schema.String),
+  exact: Schema.NullOr(SupportCase.SupportCase),
+  didYouMean: Schema.Array(Schema.String),
+  names: Schema.Record(Schema.String, Schema.String)
+}).annotate({ identifier: "CasePage" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CasePage = typeof CasePage.Type
+
+/**
+ * How many cases each view holds, counted up to `cap` (a count equal to `cap` means "this many or more").
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ViewCounts = Schema.Struct({
+  cap: Schema.Int,
+  items: Schema.Array(Schema.Struct({ view: View, count: Schema.Int }))
+}).annotate({ identifier: "ViewCounts" })
+
+/**
+ * The staff of the host's directory: who a case can be assigned to.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const People = Schema.Struct({ items: Schema.Array(Directory.Person) }).annotate({ identifier: "People" })
+
+/**
+ * One event of the live stream of the console (`GET /v1/desk/changes`): a case changed (its tracking number, status,
+ * sequence and last update), or a heartbeat every few seconds (`asOf`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Change = Schema.Union([
+  Schema.Struct({
+    type: Schema.Literal("changed"),
+    caseId: Schema.String,
+    trackingNumber: Schema.String,
+    status: SupportCase.Status,
+    sequence: Schema.Int,
+    updatedAt: EpochMillis,
+    assigneeId: Schema.NullOr(Schema.String)
+  }),
+  Schema.Struct({ type: Schema.Literal("heartbeat"), asOf: EpochMillis })
+]).annotate({ identifier: "Change" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Change = typeof Change.Type
+
+/**
+ * An SLA report (`Reports.SlaReport`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SlaReport = Reports.SlaReport
+
+/**
+ * A closed case awaiting its quality review (clause 7.4), with the reasons it was selected.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const QualityReviews = Schema.Struct({
+  items: Schema.Array(
+    Schema.Struct({
+      case: SupportCase.SupportCase,
+      reasons: Schema.Array(CaseEvent.QualityReviewReason),
+      selectedAt: EpochMillis
+    })
+  )
+}).annotate({ identifier: "QualityReviews" })

@@ -10,12 +10,14 @@
  *    and in PostgreSQL. Goal: `SupportDesk.submit` with 8 clients ≥ 0.8× `BEGIN; INSERT; COMMIT`.
  * 2. "Next due clocks": `CaseStore.queue` (the agents' queue and the SLA sweep) at 10 k and at 1 M open cases,
  *    bulk-loaded with `generate_series`, with the query plan. Goal: flat, ≤ 1.5× between them.
+ * 3. Search (`CaseStore.find` with words, as `GET /v1/desk/search` asks it) at the same sizes: a rare order reference,
+ *    a common English word, a two-character Chinese word, and a console view with its capped count.
  *
  * Run: `pnpm bench storage` (`--quick` for short samples). Needs the PostgreSQL server binaries (see
  * `test/support/PgServer.ts`).
  */
 import { PgClient } from "@effect/sql-pg"
-import { CaseStore, Presets, Randomness, type SupportCase, SupportDesk } from "@support-policy/core"
+import { CaseQuery, CaseStore, Presets, Randomness, type SupportCase, SupportDesk } from "@support-policy/core"
 import { Fixtures } from "@support-policy/core/testing"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Effect, Layer } from "effect"
@@ -219,6 +221,7 @@ const submissions = (context: BenchContext, pgPid: number | undefined) =>
 const bulkLoad = (template: SupportCase.SupportCase, from: number, to: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const grams = `{${CaseQuery.grams(CaseQuery.normalize("订单还没有发货")).join(",")}}`
     const base = template.openedAt
     // the document as text with placeholders for what differs per case, filled in and cast once per row
     const document = JSON.stringify({
@@ -233,19 +236,31 @@ const bulkLoad = (template: SupportCase.SupportCase, from: number, to: number) =
     // (definitions read back from the catalog, so they are the migration's): one sort beats a million insertions.
     const indexes = yield* sql<{ indexname: string; indexdef: string }>`
       SELECT indexname, indexdef FROM pg_indexes
-      WHERE tablename = 'support_cases' AND indexname IN ('support_cases_requester_idx', 'support_cases_due_idx')`
+      WHERE tablename = 'support_cases' AND indexname <> 'support_cases_pkey'
+        AND indexname <> 'support_cases_tracking_number_key'`
     const constraints = yield* sql<{ conname: string; definition: string }>`
       SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
       WHERE conrelid = 'support_cases'::regclass AND conname = 'support_cases_tracking_number_key'`
     for (const index of indexes) yield* sql.unsafe(`DROP INDEX ${index.indexname}`)
     for (const c of constraints) yield* sql.unsafe(`ALTER TABLE support_cases DROP CONSTRAINT ${c.conname}`)
+    // searchable text as core writes it (normalized): the tracking number, an order reference, three words of a
+    // 5 000-word vocabulary (one of them "shipment" in one case of ten), and a Chinese phrase in one case of twenty
     yield* sql`
       INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                 opened_at, updated_at, sequence, next_due_at, data)
+                                 opened_at, updated_at, sequence, next_due_at, data, channel,
+                                 search_public, search_people, search_internal, search_grams)
       SELECT 'bench-' || g, 'BT-' || g, r, 'open', ${template.priority}, ${template.category}, NULL,
-             ${base}::bigint, ${base}::bigint, 1, due,
+             ${base}::bigint, ${base}::bigint + (g % 100000), 1, due,
              replace(replace(replace(replace(${document}::text, '@ID@', 'bench-' || g), '@TN@', 'BT-' || g),
-                     '@REQ@', r), '"@DUE@"', due::text)::jsonb
+                     '@REQ@', r), '"@DUE@"', due::text)::jsonb,
+             ${template.channel},
+             'bt-' || g || E'\n' || 'po-' || ((g::bigint * 7919) % 10000000) || E'\n' ||
+               CASE WHEN g % 10 = 0 THEN 'shipment' ELSE 'word' || ((g::bigint * 31) % 5000) END || ' word' ||
+               ((g::bigint * 17) % 5000) || ' word' || ((g::bigint * 13) % 5000) ||
+               CASE WHEN g % 20 = 0 THEN E'\n订单还没有发货' ELSE '' END,
+             'requester ' || (g % 50000) || E'\n' || r || '@example.com',
+             CASE WHEN g % 7 = 0 THEN 'internal note ' || g ELSE '' END,
+             CASE WHEN g % 20 = 0 THEN ${grams}::text[] ELSE '{}'::text[] END
       FROM generate_series(${from}::integer, ${to - 1}::integer) AS g,
            LATERAL (SELECT ${base}::bigint + ((g::bigint * 2654435761) % 2592000000) AS due,
                            'bench-requester-' || (g % 50000) AS r) d`
@@ -282,6 +297,31 @@ const queueCost = (context: BenchContext) =>
         yield* latency(store.queue(query), Math.min(calls, 20)) // warm the cache and the plan
         measured.push({ size, label, ms: yield* latency(store.queue(query), calls) })
       }
+      const staff = (q: string): CaseQuery.Filter => ({ text: { terms: CaseQuery.terms(q), scope: "staff" } })
+      const page = (filter: CaseQuery.Filter) => store.find({ ...filter, sort: "updated", order: "desc", limit: 26 })
+      const searches = [
+        { label: "search: a rare order reference (1 case)", run: page(staff("po-7919")) },
+        { label: 'search: a common word ("shipment", 1 case in 10)', run: page(staff("shipment")) },
+        { label: 'search: a Chinese word ("发货", 1 case in 20)', run: page(staff("发货")) },
+        { label: "search: two words, one rare", run: page(staff("shipment po-79190")) },
+        {
+          label: "view: open, by due, first page",
+          run: store.find({ statuses: ["open"], sort: "due", order: "asc", limit: 26 })
+        },
+        { label: "counts: open (capped at 10,000)", run: store.count({ statuses: ["open"] }, 10_000) }
+      ]
+      for (const { label, run } of searches) {
+        yield* latency(run, Math.min(calls, 5))
+        measured.push({ size, label, ms: yield* latency(run, Math.min(calls, 50)) })
+      }
+      const searchPlan = yield* sql<{ "QUERY PLAN": string }>`
+        EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+        SELECT id, sequence, data FROM support_cases
+        WHERE (search_public LIKE '%shipment%' OR search_people LIKE '%shipment%' OR search_internal LIKE '%shipment%')
+        ORDER BY updated_at DESC, id DESC LIMIT 26`
+      plans.push(
+        `-- ${formatInteger(size)} open cases: search for a common word\n${searchPlan.map((r) => r["QUERY PLAN"]).join("\n")}`
+      )
       const plan = yield* sql<{ "QUERY PLAN": string }>`
         EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
         SELECT id, sequence, data FROM support_cases
@@ -291,7 +331,8 @@ const queueCost = (context: BenchContext) =>
       executionMs.push(Number(/Execution Time: ([\d.]+)/.exec(lines.join("\n"))?.[1] ?? Number.NaN))
       plans.push(`-- ${formatInteger(size)} open cases: the sweep's query\n${lines.join("\n")}`)
     }
-    const rows = queries.map(({ label }) => {
+    const labels = [...new Set(measured.map((m) => m.label))]
+    const rows = labels.map((label) => {
       const small = measured.find((m) => m.size === sizes[0] && m.label === label)!.ms
       const large = measured.find((m) => m.size === sizes[1] && m.label === label)!.ms
       return [label, ` ${formatMs(small)}`, ` ${formatMs(large)}`, ` ${formatRatio(large / small)}`]
@@ -305,7 +346,7 @@ const queueCost = (context: BenchContext) =>
     console.log(
       table(
         [
-          "CaseStore.queue (median of calls)",
+          "CaseStore.queue, find, count (median of calls)",
           ` ${formatInteger(sizes[0])} open`,
           ` ${formatInteger(sizes[1])} open`,
           " ratio"

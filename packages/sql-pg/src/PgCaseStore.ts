@@ -15,10 +15,12 @@
  *
  * @since 0.1.0
  */
-import { CaseStore, type CaseEvent, type Outbox, type SupportCase } from "@support-policy/core"
+import { type CaseEvent, type CaseQuery, CaseStore, type Outbox, type SupportCase } from "@support-policy/core"
 import { Array as Arr, Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
+import * as CaseQuerySql from "./internal/caseQuery.ts"
 import * as Rows from "./internal/rows.ts"
+import * as SearchColumns from "./internal/searchColumns.ts"
 import * as SqlErrorText from "./internal/sqlError.ts"
 
 const unavailable =
@@ -50,7 +52,8 @@ const caseColumns = (c: SupportCase.SupportCase) => ({
   opened_at: c.openedAt,
   updated_at: c.updatedAt,
   sequence: c.sequence,
-  next_due_at: c.nextDueAt
+  next_due_at: c.nextDueAt,
+  ...SearchColumns.filterColumns(c)
 })
 
 const eventColumns = (caseId: string, events: ReadonlyArray<CaseEvent.CaseEvent>) =>
@@ -138,7 +141,7 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               case_id: c.id,
               created_at: c.openedAt
             },
-      case: { ...caseColumns(c), data: c },
+      case: { ...caseColumns(c), ...SearchColumns.forNewCase(c, newCase.events), data: c },
       limits: (newCase.openingLimits ?? []).map((l) => ({ id: l.id, since: l.since, max: l.max })),
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: newCase.events.map((e) => ({ case_id: c.id, sequence: e.sequence, type: e.type, at: e.at, data: e })),
@@ -165,9 +168,11 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         ),
         new_case AS (
           INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                     opened_at, updated_at, sequence, next_due_at, data)
+                                     opened_at, updated_at, sequence, next_due_at, data, channel, assignee_queue,
+                                     account_manager_id, search_public, search_people, search_internal, search_grams)
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
-                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data
+                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.channel, r.assignee_queue,
+                 r.account_manager_id, r.search_public, r.search_people, r.search_internal, r.search_grams
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE NOT EXISTS (SELECT 1 FROM blocked)
             AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
@@ -282,7 +287,18 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
             )
           }
           const { id: _, ...columns } = { ...caseColumns(c), data: JSON.stringify(c) }
-          yield* sql`UPDATE support_cases SET ${sql.update(columns)} WHERE id = ${c.id}`
+          const search = SearchColumns.forAppend(c, append.events)
+          const appended = (column: string, text: string) =>
+            text === ""
+              ? sql`${sql(column)} = ${sql(column)}`
+              : sql`${sql(column)} = CASE WHEN ${sql(column)} = '' THEN ${text}
+                                          ELSE ${sql(column)} || E'\n' || ${text} END`
+          yield* sql`
+            UPDATE support_cases SET ${sql.update(columns)}, search_people = ${search.people},
+              ${appended("search_public", search.pub)}, ${appended("search_internal", search.internal)},
+              search_grams = ARRAY(SELECT DISTINCT g FROM unnest(search_grams) AS g
+                                   UNION SELECT jsonb_array_elements_text(${search.grams}::jsonb))
+            WHERE id = ${c.id}`
           const before = Array.isArray(locked.parties) ? (locked.parties as ReadonlyArray<string>) : []
           const after = distinct(c.parties)
           const removed = before.filter((p) => !after.includes(p))
@@ -327,6 +343,49 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
       Effect.catchTag("SqlError", unavailable(operation)),
       Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.supportCase)))
     )
+
+  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
+  const find = (query: CaseQuery.Query) =>
+    Effect.gen(function* () {
+      yield* CaseStore.validateQuery("find", query)
+      const found: Array<SupportCase.SupportCase> = []
+      for (const page of CaseQuerySql.pages(sql, query)) {
+        const left = query.limit - found.length
+        if (left <= 0) break
+        const rows = yield* sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
+          Effect.catchTag("SqlError", unavailable("find"))
+        )
+        found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
+      }
+      return found as ReadonlyArray<SupportCase.SupportCase>
+    }).pipe(Effect.withSpan("PgCaseStore.find"))
+
+  const count = (filter: CaseQuery.Filter, limit: number) =>
+    CaseStore.validateQuery("count", { ...filter, limit }).pipe(
+      Effect.andThen(
+        sql<{ count: number }>`
+          SELECT count(*)::integer AS count FROM (
+            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
+      ),
+      Effect.map((rows) => rows[0]?.count ?? 0),
+      Effect.catchTag("SqlError", unavailable("count")),
+      Effect.withSpan("PgCaseStore.count")
+    )
+
+  const getMany = (caseIds: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      if (caseIds.length === 0) return [] as ReadonlyArray<SupportCase.WithRecord>
+      const rows = yield* selectWithRecord(sql.in("c.id", caseIds)).pipe(
+        Effect.catchTag("SqlError", unavailable("getMany"))
+      )
+      const byId = new Map<string, SupportCase.WithRecord>()
+      for (const row of rows) byId.set(row.id, yield* corrupt(decodeWithRecord(row)))
+      return caseIds.flatMap((id) => {
+        const found = byId.get(id)
+        return found === undefined ? [] : [found]
+      })
+    }).pipe(Effect.withSpan("PgCaseStore.getMany"))
 
   return CaseStore.CaseStore.of({
     create,
@@ -392,7 +451,10 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         Effect.map((rows) => rows[0]?.count ?? 0),
         Effect.catchTag("SqlError", unavailable("countOpenedSince")),
         Effect.withSpan("PgCaseStore.countOpenedSince")
-      )
+      ),
+    find,
+    count,
+    getMany
   })
 })
 

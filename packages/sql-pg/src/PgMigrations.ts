@@ -1,6 +1,6 @@
 /**
  * The database schema of the support desk, as Effect `Migrator` migrations. They run on a PostgreSQL server
- * (`@effect/sql-pg`) and on PGlite (`@effect/sql-pglite`) alike, in one transaction that holds a lock on the
+ * (`@effect/sql-pg`) and on PGlite (`PgliteClient`) alike, in one transaction that holds a lock on the
  * migrations table, so several server instances starting at once apply each migration exactly once.
  *
  * Tables (all prefixed `support_`):
@@ -13,6 +13,13 @@
  * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
  * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
+ * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case,
+ *   and its searchable text in three parts (public, people, internal) with trigram indexes (`pg_trgm`) and an index
+ *   of its Chinese, Japanese and Korean characters and character pairs (`search_grams`).
+ *
+ * The `pg_trgm` extension must be available: PostgreSQL ships it (in Debian's `postgresql` package; it is a trusted
+ * extension, so a database owner may create it), and PGlite loads it from `@electric-sql/pglite/contrib/pg_trgm`
+ * (`PgStorage.layerPglite` does).
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
@@ -20,6 +27,7 @@
  */
 import { Effect, Layer } from "effect"
 import { Migrator, SqlClient, type SqlError } from "effect/sql"
+import * as SearchColumns from "./internal/searchColumns.ts"
 
 /**
  * The name of the table where the migrator records the migrations it applied.
@@ -127,7 +135,36 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // one index range scan per status, in (updated_at, id) order.
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
-  ])
+  ]),
+  // The console: views by status, assignee and queue in three orders, and search (decision 80). The searchable text
+  // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches), written with
+  // every create and append, and filled in here for the cases stored before.
+  "50_case_search": Effect.gen(function* () {
+    yield* statements([
+      "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+      `ALTER TABLE support_cases
+        ADD COLUMN channel text,
+        ADD COLUMN assignee_queue text COLLATE "C",
+        ADD COLUMN account_manager_id text COLLATE "C",
+        ADD COLUMN search_public text NOT NULL DEFAULT '',
+        ADD COLUMN search_people text NOT NULL DEFAULT '',
+        ADD COLUMN search_internal text NOT NULL DEFAULT '',
+        ADD COLUMN search_grams text[] NOT NULL DEFAULT '{}'`
+    ])
+    yield* SearchColumns.backfill
+    yield* statements([
+      "CREATE INDEX support_cases_due_all_idx ON support_cases (next_due_at, id)",
+      "CREATE INDEX support_cases_updated_idx ON support_cases (updated_at, id)",
+      "CREATE INDEX support_cases_opened_idx ON support_cases (opened_at, id)",
+      "CREATE INDEX support_cases_assignee_idx ON support_cases (assignee_id, next_due_at, id)",
+      "CREATE INDEX support_cases_queue_idx ON support_cases (assignee_queue, next_due_at, id) WHERE assignee_queue IS NOT NULL",
+      "CREATE INDEX support_cases_manager_idx ON support_cases (account_manager_id) WHERE account_manager_id IS NOT NULL",
+      "CREATE INDEX support_cases_search_public_idx ON support_cases USING gin (search_public gin_trgm_ops)",
+      "CREATE INDEX support_cases_search_people_idx ON support_cases USING gin (search_people gin_trgm_ops)",
+      "CREATE INDEX support_cases_search_internal_idx ON support_cases USING gin (search_internal gin_trgm_ops)",
+      "CREATE INDEX support_cases_search_grams_idx ON support_cases USING gin (search_grams)"
+    ])
+  })
 }
 
 /**

@@ -3,17 +3,19 @@
  * with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
- *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@effect/sql-pglite` for embedded PGlite.
+ *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@support-policy/sql-pg/pglite` for embedded PGlite.
  * - `layerUrl(url)` connects to a server by connection URL; `layerPglite({ dataDir })` opens an embedded database in
  *   a folder (or in memory with `"memory://"`). Both also give the `SqlClient`, for the host's own queries.
+ *   `layerPglite` loads PGlite only when it is built, so a host on a server never loads it.
  *
  * @since 0.1.0
  */
-import { PgliteClient } from "@effect/sql-pglite"
 import { PgClient } from "@effect/sql-pg"
 import type { CaseStore, Incident, Outbox } from "@support-policy/core"
-import { Layer, type Redacted } from "effect"
+import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
+// By the package's own name, so the published build loads (and its types name) the public `./pglite` entry point.
+import type { PgliteClient } from "@support-policy/sql-pg/pglite"
 import * as PgCaseStore from "./PgCaseStore.ts"
 import * as PgIncidentStore from "./PgIncidentStore.ts"
 import * as PgMigrations from "./PgMigrations.ts"
@@ -50,14 +52,31 @@ export const layerUrl = (
 
 /**
  * Storage in embedded PGlite: `dataDir` is a folder (created when missing) or `"memory://"` for a database that
- * lives as long as the layer.
+ * lives as long as the layer. Takes every option of `PgliteClient.layer` (from `@support-policy/sql-pg/pglite`),
+ * such as `extensions`; the `pg_trgm` extension, which search needs, is always loaded (a host that opens its own
+ * PGlite for `liveClient` passes `extensions: { pg_trgm }` from `@electric-sql/pglite/contrib/pg_trgm`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerPglite = (options: {
-  readonly dataDir: string
-}): Layer.Layer<
+export const layerPglite = (
+  options: PgliteClient.Options
+): Layer.Layer<
   Services | SqlClient.SqlClient | PgliteClient.PgliteClient,
   Migrator.MigrationError | SqlError.SqlError
-> => layer.pipe(Layer.provideMerge(PgliteClient.layer({ dataDir: options.dataDir })))
+> =>
+  layer.pipe(
+    Layer.provideMerge(
+      Layer.unwrap(
+        Effect.map(
+          Effect.promise(() =>
+            Promise.all([import("@support-policy/sql-pg/pglite"), import("@electric-sql/pglite/contrib/pg_trgm")])
+          ),
+          ([pglite, { pg_trgm }]) =>
+            pglite.PgliteClient.layer(
+              "liveClient" in options ? options : { ...options, extensions: { pg_trgm, ...options.extensions } }
+            )
+        )
+      )
+    )
+  )

@@ -106,10 +106,18 @@ const inNamedZone = (epochMillis: number, timeZone: string): Fields => {
   return { year, month, day, hour, minute, weekday, offset }
 }
 
-/** `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, or `"… (UTC+08:00)"` in a fixed-offset zone. */
-export const formatInstant = (epochMillis: number, timeZone: string): string => {
+const WEEKDAYS_ZH = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
+
+/**
+ * `"Tue 15 Apr 2025, 17:30 (Asia/Hong_Kong, UTC+08:00)"`, or `"… (UTC+08:00)"` in a fixed-offset zone; in Chinese
+ * `"2025年4月15日（周二）17:30（UTC+08:00）"`.
+ */
+export const formatInstant = (epochMillis: number, timeZone: string, language: "en" | "zh" = "en"): string => {
   const fixed = fixedOffset(timeZone)
   const z = fixed === undefined ? inNamedZone(epochMillis, timeZone) : inFixedOffset(epochMillis, fixed)
   const zone = fixed === undefined ? `${timeZone}, UTC${z.offset}` : `UTC${z.offset}`
+  if (language === "zh") {
+    return `${z.year}年${z.month}月${z.day}日（${WEEKDAYS_ZH[z.weekday]}）${pad(z.hour)}:${pad(z.minute)}（${zone}）`
+  }
   return `${WEEKDAYS[z.weekday]} ${z.day} ${MONTHS[z.month - 1]} ${z.year}, ${pad(z.hour)}:${pad(z.minute)} (${zone})`
 }

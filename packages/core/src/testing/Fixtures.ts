@@ -104,6 +104,17 @@ export interface NewCaseOptions {
   readonly messageCreatedAt?: number | undefined
   /** Set every optional field of the case (assignee, order reference, account manager, email, name). */
   readonly full?: boolean | undefined
+  /** The subject and the description (the submitted event's body). */
+  readonly subject?: string | undefined
+  readonly description?: string | undefined
+  readonly orderReference?: string | undefined
+  readonly requesterName?: string | undefined
+  readonly requesterEmail?: string | undefined
+  readonly accountManagerId?: string | undefined
+  /** The assignee's queue (with `assigneeId`, or alone: routed to a queue) and role (default agent). */
+  readonly queue?: string | undefined
+  readonly assigneeRole?: "agent" | "accountManager" | undefined
+  readonly status?: SupportCase.Status | undefined
 }
 
 /**
@@ -131,10 +142,22 @@ export const newCase = (options: NewCaseOptions = {}): Effect.Effect<CaseStore.N
       priority,
       audience: "buyer",
       requester: { id: requesterId, flags: full ? ["dedicatedAccountManager"] : [] },
-      subject: "Where is my order?",
-      body: "My order has not arrived."
+      subject: options.subject ?? "Where is my order?",
+      body: options.description ?? "My order has not arrived."
     }
     const assigneeId = options.assigneeId ?? (full ? "agent-1" : undefined)
+    const queue = options.queue ?? (assigneeId !== undefined ? "general" : undefined)
+    const accountManagerId = options.accountManagerId ?? (full ? "am-1" : undefined)
+    const assignee =
+      assigneeId === undefined && queue === undefined
+        ? {}
+        : {
+            assignee: {
+              role: options.assigneeRole ?? "agent",
+              ...(assigneeId === undefined ? {} : { id: assigneeId }),
+              ...(queue === undefined ? {} : { queue })
+            }
+          }
     const supportCase = decodeCase({
       id: caseId,
       trackingNumber,
@@ -144,17 +167,21 @@ export const newCase = (options: NewCaseOptions = {}): Effect.Effect<CaseStore.N
         id: requesterId,
         audience: "buyer",
         flags: full ? ["dedicatedAccountManager"] : [],
-        ...(full ? { accountManagerId: "am-1", email: "buyer@example.com", name: "A Buyer" } : {})
+        ...(accountManagerId === undefined ? {} : { accountManagerId }),
+        ...(options.requesterEmail !== undefined || full
+          ? { email: options.requesterEmail ?? "buyer@example.com" }
+          : {}),
+        ...(options.requesterName !== undefined || full ? { name: options.requesterName ?? "A Buyer" } : {})
       },
       parties: [requesterId, ...(options.counterparties ?? [])],
       channel: "online-form",
       category,
       priority,
-      status: "open",
-      subject: "Where is my order?",
-      ...(full ? { orderReference: "PO-1234" } : {}),
+      status: options.status ?? "open",
+      subject: options.subject ?? "Where is my order?",
+      ...(options.orderReference !== undefined || full ? { orderReference: options.orderReference ?? "PO-1234" } : {}),
       language: "en",
-      ...(assigneeId !== undefined ? { assignee: { role: "agent", id: assigneeId, queue: "general" } } : {}),
+      ...assignee,
       openedAt,
       updatedAt: openedAt,
       sequence: 1,
@@ -199,6 +226,10 @@ export interface AppendOptions {
   readonly status?: SupportCase.Status | undefined
   readonly nextDueAt?: number | null | undefined
   readonly priority?: string | undefined
+  /** The events' type: agent replies (default) or internal notes. */
+  readonly type?: "replied" | "noteAdded" | undefined
+  /** The requester as the case holds them after the append (anonymisation removes the name and email). */
+  readonly requester?: SupportCase.Requester | undefined
 }
 
 /**
@@ -220,7 +251,7 @@ export const append = (
         sequence: expectedSequence + 1 + i,
         at,
         actor: { role: "agent", id: "agent-1" },
-        type: "replied",
+        type: options.type ?? "replied",
         body: options.body ?? "Thank you, we are looking into it."
       }))
     )
@@ -228,6 +259,7 @@ export const append = (
       ...current,
       status: options.status ?? current.status,
       priority: options.priority ?? current.priority,
+      requester: options.requester ?? current.requester,
       updatedAt: at,
       sequence: expectedSequence + count,
       nextDueAt: options.nextDueAt === undefined ? current.nextDueAt : options.nextDueAt

@@ -16,6 +16,7 @@
 import { describe } from "@effect/vitest"
 import type { Layer } from "effect"
 import * as contract from "../internal/contract.ts"
+import * as CaseQueryContract from "./CaseQueryContract.ts"
 import * as CaseStoreContract from "./CaseStoreContract.ts"
 import * as IncidentStoreContract from "./IncidentStoreContract.ts"
 import * as OutboxContract from "./OutboxContract.ts"
@@ -46,6 +47,7 @@ export type Storage = contract.Storage
 export const suite = <E>(name: string, layer: Layer.Layer<Storage, E>, options: Options = {}): void =>
   contract.run(`${name}: storage contract`, layer, (it) => {
     describe("CaseStore", () => CaseStoreContract.tests(it, options))
+    describe("CaseStore", () => CaseQueryContract.tests(it))
     describe("Outbox", () => OutboxContract.tests(it, options))
     describe("IncidentStore", () => IncidentStoreContract.tests(it, options))
   })

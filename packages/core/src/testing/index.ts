@@ -8,6 +8,11 @@
 /**
  * @since 0.1.0
  */
+export * as CaseQueryContract from "./CaseQueryContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as CaseStoreContract from "./CaseStoreContract.ts"
 
 /**

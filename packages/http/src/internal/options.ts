@@ -18,6 +18,8 @@ export interface Options {
   readonly defaultLanguage?: string | undefined
   /** How much business time before its due instant a queued case is due soon (default 240 business minutes). */
   readonly dueSoonMinutes?: number | undefined
+  /** How often the live stream of the console (`GET /v1/desk/changes`) polls the store, in ms (default 2000). */
+  readonly liveUpdateMillis?: number | undefined
   /** The largest request body accepted, in bytes (default 1 MiB); larger bodies get 413. */
   readonly maxBodyBytes?: number | undefined
   /**

@@ -27,22 +27,41 @@ export const json = <S extends Schema.Top>(
 
 export const policyZone = (policy: SupportPolicy.SupportPolicy): string => policy.calendar.spec.timeZone
 
-export const plannedTarget = (target: Sla.PlannedTarget, timeZone: string): HttpViews.PlannedTarget => ({
+export const plannedTarget = (
+  target: Sla.PlannedTarget,
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
+): HttpViews.PlannedTarget => ({
   metric: target.metric,
   rule: target.rule,
   clause: target.clause,
   target: target.target,
-  targetText: Sla.formatTarget(target.target),
+  targetText: Sla.formatTarget(target.target, language),
   recurring: target.recurring,
   startsAt: target.startsAtMs,
   dueAt: target.dueAt,
   warningsAt: target.warningsAt,
-  text: SupportDesk.promiseText(target, timeZone)
+  text: SupportDesk.promiseText(target, timeZone, language),
+  plainText: SupportDesk.promisePlain(target, timeZone, language),
+  clauseText: SupportDesk.clauseText(target.clause, language)
 })
 
-export const replyBy = (plan: ReadonlyArray<Sla.PlannedTarget>, timeZone: string): HttpViews.ReplyBy | null => {
+export const replyBy = (
+  plan: ReadonlyArray<Sla.PlannedTarget>,
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
+): HttpViews.ReplyBy | null => {
   const first = plan.find((t) => t.metric === "firstResponse")
-  return first === undefined ? null : { dueAt: first.dueAt, timeZone, text: SupportDesk.promiseText(first, timeZone) }
+  return first === undefined
+    ? null
+    : {
+        dueAt: first.dueAt,
+        timeZone,
+        text: SupportDesk.promiseText(first, timeZone, language),
+        plainText: SupportDesk.promisePlain(first, timeZone, language),
+        clause: first.clause,
+        clauseText: SupportDesk.clauseText(first.clause, language)
+      }
 }
 
 /** A clock as plain data (the engine's clocks are computed on read), with its trace for staff. */
@@ -104,7 +123,8 @@ export const submission = (
   policy: SupportPolicy.SupportPolicy,
   actor: Actor.Actor,
   result: SupportDesk.Submission,
-  timeZone: string
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
 ): HttpViews.Submission => {
   const c = result.view.case
   return {
@@ -114,23 +134,47 @@ export const submission = (
     priority: c.priority,
     status: c.status,
     channel: result.channel,
-    replyBy: replyBy(result.plan, timeZone),
-    plan: result.plan.map((t) => plannedTarget(t, timeZone)),
-    message: SupportDesk.intakeSentences(policy, c.trackingNumber, result.channel, result.plan, timeZone).join(" "),
+    replyBy: replyBy(result.plan, timeZone, language),
+    plan: result.plan.map((t) => plannedTarget(t, timeZone, language)),
+    message: SupportDesk.intakeSentences(
+      policy,
+      c.trackingNumber,
+      result.channel,
+      result.plan,
+      timeZone,
+      language
+    ).join(language === "zh" ? "" : " "),
+    language,
     view: caseView(actor, result.view)
   }
 }
 
-/** The answer of a case as `actor` may see it, written once as JSON. */
+/**
+ * The answer of a case as `actor` may see it (with the display names of the people it names, when given), written
+ * once as JSON.
+ */
 export const caseViewResponse = (
   actor: Actor.Actor,
-  view: SupportDesk.CaseView
-): HttpServerResponse.HttpServerResponse => json(HttpViews.CaseView, caseView(actor, view))
+  view: SupportDesk.CaseView,
+  names?: Readonly<Record<string, string>>
+): HttpServerResponse.HttpServerResponse =>
+  json(HttpViews.CaseView, names === undefined ? caseView(actor, view) : { ...caseView(actor, view), names })
 
 /** The answer of a submission (201), written once as JSON. */
 export const submissionResponse = (
   policy: SupportPolicy.SupportPolicy,
   actor: Actor.Actor,
   result: SupportDesk.Submission,
-  timeZone: string
-): HttpServerResponse.HttpServerResponse => json(HttpViews.Submission, submission(policy, actor, result, timeZone), 201)
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
+): HttpServerResponse.HttpServerResponse =>
+  json(HttpViews.Submission, submission(policy, actor, result, timeZone, language), 201)
+
+/** The ids of staff a case view names: the actors of its events, its assignee and the requester's account manager. */
+export const staffIdsOf = (view: SupportDesk.CaseView): ReadonlyArray<string> => {
+  const ids = new Set<string>()
+  for (const e of view.events) if (e.actor.role !== "requester" && e.actor.role !== "system") ids.add(e.actor.id)
+  if (view.case.assignee?.id !== undefined) ids.add(view.case.assignee.id)
+  if (view.case.requester.accountManagerId !== undefined) ids.add(view.case.requester.accountManagerId)
+  return [...ids]
+}

@@ -3,7 +3,16 @@
  * clock the test sets, `HttpSupportApi.serve` on `NodeHttpServer` at 127.0.0.1 on a free port, and `fetch`.
  */
 import { NodeHttpServer } from "@effect/platform-node"
-import { Actor, CaseStore, Incident, MemoryStorage, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import {
+  Actor,
+  CaseStore,
+  Directory,
+  Incident,
+  MemoryStorage,
+  Presets,
+  Randomness,
+  SupportDesk
+} from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
 import { createServer } from "node:http"
@@ -23,6 +32,14 @@ export const supplier = Actor.requester({
 })
 export const supplierWithoutManager = Actor.requester({ id: "supplier-lee", audience: "supplier" })
 export const agent = Actor.agent("agent-ann")
+
+/** The staff directory of the tests. */
+export const people: ReadonlyArray<Directory.Person> = [
+  { id: "agent-ann", name: "Ann Lee", role: "agent", queues: ["general"] },
+  { id: "agent-zed", name: "Zed Ong", role: "agent" },
+  { id: "am-kim", name: "Kim Wong", role: "accountManager" },
+  { id: "admin-max", name: "Max Tan", role: "administrator" }
+]
 export const accountManager = Actor.accountManager("am-kim")
 export const administrator = Actor.administrator("admin-max")
 
@@ -149,7 +166,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7)))
+    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7), Directory.layerMemory(people)))
   )
   const services = Layer.mergeAll(
     desk,

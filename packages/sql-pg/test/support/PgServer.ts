@@ -92,9 +92,17 @@ const freePort = (): Promise<number> =>
 
 const isRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0
 
+/** `runuser` (util-linux) lives in an sbin folder, which the PATH of a user or a script may leave out. */
+const runuser = (): string => {
+  for (const dir of [...(process.env.PATH ?? "").split(Path.delimiter), "/usr/sbin", "/sbin"]) {
+    if (dir !== "" && Fs.existsSync(Path.join(dir, "runuser"))) return Path.join(dir, "runuser")
+  }
+  return "runuser"
+}
+
 const command = (binDir: string, bin: string, args: ReadonlyArray<string>): [string, Array<string>] => {
   const file = Path.join(binDir, bin)
-  return isRoot() ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, [...args]]
+  return isRoot() ? [runuser(), ["-u", "postgres", "--", file, ...args]] : [file, [...args]]
 }
 
 /** Runs a PostgreSQL binary, as `postgres` when we are root. Rejects with its output on failure. */

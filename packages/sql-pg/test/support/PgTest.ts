@@ -3,11 +3,13 @@
  * build), and on in-memory PGlite.
  */
 import { PGlite } from "@electric-sql/pglite"
-import { PgliteClient } from "@effect/sql-pglite"
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
 import { PgClient } from "@effect/sql-pg"
+import { PgliteClient } from "@support-policy/sql-pg/pglite"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import * as Fs from "node:fs"
+import { createRequire } from "node:module"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { inject } from "vitest"
@@ -78,7 +80,15 @@ export const freshUrl: Effect.Effect<Redacted.Redacted> = Effect.map(createDatab
   Redacted.make(PgServer.url(ep, database))
 )
 
-const pgliteVersion = "0.4.6"
+/** The installed PGlite's version: a template made by another version is not reused. */
+const pgliteVersion = (
+  JSON.parse(
+    Fs.readFileSync(
+      Path.join(Path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite")), "../package.json"),
+      "utf8"
+    )
+  ) as { readonly version: string }
+).version
 const templateFile = Path.resolve(
   Path.dirname(fileURLToPath(import.meta.url)),
   `../../../../node_modules/.cache/support-policy-sql-pg/pglite-${pgliteVersion}-initdb.tar`
@@ -109,7 +119,7 @@ export const pgliteTemplate = (): Promise<Blob> => {
 
 /** A new PGlite instance from the template, in memory or in a folder. */
 export const openPglite = async (dataDir = "memory://"): Promise<PGlite> =>
-  PGlite.create({ dataDir, loadDataDir: await pgliteTemplate() })
+  PGlite.create({ dataDir, loadDataDir: await pgliteTemplate(), extensions: { pg_trgm } })
 
 /** A `SqlClient` on a new in-memory PGlite instance (closed with the layer). */
 export const layerPglite: Layer.Layer<SqlClient.SqlClient | PgliteClient.PgliteClient> = Layer.unwrap(
@@ -118,7 +128,7 @@ export const layerPglite: Layer.Layer<SqlClient.SqlClient | PgliteClient.PgliteC
       Effect.promise(() => openPglite()),
       (pglite) => Effect.promise(() => pglite.close())
     ),
-    (liveClient) => PgliteClient.layerFrom(PgliteClient.fromClient({ liveClient }))
+    (liveClient) => PgliteClient.layer({ liveClient })
   )
 ).pipe(Layer.orDie)
 
@@ -136,9 +146,9 @@ export const sharedPglite = (): {
     return instance
   }
   return {
-    layer: Layer.unwrap(
-      Effect.map(Effect.promise(get), (liveClient) => PgliteClient.layerFrom(PgliteClient.fromClient({ liveClient })))
-    ).pipe(Layer.orDie),
+    layer: Layer.unwrap(Effect.map(Effect.promise(get), (liveClient) => PgliteClient.layer({ liveClient }))).pipe(
+      Layer.orDie
+    ),
     close: async () => {
       if (instance !== undefined) await (await instance).close()
     }

@@ -18,6 +18,7 @@ import type * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { CaseNotFound, type CaseStore, type StatusQuery } from "../../CaseStore.ts"
 import { type ActionError, ActionForbidden, isConflict, TransitionNotAllowed } from "../../DeskError.ts"
+import type * as Directory from "../../Directory.ts"
 import type * as Incident from "../../Incident.ts"
 import * as Randomness from "../../Randomness.ts"
 import * as Sla from "../../Sla.ts"
@@ -58,6 +59,8 @@ export interface DeskContext {
   readonly store: CaseStore["Service"]
   readonly incidents: Incident.IncidentStore["Service"]
   readonly randomness: Randomness.Randomness["Service"]
+  /** The host's staff directory, if it gave one (display names, the people a case can be assigned to). */
+  readonly directory: Option.Option<Directory.Directory["Service"]>
 }
 
 /**
@@ -92,6 +95,17 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
   const notices = Notices.make(policy, calendar)
   const evaluate = (record: CaseEvent.Record, t: number) => Sla.evaluate(policy, record, t)
+
+  /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
+  const directoryPeople: Effect.Effect<ReadonlyArray<Directory.Person>> = Option.match(context.directory, {
+    onNone: () => Effect.succeed([]),
+    onSome: (directory) =>
+      directory.people.pipe(
+        Effect.catchTag("DirectoryUnavailable", (error) =>
+          Effect.as(Effect.logWarning("support desk: the staff directory is unavailable", error), [])
+        )
+      )
+  })
 
   const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
     new ActionForbidden({ action, actorRole: actor.role, actorId: actor.id, caseId, message })
@@ -255,6 +269,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     randomId,
     notices,
     evaluate,
+    directoryPeople,
     find,
     load,
     authorizeDesk,

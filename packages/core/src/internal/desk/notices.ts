@@ -73,21 +73,50 @@ export const message = (
 // what a requester reads on intake
 // -------------------------------------------------------------------------------------------------------------------
 
-/** The promise of a planned target, in words: `"We will reply within 2 business days, by … (clause 6.1)."` */
-export const promiseText = (target: Sla.PlannedTarget, timeZone: string): string => {
-  const within = Sla.formatTarget(target.target)
-  const by = Sla.formatInstant(target.dueAt, timeZone)
+/**
+ * The promise of a planned target in plain words, without its clause, in `language`: `"We will reply within 2
+ * business days, by …"` (a page shows the clause beside it as a small link).
+ */
+export const promisePlain = (
+  target: Sla.PlannedTarget,
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
+): string => {
+  const within = Sla.formatTarget(target.target, language)
+  const by = Sla.formatInstant(target.dueAt, timeZone, language)
+  if (language === "zh") {
+    switch (target.metric) {
+      case "firstResponse":
+        return `我们将在 ${within}内回复您，最迟 ${by}。`
+      case "progressUpdate":
+        return `我们将在 ${within}内告知您处理进展（最迟 ${by}），此后至少每 ${within}更新一次，直到问题解决。`
+      case "resolution":
+        return `您的请求将在 ${within}内得到解决或说明，最迟 ${by}。`
+    }
+  }
   switch (target.metric) {
     case "firstResponse":
-      return `We will reply within ${within}, by ${by} (clause ${target.clause}).`
+      return `We will reply within ${within}, by ${by}.`
     case "progressUpdate":
-      return (
-        `You will get a progress update within ${within}, by ${by}, and then at least every ${within} ` +
-        `until your request is resolved (clause ${target.clause}).`
-      )
+      return `You will get a progress update within ${within}, by ${by}, and then at least every ${within} until your request is resolved.`
     case "resolution":
-      return `Your request will be resolved or explained within ${within}, by ${by} (clause ${target.clause}).`
+      return `Your request will be resolved or explained within ${within}, by ${by}.`
   }
+}
+
+/** The clause a promise keeps, in `language`: `"clause 6.1"`, `"第 6.1 条"`. */
+export const clauseText = (clause: string, language: Sla.TextLanguage = "en"): string =>
+  language === "zh" ? `第 ${clause} 条` : `clause ${clause}`
+
+/**
+ * The promise of a planned target, in words, with its clause:
+ * `"We will reply within 2 business days, by … (clause 6.1)."`
+ */
+export const promiseText = (target: Sla.PlannedTarget, timeZone: string, language: Sla.TextLanguage = "en"): string => {
+  const plain = promisePlain(target, timeZone, language)
+  return language === "zh"
+    ? `${plain.slice(0, -1)}（${clauseText(target.clause, language)}）。`
+    : `${plain.slice(0, -1)} (${clauseText(target.clause, language)}).`
 }
 
 /** The channel that asked and the channel that took a request, and when the desk opens if it was closed. */
@@ -109,8 +138,24 @@ export const intakeSentences = (
   trackingNumber: string,
   channel: ChannelTaken,
   plan: ReadonlyArray<Sla.PlannedTarget>,
-  timeZone: string
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
 ): ReadonlyArray<string> => {
+  if (language === "zh") {
+    const lines = [
+      `您的跟踪编号是 ${trackingNumber}；就此请求联系我们时请提供此编号（第 ${policy.tracking.clause} 条）。`
+    ]
+    if (channel.requested !== channel.taken) {
+      lines.push(
+        `${channelName(policy, channel.requested)}仅在服务时间内有人值守；您的留言已作为${channelName(policy, channel.taken)}请求受理` +
+          (channel.nextOpening === null
+            ? "。"
+            : `。我们的团队将于 ${Sla.formatInstant(channel.nextOpening, timeZone, language)} 恢复服务。`)
+      )
+    }
+    for (const target of plan) lines.push(promiseText(target, timeZone, language))
+    return lines
+  }
   const lines = [
     `Your tracking number is ${trackingNumber}; please quote it whenever you contact us about this request ` +
       `(clause ${policy.tracking.clause}).`

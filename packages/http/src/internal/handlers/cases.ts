@@ -7,9 +7,8 @@ import { HttpApiBuilder } from "effect/http-api"
 import { CurrentActor } from "../../Authentication.ts"
 import type { Api } from "../../HttpSupportApi.ts"
 import type { Options } from "../options.ts"
-import { deskErrors } from "../problems.ts"
-import * as views from "../views.ts"
-import { intakeOf, openWith, requireRequester } from "./shared.ts"
+import { deskErrors, inQuery } from "../problems.ts"
+import { intakeOf, named, openWith, requireRequester } from "./shared.ts"
 
 /** A case in a list, as the actor may see it (the other party of a mediation sees no contact details). */
 const caseSummary = (actor: CurrentActor["Service"], c: SupportDesk.CaseView["case"]): SupportDesk.CaseView["case"] =>
@@ -33,12 +32,19 @@ export const layer = (api: typeof Api, options: Options) =>
               category: payload.category,
               ...(payload.orderReference === undefined ? {} : { orderReference: payload.orderReference })
             })
-            return yield* openWith(policy, actor, payload.timeZone, desk.submit(input))
+            return yield* openWith(policy, actor, payload, desk.submit(input))
           })
         )
         .handle("list", ({ query }) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
+            if (query.q !== undefined && query.q.trim() !== "") {
+              const found = yield* desk
+                .findCases(actor, { q: query.q, sort: "updated", limit: query.limit ?? 50 })
+                .pipe(deskErrors(inQuery))
+              const items = found.exact === null ? found.items : [found.exact]
+              return { items: items.map((c) => caseSummary(actor, c)), didYouMean: found.didYouMean }
+            }
             const found = yield* desk
               .listCases(actor, { limit: query.limit ?? 50, offset: query.offset ?? 0 })
               .pipe(deskErrors())
@@ -49,7 +55,7 @@ export const layer = (api: typeof Api, options: Options) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
             const view = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
-            return views.caseViewResponse(actor, view)
+            return yield* named(desk, actor, view)
           })
         )
         .handle("postMessage", ({ params, payload }) =>
@@ -57,14 +63,15 @@ export const layer = (api: typeof Api, options: Options) =>
             const actor = yield* CurrentActor
             const input = SupportDesk.assumeDecoded(payload)
             if (actor.role !== "requester") {
-              return views.caseViewResponse(
+              return yield* named(
+                desk,
                 actor,
                 yield* desk.reply(actor, params.trackingNumber, input).pipe(deskErrors())
               )
             }
             const current = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
             const write = current.case.status === "inMediation" ? desk.postStatement : desk.respond
-            return views.caseViewResponse(actor, yield* write(actor, params.trackingNumber, input).pipe(deskErrors()))
+            return yield* named(desk, actor, yield* write(actor, params.trackingNumber, input).pipe(deskErrors()))
           })
         )
     })

@@ -10,10 +10,13 @@ import type { Options } from "../options.ts"
 import * as Actions from "./actions.ts"
 import * as Announcements from "./announcements.ts"
 import * as Cases from "./cases.ts"
+import * as Console from "./console.ts"
 import * as Desk from "./desk.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
 import * as Policy from "./policy.ts"
+import * as Quality from "./quality.ts"
+import * as Reports from "./reports.ts"
 
 /** The layers of every group of `api`, with the API's middleware provided. */
 export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer<MI, ME, MR>, options: Options) =>
@@ -22,6 +25,9 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Actions.layer(api),
     Mediation.layer(api, options),
     Desk.layer(api, options),
+    Console.layer(api, options),
+    Reports.layer(api),
+    Quality.layer(api),
     Incidents.layer(api),
     Announcements.layer(api),
     Policy.layer(api, options)

@@ -11,7 +11,7 @@ import type * as HttpViews from "../../HttpViews.ts"
 import type { Options } from "../options.ts"
 import { deskErrors, inQuery, invalidRequest } from "../problems.ts"
 import * as views from "../views.ts"
-import { defaultChannelOf } from "./shared.ts"
+import { defaultChannelOf, readerLanguage } from "./shared.ts"
 
 /** An instant as an ISO 8601 instant or epoch milliseconds, in the years 2000–2099; else undefined. */
 const parseInstant = (text: string): number | undefined => {
@@ -73,14 +73,15 @@ export const layer = (api: typeof Api, options: Options) =>
                 deskErrors(inQuery)
               )
             const timeZone = query.timeZone ?? zone
+            const language = yield* readerLanguage
             return {
               receivedAt: quote.receivedAt,
               priority: quote.priority,
               category: quote.category,
               audience: quote.audience,
               channel: quote.channel,
-              replyBy: views.replyBy(quote.plan, timeZone),
-              plan: quote.plan.map((t) => views.plannedTarget(t, timeZone))
+              replyBy: views.replyBy(quote.plan, timeZone, language),
+              plan: quote.plan.map((t) => views.plannedTarget(t, timeZone, language))
             }
           })
         )

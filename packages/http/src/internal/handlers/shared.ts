@@ -2,8 +2,9 @@
  * What the handlers of several groups share: who may call, the requester's profile for a submission, the default
  * channel, and the handler of an action on a case.
  */
-import { type Actor, SupportDesk, type SupportPolicy } from "@support-policy/core"
+import { type Actor, Sla, SupportDesk, type SupportPolicy } from "@support-policy/core"
 import { Effect } from "effect"
+import { HttpServerRequest } from "effect/http"
 import { CurrentActor } from "../../Authentication.ts"
 import { Forbidden } from "../../HttpProblem.ts"
 import type { Options } from "../options.ts"
@@ -74,22 +75,38 @@ export const intakeOf = (
 export const openWith = <E extends DeskError>(
   policy: SupportPolicy.SupportPolicy,
   actor: Actor.Requester,
-  timeZone: string | undefined,
+  body: { readonly timeZone?: string | undefined; readonly language?: string | undefined },
   open: Effect.Effect<SupportDesk.Submission, E>
 ) =>
-  Effect.map(open.pipe(deskErrors(inSubmission)), (result) =>
-    views.submissionResponse(policy, actor, result, timeZone ?? views.policyZone(policy))
-  )
+  Effect.gen(function* () {
+    const language = body.language === undefined ? yield* readerLanguage : Sla.textLanguage(body.language)
+    const result = yield* open.pipe(deskErrors(inSubmission))
+    return views.submissionResponse(policy, actor, result, body.timeZone ?? views.policyZone(policy), language)
+  })
+
+/** The language the reader asked for (`Accept-Language`): the desk writes English and Simplified Chinese. */
+export const readerLanguage = Effect.gen(function* () {
+  const request = yield* HttpServerRequest.HttpServerRequest
+  return Sla.textLanguage(request.headers["accept-language"])
+})
 
 /**
  * The handler of an action on a case: the desk's action as the authenticated actor, on the payload the API decoded
  * with the desk's own input schema (so the desk does not decode it again), answered with the case as they see it.
  */
 export const act =
+  (desk: SupportDesk.SupportDesk["Service"]) =>
   <I extends object, E extends DeskError>(action: CaseAction<I, E>) =>
   ({ params, payload }: { readonly params: { readonly trackingNumber: string }; readonly payload: I }) =>
     Effect.gen(function* () {
       const actor = yield* CurrentActor
       const view = yield* action(actor, params.trackingNumber, SupportDesk.assumeDecoded(payload))
-      return views.caseViewResponse(actor, view)
+      return yield* named(desk, actor, view)
     }).pipe(deskErrors())
+
+/** A case as the actor may see it, with the display names of the staff it names. */
+export const named = (desk: SupportDesk.SupportDesk["Service"], actor: Actor.Actor, view: SupportDesk.CaseView) =>
+  Effect.gen(function* () {
+    const names = yield* desk.displayNames(actor, views.staffIdsOf(view))
+    return views.caseViewResponse(actor, view, names)
+  })
