@@ -1,8 +1,9 @@
 /**
  * One read of a case, `GET /v1/cases/{trackingNumber}` as an agent, repeated in one process on the memory stores:
  * through the API (`HttpSupportApi.toWebHandler`), or through the bare path of `bench/server.ts` (authenticate, the
- * desk call, the same view, `JSON.stringify`), each with a Fetch `Request` and `Response` around it. Made to be
- * counted by callgrind, whose instruction counts do not depend on what else the machine runs:
+ * same desk calls: the case and the display names of its staff; the same view, `JSON.stringify`), each with a Fetch
+ * `Request` and `Response` around it. Made to be counted by callgrind, whose instruction counts do not depend on what
+ * else the machine runs:
  *
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
  *     node --conditions=@support-policy/source examples/http-server/bench/instructions.ts api 1000
@@ -50,7 +51,8 @@ const paths: Record<string, (i: number) => Promise<unknown>> = {
     const req = request(i)
     const actor = Option.getOrThrow(await run(authentication.authenticate({ headers: Headers.fromInput(req.headers) })))
     const view = await run(desk.getCase(actor, trackingNumbers[i % trackingNumbers.length]))
-    return new Response(JSON.stringify(views.caseView(actor, view)), {
+    const names = await run(desk.displayNames(actor, views.staffIdsOf(view)))
+    return new Response(JSON.stringify({ ...views.caseView(actor, view), names }), {
       headers: { "content-type": "application/json" }
     }).text()
   }

@@ -4,9 +4,9 @@
  *
  * - `api`: the demo's routes (`HttpSupportApi` and the pages), as `pnpm demo` serves them;
  * - `bare`: a bare `node:http` handler for the same two calls (`GET /v1/cases/{trackingNumber}`, `POST /v1/cases`)
- *   that authenticates with the same `Authentication` port, calls the same desk, answers with the same views as
- *   JSON, and does nothing else: no router, no middleware, no schema encoding. What the API costs beyond it is the
- *   framework's share.
+ *   that authenticates with the same `Authentication` port, makes the same desk calls (a read with the display names
+ *   of the staff it names, as the API's), answers with the same views as JSON, and does nothing else: no router, no
+ *   middleware, no schema encoding. What the API costs beyond it is the framework's share.
  *
  * It answers `{ type: "cpu" }` messages with this process's CPU time and the monotonic clock, so the bench can tell
  * the server's CPU per request apart from the load generator's, and mark the window of a run in a CPU profile
@@ -82,10 +82,17 @@ const bareHandler = (context: Context.Context<SupportDesk.SupportDesk | Authenti
     const actor = found.value
     const url = req.url ?? "/"
     if (req.method === "GET" && url.startsWith("/v1/cases/")) {
-      const exit = await run(Effect.exit(desk.getCase(actor, decodeURIComponent(url.slice("/v1/cases/".length)))))
-      return Exit.isSuccess(exit)
-        ? send(res, 200, views.caseView(actor, exit.value))
-        : send(res, 404, { title: "Not found" })
+      // the case, and the display names of the staff it names, as the API answers it
+      const read = desk.getCase(actor, decodeURIComponent(url.slice("/v1/cases/".length))).pipe(
+        Effect.flatMap((view) =>
+          Effect.map(desk.displayNames(actor, views.staffIdsOf(view)), (names) => ({
+            ...views.caseView(actor, view),
+            names
+          }))
+        )
+      )
+      const exit = await run(Effect.exit(read))
+      return Exit.isSuccess(exit) ? send(res, 200, exit.value) : send(res, 404, { title: "Not found" })
     }
     if (req.method === "POST" && url === "/v1/cases") {
       if (actor.role !== "requester") return send(res, 403, { title: "Forbidden" })
