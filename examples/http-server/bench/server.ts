@@ -2,7 +2,8 @@
  * The server side of `pnpm bench http`, run in a child process (`node bench/server.ts`, with an IPC channel): one
  * desk on a PostgreSQL pool, served twice on two ports:
  *
- * - `api`: the demo's routes (`HttpSupportApi` and the pages), as `pnpm demo` serves them;
+ * - `api`: the demo's routes (`HttpSupportApi` and the pages), as `pnpm demo` serves them, without the demo's email
+ *   (its delivery loop would share the database's connections);
  * - `bare`: a bare `node:http` handler for the same two calls (`GET /v1/cases/{trackingNumber}`, `POST /v1/cases`)
  *   that authenticates with the same `Authentication` port, makes the same desk calls (a read with the display names
  *   of the staff it names, as the API's), answers with the same views as JSON, and does nothing else: no router, no

@@ -50,6 +50,17 @@ export const identities: ReadonlyArray<DemoIdentity> = [
   { token: "demo-admin", label: "Kim Lee — administrator", actor: administrator }
 ]
 
+/** Staff have no email on the desk's actors; the demo gives them these, for their notifications. */
+const staffEmails: Readonly<Record<string, string>> = {
+  [accountManager.id]: "chen@desk.example",
+  [agent.id]: "sam@desk.example",
+  [administrator.id]: "kim@desk.example"
+}
+
+/** The email address of a demo identity. */
+export const emailOf = (identity: DemoIdentity): string =>
+  identity.actor.role === "requester" ? (identity.actor.email ?? "") : (staffEmails[identity.actor.id] ?? "")
+
 const byToken = new Map(identities.map((i) => [i.token, i]))
 
 /** The actor a bearer token stands for, if any. */

@@ -6,13 +6,23 @@
 import { createServer } from "node:http"
 import * as Path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Directory, Presets, Randomness, SupportDesk } from "@support-policy/core"
+import {
+  type CaseStore,
+  Directory,
+  type Mailbox,
+  type Outbox,
+  Presets,
+  Randomness,
+  SupportDesk
+} from "@support-policy/core"
 import { Authentication, HttpSupportApi } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
+import { SmtpServerIntake } from "@support-policy/email"
 import * as DemoActors from "./DemoActors.ts"
+import * as DemoMail from "./DemoMail.ts"
 import * as Pages from "./Pages.ts"
 import * as Seed from "./Seed.ts"
 
@@ -38,6 +48,12 @@ export interface Options {
   readonly authentication?: Layer.Layer<Authentication.Authentication> | undefined
   /** Run the housekeeping sweeper (idle-case closing, retention) every minute. Default true. */
   readonly sweep?: boolean | undefined
+  /** Deliver outbound mail to this SMTP server (`smtp://host:port`); default: an embedded sink on loopback. */
+  readonly smtpUrl?: string | undefined
+  /** The inbound SMTP port on 127.0.0.1 (0 picks a free one; `false` for none). Default 0 (`pnpm demo`: 2525). */
+  readonly smtpInboundPort?: number | false | undefined
+  /** Deliver the outbox by email and take inbound mail. Default true. */
+  readonly email?: boolean | undefined
 }
 
 export interface Timings {
@@ -56,6 +72,8 @@ export interface Demo {
   readonly storage: { readonly kind: "pglite"; readonly dataDir: string } | { readonly kind: "postgres" }
   readonly seed: Seed.SeedResult
   readonly timings: Timings
+  /** Where mail goes and comes in: the embedded sink's port (null with `SMTP_URL`), the inbound SMTP port. */
+  readonly mail: { readonly sinkPort: number | null; readonly inboundPort: number | null } | null
   /** Stops the server and closes the database (PGlite writes everything to its folder). */
   readonly close: () => Promise<void>
 }
@@ -68,14 +86,22 @@ export const authentication: Layer.Layer<Authentication.Authentication> = Authen
 /** The desk of the Global Sources policy on the storage of `options`, with the `SqlClient` for the seed. */
 export const deskLayer = (
   options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections">
-): Layer.Layer<SupportDesk.SupportDesk | SqlClient.SqlClient, unknown> => {
+): Layer.Layer<
+  | SupportDesk.SupportDesk
+  | SqlClient.SqlClient
+  | CaseStore.CaseStore
+  | Outbox.Outbox
+  | Mailbox.Mailbox
+  | Randomness.Randomness,
+  unknown
+> => {
   const storage =
     options.databaseUrl === undefined
       ? PgStorage.layerPglite({ dataDir: options.dataDir ?? defaultDataDir })
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
   return SupportDesk.layer(Presets.globalSources).pipe(
     Layer.provideMerge(storage),
-    Layer.provide(Layer.merge(Randomness.layer, Directory.layerMemory(DemoActors.people)))
+    Layer.provideMerge(Layer.merge(Randomness.layer, Directory.layerMemory(DemoActors.people)))
   )
 }
 
@@ -121,7 +147,26 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     const seedLap = lap()
     const seedMs = seed.seeded ? seedLap : 0
 
-    const server = HttpRouter.serve(routes, {
+    let mail: Demo["mail"] = null
+    let sink: DemoMail.Sink | undefined
+    if (options.email !== false) {
+      if (options.smtpUrl === undefined) {
+        sink = await Effect.runPromise(Scope.provide(DemoMail.startSink, scope))
+      }
+      const inboundPort = options.smtpInboundPort ?? 0
+      const mailContext = await Effect.runPromise(
+        Layer.buildWithScope(
+          DemoMail.layer({ smtpUrl: options.smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`, inboundPort }).pipe(
+            Layer.provide(Layer.succeedContext(desk))
+          ),
+          scope
+        )
+      )
+      const inbound = Context.getOption(mailContext, SmtpServerIntake.SmtpServerIntake)
+      mail = { sinkPort: sink?.port ?? null, inboundPort: inbound._tag === "Some" ? inbound.value.port : null }
+    }
+
+    const server = HttpRouter.serve(Layer.mergeAll(routes, DemoMail.routes(sink, options.smtpUrl)), {
       disableLogger: options.logRequests !== true,
       disableListenLog: true
     }).pipe(
@@ -146,6 +191,7 @@ export const start = async (options: Options = {}): Promise<Demo> => {
           : { kind: "postgres" },
       seed,
       timings: { storageMs, seedMs, listenMs },
+      mail,
       close
     }
   } catch (error) {

@@ -50,6 +50,7 @@ export const identitiesJson = DemoActors.identities.map((i) => ({
   label: i.label,
   role: i.actor.role,
   id: i.actor.id,
+  email: DemoActors.emailOf(i),
   ...(i.actor.role === "requester" ? { audience: i.actor.audience, flags: i.actor.flags ?? [] } : {})
 }))
 

@@ -5,6 +5,8 @@
  * - `DATABASE_URL` (`postgres://user@host:port/db`) runs it on a PostgreSQL server; without it the data lives in
  *   embedded PGlite in `examples/http-server/.data` (`DEMO_DATA_DIR` sets another folder). A restart keeps the data.
  * - `LOG_REQUESTS=1` logs every request.
+ * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
+ *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
  */
 import * as DemoActors from "./DemoActors.ts"
 import * as DemoServer from "./DemoServer.ts"
@@ -22,12 +24,23 @@ const parsePort = (value: string | undefined): number => {
 const port = parsePort(process.env.PORT)
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 const dataDir = process.env.DEMO_DATA_DIR === "" ? undefined : process.env.DEMO_DATA_DIR
+const smtpUrl = process.env.SMTP_URL === "" ? undefined : process.env.SMTP_URL
+const smtpInboundPort =
+  process.env.SMTP_INBOUND_PORT === undefined || process.env.SMTP_INBOUND_PORT === ""
+    ? 2525
+    : Number(process.env.SMTP_INBOUND_PORT)
+if (!Number.isInteger(smtpInboundPort) || smtpInboundPort < 0 || smtpInboundPort > 65_535) {
+  console.error(`SMTP_INBOUND_PORT must be a whole number from 0 to 65535, got "${process.env.SMTP_INBOUND_PORT}"`)
+  process.exit(2)
+}
 
 console.log(databaseUrl === undefined ? "Starting the demo on embedded PGlite…" : "Starting the demo on PostgreSQL…")
 const demo = await DemoServer.start({
   port,
   databaseUrl,
   dataDir,
+  smtpUrl,
+  smtpInboundPort,
   logRequests: process.env.LOG_REQUESTS === "1"
 }).catch((error: unknown) => {
   console.error("The demo could not start:", error)
@@ -35,6 +48,9 @@ const demo = await DemoServer.start({
 })
 
 const ms = (n: number) => `${Math.round(n)} ms`
+/** The environment `pnpm mail` needs when the demo does not listen on its default ports. */
+const mailEnv = (d: DemoServer.Demo) =>
+  `${d.mail?.inboundPort === 2525 ? "" : `SMTP_INBOUND_PORT=${d.mail?.inboundPort} `}${d.port === 3000 ? "" : `PORT=${d.port} `}`
 const where = demo.storage.kind === "pglite" ? `PGlite in ${demo.storage.dataDir}` : "PostgreSQL (DATABASE_URL)"
 const tokenWidth = Math.max(...DemoActors.identities.map((i) => i.token.length))
 
@@ -45,6 +61,9 @@ Support desk demo — Global Sources Support Policy v1.8
   Agent console    ${demo.url}/agent
   API reference    ${demo.url}/docs
   OpenAPI          ${demo.url}/openapi.json
+  Mail sent        ${demo.url}/mail   (JSON: ${demo.url}/demo/mail)${
+    smtpUrl === undefined ? "" : `; delivered to ${smtpUrl}`
+  }
 
 Storage: ${where}; ${
   demo.seed.seeded ? `seeded ${demo.seed.trackingNumbers.length} demo cases` : "kept from the previous run"
@@ -54,7 +73,17 @@ Demo bearer tokens (the pages have a picker; for curl: -H "Authorization: Bearer
 ${DemoActors.identities.map((i) => `  ${i.token.padEnd(tokenWidth)}  ${i.label}`).join("\n")}
 
 Try: curl -s ${demo.url}/v1/channels
-
+${
+  demo.mail?.inboundPort == null
+    ? ""
+    : `
+Inbound mail: SMTP on 127.0.0.1:${demo.mail.inboundPort}. A mail from a demo requester's address opens or answers
+their case (addresses at ${demo.url}/demo/identities). Try:
+  ${mailEnv(demo)}pnpm mail --from ana@buyer.example --subject "Where is my order?" --text "PO-1234 has not arrived."
+then answer the acknowledgment (quoting it, as a mail client does):
+  ${mailEnv(demo)}pnpm mail --from ana@buyer.example --reply --text "It arrived, thank you!"
+`
+}
 Ready in ${ms(performance.now())} (database ${ms(demo.timings.storageMs)}, seed ${ms(demo.timings.seedMs)}, listen ${ms(
   demo.timings.listenMs
 )}). Ctrl-C stops it.`)

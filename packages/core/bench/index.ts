@@ -29,6 +29,10 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
       "the demo's API under load beside a bare node:http handler and the desk called directly, with CPU per " +
       "request (starts a server)",
     load: () => import("../../../examples/http-server/bench/http.ts")
+  },
+  email: {
+    about: "outbound mail to a loopback SMTP server against nodemailer alone; inbound mail parsed, threaded, stored",
+    load: () => import("../../email/bench/email.ts")
   }
 }
 const options: Record<string, string> = {

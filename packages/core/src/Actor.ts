@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import * as BusinessCalendar from "./BusinessCalendar.ts"
 import * as CaseEvent from "./CaseEvent.ts"
 
 /**
@@ -31,7 +32,9 @@ export const RequesterProfile = Schema.Struct({
   /** Policy flags the requester carries (e.g. `"dedicatedAccountManager"`). */
   flags: Schema.optionalKey(Schema.Array(CaseEvent.Id)),
   email: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String)
+  name: Schema.optionalKey(Schema.String),
+  /** Where the requester reads times (an IANA name such as `"Europe/Paris"`): their notifications say times there. */
+  timeZone: Schema.optionalKey(BusinessCalendar.TimeZone)
 })
 
 /**

@@ -118,6 +118,12 @@ const base = {
 
 const body = { body: Schema.optionalKey(Schema.String) }
 
+/**
+ * The key of a message that arrived through a channel that may deliver it twice (an email's Message-ID): a store
+ * keeps it unique per case, so the same message appends one event.
+ */
+const keyed = { messageKey: Schema.optionalKey(Schema.String) }
+
 const event = <const Type extends string, const Fields extends Schema.Struct.Fields>(type: Type, fields: Fields) =>
   Schema.Struct({ ...base, type: Schema.Literal(type), ...fields })
 
@@ -171,7 +177,7 @@ export const InformationRequested = event("informationRequested", body)
  * @since 0.1.0
  * @category schemas
  */
-export const RequesterResponded = event("requesterResponded", body)
+export const RequesterResponded = event("requesterResponded", { ...body, ...keyed })
 
 /**
  * The priority changed (triage correction, expedition through an account manager, …).
@@ -273,7 +279,7 @@ export const CounterpartyContacted = event("counterpartyContacted", { counterpar
  * @since 0.1.0
  * @category schemas
  */
-export const CounterpartyResponded = event("counterpartyResponded", { counterpartyId: Id, ...body })
+export const CounterpartyResponded = event("counterpartyResponded", { counterpartyId: Id, ...body, ...keyed })
 
 /**
  * The mediation ended.

@@ -88,6 +88,34 @@ export class OpeningLimitReached extends Schema.TaggedError<OpeningLimitReached>
 }) {}
 
 /**
+ * An append carried a message whose `messageKey` the case's record already holds (the same email delivered twice):
+ * nothing was written.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MessageKeyTaken extends Schema.TaggedError<MessageKeyTaken>()("MessageKeyTaken", {
+  caseId: Schema.String,
+  messageKey: Schema.String
+}) {}
+
+/**
+ * The message keys of events (`requesterResponded`, `counterpartyResponded`), in order.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const messageKeys = (events: ReadonlyArray<CaseEvent.CaseEvent>): ReadonlyArray<string> => {
+  const keys: Array<string> = []
+  for (const e of events) {
+    if ((e.type === "requesterResponded" || e.type === "counterpartyResponded") && e.messageKey !== undefined) {
+      keys.push(e.messageKey)
+    }
+  }
+  return keys
+}
+
+/**
  * The case does not exist (in the store).
  *
  * @since 0.1.0
@@ -250,11 +278,12 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached | CaseStoreFailure>
     /**
      * Appends events to a case if its record ends at `expectedSequence`, with its new state and messages; otherwise
-     * fails with {@link SequenceConflict} (naming the sequence the record ends at) and writes nothing.
+     * fails with {@link SequenceConflict} (naming the sequence the record ends at) and writes nothing. An event whose
+     * `messageKey` the record already holds fails the append with {@link MessageKeyTaken}, writing nothing.
      */
     readonly append: (
       append: Append
-    ) => Effect.Effect<SupportCase.WithRecord, SequenceConflict | CaseNotFound | CaseStoreFailure>
+    ) => Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound | CaseStoreFailure>
     /** A case with its whole record, by id. */
     readonly get: (caseId: string) => Effect.Effect<Option.Option<SupportCase.WithRecord>, CaseStoreFailure>
     /** A case with its whole record, by its tracking number exactly as stored (the desk parses user input first). */
@@ -376,6 +405,8 @@ export const validateAppend = (append: Append): Effect.Effect<void> => {
   }
   const last = append.expectedSequence + append.events.length
   if (append.case.sequence !== last) problems.push(`case.sequence: expected ${last}, got ${append.case.sequence}`)
+  const keys = messageKeys(append.events)
+  if (new Set(keys).size !== keys.length) problems.push("events: a message key appears twice")
   problems.push(...messageProblems(append.outbox))
   return problems.length === 0 ? Effect.void : die("append", problems)
 }
@@ -511,9 +542,11 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
         })
       )
 
-    const append = (a: Append): Effect.Effect<SupportCase.WithRecord, SequenceConflict | CaseNotFound> =>
+    const append = (
+      a: Append
+    ): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> =>
       Effect.flatMap(validateAppend(a), () =>
-        Effect.suspend((): Effect.Effect<SupportCase.WithRecord, SequenceConflict | CaseNotFound> => {
+        Effect.suspend((): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> => {
           const entry = state.cases.get(a.caseId)
           if (entry === undefined) return Effect.fail(new CaseNotFound({ caseId: a.caseId }))
           if (entry.events.length !== a.expectedSequence) {
@@ -527,6 +560,10 @@ export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = La
                 `got "${a.case.trackingNumber}"`
             ])
           }
+          const taken = new Set(messageKeys(entry.events))
+          const repeated = messageKeys(a.events).find((key) => taken.has(key))
+          if (repeated !== undefined)
+            return Effect.fail(new MessageKeyTaken({ caseId: a.caseId, messageKey: repeated }))
           const duplicates = memory.duplicateMessageIds(state, a.outbox)
           if (duplicates.length > 0) return die("append", [`outbox: message ids already stored: ${duplicates}`])
           entry.case = memory.frozenCopy(a.case)

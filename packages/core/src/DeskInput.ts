@@ -93,6 +93,22 @@ export const MessageInput = Schema.Struct({ body: Body })
 export type MessageInput = typeof MessageInput.Encoded
 
 /**
+ * What a requester (or a party of a mediation) writes to a case: the message, and optionally the key of the message
+ * in the channel it came through (an email's Message-ID). A message whose key the case already holds is not written
+ * again: the same email delivered twice appends one event.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RespondInput = Schema.Struct({ body: Body, messageKey: Schema.optionalKey(text("a message key", 1_000)) })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RespondInput = typeof RespondInput.Encoded
+
+/**
  * An explanation instead of a fix (clause 6.3).
  *
  * @since 0.1.0

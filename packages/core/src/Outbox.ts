@@ -49,6 +49,26 @@ export const Kind = Schema.Literals([
 export type Kind = typeof Kind.Type
 
 /**
+ * What a notification says, as data: the template it was written from (`"acknowledgment"`, `"reply"`,
+ * `"closedIdle"`, …; several templates may share a {@link Kind}) and its parameters (the tracking number, due
+ * instants in epoch milliseconds, the agent's message, …). The `subject` and `body` of a message are the English text
+ * of the desk; a delivery adapter renders other languages (and a host's own templates) from this data.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Data = Schema.Struct({
+  template: Schema.String,
+  params: Schema.Record(Schema.String, Schema.Unknown)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Data = typeof Data.Type
+
+/**
  * A notification to deliver.
  *
  * @since 0.1.0
@@ -68,11 +88,15 @@ export const Message = Schema.Struct({
     role: CaseEvent.ActorRole,
     email: Schema.optionalKey(Schema.String),
     name: Schema.optionalKey(Schema.String),
-    language: Schema.String
+    language: Schema.String,
+    /** Where the recipient reads times (IANA name), when known; the policy's zone otherwise. */
+    timeZone: Schema.optionalKey(Schema.String)
   }),
   subject: Schema.String,
   body: Schema.String,
-  createdAt: CaseEvent.EpochMillis
+  createdAt: CaseEvent.EpochMillis,
+  /** What the message says as data, for rendering it in other languages (absent on messages written before it). */
+  data: Schema.optionalKey(Data)
 })
 
 /**
@@ -149,6 +173,20 @@ export class Outbox extends Context.Service<
     readonly get: (id: string) => Effect.Effect<Option.Option<Delivery>, OutboxFailure>
     /** The messages of a case (`message.caseId`), oldest first: by `createdAt`, then in the order they were written. */
     readonly listByCase: (caseId: string) => Effect.Effect<ReadonlyArray<Delivery>, OutboxFailure>
+    /**
+     * The messages given up (`failed`), for administrators: newest first (by `createdAt`, then the reverse of the
+     * order written), `limit` of them after skipping `offset`.
+     */
+    readonly listFailed: (page: {
+      readonly limit: number
+      readonly offset?: number | undefined
+    }) => Effect.Effect<ReadonlyArray<Delivery>, OutboxFailure>
+    /**
+     * Gives a failed message another chance: it becomes `pending` again, available from `now`, with its attempts
+     * counted from 0 (its `lastError` is kept until the next attempt). A message that is not `failed` is left as it
+     * is. Answers the message's delivery state after the call, none for an unknown id.
+     */
+    readonly retry: (id: string, now: number) => Effect.Effect<Option.Option<Delivery>, OutboxFailure>
   }
 >()("@support-policy/core/Outbox") {}
 
@@ -173,6 +211,24 @@ export const validateClaim = (options: {
   }
   if (!Number.isSafeInteger(options.now)) problems.push(`now: expected an integer, got ${options.now}`)
   return problems.length > 0 ? Effect.die(new Error(`Outbox.claim: ${problems.join("; ")}`)) : Effect.void
+}
+
+/**
+ * Checks the page of `listFailed`: a whole `limit` of 0 or more and a whole `offset` of 0 or more. A malformed call is
+ * a defect of the caller: it dies naming the field.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validatePage = (page: { readonly limit: number; readonly offset?: number | undefined }) => {
+  const problems: Array<string> = []
+  if (!Number.isSafeInteger(page.limit) || page.limit < 0) {
+    problems.push(`limit: expected a non-negative integer, got ${page.limit}`)
+  }
+  if (page.offset !== undefined && (!Number.isSafeInteger(page.offset) || page.offset < 0)) {
+    problems.push(`offset: expected a non-negative integer, got ${page.offset}`)
+  }
+  return problems.length > 0 ? Effect.die(new Error(`Outbox.listFailed: ${problems.join("; ")}`)) : Effect.void
 }
 
 /**
@@ -233,6 +289,29 @@ export const layerMemory: Layer.Layer<Outbox, never, memory.MemoryStore> = Layer
         return Object.freeze(found.map(memory.delivery))
       })
 
-    return Outbox.of({ claim, markSent, markFailed, get, listByCase })
+    const listFailed = (page: { readonly limit: number; readonly offset?: number | undefined }) =>
+      Effect.flatMap(validatePage(page), () =>
+        Effect.sync(() => {
+          const found: Array<memory.OutboxEntry> = []
+          for (const entry of state.outbox.values()) if (entry.status === "failed") found.push(entry)
+          found.sort((a, b) => b.message.createdAt - a.message.createdAt || b.order - a.order)
+          const offset = page.offset ?? 0
+          return Object.freeze(found.slice(offset, offset + page.limit).map(memory.delivery))
+        })
+      )
+
+    const retry = (id: string, now: number) =>
+      Effect.sync(() => {
+        const entry = state.outbox.get(id)
+        if (entry === undefined) return Option.none()
+        if (entry.status === "failed") {
+          entry.status = "pending"
+          entry.attempts = 0
+          entry.availableAt = now
+        }
+        return Option.some(memory.delivery(entry))
+      })
+
+    return Outbox.of({ claim, markSent, markFailed, get, listByCase, listFailed, retry })
   })
 )

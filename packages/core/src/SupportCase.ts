@@ -53,7 +53,9 @@ export const Requester = Schema.Struct({
   accountManagerId: Schema.optionalKey(CaseEvent.Id),
   flags: Schema.Array(CaseEvent.Id),
   email: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String)
+  name: Schema.optionalKey(Schema.String),
+  /** Where the requester reads times (IANA name), when the host told the desk. */
+  timeZone: Schema.optionalKey(Schema.String)
 })
 
 /**

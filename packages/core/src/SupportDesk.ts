@@ -72,6 +72,7 @@ export {
   ReasonInput,
   RefuseInput,
   RequestMediationInput,
+  RespondInput,
   ResolveIncidentInput,
   SubmitInput,
   UpdateAnnouncementInput,
@@ -428,8 +429,11 @@ export interface Service {
   readonly reply: Act<DeskInput.MessageInput>
   readonly progressUpdate: Act<DeskInput.MessageInput>
   readonly requestInformation: Act<DeskInput.MessageInput>
-  /** The requester writes to the case (answering a request for information). */
-  readonly respond: Act<DeskInput.MessageInput, DeskError.RateLimitExceeded>
+  /**
+   * The requester writes to the case (answering a request for information). With a `messageKey` (an email's
+   * Message-ID), a message the case already holds is not written again.
+   */
+  readonly respond: Act<DeskInput.RespondInput, DeskError.RateLimitExceeded>
   readonly changePriority: Act<DeskInput.ChangePriorityInput>
   readonly assign: Act<DeskInput.AssignInput>
   /** Escalates to the requester's dedicated account manager (clause 2.4). */
@@ -478,7 +482,7 @@ export interface Service {
   ) => Effect.Effect<ReadonlyArray<PendingQualityReview>, DeskError.ActionForbidden | CaseStoreFailure>
 
   readonly requestMediation: Act<DeskInput.RequestMediationInput, DeskError.MediationNotAvailable>
-  readonly postStatement: Act<DeskInput.MessageInput, DeskError.RateLimitExceeded>
+  readonly postStatement: Act<DeskInput.RespondInput, DeskError.RateLimitExceeded>
   readonly recordMediationOutcome: Act<DeskInput.MediationOutcomeInput>
 
   readonly declareIncident: (

@@ -107,3 +107,8 @@ export * as DeskError from "./DeskError.ts"
  * @since 0.1.0
  */
 export * as SupportDesk from "./SupportDesk.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Mailbox from "./Mailbox.ts"

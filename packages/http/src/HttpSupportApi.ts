@@ -558,6 +558,62 @@ export class PolicyGroup extends HttpApiGroup.make("policy")
   )
   .annotateMerge(OpenApi.annotations({ title: "Policy", description: "The policy, its promises and its hours" })) {}
 
+const Page = {
+  limit: Schema.optionalKey(Limit),
+  offset: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
+}
+
+/**
+ * The email channel for staff (clause 2.2): the outbox messages given up and their retry (administrators), the
+ * incoming mails with what became of each and their originals, and the addresses that bounced. Answers 503 when the
+ * host runs no outbox or mailbox.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class EmailGroup extends HttpApiGroup.make("email")
+  .add(
+    HttpApiEndpoint.get("failedMessages", "/v1/outbox/failed", {
+      query: Page,
+      success: HttpViews.Deliveries,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Notifications given up after their attempts, newest first (administrators)"),
+    HttpApiEndpoint.post("retryMessage", "/v1/outbox/:messageId/retry", {
+      params: { messageId: Ref("a message id") },
+      success: HttpViews.Delivery,
+      error: [Forbidden, NotFound, Conflict, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Deliver a given-up notification again, from now (administrators)"),
+    HttpApiEndpoint.get("inboundMail", "/v1/mail", {
+      query: Page,
+      success: HttpViews.InboundMails,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Incoming mail and what became of each, newest first (staff)"),
+    HttpApiEndpoint.get("caseMail", "/v1/cases/:trackingNumber/mail", {
+      params: CaseParams,
+      success: HttpViews.InboundMails,
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "The incoming mails of a case, oldest first (staff)"),
+    HttpApiEndpoint.get("original", "/v1/mail/:mailId/original", {
+      params: { mailId: Ref("a mail id") },
+      success: HttpViews.InboundOriginal,
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "An incoming mail with its full original, base64 (staff)"),
+    HttpApiEndpoint.get("failingAddresses", "/v1/mail/failing-addresses", {
+      query: Page,
+      success: HttpViews.FailingAddresses,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Addresses that bounced: no mail goes to them (staff)"),
+    HttpApiEndpoint.delete("clearFailingAddress", "/v1/mail/failing-addresses/:address", {
+      params: { address: Ref("an email address") },
+      success: HttpApiSchema.NoContent,
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Mail an address again, once it is fixed (administrators)")
+  )
+  .middleware(Authenticate)
+  .annotateMerge(
+    OpenApi.annotations({ title: "Email", description: "The email channel: delivery failures, incoming mail, bounces" })
+  ) {}
+
 /**
  * The support desk's HTTP API.
  *
@@ -575,7 +631,8 @@ export class Api extends HttpApi.make("support-policy")
     QualityGroup,
     IncidentsGroup,
     AnnouncementsGroup,
-    PolicyGroup
+    PolicyGroup,
+    EmailGroup
   )
   .middleware(ValidateRequest)
   .annotate(HttpApi.PayloadParseOptions, { errors: "all", onExcessProperty: "error" })

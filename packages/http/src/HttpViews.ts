@@ -5,7 +5,18 @@
  *
  * @since 0.1.0
  */
-import { Actor, CaseEvent, Directory, Incident, Reports, Sla, SupportCase, SupportPolicy } from "@support-policy/core"
+import {
+  Actor,
+  CaseEvent,
+  Directory,
+  Incident,
+  Mailbox,
+  Outbox,
+  Reports,
+  Sla,
+  SupportCase,
+  SupportPolicy
+} from "@support-policy/core"
 import { Schema } from "effect"
 
 const EpochMillis = CaseEvent.EpochMillis
@@ -494,3 +505,60 @@ export const QualityReviews = Schema.Struct({
     })
   )
 }).annotate({ identifier: "QualityReviews" })
+
+// -------------------------------------------------------------------------------------------------------------------
+// email
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * An outbox message with its delivery state, for administrators.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Delivery = Schema.Struct({
+  message: Outbox.Message,
+  status: Schema.Literals(["pending", "sent", "failed"]),
+  attempts: Schema.Int,
+  availableAt: EpochMillis,
+  lastError: Schema.NullOr(Schema.String),
+  sentAt: Schema.NullOr(EpochMillis)
+}).annotate({ identifier: "Delivery" })
+
+/**
+ * Outbox messages with their delivery state.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Deliveries = Schema.Struct({ items: Schema.Array(Delivery) }).annotate({ identifier: "Deliveries" })
+
+/**
+ * Incoming mails as the email channel recorded them (what became of each), newest first.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const InboundMails = Schema.Struct({ items: Schema.Array(Mailbox.InboundMail) }).annotate({
+  identifier: "InboundMails"
+})
+
+/**
+ * An incoming mail with its full original, base64 (the bytes as received).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const InboundOriginal = Schema.Struct({ mail: Mailbox.InboundMail, originalBase64: Schema.String }).annotate({
+  identifier: "InboundOriginal"
+})
+
+/**
+ * The addresses that bounced, most recent first.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FailingAddresses = Schema.Struct({ items: Schema.Array(Mailbox.FailingAddress) }).annotate({
+  identifier: "FailingAddresses"
+})

@@ -64,7 +64,14 @@ const required = [
   "GET /v1/desk/people",
   "GET /v1/desk/changes",
   "GET /v1/reports/sla",
-  "GET /v1/quality-reviews"
+  "GET /v1/quality-reviews",
+  "GET /v1/outbox/failed",
+  "POST /v1/outbox/{messageId}/retry",
+  "GET /v1/mail",
+  "GET /v1/cases/{trackingNumber}/mail",
+  "GET /v1/mail/{mailId}/original",
+  "GET /v1/mail/failing-addresses",
+  "DELETE /v1/mail/failing-addresses/{address}"
 ]
 
 const operations = (doc: any): Array<{ key: string; operation: any }> =>

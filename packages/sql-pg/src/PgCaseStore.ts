@@ -40,6 +40,9 @@ class EventsConflict {
   readonly _tag = "EventsConflict"
 }
 
+/** The unique index that keeps a message key once per case (`PgMigrations`, "21_message_keys"). */
+const messageKeyIndex = "support_case_events_message_key_idx"
+
 /** The columns of `support_cases` for a case. */
 const caseColumns = (c: SupportCase.SupportCase) => ({
   id: c.id,
@@ -277,7 +280,16 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
             })
           }
           yield* insertAll("support_case_events", eventColumns(c.id, append.events)).pipe(
-            Effect.catchReason("SqlError", "UniqueViolation", () => Effect.fail(new EventsConflict()))
+            Effect.catchReason(
+              "SqlError",
+              "UniqueViolation",
+              (reason): Effect.Effect<never, EventsConflict | CaseStore.MessageKeyTaken> => {
+                if (reason.constraint !== messageKeyIndex) return Effect.fail(new EventsConflict())
+                const keys = CaseStore.messageKeys(append.events)
+                const messageKey = keys.length === 1 ? keys[0] : keys.join(", ")
+                return Effect.fail(new CaseStore.MessageKeyTaken({ caseId: append.caseId, messageKey }))
+              }
+            )
           )
           if (locked.tracking_number !== c.trackingNumber) {
             return yield* Effect.die(

@@ -20,6 +20,7 @@
  * The `pg_trgm` extension must be available: PostgreSQL ships it (in Debian's `postgresql` package; it is a trusted
  * extension, so a database owner may create it), and PGlite loads it from `@electric-sql/pglite/contrib/pg_trgm`
  * (`PgStorage.layerPglite` does).
+ * - `support_inbound_mail`, `support_failing_addresses`: the email channel's mailbox (`PgMailbox`).
  *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
@@ -135,6 +136,41 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // one index range scan per status, in (updated_at, id) order.
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
+  ]),
+  // Administrators list the messages given up, newest first (`Outbox.listFailed`).
+  "20_outbox_failed": statements([
+    "CREATE INDEX support_outbox_failed_idx ON support_outbox (created_at DESC, position DESC) WHERE status = 'failed'"
+  ]),
+  // A message that a channel may deliver twice (an email's Message-ID) is written once per case.
+  "21_message_keys": statements([
+    `CREATE UNIQUE INDEX support_case_events_message_key_idx ON support_case_events (case_id, (data->>'messageKey'))
+     WHERE data ? 'messageKey'`
+  ]),
+  // The email channel's mailbox: incoming mails with their originals (base64), once per Message-ID, and the
+  // addresses that bounced.
+  "22_mailbox": statements([
+    `CREATE TABLE support_inbound_mail (
+      id text COLLATE "C" PRIMARY KEY,
+      message_id text COLLATE "C" NOT NULL,
+      received_at bigint NOT NULL,
+      from_address text COLLATE "C" NOT NULL,
+      case_id text COLLATE "C",
+      outcome text NOT NULL,
+      data jsonb NOT NULL,
+      original text NOT NULL,
+      CONSTRAINT support_inbound_mail_message_id_key UNIQUE (message_id)
+    )`,
+    "CREATE INDEX support_inbound_mail_received_idx ON support_inbound_mail (received_at DESC, id DESC)",
+    "CREATE INDEX support_inbound_mail_case_idx ON support_inbound_mail (case_id, received_at, id) WHERE case_id IS NOT NULL",
+    "CREATE INDEX support_inbound_mail_from_idx ON support_inbound_mail (from_address, received_at)",
+    `CREATE TABLE support_failing_addresses (
+      address text COLLATE "C" PRIMARY KEY,
+      since bigint NOT NULL,
+      last_at bigint NOT NULL,
+      count integer NOT NULL,
+      reason text NOT NULL
+    )`,
+    "CREATE INDEX support_failing_addresses_last_idx ON support_failing_addresses (last_at DESC, address)"
   ]),
   // The console: views by status, assignee and queue in three orders, and search (decision 80). The searchable text
   // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches), written with

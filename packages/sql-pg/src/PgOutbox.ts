@@ -112,7 +112,27 @@ export const make: Effect.Effect<Outbox.Outbox["Service"], never, SqlClient.SqlC
       Effect.withSpan("PgOutbox.listByCase")
     )
 
-  return Outbox.Outbox.of({ claim, markSent, markFailed, get, listByCase })
+  const listFailed = (page: { readonly limit: number; readonly offset?: number | undefined }) =>
+    Outbox.validatePage(page).pipe(
+      Effect.andThen(
+        sql<Rows.OutboxRow>`
+          SELECT ${select} FROM support_outbox WHERE status = 'failed'
+          ORDER BY created_at DESC, position DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
+      ),
+      Effect.catchTag("SqlError", unavailable("listFailed")),
+      Effect.flatMap((rows) => decodeAll("listFailed", rows)),
+      Effect.withSpan("PgOutbox.listFailed")
+    )
+
+  const retry = (id: string, now: number) =>
+    sql`UPDATE support_outbox SET status = 'pending', attempts = 0, available_at = ${now}
+        WHERE id = ${id} AND status = 'failed'`.pipe(
+      Effect.andThen(get(id)),
+      Effect.catchTag("SqlError", unavailable("retry")),
+      Effect.withSpan("PgOutbox.retry")
+    )
+
+  return Outbox.Outbox.of({ claim, markSent, markFailed, get, listByCase, listFailed, retry })
 })
 
 /**

@@ -22,3 +22,8 @@ export * as PgIncidentStore from "./PgIncidentStore.ts"
  * @since 0.1.0
  */
 export * as PgStorage from "./PgStorage.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PgMailbox from "./PgMailbox.ts"

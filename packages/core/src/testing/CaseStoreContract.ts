@@ -413,6 +413,42 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
       })
     )
 
+    it.effect("keeps a message key once per case: a repeated key fails with MessageKeyTaken and writes nothing", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const outbox = yield* Outbox.Outbox
+        const input = yield* Fixtures.newCase()
+        const other = yield* Fixtures.newCase()
+        yield* store.create(input)
+        yield* store.create(other)
+        const keyed = (append: CaseStore.Append, messageKey: string): CaseStore.Append => ({
+          ...append,
+          events: append.events.map((e) => ({
+            type: "requesterResponded" as const,
+            sequence: e.sequence,
+            at: e.at,
+            actor: { role: "requester" as const, id: input.case.requester.id },
+            body: "Here is the invoice.",
+            messageKey
+          }))
+        })
+        const key = "<CAFx1@mail.example>"
+        const first = keyed(yield* Fixtures.append(input.case), key)
+        const written = yield* store.append(first)
+        assert.deepStrictEqual(CaseStore.messageKeys(written.events), [key])
+        const again = keyed(yield* Fixtures.append(written.case), key)
+        const error = yield* Effect.flip(store.append(again))
+        contract.assertError(error, "MessageKeyTaken", { caseId: input.case.id, messageKey: key })
+        const stored = yield* contract.getCase(store, input.case.id)
+        assert.deepStrictEqual(sequences(stored), [1, 2])
+        yield* absent(outbox, ids(again.outbox))
+        // another key on the same case, and the same key on another case, are written
+        yield* store.append(keyed(yield* Fixtures.append(written.case), "<other@mail.example>"))
+        yield* store.append(keyed(yield* Fixtures.append(other.case), key))
+        assert.deepStrictEqual(sequences(yield* contract.getCase(store, other.case.id)), [1, 2])
+      })
+    )
+
     it.effect("refuses an expected sequence ahead of the record with SequenceConflict", () =>
       Effect.gen(function* () {
         const store = yield* CaseStore.CaseStore

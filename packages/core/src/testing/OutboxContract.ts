@@ -237,6 +237,84 @@ export const tests = (it: contract.It, options: Options = {}): void => {
     )
   })
 
+  describe("failed messages", () => {
+    it.effect("lists given-up messages newest first, and a retry makes one pending again from now", () =>
+      Effect.gen(function* () {
+        const outbox = yield* Outbox.Outbox
+        const t = yield* timeBase
+        const ids = yield* caseWithMessages(t, 3, true)
+        yield* contract.claimAll(outbox, { now: t + 2, leaseMillis: minute })
+        yield* outbox.markFailed(ids[0], { error: "550 no such user", retryAt: null })
+        yield* outbox.markFailed(ids[2], { error: "554 rejected", retryAt: null })
+        yield* outbox.markSent(ids[1], t + 3)
+        // other tests' failed messages may be listed too (a shared database): look at ours
+        const listed = (yield* outbox.listFailed({ limit: 10_000 })).filter((d) => ids.includes(d.message.id))
+        assert.deepStrictEqual(
+          listed.map((d) => d.message.id),
+          [ids[2], ids[0]]
+        )
+        assert.isTrue(listed.every((d) => d.status === "failed"))
+        assert.deepStrictEqual(yield* outbox.listFailed({ limit: 0 }), [])
+
+        const retried = yield* outbox.retry(ids[0], t + 10 * minute)
+        assert.isTrue(Option.isSome(retried))
+        const again = Option.getOrThrow(retried)
+        assert.strictEqual(again.status, "pending")
+        assert.strictEqual(again.attempts, 0)
+        assert.strictEqual(again.availableAt, t + 10 * minute)
+        assert.strictEqual(again.lastError, "550 no such user")
+        const stillFailed = (yield* outbox.listFailed({ limit: 10_000 })).filter((d) => ids.includes(d.message.id))
+        assert.deepStrictEqual(
+          stillFailed.map((d) => d.message.id),
+          [ids[2]]
+        )
+        const early = yield* contract.claimAll(outbox, { now: t + 10 * minute - 1, leaseMillis: minute })
+        assert.deepStrictEqual(contract.mine(early, [ids[0]]), [])
+        const claimed = contract.mine(yield* contract.claimAll(outbox, { now: t + 10 * minute, leaseMillis: minute }), [
+          ids[0]
+        ])
+        assert.strictEqual(claimed.length, 1)
+        assert.strictEqual(claimed[0].attempts, 1)
+
+        // retrying a sent or pending message changes nothing; an unknown one answers none
+        const sent = yield* delivery(outbox, ids[1])
+        assert.deepStrictEqual(yield* outbox.retry(ids[1], t + 20 * minute), Option.some(sent))
+        const pending = yield* delivery(outbox, ids[0])
+        assert.deepStrictEqual(yield* outbox.retry(ids[0], t + 20 * minute), Option.some(pending))
+        assert.isTrue(Option.isNone(yield* outbox.retry(yield* Fixtures.id("msg"), t)))
+        yield* cleanUp(outbox, [ids[0]])
+        yield* outbox.markFailed(ids[2], { error: "x", retryAt: null })
+      })
+    )
+
+    it.effect("keeps a message's data as written", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const outbox = yield* Outbox.Outbox
+        const input = yield* Fixtures.newCase({ messages: 0 })
+        const base = yield* Fixtures.message({
+          caseId: input.case.id,
+          trackingNumber: input.case.trackingNumber,
+          createdAt: input.case.openedAt
+        })
+        const data: Outbox.Data = {
+          template: "acknowledgment",
+          params: { trackingNumber: input.case.trackingNumber, replyBy: 1_700_000_000_000, lines: ["a", "b"] }
+        }
+        const message: Outbox.Message = {
+          ...base,
+          recipient: { ...base.recipient, timeZone: "Europe/Paris" },
+          data
+        }
+        yield* store.create({ ...input, outbox: [message] })
+        const stored = yield* delivery(outbox, message.id)
+        assert.deepStrictEqual(stored.message.data, data)
+        assert.strictEqual(stored.message.recipient.timeZone, "Europe/Paris")
+        yield* cleanUp(outbox, [message.id])
+      })
+    )
+  })
+
   describe("listByCase", () => {
     it.effect("lists a case's messages oldest first, then in the order written, and no other case's", () =>
       Effect.gen(function* () {

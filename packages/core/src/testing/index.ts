@@ -34,3 +34,8 @@ export * as OutboxContract from "./OutboxContract.ts"
  * @since 0.1.0
  */
 export * as StorageContract from "./StorageContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as MailboxContract from "./MailboxContract.ts"

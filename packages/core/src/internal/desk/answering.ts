@@ -15,12 +15,14 @@ import {
   ExplainInput,
   invalid,
   MessageInput,
-  ReasonInput
+  ReasonInput,
+  RespondInput
 } from "../../DeskInput.ts"
 import { type Kernel, type Step, step } from "./kernel.ts"
 import { checkMessageRate } from "./refusal.ts"
 
 const decodeMessage = decoder(MessageInput)
+const decodeRespond = decoder(RespondInput)
 const decodeExplain = decoder(ExplainInput)
 const decodeChangePriority = decoder(ChangePriorityInput)
 const decodeAssign = decoder(AssignInput)
@@ -58,13 +60,15 @@ export const make = (k: Kernel) => {
     )
   })
 
-  const respond = Effect.fn("SupportDesk.respond")(function* (actor: Actor.Actor, ref: string, input: MessageInput) {
-    const { body } = yield* decodeMessage(input)
+  const respond = Effect.fn("SupportDesk.respond")(function* (actor: Actor.Actor, ref: string, input: RespondInput) {
+    const { body, messageKey } = yield* decodeRespond(input)
     return yield* k.run(actor, ref, "respond", (ctx) =>
-      Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
-        events: [{ type: "requesterResponded", body }],
-        notices: []
-      } satisfies Step)
+      k.alreadyHas(ctx, messageKey)
+        ? step([])
+        : Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
+            events: [{ type: "requesterResponded", body, ...(messageKey === undefined ? {} : { messageKey }) }],
+            notices: []
+          } satisfies Step)
     )
   })
 

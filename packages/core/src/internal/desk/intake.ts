@@ -347,7 +347,8 @@ export const make = (k: Kernel) => {
           ? {}
           : { accountManagerId: input.requester.accountManagerId }),
         ...(input.requester.email === undefined ? {} : { email: input.requester.email }),
-        ...(input.requester.name === undefined ? {} : { name: input.requester.name })
+        ...(input.requester.name === undefined ? {} : { name: input.requester.name }),
+        ...(input.requester.timeZone === undefined ? {} : { timeZone: input.requester.timeZone })
       }
       const idempotency =
         input.idempotencyKey === undefined

@@ -16,7 +16,7 @@ import * as Authorization from "../../Authorization.ts"
 import type * as BusinessCalendar from "../../BusinessCalendar.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
-import { CaseNotFound, type CaseStore, type StatusQuery } from "../../CaseStore.ts"
+import { CaseNotFound, type CaseStore, messageKeys, SequenceConflict, type StatusQuery } from "../../CaseStore.ts"
 import { type ActionError, ActionForbidden, isConflict, TransitionNotAllowed } from "../../DeskError.ts"
 import type * as Directory from "../../Directory.ts"
 import type * as Incident from "../../Incident.ts"
@@ -199,13 +199,14 @@ export const make = (context: DeskContext, onClose: OnClose) => {
       const outbox = yield* Effect.forEach(decided.notices, (notice) =>
         Effect.map(randomId, (id) => Notices.message(id, notice, next, lastSequence, t))
       )
-      const written = yield* store.append({
-        caseId: stored.case.id,
-        expectedSequence: base,
-        events,
-        case: next,
-        outbox
-      })
+      const written = yield* store
+        .append({ caseId: stored.case.id, expectedSequence: base, events, case: next, outbox })
+        .pipe(
+          // another writer stored the same message first: re-run the action on the fresh record, which holds it
+          Effect.catchTag("MessageKeyTaken", () =>
+            Effect.fail(new SequenceConflict({ caseId: stored.case.id, expected: base, actual: base + 1 }))
+          )
+        )
       return { stored: written, facts, evaluation } satisfies Written
     })
 
@@ -263,9 +264,14 @@ export const make = (context: DeskContext, onClose: OnClose) => {
       }
     })
 
+  /** Whether the case's record holds a message with this key already (the same email delivered twice). */
+  const alreadyHas = (ctx: Ctx, messageKey: string | undefined): boolean =>
+    messageKey !== undefined && messageKeys(ctx.stored.events).includes(messageKey)
+
   return {
     ...context,
     now,
+    alreadyHas,
     randomId,
     notices,
     evaluate,

@@ -10,7 +10,7 @@ import { MediationNotAvailable } from "../../DeskError.ts"
 import {
   decoder,
   MediationOutcomeInput,
-  MessageInput,
+  RespondInput,
   OpenMediationInput,
   RequestMediationInput
 } from "../../DeskInput.ts"
@@ -20,7 +20,7 @@ import { checkMessageRate } from "./refusal.ts"
 
 const decodeOpenMediation = decoder(OpenMediationInput)
 const decodeRequestMediation = decoder(RequestMediationInput)
-const decodeMessage = decoder(MessageInput)
+const decodeRespond = decoder(RespondInput)
 const decodeOutcome = decoder(MediationOutcomeInput)
 
 export const make = (k: Kernel, intake: IntakeRoom) => {
@@ -111,18 +111,21 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
   const postStatement = Effect.fn("SupportDesk.postStatement")(function* (
     actor: Actor.Actor,
     ref: string,
-    input: MessageInput
+    input: RespondInput
   ) {
-    const { body } = yield* decodeMessage(input)
+    const { body, messageKey } = yield* decodeRespond(input)
+    const key = messageKey === undefined ? {} : { messageKey }
     return yield* k.run(actor, ref, "postStatement", (ctx) =>
-      Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
-        events: [
-          actor.id === ctx.case.requester.id
-            ? { type: "requesterResponded", body }
-            : { type: "counterpartyResponded", counterpartyId: actor.id, body }
-        ],
-        notices: k.notices.statement(ctx.case, actor.id, body)
-      } satisfies Step)
+      k.alreadyHas(ctx, messageKey)
+        ? step([])
+        : Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
+            events: [
+              actor.id === ctx.case.requester.id
+                ? { type: "requesterResponded", body, ...key }
+                : { type: "counterpartyResponded", counterpartyId: actor.id, body, ...key }
+            ],
+            notices: k.notices.statement(ctx.case, actor.id, body)
+          } satisfies Step)
     )
   })
 

@@ -16,13 +16,32 @@ import { reopenDeadline } from "./views.ts"
 
 export type Recipient = Outbox.Message["recipient"]
 
-/** A notification before the desk gives it an id and writes it to the outbox with its events. */
+/**
+ * A notification before the desk gives it an id and writes it to the outbox with its events. `data` says the same as
+ * data (the template and its parameters), so that a delivery adapter can write it in the recipient's language.
+ */
 export interface Notice {
   readonly kind: Outbox.Kind
   readonly to: Recipient
   readonly subject: string
   readonly body: string
+  readonly data: Outbox.Data
 }
+
+/** The common parameters of every notice about a case. */
+const about = (c: SupportCase.SupportCase) => ({
+  trackingNumber: c.trackingNumber,
+  caseSubject: c.subject,
+  ...(c.requester.name === undefined ? {} : { requesterName: c.requester.name })
+})
+
+const data = (template: string, c: SupportCase.SupportCase, params: Record<string, unknown> = {}): Outbox.Data => ({
+  template,
+  params: { ...about(c), ...params }
+})
+
+/** Where a notice to the requester of `c` says times: their zone when known, else the policy's. */
+const zoneOf = (c: SupportCase.SupportCase, policyZone: string): string => c.requester.timeZone ?? policyZone
 
 // -------------------------------------------------------------------------------------------------------------------
 // recipients
@@ -33,7 +52,8 @@ export const requesterOf = (c: SupportCase.SupportCase): Recipient => ({
   role: "requester",
   language: c.language,
   ...(c.requester.email === undefined ? {} : { email: c.requester.email }),
-  ...(c.requester.name === undefined ? {} : { name: c.requester.name })
+  ...(c.requester.name === undefined ? {} : { name: c.requester.name }),
+  ...(c.requester.timeZone === undefined ? {} : { timeZone: c.requester.timeZone })
 })
 
 /** A party of the case: the requester with their contact details, another party by id. */
@@ -66,7 +86,8 @@ export const message = (
   recipient: notice.to,
   subject: `[${supportCase.trackingNumber}] ${notice.subject}`,
   body: notice.body,
-  createdAt: now
+  createdAt: now,
+  data: notice.data
 })
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -182,18 +203,44 @@ const because = (reason: string | undefined) => (reason === undefined ? "" : `: 
 /** The notices of a desk running `policy`; instants in the policy's time zone. */
 export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCalendar.BusinessCalendar) => {
   const zone = policy.calendar.spec.timeZone
-  const at = (ms: number) => Sla.formatInstant(ms, zone)
+  const at = (ms: number, c: SupportCase.SupportCase) => Sla.formatInstant(ms, zoneOf(c, zone))
 
-  const reopenNote = (t: number) => {
-    const until = reopenDeadline(policy, calendar, t)
-    return until === null ? "" : `\n\nIf this does not settle your request, you may reopen it until ${at(until)}.`
-  }
+  const reopenNote = (c: SupportCase.SupportCase, until: number | null) =>
+    until === null ? "" : `\n\nIf this does not settle your request, you may reopen it until ${at(until, c)}.`
 
   /** An answer (reply, update, resolution, explanation, outcome) goes to the requester and every other party. */
-  const answer = (c: SupportCase.SupportCase, kind: Outbox.Kind, subject: string, body: string): Array<Notice> => [
-    { kind, to: requesterOf(c), subject, body },
-    ...otherParties(c).map((party): Notice => ({ kind: "mediationUpdate", to: partyOf(c, party), subject, body }))
+  const answer = (
+    c: SupportCase.SupportCase,
+    kind: Outbox.Kind,
+    subject: string,
+    body: string,
+    d: Outbox.Data
+  ): Array<Notice> => [
+    { kind, to: requesterOf(c), subject, body, data: d },
+    ...otherParties(c).map(
+      (party): Notice => ({ kind: "mediationUpdate", to: partyOf(c, party), subject, body, data: d })
+    )
   ]
+
+  /** An answer that ends the desk's work (6.3), with until when the requester may reopen the case. */
+  const final = (
+    c: SupportCase.SupportCase,
+    kind: Outbox.Kind,
+    template: string,
+    subject: string,
+    body: string,
+    t: number,
+    extra: Record<string, unknown> = {}
+  ) => {
+    const until = reopenDeadline(policy, calendar, t)
+    return answer(
+      c,
+      kind,
+      subject,
+      body + reopenNote(c, until),
+      data(template, c, { body, reopenableUntil: until, ...extra })
+    )
+  }
 
   const mediationInvitation = (c: SupportCase.SupportCase, counterpartyId: string): Notice => ({
     kind: "mediationUpdate",
@@ -202,12 +249,20 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
     body:
       "A buyer asked the platform to mediate a dispute" +
       `${c.orderReference === undefined ? "" : ` about order ${c.orderReference}`} ` +
-      `(clause ${policy.mediation.clause}). Please post your statement under tracking number ${c.trackingNumber}.`
+      `(clause ${policy.mediation.clause}). Please post your statement under tracking number ${c.trackingNumber}.`,
+    data: data("mediationInvitation", c, {
+      clause: policy.mediation.clause,
+      ...(c.orderReference === undefined ? {} : { orderReference: c.orderReference })
+    })
   })
 
   return {
     /** Clause 6.4: the tracking number, the channel that took the request, and the promises. */
-    acknowledgment: (c: SupportCase.SupportCase, channel: ChannelTaken, plan: ReadonlyArray<Sla.PlannedTarget>) => ({
+    acknowledgment: (
+      c: SupportCase.SupportCase,
+      channel: ChannelTaken,
+      plan: ReadonlyArray<Sla.PlannedTarget>
+    ): Notice => ({
       kind: "acknowledgment" as const,
       to: requesterOf(c),
       subject: `We have received your request: ${c.subject}`,
@@ -215,31 +270,56 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
         `Dear ${c.requester.name ?? "customer"},`,
         "",
         `We have received your request "${c.subject}".`,
-        ...intakeSentences(policy, c.trackingNumber, channel, plan, zone)
-      ].join("\n")
+        ...intakeSentences(policy, c.trackingNumber, channel, plan, zoneOf(c, zone))
+      ].join("\n"),
+      data: data("acknowledgment", c, {
+        trackingClause: policy.tracking.clause,
+        channel: {
+          requested: channelName(policy, channel.requested),
+          taken: channelName(policy, channel.taken),
+          nextOpening: channel.nextOpening
+        },
+        promises: plan.map((target) => ({
+          metric: target.metric,
+          within: Sla.formatTarget(target.target),
+          target: target.target,
+          due: target.due.epochMilliseconds,
+          clause: target.clause
+        }))
+      })
     }),
     mediationInvitation,
-    reply: (c: SupportCase.SupportCase, body: string) => answer(c, "reply", "A reply to your request", body),
+    reply: (c: SupportCase.SupportCase, body: string) =>
+      answer(c, "reply", "A reply to your request", body, data("reply", c, { body })),
     progressUpdate: (c: SupportCase.SupportCase, body: string) =>
-      answer(c, "progressUpdate", "Progress on your request", body),
+      answer(c, "progressUpdate", "Progress on your request", body, data("progressUpdate", c, { body })),
     informationRequested: (c: SupportCase.SupportCase, body: string): Array<Notice> => [
-      { kind: "informationRequested", to: requesterOf(c), subject: "We need more information", body }
+      {
+        kind: "informationRequested",
+        to: requesterOf(c),
+        subject: "We need more information",
+        body,
+        data: data("informationRequested", c, { body })
+      }
     ],
     resolved: (c: SupportCase.SupportCase, body: string, t: number) =>
-      answer(c, "resolved", "Your request is resolved", body + reopenNote(t)),
+      final(c, "resolved", "resolved", "Your request is resolved", body, t),
     explained: (c: SupportCase.SupportCase, body: string, t: number) =>
-      answer(c, "explained", "About your request", body + reopenNote(t)),
+      final(c, "explained", "explained", "About your request", body, t),
     mediationOutcome: (
       c: SupportCase.SupportCase,
       outcome: "settled" | "notSettled" | "withdrawn",
       body: string,
       t: number
     ) =>
-      answer(
+      final(
         c,
         outcome === "settled" ? "resolved" : "explained",
+        "mediationOutcome",
         `Mediation outcome: ${outcome === "settled" ? "settled" : outcome === "withdrawn" ? "withdrawn" : "not settled"}`,
-        body + reopenNote(t)
+        body,
+        t,
+        { outcome }
       ),
     statement: (c: SupportCase.SupportCase, authorId: string, body: string): Array<Notice> =>
       c.parties
@@ -248,7 +328,8 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
           kind: "mediationUpdate",
           to: partyOf(c, p),
           subject: "A new statement in your mediation",
-          body: `The other party posted a statement in mediation ${c.trackingNumber}:\n\n${body}`
+          body: `The other party posted a statement in mediation ${c.trackingNumber}:\n\n${body}`,
+          data: data("statement", c, { body })
         })),
     assigned: (c: SupportCase.SupportCase, to: CaseEvent.Assignee, priority: string): Array<Notice> =>
       to.id === undefined
@@ -258,14 +339,18 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
               kind: "assigned",
               to: staffOf(c, to.role, to.id),
               subject: `Case assigned to you: ${c.subject}`,
-              body: `Case ${c.trackingNumber} (${policy.priorities.find((p) => p.id === priority)?.name ?? priority} priority) is assigned to you.`
+              body: `Case ${c.trackingNumber} (${policy.priorities.find((p) => p.id === priority)?.name ?? priority} priority) is assigned to you.`,
+              data: data("assigned", c, {
+                priority: policy.priorities.find((p) => p.id === priority)?.name ?? priority
+              })
             }
           ],
     escalated: (c: SupportCase.SupportCase, managerId: string, reason: string | undefined): Notice => ({
       kind: "escalated",
       to: staffOf(c, "accountManager", managerId),
       subject: `Escalated to you: ${c.subject}`,
-      body: `Case ${c.trackingNumber} of your requester ${c.requester.id} was escalated to you${because(reason)}.`
+      body: `Case ${c.trackingNumber} of your requester ${c.requester.id} was escalated to you${because(reason)}.`,
+      data: data("escalated", c, { requesterId: c.requester.id, ...(reason === undefined ? {} : { reason }) })
     }),
     verificationHold: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
       kind: "verificationHold",
@@ -274,7 +359,11 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
       body:
         "Submitted content must be genuine and lawful, and we are verifying what you sent " +
         `(clause ${policy.verification.clause}). We will write to you with the outcome.` +
-        (reason === undefined ? "" : `\n\nReason: ${reason}`)
+        (reason === undefined ? "" : `\n\nReason: ${reason}`),
+      data: data("verificationHold", c, {
+        clause: policy.verification.clause,
+        ...(reason === undefined ? {} : { reason })
+      })
     }),
     refused: (c: SupportCase.SupportCase, description: string, body: string | undefined): Notice => ({
       kind: "refused",
@@ -282,7 +371,12 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
       subject: "Your request was refused",
       body:
         `Your request was refused under clause ${policy.refusal.clause} of our support policy: ` +
-        `${description}.${body === undefined ? "" : `\n\n${body}`}`
+        `${description}.${body === undefined ? "" : `\n\n${body}`}`,
+      data: data("refused", c, {
+        clause: policy.refusal.clause,
+        description,
+        ...(body === undefined ? {} : { body })
+      })
     }),
     /** A reopening tells the assignee, and the requester when someone else reopened their case. */
     reopened: (c: SupportCase.SupportCase, by: Actor.Actor, reason: string | undefined): Array<Notice> => {
@@ -292,7 +386,8 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
           kind: "reopened",
           to: staffOf(c, c.assignee.role, c.assignee.id),
           subject: `Case reopened: ${c.subject}`,
-          body: `Case ${c.trackingNumber} was reopened${because(reason)}.`
+          body: `Case ${c.trackingNumber} was reopened${because(reason)}.`,
+          data: data("reopenedStaff", c, reason === undefined ? {} : { reason })
         })
       }
       if (by.role !== "requester") {
@@ -300,7 +395,8 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
           kind: "reopened",
           to: requesterOf(c),
           subject: "Your request was reopened",
-          body: `We reopened your request ${c.trackingNumber}${because(reason)}.`
+          body: `We reopened your request ${c.trackingNumber}${because(reason)}.`,
+          data: data("reopened", c, reason === undefined ? {} : { reason })
         })
       }
       return notices
@@ -309,7 +405,8 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
       kind: "closed",
       to: requesterOf(c),
       subject: "Your request is closed",
-      body: `Your request ${c.trackingNumber} is closed${because(reason)}.`
+      body: `Your request ${c.trackingNumber} is closed${because(reason)}.`,
+      data: data("closed", c, reason === undefined ? {} : { reason })
     }),
     /** Clause 6.3: an answered case left idle, or a request for information never answered. */
     closedIdle: (c: SupportCase.SupportCase, rule: "inactiveAfterAnswer" | "requesterDidNotRespond"): Notice => ({
@@ -322,7 +419,14 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
             `${policy.lifecycle.closeResolvedAfterBusinessDays} business days, so it is now closed.`
           : `We asked for more information on your request ${c.trackingNumber} and have not heard back for ` +
             `${policy.lifecycle.closeAwaitingRequesterAfterBusinessDays} business days, so it is now closed. ` +
-            "You are welcome to submit a new request."
+            "You are welcome to submit a new request.",
+      data: data("closedIdle", c, {
+        rule,
+        businessDays:
+          rule === "inactiveAfterAnswer"
+            ? policy.lifecycle.closeResolvedAfterBusinessDays
+            : policy.lifecycle.closeAwaitingRequesterAfterBusinessDays
+      })
     }),
     incidentLinked: (c: SupportCase.SupportCase, incident: Incident.Incident): Notice => ({
       kind: "incidentLinked",
@@ -330,7 +434,8 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
       subject: `Your request is affected by a platform incident: ${incident.title}`,
       body:
         `Your request ${c.trackingNumber} is affected by a system-wide incident: ${incident.title}. ` +
-        `We will tell you when it is resolved (clause ${policy.incidents.clause}).`
+        `We will tell you when it is resolved (clause ${policy.incidents.clause}).`,
+      data: data("incidentLinked", c, { incidentTitle: incident.title, clause: policy.incidents.clause })
     }),
     incidentResolved: (c: SupportCase.SupportCase, incident: Incident.Incident, note: string | undefined): Notice => ({
       kind: "incidentResolved",
@@ -338,7 +443,8 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
       subject: `The platform incident affecting your request is resolved: ${incident.title}`,
       body:
         `The system-wide incident "${incident.title}" is resolved. We continue with your request ` +
-        `${c.trackingNumber}.${note === undefined ? "" : `\n\n${note}`}`
+        `${c.trackingNumber}.${note === undefined ? "" : `\n\n${note}`}`,
+      data: data("incidentResolved", c, { incidentTitle: incident.title, ...(note === undefined ? {} : { note }) })
     })
   }
 }

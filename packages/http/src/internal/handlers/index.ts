@@ -12,6 +12,7 @@ import * as Announcements from "./announcements.ts"
 import * as Cases from "./cases.ts"
 import * as Console from "./console.ts"
 import * as Desk from "./desk.ts"
+import * as Email from "./email.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
 import * as Policy from "./policy.ts"
@@ -30,5 +31,6 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Quality.layer(api),
     Incidents.layer(api),
     Announcements.layer(api),
-    Policy.layer(api, options)
+    Policy.layer(api, options),
+    Email.layer(api)
   ).pipe(Layer.provide(middleware))

@@ -1,0 +1,114 @@
+/**
+ * The demo's email, as a requester lives it: a mail from ana@buyer.example to the inbound SMTP port opens a case; the
+ * acknowledgment with its tracking number and reply-by time appears at `/demo/mail`, threaded and marked
+ * `Auto-Submitted`; a reply to it with the acknowledgment quoted below lands in the same case without the quote; an
+ * auto-reply changes nothing. Real SMTP both ways (nodemailer to smtp-server), the demo on in-memory PGlite.
+ */
+import * as Nodemailer from "nodemailer"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as DemoServer from "../src/DemoServer.ts"
+
+interface SinkMail {
+  readonly envelope: { readonly to: ReadonlyArray<string> }
+  readonly subject: string
+  readonly messageId: string | null
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: string
+}
+
+describe("the demo's email", () => {
+  let demo: DemoServer.Demo
+  let client: Nodemailer.Transporter
+
+  beforeAll(async () => {
+    demo = await DemoServer.start({ port: 0, dataDir: "memory://", seed: false, sweep: false, smtpInboundPort: 0 })
+    client = Nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: demo.mail!.inboundPort!,
+      secure: false,
+      ignoreTLS: true
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    client?.close()
+    await demo?.close()
+  })
+
+  const mails = async (): Promise<ReadonlyArray<SinkMail>> =>
+    ((await (await fetch(`${demo.url}/demo/mail`)).json()) as { items: ReadonlyArray<SinkMail> }).items
+
+  const waitForMail = async (predicate: (m: SinkMail) => boolean): Promise<SinkMail> => {
+    const deadline = Date.now() + 20_000
+    for (;;) {
+      const found = (await mails()).find(predicate)
+      if (found !== undefined) return found
+      if (Date.now() > deadline) throw new Error("the mail did not arrive")
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  it("opens a case from Ana's mail, acknowledges it threaded, takes her reply without the quote, ignores an auto-reply", async () => {
+    const identities = (await (await fetch(`${demo.url}/demo/identities`)).json()) as ReadonlyArray<{
+      token: string
+      email: string
+    }>
+    expect(identities.find((i) => i.token === "demo-buyer")?.email).toBe("ana@buyer.example")
+
+    const sent = await client.sendMail({
+      from: "Ana Silva <ana@buyer.example>",
+      to: "support@desk.example",
+      subject: "Where is my order?",
+      text: "PO-1234 has not arrived."
+    })
+    expect(sent.response).toMatch(/^250 .*opened GS-/)
+    const trackingNumber = /opened (GS-[0-9A-Z-]+)/.exec(sent.response ?? "")?.[1] ?? "none"
+
+    const ack = await waitForMail((m) => m.subject.includes(trackingNumber))
+    expect(ack.envelope.to).toEqual(["ana@buyer.example"])
+    expect(ack.subject).toBe(`[${trackingNumber}] We have received your request: Where is my order?`)
+    expect(ack.headers["Auto-Submitted"]).toBe("auto-replied")
+    expect(ack.messageId).toMatch(/^<c\.[0-9a-f]+\.[A-Za-z0-9_-]+@desk\.example>$/)
+    expect(ack.text).toContain(`Your tracking number is ${trackingNumber}`)
+    expect(ack.text).toMatch(/We will reply within 2 business days, by .+ \(UTC\+08:00\)/)
+    expect(ack.headers["Reply-To"]).toMatch(/^support\+[0-9a-f]+\.[0-9a-f]+@desk\.example$/)
+    const items = await mails()
+    expect(items[0].subject).toBe(ack.subject) // newest first
+
+    const quoted = ack.text
+      .trimEnd()
+      .split("\n")
+      .map((l) => `> ${l}`)
+      .join("\n")
+    const reply = await client.sendMail({
+      from: "Ana Silva <ana@buyer.example>",
+      to: ack.headers["Reply-To"],
+      subject: `Re: ${ack.subject}`,
+      inReplyTo: ack.messageId!,
+      references: [ack.messageId!],
+      text: `It arrived, thank you!\n\nOn Mon, 30 Nov 2026 at 09:00, Global Sources Support <support@desk.example> wrote:\n${quoted}\n`
+    })
+    expect(reply.response).toMatch(/added to/)
+    const auto = await client.sendMail({
+      from: "Ana Silva <ana@buyer.example>",
+      to: "support@desk.example",
+      subject: `Out of office: ${ack.subject}`,
+      inReplyTo: ack.messageId!,
+      headers: { "Auto-Submitted": "auto-replied" },
+      text: "I am out of the office until Monday."
+    })
+    expect(auto.response).toMatch(/Auto-Submitted/)
+
+    const found = await fetch(`${demo.url}/v1/cases/${trackingNumber}`, {
+      headers: { authorization: "Bearer demo-buyer" }
+    })
+    const view = (await found.json()) as { events: ReadonlyArray<{ type: string; body?: string }> }
+    // the requester's view of the record (the internal assignment is not shown to them)
+    expect(view.events.map((e) => e.type)).toEqual(["submitted", "requesterResponded"])
+    expect(view.events[1].body).toBe("It arrived, thank you!")
+
+    const page = await (await fetch(`${demo.url}/mail`)).text()
+    expect(page).toContain(`[${trackingNumber}] We have received your request`)
+    expect(page).toContain("Auto-Submitted")
+  }, 60_000)
+})
