@@ -3,11 +3,13 @@
  * desk on a PostgreSQL pool, served twice on two ports:
  *
  * - `api`: the demo's routes (`HttpSupportApi` and the pages), as `pnpm demo` serves them, without the demo's email
- *   (its delivery loop would share the database's connections);
+ *   (its delivery loop would share the database's connections), on a Node server with the demo's limits
+ *   (`NodeServer.harden`);
  * - `bare`: a bare `node:http` handler for the same two calls (`GET /v1/cases/{trackingNumber}`, `POST /v1/cases`)
  *   that authenticates with the same `Authentication` port, makes the same desk calls (a read with the display names
  *   of the staff it names, as the API's), answers with the same views as JSON, and does nothing else: no router, no
- *   middleware, no schema encoding. What the API costs beyond it is the framework's share.
+ *   middleware, no schema encoding, on a Node server with the same limits. What the API costs beyond it is the
+ *   framework's share.
  *
  * It answers `{ type: "cpu" }` messages with this process's CPU time and the monotonic clock, so the bench can tell
  * the server's CPU per request apart from the load generator's, and mark the window of a run in a CPU profile
@@ -16,7 +18,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Actor, SupportDesk } from "@support-policy/core"
-import { Authentication } from "@support-policy/http"
+import { Authentication, NodeServer } from "@support-policy/http"
 import { Context, Effect, Exit, Layer, Option, Scope } from "effect"
 import { Headers, HttpRouter, HttpServer } from "effect/http"
 import { intakeOf } from "../../../packages/http/src/internal/handlers/shared.ts"
@@ -112,6 +114,9 @@ const bareHandler = (context: Context.Context<SupportDesk.SupportDesk | Authenti
   }
 }
 
+/** A Node server with the demo's limits (`NodeServer.harden`), for both routes alike. */
+const nodeServer = () => NodeServer.harden(createServer({ connectionsCheckingInterval: 1_000 }))
+
 const listen = (server: ReturnType<typeof createServer>): Promise<number> =>
   new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
@@ -127,13 +132,13 @@ export const start = async (databaseUrl: string, maxConnections: number) => {
     Layer.buildWithScope(Layer.merge(DemoServer.deskLayer({ databaseUrl, maxConnections }), loadAuthentication), scope)
   )
   const api = HttpRouter.serve(DemoServer.routes, { disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+    Layer.provideMerge(NodeHttpServer.layer(nodeServer, { port: 0, host: "127.0.0.1" })),
     Layer.provide(Layer.succeedContext(desk))
   )
   const apiContext = await Effect.runPromise(Layer.buildWithScope(api, scope))
   const address = Context.get(apiContext, HttpServer.HttpServer).address
   const handler = bareHandler(desk)
-  const bare = createServer((req, res) => {
+  const bare = nodeServer().on("request", (req: IncomingMessage, res: ServerResponse) => {
     handler(req, res).catch((error) => {
       if (!res.headersSent) send(res, 500, { title: "Internal error", detail: String(error) })
     })

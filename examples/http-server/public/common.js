@@ -300,29 +300,51 @@ const ROLE = {
   administrator: "administrator"
 }
 
-/** The handling record, oldest first; internal notes stand apart (yellow, marked "Internal"). */
-export const recordList = (view, p, viewerIsRequester) =>
-  el(
-    "ol",
-    { class: "record" },
-    view.events.map((e) =>
+/**
+ * The handling record, oldest first; internal notes stand apart (yellow, marked "Internal"). The API gives the latest
+ * page; a button fetches the page before it (GET /v1/cases/{trackingNumber}?before=<eventsBefore>) while there is one.
+ */
+export const recordList = (view, p, viewerIsRequester) => {
+  const item = (e) =>
+    el(
+      "li",
+      {
+        class: `${e.type === "noteAdded" ? "note" : PUBLIC.has(e.type) ? "public" : "internal"}`,
+        dataset: { type: e.type }
+      },
       el(
-        "li",
-        {
-          class: `${e.type === "noteAdded" ? "note" : PUBLIC.has(e.type) ? "public" : "internal"}`,
-          dataset: { type: e.type }
-        },
-        el(
-          "div",
-          { class: "when" },
-          e.type === "noteAdded" ? el("span", { class: "badge note" }, "Internal") : null,
-          `${when(e.at)}${viewerIsRequester || e.actor.role === "system" ? "" : ` · ${e.actor.id === view.case.requester.id ? (view.case.requester.name ?? e.actor.id) : personName(e.actor.id, view.names)} (${ROLE[e.actor.role] ?? e.actor.role})`}`
-        ),
-        el("div", {}, describe(e, p, viewerIsRequester, view.names)),
-        e.body ? el("div", { class: "body" }, e.body) : null
-      )
+        "div",
+        { class: "when" },
+        e.type === "noteAdded" ? el("span", { class: "badge note" }, "Internal") : null,
+        `${when(e.at)}${viewerIsRequester || e.actor.role === "system" ? "" : ` · ${e.actor.id === view.case.requester.id ? (view.case.requester.name ?? e.actor.id) : personName(e.actor.id, view.names)} (${ROLE[e.actor.role] ?? e.actor.role})`}`
+      ),
+      el("div", {}, describe(e, p, viewerIsRequester, view.names)),
+      e.body ? el("div", { class: "body" }, e.body) : null
     )
+  const list = el("ol", { class: "record" }, view.events.map(item))
+  let before = view.eventsBefore ?? null
+  const earlier = el(
+    "button",
+    {
+      type: "button",
+      class: "secondary earlier",
+      hidden: before === null,
+      onclick: async () => {
+        earlier.disabled = true
+        try {
+          const page = await api("GET", `/v1/cases/${encodeURIComponent(view.case.trackingNumber)}?before=${before}`)
+          list.prepend(...page.events.map(item))
+          before = page.eventsBefore
+          earlier.hidden = before === null
+        } finally {
+          earlier.disabled = false
+        }
+      }
+    },
+    "Show earlier events"
   )
+  return el("div", { class: "record-pages" }, earlier, list)
+}
 
 export const showError = (node, error) => {
   node.textContent = error instanceof Error ? error.message : String(error)

@@ -331,25 +331,7 @@ const showCase = async (view) => {
           })
         ),
     el("h3", { class: "spaced" }, t("case.history")),
-    el(
-      "ol",
-      { class: "record" },
-      view.events.map((e) =>
-        el(
-          "li",
-          { class: "public", dataset: { type: e.type } },
-          el("div", { class: "when" }, whenZoned(e.at)),
-          el(
-            "div",
-            {},
-            t(`event.${e.type}`, { who: who(e) }).startsWith("event.")
-              ? t("event.other")
-              : t(`event.${e.type}`, { who: who(e) })
-          ),
-          e.body ? el("div", { class: "body" }, e.body) : null
-        )
-      )
-    )
+    historyList(view)
   ]
   if (c.status === "awaitingRequester" || c.status === "open") {
     parts.push(messageForm(c, c.status === "awaitingRequester" ? t("case.answer") : t("case.add"), "messages"))
@@ -360,6 +342,50 @@ const showCase = async (view) => {
   caseView.replaceChildren(...parts)
   caseView.hidden = false
   caseView.dataset.tracking = c.trackingNumber
+}
+
+/**
+ * What happened so far, oldest first: the latest page the API gives, and a button that fetches the page before it
+ * (GET /v1/cases/{trackingNumber}?before=<eventsBefore>) while there is one.
+ */
+const historyList = (view) => {
+  const item = (e) =>
+    el(
+      "li",
+      { class: "public", dataset: { type: e.type } },
+      el("div", { class: "when" }, whenZoned(e.at)),
+      el(
+        "div",
+        {},
+        t(`event.${e.type}`, { who: who(e) }).startsWith("event.")
+          ? t("event.other")
+          : t(`event.${e.type}`, { who: who(e) })
+      ),
+      e.body ? el("div", { class: "body" }, e.body) : null
+    )
+  const list = el("ol", { class: "record" }, view.events.map(item))
+  let before = view.eventsBefore ?? null
+  const earlier = el(
+    "button",
+    {
+      type: "button",
+      class: "secondary earlier",
+      hidden: before === null,
+      onclick: async () => {
+        earlier.disabled = true
+        try {
+          const page = await api("GET", `/v1/cases/${encodeURIComponent(view.case.trackingNumber)}?before=${before}`)
+          list.prepend(...page.events.map(item))
+          before = page.eventsBefore
+          earlier.hidden = before === null
+        } finally {
+          earlier.disabled = false
+        }
+      }
+    },
+    t("case.earlier")
+  )
+  return el("div", { class: "record-pages" }, earlier, list)
 }
 
 const messageForm = (c, title, path, field = "body") => {

@@ -2,7 +2,7 @@
  * The people of the demo and their bearer tokens. A real host authenticates people its own way (sessions, OAuth, an
  * API gateway) and tells the desk who they are; the demo simply maps a fixed token to each actor.
  */
-import { Actor, type Directory } from "@support-policy/core"
+import { Actor, type Directory, type Parties } from "@support-policy/core"
 
 /** One demo identity: its bearer token, a label for the pages, and the actor the desk sees. */
 export interface DemoIdentity {
@@ -65,6 +65,16 @@ const byToken = new Map(identities.map((i) => [i.token, i]))
 
 /** The actor a bearer token stands for, if any. */
 export const actorOf = (token: string): Actor.Actor | undefined => byToken.get(token)?.actor
+
+/**
+ * The demo's orders: who bought from whom. The demo's `Parties` adapter knows them, so a buyer may ask for mediation
+ * of a dispute on one of their orders with its supplier (clause 4.5), and with nobody else.
+ */
+export const orders: ReadonlyArray<Parties.Order> = [
+  { reference: "PO-88231", buyerId: buyer.id, supplierId: supplier.id },
+  { reference: "PO-90417", buyerId: buyer.id, supplierId: supplier.id },
+  { reference: "PO-77120", buyerId: buyerWithAccountManager.id, supplierId: supplier.id }
+]
 
 /**
  * The demo's staff directory (`Directory.layerMemory`): display names, roles and queues, for the console's names and

@@ -2,6 +2,11 @@
  * The demo server: the support desk of the Global Sources policy on embedded PGlite (or a PostgreSQL server), its
  * HTTP API under `/v1` with `/openapi.json` and `/docs`, and the demo's pages. `start` is what `pnpm demo` runs, and
  * what the browser tests and the load bench start in-process.
+ *
+ * It listens on 127.0.0.1 unless told otherwise (the demo's tokens are public), on a Node server with the limits of
+ * `NodeServer.harden` (header and request timeouts, a connection cap, problem+json for Node's parser errors). Its
+ * PGlite folder is locked for the process that opened it (`<folder>.lock`, holding the pid), so a second demo on
+ * the same folder stops at once with one line instead of opening it twice; a port in use is one line too.
  */
 import { createServer } from "node:http"
 import * as Path from "node:path"
@@ -11,11 +16,12 @@ import {
   Directory,
   type Mailbox,
   type Outbox,
+  Parties,
   Presets,
   Randomness,
   SupportDesk
 } from "@support-policy/core"
-import { Authentication, HttpSupportApi } from "@support-policy/http"
+import { Authentication, HttpSupportApi, NodeServer } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
@@ -24,6 +30,7 @@ import { SmtpServerIntake } from "@support-policy/email"
 import * as DemoActors from "./DemoActors.ts"
 import * as DemoMail from "./DemoMail.ts"
 import * as Pages from "./Pages.ts"
+import { checkPort, DemoStartError, lockDataDir } from "./Preflight.ts"
 import * as Seed from "./Seed.ts"
 
 /** The default folder of the embedded database: `examples/http-server/.data` (git-ignored). */
@@ -32,7 +39,7 @@ export const defaultDataDir = Path.join(import.meta.dirname, "..", ".data")
 export interface Options {
   /** The TCP port; 0 picks a free one. Default 3000. */
   readonly port?: number | undefined
-  /** The interface to listen on. Default: every interface (Node's default). */
+  /** The interface to listen on. Default `127.0.0.1` (this machine only); `0.0.0.0` for every interface. */
   readonly host?: string | undefined
   /** A PostgreSQL connection URL; when given, the demo runs on that server instead of embedded PGlite. */
   readonly databaseUrl?: string | undefined
@@ -66,7 +73,7 @@ export interface Timings {
 }
 
 export interface Demo {
-  /** `http://localhost:<port>` */
+  /** `http://127.0.0.1:<port>` (the address it listens on; `localhost` when it listens on every interface) */
   readonly url: string
   readonly port: number
   readonly storage: { readonly kind: "pglite"; readonly dataDir: string } | { readonly kind: "postgres" }
@@ -101,9 +108,20 @@ export const deskLayer = (
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
   return SupportDesk.layer(Presets.globalSources).pipe(
     Layer.provideMerge(storage),
-    Layer.provideMerge(Layer.merge(Randomness.layer, Directory.layerMemory(DemoActors.people)))
+    Layer.provideMerge(Layer.mergeAll(Randomness.layer, parties, Directory.layerMemory(DemoActors.people)))
   )
 }
+
+/** The demo's `Parties`: the orders of the demo's people (`DemoActors.orders`), for mediations (clause 4.5). */
+export const parties: Layer.Layer<Parties.Parties> = Parties.layerMemory(DemoActors.orders)
+
+export { checkPort, DemoStartError, lockDataDir } from "./Preflight.ts"
+
+/** The URL of a server listening on `host`:`port`, for a browser. */
+const urlOf = (host: string, port: number): string =>
+  host === "0.0.0.0" || host === "::"
+    ? `http://localhost:${port}`
+    : `http://${host.includes(":") ? `[${host}]` : host}:${port}`
 
 /** The HTTP routes: the API and the pages. */
 export const routes = Layer.mergeAll(HttpSupportApi.layer(), Pages.layer)
@@ -124,10 +142,16 @@ export const sweeper = Effect.gen(function* () {
   Effect.repeat(Schedule.spaced("1 minute"))
 )
 
-/** Starts the demo; resolves once it listens. */
+/** Starts the demo; resolves once it listens. Fails with a {@link DemoStartError} for a folder or port in use. */
 export const start = async (options: Options = {}): Promise<Demo> => {
+  const host = options.host ?? "127.0.0.1"
+  const port = options.port ?? 3000
+  await checkPort(port, host)
+  const dataDir = options.dataDir ?? defaultDataDir
+  const release =
+    options.databaseUrl === undefined && !dataDir.startsWith("memory://") ? lockDataDir(dataDir) : () => {}
   const scope = Scope.makeUnsafe()
-  const close = () => Effect.runPromise(Scope.close(scope, Exit.void))
+  const close = () => Effect.runPromise(Scope.close(scope, Exit.void)).finally(release)
   try {
     let t = performance.now()
     const lap = () => {
@@ -171,7 +195,12 @@ export const start = async (options: Options = {}): Promise<Demo> => {
       disableListenLog: true
     }).pipe(
       Layer.provide(options.authentication ?? authentication),
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port ?? 3000, host: options.host })),
+      Layer.provideMerge(
+        NodeHttpServer.layer(() => NodeServer.harden(createServer({ connectionsCheckingInterval: 1_000 })), {
+          port,
+          host
+        })
+      ),
       Layer.provide(Layer.succeedContext(desk))
     )
     const serverContext = await Effect.runPromise(Layer.buildWithScope(server, scope))
@@ -181,10 +210,10 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     }
 
     const address = Context.get(serverContext, HttpServer.HttpServer).address
-    const port = address._tag === "UnixPathAddress" ? 0 : address.port
+    const listening = address._tag === "UnixPathAddress" ? 0 : address.port
     return {
-      url: `http://localhost:${port}`,
-      port,
+      url: urlOf(host, listening),
+      port: listening,
       storage:
         options.databaseUrl === undefined
           ? { kind: "pglite", dataDir: options.dataDir ?? defaultDataDir }
@@ -196,6 +225,10 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     }
   } catch (error) {
     await close()
+    // a port taken between the check and the listen
+    if (String(error).includes("EADDRINUSE")) {
+      throw new DemoStartError(`Port ${port} on ${host} is in use: stop what is listening there, or set PORT.`)
+    }
     throw error
   }
 }

@@ -1,15 +1,16 @@
 /**
  * `pnpm demo`: the support desk over HTTP, with a requester page and an agent console.
  *
- * - `PORT` sets the port (default 3000).
+ * - `PORT` sets the port (default 3000); `HOST` the interface (default 127.0.0.1, this machine only; `0.0.0.0` for
+ *   every interface: the demo's tokens are public, so only on a network you trust).
  * - `DATABASE_URL` (`postgres://user@host:port/db`) runs it on a PostgreSQL server; without it the data lives in
  *   embedded PGlite in `examples/http-server/.data` (`DEMO_DATA_DIR` sets another folder). A restart keeps the data.
  * - `LOG_REQUESTS=1` logs every request.
  * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
  *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
  */
-import * as DemoActors from "./DemoActors.ts"
-import * as DemoServer from "./DemoServer.ts"
+import * as Path from "node:path"
+import * as Preflight from "./Preflight.ts"
 
 const parsePort = (value: string | undefined): number => {
   if (value === undefined || value === "") return 3000
@@ -22,6 +23,7 @@ const parsePort = (value: string | undefined): number => {
 }
 
 const port = parsePort(process.env.PORT)
+const host = process.env.HOST === undefined || process.env.HOST === "" ? "127.0.0.1" : process.env.HOST
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 const dataDir = process.env.DEMO_DATA_DIR === "" ? undefined : process.env.DEMO_DATA_DIR
 const smtpUrl = process.env.SMTP_URL === "" ? undefined : process.env.SMTP_URL
@@ -34,22 +36,37 @@ if (!Number.isInteger(smtpInboundPort) || smtpInboundPort < 0 || smtpInboundPort
   process.exit(2)
 }
 
+// a port in use or a folder in use: one line, before the desk and its database are loaded
+try {
+  await Preflight.checkPort(port, host)
+  if (databaseUrl === undefined) {
+    Preflight.checkDataDirLock(dataDir ?? Path.join(import.meta.dirname, "..", ".data"))
+  }
+} catch (error) {
+  console.error(error instanceof Preflight.DemoStartError ? error.message : String(error))
+  process.exit(1)
+}
+const DemoActors = await import("./DemoActors.ts")
+const DemoServer = await import("./DemoServer.ts")
+
 console.log(databaseUrl === undefined ? "Starting the demo on embedded PGlite…" : "Starting the demo on PostgreSQL…")
 const demo = await DemoServer.start({
   port,
+  host,
   databaseUrl,
   dataDir,
   smtpUrl,
   smtpInboundPort,
   logRequests: process.env.LOG_REQUESTS === "1"
 }).catch((error: unknown) => {
-  console.error("The demo could not start:", error)
+  if (error instanceof Preflight.DemoStartError) console.error(error.message)
+  else console.error("The demo could not start:", error)
   process.exit(1)
 })
 
 const ms = (n: number) => `${Math.round(n)} ms`
 /** The environment `pnpm mail` needs when the demo does not listen on its default ports. */
-const mailEnv = (d: DemoServer.Demo) =>
+const mailEnv = (d: typeof demo) =>
   `${d.mail?.inboundPort === 2525 ? "" : `SMTP_INBOUND_PORT=${d.mail?.inboundPort} `}${d.port === 3000 ? "" : `PORT=${d.port} `}`
 const where = demo.storage.kind === "pglite" ? `PGlite in ${demo.storage.dataDir}` : "PostgreSQL (DATABASE_URL)"
 const tokenWidth = Math.max(...DemoActors.identities.map((i) => i.token.length))
@@ -65,6 +82,7 @@ Support desk demo — Global Sources Support Policy v1.8
     smtpUrl === undefined ? "" : `; delivered to ${smtpUrl}`
   }
 
+Listening on ${host}${host === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 listens on every interface)" : ""}.
 Storage: ${where}; ${
   demo.seed.seeded ? `seeded ${demo.seed.trackingNumbers.length} demo cases` : "kept from the previous run"
 }.

@@ -380,4 +380,33 @@ suite("the demo in Chromium", () => {
     const search = await apiAs("demo-agent", "/v1/desk/search?q=zebra")
     expect(search.body.items.map((c: { trackingNumber: string }) => c.trackingNumber)).toContain(trackingNumber)
   }, 180_000)
+
+  it("a long record shows its latest events, and the earlier ones on demand (?before=)", async () => {
+    for (let i = 0; i < 60; i++) {
+      const response = await fetch(`${demo.url}/v1/cases/${trackingNumber}/actions/notes`, {
+        method: "POST",
+        headers: { authorization: "Bearer demo-agent", "content-type": "application/json" },
+        body: JSON.stringify({ body: `note ${i}` })
+      })
+      expect(response.status).toBe(200)
+    }
+    const all = await apiAs("demo-agent", `/v1/cases/${trackingNumber}?limit=200`)
+    const total = all.body.events.length
+    expect(all.body.eventsBefore).toBeNull()
+    expect(total).toBeGreaterThan(60)
+    expect(total).toBeLessThanOrEqual(100)
+    const page = await newPage()
+    await page.goto(`${demo.url}/agent#${trackingNumber}`)
+    await page.waitForSelector("body[data-ready=true]")
+    await expect.poll(() => textOf(page.locator("#case-view #case-tracking")), poll).toBe(trackingNumber)
+    await expect.poll(() => page.locator("#case-view ol.record li").count(), poll).toBe(50)
+    const earlier = page.getByRole("button", { name: "Show earlier events" })
+    expect(await earlier.isVisible()).toBe(true)
+    await earlier.click()
+    await expect.poll(() => page.locator("#case-view ol.record li").count(), poll).toBe(total)
+    expect(await earlier.isVisible()).toBe(false)
+    expect(await attrOf(page.locator("#case-view ol.record li"), "data-type")).toBe("submitted")
+    await page.context().close()
+    expect(errors).toEqual([])
+  }, 120_000)
 })

@@ -16,6 +16,10 @@
 import { Schema } from "effect"
 import * as BusinessCalendar from "./BusinessCalendar.ts"
 import * as CaseEvent from "./CaseEvent.ts"
+import * as Text from "./Text.ts"
+
+const Email = Text.line("an e-mail address", 320)
+const Name = Text.line("a name", 200)
 
 /**
  * Who a requester is, without the role: what a host gives the desk with a submission.
@@ -31,8 +35,8 @@ export const RequesterProfile = Schema.Struct({
   accountManagerId: Schema.optionalKey(CaseEvent.Id),
   /** Policy flags the requester carries (e.g. `"dedicatedAccountManager"`). */
   flags: Schema.optionalKey(Schema.Array(CaseEvent.Id)),
-  email: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String),
+  email: Schema.optionalKey(Email),
+  name: Schema.optionalKey(Name),
   /** Where the requester reads times (an IANA name such as `"Europe/Paris"`): their notifications say times there. */
   timeZone: Schema.optionalKey(BusinessCalendar.TimeZone)
 })
@@ -67,7 +71,7 @@ export const Agent = Schema.Struct({
   role: Schema.Literal("agent"),
   id: CaseEvent.Id,
   queues: Schema.optionalKey(Schema.Array(CaseEvent.Id)),
-  name: Schema.optionalKey(Schema.String)
+  name: Schema.optionalKey(Name)
 })
 
 /**
@@ -85,7 +89,7 @@ export type Agent = typeof Agent.Type
 export const AccountManager = Schema.Struct({
   role: Schema.Literal("accountManager"),
   id: CaseEvent.Id,
-  name: Schema.optionalKey(Schema.String)
+  name: Schema.optionalKey(Name)
 })
 
 /**
@@ -103,7 +107,7 @@ export type AccountManager = typeof AccountManager.Type
 export const Administrator = Schema.Struct({
   role: Schema.Literal("administrator"),
   id: CaseEvent.Id,
-  name: Schema.optionalKey(Schema.String)
+  name: Schema.optionalKey(Name)
 })
 
 /**

@@ -164,9 +164,28 @@ export const decideDesk = (actor: Actor.Actor, action: DeskAction): Decision => 
 export const isAllowed = (decision: Decision): boolean => decision._tag === "Allowed"
 
 /**
- * The part of a handling record an actor may read. Staff read all of it. A requester reads what
- * `CaseEvent.isVisibleToRequester` shows them (clause 6.4), and the parties of a mediation also read each other's
- * statements (clause 4.5: both parties are heard, in the open).
+ * What of a handling record an actor may read, as a query of the record (`CaseStore.EventQuery`): staff read all of
+ * it (`{}`); the requester reads what is meant for them (`readers: "requester"`, clause 6.4); the counterparty of a
+ * mediation reads what is addressed to both parties (`readers: "parties"`: the mediation request, both parties'
+ * statements, the outcome, the desk's public replies and updates), and only from the first mediation request that
+ * named them (`from`), never the requester's earlier thread (clause 4.5). Anybody else reads nothing (undefined).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const recordQuery = (
+  actor: Actor.Actor,
+  supportCase: SupportCase.SupportCase,
+  facts: CaseLifecycle.Facts
+): { readonly readers?: "requester" | "parties"; readonly from?: number } | undefined => {
+  if (actor.role !== "requester") return {}
+  if (supportCase.requester.id === actor.id) return { readers: "requester" }
+  const since = facts.counterpartySince[actor.id]
+  return since === undefined ? undefined : { readers: "parties", from: since }
+}
+
+/**
+ * The part of a handling record an actor may read (see {@link recordQuery}), from a whole record.
  *
  * @since 0.1.0
  * @category combinators
@@ -174,9 +193,31 @@ export const isAllowed = (decision: Decision): boolean => decision._tag === "All
 export const visibleRecord = (
   actor: Actor.Actor,
   supportCase: SupportCase.SupportCase,
+  facts: CaseLifecycle.Facts,
   record: CaseEvent.Record
 ): CaseEvent.Record => {
-  if (actor.role !== "requester") return record
-  if (supportCase.requester.id !== actor.id && !supportCase.parties.includes(actor.id)) return []
-  return record.filter((e) => CaseEvent.isVisibleToRequester(e) || e.type === "counterpartyResponded")
+  const query = recordQuery(actor, supportCase, facts)
+  if (query === undefined) return []
+  const rank = query.readers === undefined ? 0 : CaseEvent.readersRank(query.readers)
+  const from = query.from ?? 0
+  return record.filter((e) => e.sequence >= from && CaseEvent.readersRank(CaseEvent.readersOf(e)) >= rank)
+}
+
+/**
+ * The state of a case as an actor may read it. Staff read it all. The requester does not see whom it is assigned to
+ * inside the desk (`assignee`). The counterparty of a mediation sees neither that, nor the requester's contact
+ * details, flags and account manager, nor the subject the requester wrote for the desk.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const visibleCase = (actor: Actor.Actor, supportCase: SupportCase.SupportCase): SupportCase.SupportCase => {
+  if (actor.role !== "requester") return supportCase
+  const { assignee: _assignee, ...withoutAssignee } = supportCase
+  if (supportCase.requester.id === actor.id) return withoutAssignee
+  return {
+    ...withoutAssignee,
+    subject: "",
+    requester: { id: supportCase.requester.id, audience: supportCase.requester.audience, flags: [] }
+  }
 }

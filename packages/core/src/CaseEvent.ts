@@ -20,6 +20,7 @@
  */
 import { Schema } from "effect"
 import { Temporal } from "temporal-polyfill"
+import * as Text from "./Text.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // building blocks
@@ -42,12 +43,13 @@ export const EpochMillis = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).an
 export type EpochMillis = typeof EpochMillis.Type
 
 /**
- * A non-empty identifier (of a person, an incident, a case, or a policy entry).
+ * A non-empty identifier (of a person, an incident, a case, a queue, or a policy entry): one line of at most
+ * `Text.maxIdLength` (256) characters, without control characters, well-formed Unicode.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Id = Schema.String.check(Schema.isMinLength(1))
+export const Id = Text.identifier("an id")
 
 /**
  * The kinds of actor that appear in a handling record. `system` is the desk itself (automatic closure, incident
@@ -263,7 +265,12 @@ export const IncidentUnlinked = event("incidentUnlinked", {
  * @since 0.1.0
  * @category schemas
  */
-export const MediationRequested = event("mediationRequested", { counterpartyId: Schema.optionalKey(Id), ...body })
+export const MediationRequested = event("mediationRequested", {
+  counterpartyId: Schema.optionalKey(Id),
+  /** The order in dispute, when the case itself names none. */
+  orderReference: Schema.optionalKey(Schema.String),
+  ...body
+})
 
 /**
  * The desk contacted the other party of a mediation; the case now awaits the counterparty.
@@ -527,13 +534,32 @@ export const instant = (event: { readonly at: number }): Temporal.Instant =>
   Temporal.Instant.fromEpochMilliseconds(event.at)
 
 /**
- * Whether the requester can see the event in their copy of the handling record (clause 6.4). Internal notes,
- * quality reviews, legal holds and the desk's own bookkeeping are not shown.
+ * Who may read an event of a handling record (clause 6.4, and 4.5 for mediations), from the narrowest to the widest:
+ * - `staff`: agents, account managers and administrators only (internal notes, assignments, quality reviews, legal
+ *   holds, the desk's bookkeeping);
+ * - `requester`: staff and the requester (what the desk and the requester said to each other);
+ * - `parties`: staff, the requester and the counterparty of a mediation: what is addressed to both parties — the
+ *   mediation request, both parties' statements, the outcome, the desk's public replies and updates. The counterparty
+ *   reads these only from the mediation's start on (`Authorization.recordQuery`), never the earlier private thread.
  *
  * @since 0.1.0
- * @category predicates
+ * @category schemas
  */
-export const isVisibleToRequester = (event: CaseEvent): boolean => {
+export const Readers = Schema.Literals(["staff", "requester", "parties"])
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Readers = typeof Readers.Type
+
+/**
+ * Who may read an event (see {@link Readers}).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const readersOf = (event: { readonly type: EventType }): Readers => {
   switch (event.type) {
     case "noteAdded":
     case "qualityReviewed":
@@ -543,11 +569,67 @@ export const isVisibleToRequester = (event: CaseEvent): boolean => {
     case "anonymised":
     case "assigned":
     case "counterpartyContacted":
+      return "staff"
+    case "mediationRequested":
+    case "requesterResponded":
     case "counterpartyResponded":
-      return false
+    case "mediationConcluded":
+    case "replied":
+    case "progressUpdated":
+    case "resolved":
+    case "explained":
+      return "parties"
     default:
-      return true
+      return "requester"
   }
+}
+
+/**
+ * The readers of an event as a number: 0 `staff`, 1 `requester`, 2 `parties`; an event is readable by `readers`
+ * when its rank is at least that of `readers` (stores index it).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const readersRank = (readers: Readers): number => (readers === "staff" ? 0 : readers === "requester" ? 1 : 2)
+
+/**
+ * Whether the requester can see the event in their copy of the handling record (clause 6.4): its readers are the
+ * requester or the parties, except the counterparty's statements, which the requester reads once a mediation is
+ * under way (`Authorization`). Internal notes, quality reviews, legal holds and the desk's own bookkeeping are not
+ * shown.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isVisibleToRequester = (event: CaseEvent): boolean =>
+  event.type !== "counterpartyResponded" && readersOf(event) !== "staff"
+
+/**
+ * An event without the texts people wrote (bodies, subjects, notes and free-text reasons): what the SLA engine reads
+ * of it (its type, instant, sequence, actor and facts). A store keeps these for the events that move clocks, beside
+ * the case, so evaluating the clocks never reads the bodies of the record (`SupportDesk`'s clock record).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withoutText = (event: CaseEvent): CaseEvent => {
+  const {
+    body: _body,
+    subject: _subject,
+    note: _note,
+    reason,
+    ...rest
+  } = event as CaseEvent & {
+    readonly body?: string
+    readonly subject?: string
+    readonly note?: string
+    readonly reason?: unknown
+  }
+  // a refusal's reason is a code of the policy and an unlink's a literal: facts, not free text
+  const keepReason = (event.type === "refused" || event.type === "incidentUnlinked") && reason !== undefined
+  const stripped = (keepReason ? { ...rest, reason } : rest) as CaseEvent
+  return event.type === "noteAdded" ? ({ ...stripped, body: "" } as CaseEvent) : stripped
 }
 
 /**

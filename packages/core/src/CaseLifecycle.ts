@@ -15,8 +15,8 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import type * as CaseEvent from "./CaseEvent.ts"
-import type * as SupportCase from "./SupportCase.ts"
+import * as CaseEvent from "./CaseEvent.ts"
+import * as SupportCase from "./SupportCase.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // actions
@@ -143,34 +143,96 @@ export const isActive = (status: SupportCase.Status): boolean => ACTIVE.includes
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * What the record says about a case, beyond the fields of `SupportCase`.
+ * One party of a mediation, as the record tells it: how many statements they posted, the last one's instant, and
+ * since when the desk waits for them (a request for information to the requester, the contact of the counterparty).
  *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PartyStatements = Schema.Struct({
+  statements: Schema.Int,
+  lastStatementAt: Schema.NullOr(CaseEvent.EpochMillis),
+  awaitingSince: Schema.NullOr(CaseEvent.EpochMillis)
+})
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface Facts {
-  readonly status: SupportCase.Status
-  readonly channel: string
-  readonly category: string
-  readonly priority: string
-  readonly audience: string
-  readonly subject: string
-  readonly assignee: CaseEvent.Assignee | undefined
-  readonly parties: ReadonlyArray<string>
-  /** The counterparty of the mediation, if one was requested. */
-  readonly counterpartyId: string | undefined
-  readonly awaitingRequester: boolean
-  readonly verificationHold: boolean
-  readonly inMediation: boolean
+export type PartyStatements = typeof PartyStatements.Type
+
+/**
+ * The statements of a mediation (clause 4.5), folded from the record: whether one was requested, its outcome, and
+ * each party's statements and wait.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MediationFacts = Schema.Struct({
+  started: Schema.Boolean,
+  outcome: Schema.NullOr(Schema.Literals(["settled", "notSettled", "withdrawn"])),
+  requester: PartyStatements,
+  counterparty: PartyStatements
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MediationFacts = typeof MediationFacts.Type
+
+/**
+ * What the record says about a case, beyond the fields of `SupportCase`. Plain JSON: a store keeps it beside the case
+ * and the desk moves it on event by event ({@link step}), so neither reads the whole record to act on a case.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Facts = Schema.Struct({
+  status: SupportCase.Status,
+  channel: Schema.String,
+  category: Schema.String,
+  priority: Schema.String,
+  audience: Schema.String,
+  subject: Schema.String,
+  assignee: Schema.optionalKey(CaseEvent.Assignee),
+  parties: Schema.Array(Schema.String),
+  /** The counterparty of the mediation, if one was requested (the latest one named). */
+  counterpartyId: Schema.optionalKey(Schema.String),
+  /**
+   * Each counterparty ever named, with the sequence of the first `mediationRequested` naming them: what they may read
+   * of the record starts there (clause 4.5, `Authorization.visibleRecord`).
+   */
+  counterpartySince: Schema.Record(Schema.String, Schema.Int),
+  awaitingRequester: Schema.Boolean,
+  verificationHold: Schema.Boolean,
+  inMediation: Schema.Boolean,
   /** The incidents the case is linked to now. */
-  readonly linkedIncidents: ReadonlyArray<string>
+  linkedIncidents: Schema.Array(Schema.String),
   /** When the case was last resolved, explained or refused (epoch ms), while it stays so. */
-  readonly answeredAt: number | undefined
-  readonly openedAt: number
-  readonly updatedAt: number
-  readonly sequence: number
-  readonly reopenCount: number
-}
+  answeredAt: Schema.optionalKey(CaseEvent.EpochMillis),
+  openedAt: CaseEvent.EpochMillis,
+  updatedAt: CaseEvent.EpochMillis,
+  sequence: Schema.Int,
+  reopenCount: Schema.Int,
+  /** Whether the case was ever refused (clause 7.3). */
+  everRefused: Schema.Boolean,
+  /** Whether a legal hold is on the record now (clause 7.4). */
+  legalHold: Schema.Boolean,
+  /** Whether the requester's personal data was anonymised (clause 7.4). */
+  anonymised: Schema.Boolean,
+  /** The last selection for quality review not followed by a review (clause 7.4). */
+  pendingQualityReview: Schema.optionalKey(
+    Schema.Struct({ reasons: Schema.Array(CaseEvent.QualityReviewReason), selectedAt: CaseEvent.EpochMillis })
+  ),
+  mediation: MediationFacts
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Facts = typeof Facts.Type
 
 /**
  * A handling record that does not start with `submitted`.
@@ -182,9 +244,203 @@ export class RecordNotSubmitted extends Schema.TaggedError<RecordNotSubmitted>()
   message: Schema.String
 }) {}
 
+const noStatements: PartyStatements = { statements: 0, lastStatementAt: null, awaitingSince: null }
+
 /**
- * Folds a handling record into its facts. The record must start with a `submitted` event; this throws a
- * {@link RecordNotSubmitted} otherwise (the desk only folds records it wrote).
+ * The facts of a record that holds only its `submitted` event.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const initial = (submitted: CaseEvent.Of<"submitted">): Facts => ({
+  status: "open",
+  channel: submitted.channel,
+  category: submitted.category,
+  priority: submitted.priority,
+  audience: submitted.audience,
+  subject: submitted.subject ?? "",
+  parties: [submitted.requester.id],
+  counterpartySince: {},
+  awaitingRequester: false,
+  verificationHold: false,
+  inMediation: false,
+  linkedIncidents: [],
+  openedAt: submitted.at,
+  updatedAt: submitted.at,
+  sequence: submitted.sequence,
+  reopenCount: 0,
+  everRefused: false,
+  legalHold: false,
+  anonymised: false,
+  mediation: { started: false, outcome: null, requester: noStatements, counterparty: noStatements }
+})
+
+type Terminal = "resolved" | "explained" | "refused" | "closed"
+
+const isTerminal = (status: SupportCase.Status): status is Terminal =>
+  status === "resolved" || status === "explained" || status === "refused" || status === "closed"
+
+const withParty = (parties: ReadonlyArray<string>, id: string): ReadonlyArray<string> =>
+  parties.includes(id) ? parties : [...parties, id]
+
+/** The statements of the parties after one event (the mediation view reads them; clause 4.5). */
+const mediationStep = (m: MediationFacts, e: CaseEvent.CaseEvent): MediationFacts => {
+  switch (e.type) {
+    case "mediationRequested":
+      return {
+        ...m,
+        started: true,
+        outcome: null,
+        requester: { ...m.requester, statements: m.requester.statements + 1, lastStatementAt: e.at }
+      }
+    case "requesterResponded":
+      return {
+        ...m,
+        requester: m.started
+          ? { statements: m.requester.statements + 1, lastStatementAt: e.at, awaitingSince: null }
+          : { ...m.requester, awaitingSince: null }
+      }
+    case "informationRequested":
+      return { ...m, requester: { ...m.requester, awaitingSince: e.at } }
+    case "counterpartyContacted":
+      return m.counterparty.awaitingSince === null
+        ? { ...m, counterparty: { ...m.counterparty, awaitingSince: e.at } }
+        : m
+    case "counterpartyResponded":
+      return {
+        ...m,
+        counterparty: { statements: m.counterparty.statements + 1, lastStatementAt: e.at, awaitingSince: null }
+      }
+    case "mediationConcluded":
+      return {
+        ...m,
+        outcome: e.outcome,
+        requester: { ...m.requester, awaitingSince: null },
+        counterparty: { ...m.counterparty, awaitingSince: null }
+      }
+    default:
+      return m
+  }
+}
+
+/** The status of a case that is not answered, refused or closed. */
+const activeStatus = (f: Pick<Facts, "verificationHold" | "inMediation" | "awaitingRequester">): SupportCase.Status =>
+  f.verificationHold ? "onHold" : f.inMediation ? "inMediation" : f.awaitingRequester ? "awaitingRequester" : "open"
+
+/**
+ * The facts after one more event of the record (the event after `facts.sequence`). Pure: the desk steps the stored
+ * facts over the events it appends, so an action never re-reads the record, and `factsUnsafe(record)` is the same
+ * steps from `initial`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const step = (facts: Facts, e: CaseEvent.CaseEvent): Facts => {
+  let terminal: Terminal | undefined = isTerminal(facts.status) ? facts.status : undefined
+  const next: { -readonly [K in keyof Facts]: Facts[K] } = { ...facts }
+  switch (e.type) {
+    case "submitted":
+      return facts
+    case "informationRequested":
+      next.awaitingRequester = true
+      break
+    case "requesterResponded":
+      next.awaitingRequester = false
+      break
+    case "priorityChanged":
+      next.priority = e.to
+      break
+    case "categoryChanged":
+      next.category = e.to
+      break
+    case "assigned":
+    case "escalated":
+      next.assignee = e.to
+      break
+    case "verificationStarted":
+      next.verificationHold = true
+      break
+    case "verificationConcluded":
+      next.verificationHold = false
+      break
+    case "incidentLinked":
+      if (!facts.linkedIncidents.includes(e.incidentId)) {
+        next.linkedIncidents = [...facts.linkedIncidents, e.incidentId]
+      }
+      break
+    case "incidentUnlinked":
+      next.linkedIncidents = facts.linkedIncidents.filter((id) => id !== e.incidentId)
+      break
+    case "mediationRequested":
+      next.inMediation = true
+      if (e.counterpartyId !== undefined) {
+        next.counterpartyId = e.counterpartyId
+        next.parties = withParty(facts.parties, e.counterpartyId)
+        if (facts.counterpartySince[e.counterpartyId] === undefined) {
+          next.counterpartySince = { ...facts.counterpartySince, [e.counterpartyId]: e.sequence }
+        }
+      }
+      break
+    case "counterpartyContacted":
+    case "counterpartyResponded":
+      next.counterpartyId ??= e.counterpartyId
+      next.parties = withParty(facts.parties, e.counterpartyId)
+      break
+    case "mediationConcluded":
+      next.inMediation = false
+      break
+    case "resolved":
+    case "explained":
+    case "refused":
+      if (terminal === undefined) {
+        terminal = e.type
+        next.answeredAt = e.at
+        next.awaitingRequester = false
+      }
+      if (e.type === "refused") next.everRefused = true
+      break
+    case "withdrawn":
+    case "merged":
+    case "closed":
+      terminal = "closed"
+      break
+    case "reopened":
+      if (terminal !== undefined) {
+        terminal = undefined
+        delete next.answeredAt
+        next.awaitingRequester = false
+        next.reopenCount = facts.reopenCount + 1
+      }
+      break
+    case "legalHoldPlaced":
+      next.legalHold = true
+      break
+    case "legalHoldReleased":
+      next.legalHold = false
+      break
+    case "anonymised":
+      next.anonymised = true
+      break
+    case "qualityReviewSelected":
+      next.pendingQualityReview = { reasons: e.reasons, selectedAt: e.at }
+      break
+    case "qualityReviewed":
+      delete next.pendingQualityReview
+      break
+    default:
+      break
+  }
+  next.mediation = mediationStep(facts.mediation, e)
+  next.updatedAt = e.at
+  next.sequence = e.sequence
+  next.status = terminal ?? activeStatus(next)
+  return next
+}
+
+/**
+ * Folds a handling record into its facts: {@link initial} of its `submitted` event, then {@link step} over the rest.
+ * The record must start with a `submitted` event; this throws a {@link RecordNotSubmitted} otherwise (the desk only
+ * folds records it wrote).
  *
  * @since 0.1.0
  * @category combinators
@@ -194,119 +450,21 @@ export const factsUnsafe = (record: CaseEvent.Record): Facts => {
   if (first === undefined || first.type !== "submitted") {
     throw new RecordNotSubmitted({ message: 'a handling record starts with a "submitted" event' })
   }
-  let terminal: "resolved" | "explained" | "refused" | "closed" | undefined
-  let category = first.category
-  let priority = first.priority
-  let assignee: CaseEvent.Assignee | undefined
-  const parties = [first.requester.id]
-  let counterpartyId: string | undefined
-  let awaitingRequester = false
-  let verificationHold = false
-  let inMediation = false
-  const linked: Array<string> = []
-  let answeredAt: number | undefined
-  let reopenCount = 0
-  const addParty = (id: string) => {
-    if (!parties.includes(id)) parties.push(id)
-  }
-  for (let i = 1; i < record.length; i++) {
-    const e = record[i]
-    switch (e.type) {
-      case "informationRequested":
-        awaitingRequester = true
-        break
-      case "requesterResponded":
-        awaitingRequester = false
-        break
-      case "priorityChanged":
-        priority = e.to
-        break
-      case "categoryChanged":
-        category = e.to
-        break
-      case "assigned":
-      case "escalated":
-        assignee = e.to
-        break
-      case "verificationStarted":
-        verificationHold = true
-        break
-      case "verificationConcluded":
-        verificationHold = false
-        break
-      case "incidentLinked":
-        if (!linked.includes(e.incidentId)) linked.push(e.incidentId)
-        break
-      case "incidentUnlinked": {
-        const at = linked.indexOf(e.incidentId)
-        if (at >= 0) linked.splice(at, 1)
-        break
-      }
-      case "mediationRequested":
-        inMediation = true
-        if (e.counterpartyId !== undefined) {
-          counterpartyId = e.counterpartyId
-          addParty(e.counterpartyId)
-        }
-        break
-      case "counterpartyContacted":
-      case "counterpartyResponded":
-        counterpartyId ??= e.counterpartyId
-        addParty(e.counterpartyId)
-        break
-      case "mediationConcluded":
-        inMediation = false
-        break
-      case "resolved":
-      case "explained":
-      case "refused":
-        if (terminal === undefined) {
-          terminal = e.type
-          answeredAt = e.at
-          awaitingRequester = false
-        }
-        break
-      case "withdrawn":
-      case "merged":
-      case "closed":
-        terminal = "closed"
-        break
-      case "reopened":
-        if (terminal !== undefined) {
-          terminal = undefined
-          answeredAt = undefined
-          awaitingRequester = false
-          reopenCount++
-        }
-        break
-      default:
-        break
-    }
-  }
-  const last = record[record.length - 1]
-  const status: SupportCase.Status =
-    terminal ??
-    (verificationHold ? "onHold" : inMediation ? "inMediation" : awaitingRequester ? "awaitingRequester" : "open")
-  return {
-    status,
-    channel: first.channel,
-    category,
-    priority,
-    audience: first.audience,
-    subject: first.subject ?? "",
-    assignee,
-    parties,
-    counterpartyId,
-    awaitingRequester,
-    verificationHold,
-    inMediation,
-    linkedIncidents: linked,
-    answeredAt,
-    openedAt: first.at,
-    updatedAt: last.at,
-    sequence: last.sequence,
-    reopenCount
-  }
+  let facts = initial(first)
+  for (let i = 1; i < record.length; i++) facts = step(facts, record[i])
+  return facts
+}
+
+/**
+ * The facts after `events` (which continue the record `facts` was folded from).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const stepAll = (facts: Facts, events: ReadonlyArray<CaseEvent.CaseEvent>): Facts => {
+  let next = facts
+  for (const e of events) next = step(next, e)
+  return next
 }
 
 /**

@@ -2,15 +2,27 @@
  * The storage port of the support desk: cases with their append-only handling records (clause 6.4: "tracking numbers
  * and handling records provided for follow-up"), and the outbox messages written with them.
  *
+ * A store keeps, for each case, what the desk needs to act on it and to show it, beside the record itself, so that
+ * neither an action nor a read costs more as the record grows ({@link Stored}):
+ * - the case's state (`SupportCase`, what the queries filter and order by),
+ * - the facts folded from its record (`CaseLifecycle.Facts`: the desk moves them on event by event),
+ * - its clock record: the events that move SLA clocks under the desk's policy, without their texts
+ *   (`CaseEvent.withoutText`): what `Sla.evaluate` reads. Notes and other events the policy's clocks ignore are not
+ *   in it; replies and updates are, as small documents.
+ * The record itself is read a page at a time ({@link EventQuery}), newest first, filtered by who may read it.
+ *
  * Everything a store must guarantee, whatever its technology:
- * - **Append-only records with optimistic concurrency.** An append names the sequence number it expects the record
- *   to end at; when another append got there first, it fails with {@link SequenceConflict} and writes nothing. Two
- *   appends can never both succeed from the same expected sequence.
- * - **One unit of work.** A case's events, its new state, and the outbox messages they cause are written together or
- *   not at all.
+ * - **Append-only records.** A write continues the record from the sequence it was decided on: `update` runs the
+ *   desk's decision on the current state with the case locked (concurrent writers to one case queue, none fails),
+ *   `append` names the sequence it expects and fails with {@link SequenceConflict} when another write got there first.
+ * - **One unit of work.** A case's events, its new state, facts and clock events, and the outbox messages they cause
+ *   are written together or not at all.
  * - **Idempotent submissions.** `create` with an idempotency key that was already used (by the same requester) with
  *   the same request fingerprint returns the case created the first time; with another fingerprint it fails with
  *   {@link IdempotencyConflict}.
+ * - **Exact limits.** `create` checks its opening limits, and a write its message limits, in the same unit of work as
+ *   the write, serialised per requester: twenty concurrent submissions of a requester at nine cases of a limit of ten
+ *   make exactly one more.
  * - **Unique tracking numbers and ids.** `create` fails with {@link TrackingNumberTaken} when the tracking number or
  *   the id of the new case is already taken, and writes nothing.
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
@@ -20,20 +32,30 @@
  *   `CaseQuery`, with keyset paging and capped counts.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
  *   caller wrote cannot change the store afterwards.
- * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; appended events continue from
- *   `expectedSequence`; the state's `sequence` is the record's last. A write that breaks this is a defect of the
- *   caller: it dies and writes nothing ({@link validateNewCase}, {@link validateAppend}, which every adapter calls
- *   first).
+ * - **Well-formed writes.** A new record runs 1 … n and starts with `submitted`; written events continue the record;
+ *   the state's and the facts' `sequence` is the record's last; clock events are among the events written. A write
+ *   that breaks this is a defect of the caller: it dies and writes nothing ({@link validateNewCase},
+ *   {@link validateChange}, which every adapter calls first).
+ * - **Failures told apart.** A store that cannot be reached fails with `CaseStoreFailure` reason `"Unavailable"`
+ *   (retry later); a value the store refuses (which the desk's input checks should have refused first) with reason
+ *   `"Rejected"`, never `"Unavailable"`; a row that does not decode with reason `"Corrupt"`.
  *
- * Validation, event numbering and SLA recomputation live in core (`SupportDesk`), so an adapter implements storage
- * only. `@support-policy/core/testing` exports the contract suite every adapter runs against itself.
+ * Validation, event numbering, folding and SLA evaluation live in core (`SupportDesk`), so an adapter implements
+ * storage only. `@support-policy/core/testing` exports the contract suite every adapter runs against itself.
+ *
+ * **Adding to the port.** A new query or write is a method of {@link CaseStore} with its model here, a check of its
+ * arguments beside the others (dying on a caller's defect), the memory adapter (`internal/memoryCaseStore.ts`) and
+ * tests in the contract suite (`testing/CaseStoreContract.ts`), which every adapter runs. A write goes through
+ * `update` or `append` whenever it changes a case, so facts, clock record and outbox stay in one unit of work.
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Context, Effect, type Layer, type Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
+import type * as CaseLifecycle from "./CaseLifecycle.ts"
 import * as CaseQuery from "./CaseQuery.ts"
-import * as memory from "./internal/memoryStore.ts"
+import { makeMemoryCaseStore } from "./internal/memoryCaseStore.ts"
+import type * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
 import type * as SupportCase from "./SupportCase.ts"
 
@@ -116,6 +138,19 @@ export const messageKeys = (events: ReadonlyArray<CaseEvent.CaseEvent>): Readonl
 }
 
 /**
+ * A write was not made because its author already sent `count` messages at or after the limit's `since` (one of
+ * `Change.messageLimits`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MessageLimitReached extends Schema.TaggedError<MessageLimitReached>()("MessageLimitReached", {
+  limitId: Schema.String,
+  count: Schema.Int,
+  max: Schema.Int
+}) {}
+
+/**
  * The case does not exist (in the store).
  *
  * @since 0.1.0
@@ -126,14 +161,16 @@ export class CaseNotFound extends Schema.TaggedError<CaseNotFound>()("CaseNotFou
 }) {}
 
 /**
- * The store failed: the driver failed (`reason: "Unavailable"`, with its `cause`), or a stored row could not be
- * decoded (`reason: "Corrupt"`): never answered with a wrong case.
+ * The store failed: it could not be reached or gave up for now (`reason: "Unavailable"`, with its `cause`: retry
+ * later), it refused a value (`reason: "Rejected"`: retrying the same write never helps; the desk's input checks
+ * refuse such values first, so this is a defect of those checks), or a stored row could not be decoded
+ * (`reason: "Corrupt"`): never answered with a wrong case.
  *
  * @since 0.1.0
  * @category errors
  */
 export class CaseStoreFailure extends Schema.TaggedError<CaseStoreFailure>()("CaseStoreFailure", {
-  reason: Schema.Literals(["Unavailable", "Corrupt"]),
+  reason: Schema.Literals(["Unavailable", "Rejected", "Corrupt"]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
@@ -143,28 +180,31 @@ export class CaseStoreFailure extends Schema.TaggedError<CaseStoreFailure>()("Ca
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * A new case: its state, its first events (sequence 1 …), the outbox messages they cause, and its idempotency key.
+ * What a store keeps beside a case's record, and returns for a case: its state, the facts folded from its record, and
+ * its clock record (the events that move clocks under the desk's policy, without their texts, in order). None of the
+ * three grows with events the clocks ignore (notes, assignments, reviews), so reading it costs the same on a case
+ * with ten events and on one with thousands of notes.
  *
  * @since 0.1.0
  * @category models
  */
-export interface NewCase {
+export interface Stored {
   readonly case: SupportCase.SupportCase
-  readonly events: ReadonlyArray<CaseEvent.CaseEvent>
-  readonly outbox: ReadonlyArray<Outbox.Message>
-  /**
-   * Scoped to the requester (`case.requester.id`): the same key from two requesters names two submissions. The
-   * fingerprint identifies the request (a hash of what was submitted): a retry sends the same one.
-   */
-  readonly idempotency?: { readonly key: string; readonly fingerprint: string } | undefined
-  /**
-   * Create the case only while the requester opened fewer than `max` cases at or after `since` (epoch ms), for each
-   * limit (the policy's abuse rate limits, clause 7.3). Checked after the idempotency key, in the same unit of work
-   * as the write, so a replay returns its case and a refused submission writes nothing (not even its key). Under
-   * concurrent submissions of one requester a store may let a few more through than `max`: a limit starts a review,
-   * it is not an invariant.
-   */
-  readonly openingLimits?: ReadonlyArray<OpeningLimit> | undefined
+  readonly facts: CaseLifecycle.Facts
+  readonly clockRecord: CaseEvent.Record
+}
+
+/**
+ * A limit on how many things (cases opened, messages sent) a requester may do in a window: fewer than `max` at or
+ * after `since` (epoch ms) for the write to go through.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimit {
+  readonly id: string
+  readonly since: number
+  readonly max: number
 }
 
 /**
@@ -173,10 +213,35 @@ export interface NewCase {
  * @since 0.1.0
  * @category models
  */
-export interface OpeningLimit {
-  readonly id: string
-  readonly since: number
-  readonly max: number
+export type OpeningLimit = RateLimit
+
+/**
+ * A new case: its state, facts and first events (sequence 1 …), the clock events among them, the outbox messages
+ * they cause, and its idempotency key.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NewCase {
+  readonly case: SupportCase.SupportCase
+  /** The facts folded from `events` (`CaseLifecycle.factsUnsafe`). */
+  readonly facts: CaseLifecycle.Facts
+  readonly events: ReadonlyArray<CaseEvent.CaseEvent>
+  /** The events among `events` that move clocks, without their texts (`CaseEvent.withoutText`), in order. */
+  readonly clockRecord: ReadonlyArray<CaseEvent.CaseEvent>
+  readonly outbox: ReadonlyArray<Outbox.Message>
+  /**
+   * Scoped to the requester (`case.requester.id`): the same key from two requesters names two submissions. The
+   * fingerprint identifies the request (a hash of what was submitted): a retry sends the same one.
+   */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string } | undefined
+  /**
+   * Create the case only while the requester opened fewer than `max` cases at or after `since` (epoch ms), for each
+   * limit (the policy's abuse rate limits, clause 7.3). Checked after the idempotency key, in the same unit of work as
+   * the write and serialised per requester, so a replay returns its case, a refused submission writes nothing (not
+   * even its key), and concurrent submissions never go past `max`.
+   */
+  readonly openingLimits?: ReadonlyArray<OpeningLimit> | undefined
 }
 
 /**
@@ -188,23 +253,83 @@ export interface OpeningLimit {
  */
 export interface Created {
   readonly created: boolean
-  readonly stored: SupportCase.WithRecord
+  readonly stored: Stored
 }
 
 /**
- * Events to append to a case, with the case's new state and the outbox messages they cause. The events may be none
- * (a state change checked against the sequence); the tracking number of a case never changes.
+ * The events a requester sends that count as messages for `messageLimits`: answers and statements, and requests for
+ * mediation (events of these types whose `actor.role` is `requester`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const messageTypes: ReadonlyArray<CaseEvent.EventType> = [
+  "requesterResponded",
+  "counterpartyResponded",
+  "mediationRequested"
+]
+
+/**
+ * What a write does to a case: the events to append (numbered on from the record; maybe none, for a state change),
+ * the case's new state and facts, the clock events among the new events, and the outbox messages they cause. The
+ * tracking number of a case never changes.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Append {
+export interface Change {
+  readonly events: ReadonlyArray<CaseEvent.CaseEvent>
+  readonly case: SupportCase.SupportCase
+  readonly facts: CaseLifecycle.Facts
+  /** The events among `events` that move clocks, without their texts (`CaseEvent.withoutText`), in order. */
+  readonly clockEvents: ReadonlyArray<CaseEvent.CaseEvent>
+  readonly outbox: ReadonlyArray<Outbox.Message>
+  /**
+   * Write only while `authorId` (a requester) sent fewer than `max` messages ({@link messageTypes}) at or after
+   * `since`, over all their cases, for each limit (clause 7.3). Checked in the same unit of work as the write and
+   * serialised per requester; a refusal is {@link MessageLimitReached} and writes nothing.
+   */
+  readonly messageLimits?: { readonly authorId: string; readonly limits: ReadonlyArray<RateLimit> } | undefined
+}
+
+/**
+ * An append: a change to `caseId` decided on the record as it ended at `expectedSequence`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Append extends Change {
   readonly caseId: string
   /** The sequence number the record must end at now; the new events continue from it. */
   readonly expectedSequence: number
-  readonly events: ReadonlyArray<CaseEvent.CaseEvent>
-  readonly case: SupportCase.SupportCase
-  readonly outbox: ReadonlyArray<Outbox.Message>
+}
+
+/**
+ * What an `update`'s decision returns: the change to write (none: write nothing) and the caller's result.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Decision<A> {
+  readonly change: Change | undefined
+  readonly result: A
+}
+
+/**
+ * A page of a case's record: the latest `limit` events that pass every filter given, in record order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventQuery {
+  /** At most this many events (a non-negative integer). */
+  readonly limit: number
+  /** Only events whose sequence is below this: the cursor of the page before. */
+  readonly before?: number | undefined
+  /** Only events whose sequence is this or above. */
+  readonly from?: number | undefined
+  /** Only events this audience may read (`CaseEvent.readersOf`): `"requester"` is the requester's and the parties'. */
+  readonly readers?: "requester" | "parties" | undefined
 }
 
 /**
@@ -226,6 +351,8 @@ export interface QueueQuery {
   readonly assigneeId?: string | undefined
   /** Only cases after this (nextDueAt, id) position in the queue's order, for paging. */
   readonly after?: { readonly nextDueAt: number; readonly id: string } | undefined
+  /** Skip this many cases first (a non-negative integer; default 0). Prefer `after`, which costs nothing to skip. */
+  readonly offset?: number | undefined
 }
 
 /**
@@ -277,19 +404,36 @@ export class CaseStore extends Context.Service<
       newCase: NewCase
     ) => Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached | CaseStoreFailure>
     /**
-     * Appends events to a case if its record ends at `expectedSequence`, with its new state and messages; otherwise
-     * fails with {@link SequenceConflict} (naming the sequence the record ends at) and writes nothing. An event whose
-     * `messageKey` the record already holds fails the append with {@link MessageKeyTaken}, writing nothing.
+     * Runs `decide` on the case as it is now, with the case locked until the change it returns is written (or it
+     * fails): concurrent updates of one case run one after another, each on the state the one before left, so none
+     * fails for being concurrent. A decision without a change writes nothing; a failing decision writes nothing.
+     * `decide` must not touch the case store itself. A change carrying a message whose `messageKey` the record
+     * already holds fails with {@link MessageKeyTaken}, writing nothing.
+     */
+    readonly update: <A, E>(
+      caseId: string,
+      decide: (current: Stored) => Effect.Effect<Decision<A>, E>
+    ) => Effect.Effect<A, E | CaseNotFound | MessageLimitReached | MessageKeyTaken | CaseStoreFailure>
+    /**
+     * Appends a change decided on the record as it ended at `expectedSequence`; when it ends elsewhere now, fails
+     * with {@link SequenceConflict} (naming the sequence it ends at) and writes nothing; a message whose `messageKey`
+     * the record already holds fails it with {@link MessageKeyTaken}. Returns the case as written.
      */
     readonly append: (
       append: Append
-    ) => Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound | CaseStoreFailure>
-    /** A case with its whole record, by id. */
-    readonly get: (caseId: string) => Effect.Effect<Option.Option<SupportCase.WithRecord>, CaseStoreFailure>
-    /** A case with its whole record, by its tracking number exactly as stored (the desk parses user input first). */
-    readonly getByTrackingNumber: (
-      trackingNumber: string
-    ) => Effect.Effect<Option.Option<SupportCase.WithRecord>, CaseStoreFailure>
+    ) => Effect.Effect<
+      Stored,
+      SequenceConflict | CaseNotFound | MessageLimitReached | MessageKeyTaken | CaseStoreFailure
+    >
+    /** A case by id: its state, facts and clock record. */
+    readonly get: (caseId: string) => Effect.Effect<Option.Option<Stored>, CaseStoreFailure>
+    /** A case by its tracking number exactly as stored (the desk parses user input first). */
+    readonly getByTrackingNumber: (trackingNumber: string) => Effect.Effect<Option.Option<Stored>, CaseStoreFailure>
+    /** A page of a case's record: the latest events that pass the query's filters, in record order. */
+    readonly events: (
+      caseId: string,
+      query: EventQuery
+    ) => Effect.Effect<ReadonlyArray<CaseEvent.CaseEvent>, CaseStoreFailure>
     /** The cases of a requester (`case.requester.id`), newest first: `openedAt` descending, then id descending. */
     readonly listByRequester: (
       requesterId: string,
@@ -350,10 +494,43 @@ const messageProblems = (messages: ReadonlyArray<Outbox.Message>): Array<string>
   return problems
 }
 
+const limitProblems = (field: string, limits: ReadonlyArray<RateLimit> | undefined): Array<string> => {
+  const problems: Array<string> = []
+  limits?.forEach((limit, i) => {
+    if (limit.id.length === 0) problems.push(`${field}[${i}].id: must not be empty`)
+    if (!Number.isSafeInteger(limit.since)) problems.push(`${field}[${i}].since: expected epoch milliseconds`)
+    if (!Number.isSafeInteger(limit.max) || limit.max < 1) {
+      problems.push(`${field}[${i}].max: expected a whole number, 1 or more`)
+    }
+  })
+  return problems
+}
+
+/** The clock events must be among the events written (same sequence and type), in order. */
+const clockProblems = (
+  field: string,
+  clock: ReadonlyArray<CaseEvent.CaseEvent>,
+  events: ReadonlyArray<CaseEvent.CaseEvent>
+): Array<string> => {
+  const problems: Array<string> = []
+  const bySequence = new Map(events.map((e) => [e.sequence, e]))
+  let previous = 0
+  clock.forEach((e, i) => {
+    const written = bySequence.get(e.sequence)
+    if (written === undefined || written.type !== e.type) {
+      problems.push(`${field}[${i}]: event ${e.sequence} (${e.type}) is not among the events written`)
+    }
+    if (e.sequence <= previous) problems.push(`${field}[${i}].sequence: expected more than ${previous}`)
+    previous = e.sequence
+  })
+  return problems
+}
+
 /**
  * Checks a new case before it is stored: its record runs 1 … n and starts with `submitted` (`CaseEvent.checkRecord`),
- * its state's `sequence` is n, its idempotency key and fingerprint are not empty, and its outbox message ids are
- * distinct. Dies naming the field when not: a malformed write is a defect of the caller. Adapters call it first.
+ * its state's and facts' `sequence` is n, its clock record is among its events and starts with `submitted`, its
+ * idempotency key and fingerprint are not empty, its limits are sound, and its outbox message ids are distinct. Dies
+ * naming the field when not: a malformed write is a defect of the caller. Adapters call it first.
  *
  * @since 0.1.0
  * @category validation
@@ -366,50 +543,72 @@ export const validateNewCase = (newCase: NewCase): Effect.Effect<void> => {
   if (newCase.case.sequence !== newCase.events.length) {
     problems.push(`case.sequence: expected ${newCase.events.length} (the last event), got ${newCase.case.sequence}`)
   }
+  if (newCase.facts.sequence !== newCase.case.sequence) {
+    problems.push(`facts.sequence: expected ${newCase.case.sequence}, got ${newCase.facts.sequence}`)
+  }
+  if (newCase.clockRecord[0]?.type !== "submitted") {
+    problems.push('clockRecord[0]: a clock record starts with the "submitted" event')
+  }
+  problems.push(...clockProblems("clockRecord", newCase.clockRecord, newCase.events))
   if (newCase.idempotency !== undefined) {
     if (newCase.idempotency.key.length === 0) problems.push("idempotency.key: must not be empty")
     if (newCase.idempotency.fingerprint.length === 0) problems.push("idempotency.fingerprint: must not be empty")
   }
-  newCase.openingLimits?.forEach((limit, i) => {
-    if (limit.id.length === 0) problems.push(`openingLimits[${i}].id: must not be empty`)
-    if (!Number.isSafeInteger(limit.since)) problems.push(`openingLimits[${i}].since: expected epoch milliseconds`)
-    if (!Number.isSafeInteger(limit.max) || limit.max < 1) {
-      problems.push(`openingLimits[${i}].max: expected a whole number of cases, 1 or more`)
-    }
-  })
+  problems.push(...limitProblems("openingLimits", newCase.openingLimits))
   problems.push(...messageProblems(newCase.outbox))
   return problems.length === 0 ? Effect.void : die("create", problems)
 }
 
 /**
- * Checks an append before it is stored: `expectedSequence` is a positive integer, the events are numbered on from it
- * (and none is `submitted`), the new state belongs to `caseId` and ends at the last event, and the outbox message ids
- * are distinct. Dies naming the field when not. Adapters call it first.
+ * Checks a change to `caseId` decided on the record as it ended at `expectedSequence`: the events are numbered on
+ * from it (and none is `submitted`), the new state belongs to `caseId` and ends at the last event, so do the facts,
+ * the clock events are among the events, the limits are sound and the outbox message ids are distinct. Dies naming
+ * the field when not. Adapters call it first (`append`) or on the decision (`update`).
  *
  * @since 0.1.0
  * @category validation
  */
-export const validateAppend = (append: Append): Effect.Effect<void> => {
+export const validateChange = (
+  operation: string,
+  caseId: string,
+  expectedSequence: number,
+  change: Change
+): Effect.Effect<void> => {
   const problems: Array<string> = []
-  if (!Number.isSafeInteger(append.expectedSequence) || append.expectedSequence < 1) {
-    problems.push(`expectedSequence: expected a positive integer, got ${append.expectedSequence}`)
+  if (!Number.isSafeInteger(expectedSequence) || expectedSequence < 1) {
+    problems.push(`expectedSequence: expected a positive integer, got ${expectedSequence}`)
   }
-  append.events.forEach((event, i) => {
-    if (event.sequence !== append.expectedSequence + 1 + i) {
-      problems.push(`events[${i}].sequence: expected ${append.expectedSequence + 1 + i}, got ${event.sequence}`)
+  change.events.forEach((event, i) => {
+    if (event.sequence !== expectedSequence + 1 + i) {
+      problems.push(`events[${i}].sequence: expected ${expectedSequence + 1 + i}, got ${event.sequence}`)
     }
     if (event.type === "submitted") problems.push(`events[${i}].type: a record has only one "submitted" event`)
   })
-  if (append.case.id !== append.caseId) {
-    problems.push(`case.id: expected "${append.caseId}" (the caseId), got "${append.case.id}"`)
+  if (change.case.id !== caseId) {
+    problems.push(`case.id: expected "${caseId}" (the caseId), got "${change.case.id}"`)
   }
-  const last = append.expectedSequence + append.events.length
-  if (append.case.sequence !== last) problems.push(`case.sequence: expected ${last}, got ${append.case.sequence}`)
-  const keys = messageKeys(append.events)
+  const last = expectedSequence + change.events.length
+  if (change.case.sequence !== last) problems.push(`case.sequence: expected ${last}, got ${change.case.sequence}`)
+  if (change.facts.sequence !== last) problems.push(`facts.sequence: expected ${last}, got ${change.facts.sequence}`)
+  problems.push(...clockProblems("clockEvents", change.clockEvents, change.events))
+  if (change.messageLimits !== undefined && change.messageLimits.authorId.length === 0) {
+    problems.push("messageLimits.authorId: must not be empty")
+  }
+  problems.push(...limitProblems("messageLimits.limits", change.messageLimits?.limits))
+  const keys = messageKeys(change.events)
   if (new Set(keys).size !== keys.length) problems.push("events: a message key appears twice")
-  problems.push(...messageProblems(append.outbox))
-  return problems.length === 0 ? Effect.void : die("append", problems)
+  problems.push(...messageProblems(change.outbox))
+  return problems.length === 0 ? Effect.void : die(operation, problems)
 }
+
+/**
+ * Checks an append: {@link validateChange} against its `caseId` and `expectedSequence`. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateAppend = (append: Append): Effect.Effect<void> =>
+  validateChange("append", append.caseId, append.expectedSequence, append)
 
 /**
  * Checks paging: `limit` and `offset` are non-negative integers. Dies naming the operation and the field when not.
@@ -427,6 +626,25 @@ export const validatePage = (
     problems.push(`offset: expected a non-negative integer, got ${page.offset}`)
   }
   return problems.length === 0 ? Effect.void : die(operation, problems)
+}
+
+/**
+ * Checks a page of a record: `limit` is a non-negative integer, `before` and `from` are integers. Dies naming the
+ * field when not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateEventQuery = (query: EventQuery): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(query.limit)) problems.push(`limit: expected a non-negative integer, got ${query.limit}`)
+  if (query.before !== undefined && !Number.isSafeInteger(query.before)) {
+    problems.push(`before: expected a sequence number, got ${query.before}`)
+  }
+  if (query.from !== undefined && !Number.isSafeInteger(query.from)) {
+    problems.push(`from: expected a sequence number, got ${query.from}`)
+  }
+  return problems.length === 0 ? Effect.void : die("events", problems)
 }
 
 /**
@@ -467,234 +685,12 @@ export const validateStatusQuery = (query: StatusQuery): Effect.Effect<void> => 
 // memory
 // -------------------------------------------------------------------------------------------------------------------
 
-const newestFirst = (a: SupportCase.SupportCase, b: SupportCase.SupportCase): number =>
-  b.openedAt - a.openedAt || memory.compareIds(b.id, a.id)
-
-const withRecord = (entry: memory.CaseEntry): SupportCase.WithRecord =>
-  Object.freeze({ case: entry.case, events: entry.events })
-
-const page = <A>(items: ReadonlyArray<A>, p: Page): ReadonlyArray<A> => {
-  const offset = p.offset ?? 0
-  return Object.freeze(items.slice(offset, offset + p.limit))
-}
-
 /**
  * The in-memory case store, on the state it shares with `Outbox.layerMemory` and `Incident.layerMemory` (so a case's
  * events, state and messages are written in one unit of work). `MemoryStorage.layerMemory` gives all three at once.
+ * Updates of one case queue on a lock of that case; limits are checked in the same synchronous step as the write.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = Layer.effect(
-  CaseStore,
-  Effect.gen(function* () {
-    const state = yield* memory.MemoryStore
-
-    const openedSince = (requesterId: string, since: number): number => {
-      let count = 0
-      for (const { case: c } of state.cases.values()) {
-        if (c.requester.id === requesterId && c.openedAt >= since) count++
-      }
-      return count
-    }
-
-    const create = (
-      newCase: NewCase
-    ): Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached> =>
-      Effect.flatMap(validateNewCase(newCase), () =>
-        Effect.suspend((): Effect.Effect<Created, IdempotencyConflict | TrackingNumberTaken | OpeningLimitReached> => {
-          const c = newCase.case
-          const scope =
-            newCase.idempotency === undefined
-              ? undefined
-              : memory.idempotencyScope(c.requester.id, newCase.idempotency.key)
-          if (scope !== undefined && newCase.idempotency !== undefined) {
-            const first = state.idempotency.get(scope)
-            if (first !== undefined) {
-              if (first.fingerprint !== newCase.idempotency.fingerprint) {
-                return Effect.fail(new IdempotencyConflict({ key: newCase.idempotency.key, caseId: first.caseId }))
-              }
-              return Effect.succeed({ created: false, stored: withRecord(state.cases.get(first.caseId)!) })
-            }
-          }
-          for (const limit of newCase.openingLimits ?? []) {
-            const count = openedSince(c.requester.id, limit.since)
-            if (count >= limit.max) {
-              return Effect.fail(new OpeningLimitReached({ limitId: limit.id, count, max: limit.max }))
-            }
-          }
-          if (state.cases.has(c.id) || state.trackingNumbers.has(c.trackingNumber)) {
-            return Effect.fail(new TrackingNumberTaken({ trackingNumber: c.trackingNumber }))
-          }
-          const duplicates = memory.duplicateMessageIds(state, newCase.outbox)
-          if (duplicates.length > 0) return die("create", [`outbox: message ids already stored: ${duplicates}`])
-          const entry: memory.CaseEntry = {
-            case: memory.frozenCopy(c),
-            events: memory.frozenCopy(newCase.events)
-          }
-          state.cases.set(c.id, entry)
-          state.trackingNumbers.set(c.trackingNumber, c.id)
-          if (scope !== undefined && newCase.idempotency !== undefined) {
-            state.idempotency.set(scope, { fingerprint: newCase.idempotency.fingerprint, caseId: c.id })
-          }
-          memory.insertMessages(state, newCase.outbox)
-          return Effect.succeed({ created: true, stored: withRecord(entry) })
-        })
-      )
-
-    const append = (
-      a: Append
-    ): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> =>
-      Effect.flatMap(validateAppend(a), () =>
-        Effect.suspend((): Effect.Effect<SupportCase.WithRecord, SequenceConflict | MessageKeyTaken | CaseNotFound> => {
-          const entry = state.cases.get(a.caseId)
-          if (entry === undefined) return Effect.fail(new CaseNotFound({ caseId: a.caseId }))
-          if (entry.events.length !== a.expectedSequence) {
-            return Effect.fail(
-              new SequenceConflict({ caseId: a.caseId, expected: a.expectedSequence, actual: entry.events.length })
-            )
-          }
-          if (a.case.trackingNumber !== entry.case.trackingNumber) {
-            return die("append", [
-              `case.trackingNumber: a case keeps its tracking number "${entry.case.trackingNumber}", ` +
-                `got "${a.case.trackingNumber}"`
-            ])
-          }
-          const taken = new Set(messageKeys(entry.events))
-          const repeated = messageKeys(a.events).find((key) => taken.has(key))
-          if (repeated !== undefined)
-            return Effect.fail(new MessageKeyTaken({ caseId: a.caseId, messageKey: repeated }))
-          const duplicates = memory.duplicateMessageIds(state, a.outbox)
-          if (duplicates.length > 0) return die("append", [`outbox: message ids already stored: ${duplicates}`])
-          entry.case = memory.frozenCopy(a.case)
-          entry.events = Object.freeze([...entry.events, ...memory.frozenCopy(a.events)])
-          memory.insertMessages(state, a.outbox)
-          return Effect.succeed(withRecord(entry))
-        })
-      )
-
-    const get = (caseId: string) =>
-      Effect.sync(() => Option.map(Option.fromNullishOr(state.cases.get(caseId)), withRecord))
-
-    const getByTrackingNumber = (trackingNumber: string) =>
-      Effect.sync(() => {
-        const id = state.trackingNumbers.get(trackingNumber)
-        return id === undefined ? Option.none() : Option.some(withRecord(state.cases.get(id)!))
-      })
-
-    const listWhere = (
-      operation: string,
-      p: Page,
-      predicate: (c: SupportCase.SupportCase) => boolean
-    ): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-      Effect.flatMap(validatePage(operation, p), () =>
-        Effect.sync(() => {
-          const found: Array<SupportCase.SupportCase> = []
-          for (const entry of state.cases.values()) if (predicate(entry.case)) found.push(entry.case)
-          return page(found.sort(newestFirst), p)
-        })
-      )
-
-    const listByRequester = (requesterId: string, p: Page) =>
-      listWhere("listByRequester", p, (c) => c.requester.id === requesterId)
-
-    const listByParty = (partyId: string, p: Page) => listWhere("listByParty", p, (c) => c.parties.includes(partyId))
-
-    const queue = (query: QueueQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-      Effect.flatMap(validatePage("queue", { limit: query.limit }), () =>
-        Effect.sync(() => {
-          const found: Array<{ readonly due: number; readonly case: SupportCase.SupportCase }> = []
-          for (const { case: c } of state.cases.values()) {
-            const due = c.nextDueAt
-            if (due === null) continue
-            if (query.dueBefore !== undefined && due > query.dueBefore) continue
-            if (query.priorities !== undefined && !query.priorities.includes(c.priority)) continue
-            if (query.categories !== undefined && !query.categories.includes(c.category)) continue
-            if (query.assigneeId !== undefined && c.assignee?.id !== query.assigneeId) continue
-            if (
-              query.after !== undefined &&
-              (due < query.after.nextDueAt || (due === query.after.nextDueAt && c.id <= query.after.id))
-            )
-              continue
-            found.push({ due, case: c })
-          }
-          found.sort((a, b) => a.due - b.due || memory.compareIds(a.case.id, b.case.id))
-          return Object.freeze(found.slice(0, query.limit).map((item) => item.case))
-        })
-      )
-
-    const listByStatus = (query: StatusQuery): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-      Effect.flatMap(validateStatusQuery(query), () =>
-        Effect.sync(() => {
-          const found: Array<SupportCase.SupportCase> = []
-          for (const { case: c } of state.cases.values()) {
-            if (!query.statuses.includes(c.status)) continue
-            if (query.updatedBefore !== undefined && c.updatedAt >= query.updatedBefore) continue
-            if (
-              query.after !== undefined &&
-              (c.updatedAt < query.after.updatedAt || (c.updatedAt === query.after.updatedAt && c.id <= query.after.id))
-            )
-              continue
-            found.push(c)
-          }
-          found.sort((a, b) => a.updatedAt - b.updatedAt || memory.compareIds(a.id, b.id))
-          return Object.freeze(found.slice(0, query.limit))
-        })
-      )
-
-    const countOpenedSince = (requesterId: string, since: number) => Effect.sync(() => openedSince(requesterId, since))
-
-    const matching = (filter: CaseQuery.Filter): Array<SupportCase.SupportCase> => {
-      const found: Array<SupportCase.SupportCase> = []
-      for (const entry of state.cases.values()) {
-        if (!CaseQuery.matchesFilter(entry.case, filter)) continue
-        if (filter.text !== undefined && !CaseQuery.matchesText(withRecord(entry), filter.text)) continue
-        found.push(entry.case)
-      }
-      return found
-    }
-
-    const find = (query: CaseQuery.Query): Effect.Effect<ReadonlyArray<SupportCase.SupportCase>> =>
-      Effect.flatMap(validateQuery("find", query), () =>
-        Effect.sync(() => {
-          const position = (c: SupportCase.SupportCase) => CaseQuery.cursorOf(c, query.sort)
-          const after = query.after
-          const found = matching(query).filter(
-            (c) => after === undefined || CaseQuery.comparePositions(query.order, position(c), after) > 0
-          )
-          found.sort((a, b) => CaseQuery.comparePositions(query.order, position(a), position(b)))
-          return Object.freeze(found.slice(0, query.limit))
-        })
-      )
-
-    const count = (filter: CaseQuery.Filter, limit: number): Effect.Effect<number> =>
-      Effect.flatMap(validateQuery("count", { ...filter, limit }), () =>
-        Effect.sync(() => Math.min(matching(filter).length, limit))
-      )
-
-    const getMany = (caseIds: ReadonlyArray<string>) =>
-      Effect.sync(() => {
-        const found: Array<SupportCase.WithRecord> = []
-        for (const caseId of caseIds) {
-          const entry = state.cases.get(caseId)
-          if (entry !== undefined) found.push(withRecord(entry))
-        }
-        return Object.freeze(found)
-      })
-
-    return CaseStore.of({
-      create,
-      append,
-      get,
-      getByTrackingNumber,
-      listByRequester,
-      listByParty,
-      queue,
-      listByStatus,
-      countOpenedSince,
-      find,
-      count,
-      getMany
-    })
-  })
-)
+export const layerMemory: Layer.Layer<CaseStore, never, memory.MemoryStore> = makeMemoryCaseStore(CaseStore)

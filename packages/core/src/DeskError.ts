@@ -62,6 +62,20 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
 }) {}
 
 /**
+ * The actor looked up too many cases that do not exist or are not theirs (guessing tracking numbers, clause 6.4):
+ * their lookups are refused for `retryAfterMs`. The limit is the desk's `lookupThrottle` option.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LookupThrottled extends Schema.TaggedError<LookupThrottled>()("LookupThrottled", {
+  retryAfterMs: Schema.Int,
+  maxFailures: Schema.Int,
+  windowMs: Schema.Int,
+  message: Schema.String
+}) {}
+
+/**
  * The actor may see the case but not do this to it.
  *
  * @since 0.1.0
@@ -166,6 +180,7 @@ export class AnnouncementNotFound extends Schema.TaggedError<AnnouncementNotFoun
 export type ActionError =
   | InputInvalid
   | CaseNotFound
+  | LookupThrottled
   | ActionForbidden
   | TransitionNotAllowed
   | SequenceConflict

@@ -3,7 +3,10 @@
  * `SupportDesk`), and the one decoder that turns an unknown value into a checked input or an `InputInvalid` naming
  * every bad field.
  *
- * Texts are checked for what a person can type (not blank, at most a documented length); ids are the policy's.
+ * Texts are checked for what a person can type (`Text`: not blank, no control characters but tab and line breaks,
+ * well-formed Unicode, at most a documented length: a subject or title 200 characters, a message 20,000, a reason
+ * 2,000, an order reference 100, an idempotency key 200); ids are one line of at most 256 characters
+ * (`CaseEvent.Id`).
  *
  * @since 0.1.0
  */
@@ -12,12 +15,9 @@ import * as Actor from "./Actor.ts"
 import * as CaseEvent from "./CaseEvent.ts"
 import { InputInvalid } from "./DeskError.ts"
 import * as FieldProblem from "./FieldProblem.ts"
+import * as Text from "./Text.ts"
 
-const text = (what: string, max: number) =>
-  Schema.String.check(
-    Schema.makeFilter((s: string) => (s.trim().length > 0 ? undefined : `expected ${what}, got a blank text`)),
-    Schema.isMaxLength(max, { message: `expected ${what} of at most ${max} characters` })
-  )
+const text = Text.message
 
 const Body = text("a message", 20_000)
 const Reason = text("a reason", 2_000)
@@ -29,6 +29,7 @@ const Reason = text("a reason", 2_000)
  * @category schemas
  */
 export const Language = Schema.String.check(
+  Schema.isMaxLength(35, { message: "expected a language tag of at most 35 characters" }),
   Schema.isPattern(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, {
     message: 'expected a language tag such as "en" or "zh-HK"'
   })
@@ -238,12 +239,18 @@ export const QuoteInput = Schema.Struct({
 export type QuoteInput = typeof QuoteInput.Encoded
 
 /**
- * A request for mediation on an existing case (clause 4.5).
+ * A request for mediation on an existing case (clause 4.5): the other party of the order in dispute (the host
+ * confirms them, `Parties`), and the requester's statement. `orderReference` names the order when the case was
+ * opened without one.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const RequestMediationInput = Schema.Struct({ counterpartyId: CaseEvent.Id, statement: Body })
+export const RequestMediationInput = Schema.Struct({
+  counterpartyId: CaseEvent.Id,
+  statement: Body,
+  orderReference: Schema.optionalKey(text("an order reference", 100))
+})
 
 /**
  * @since 0.1.0

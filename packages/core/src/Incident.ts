@@ -95,13 +95,14 @@ export class IncidentNotFound extends Schema.TaggedError<IncidentNotFound>()("In
 }) {}
 
 /**
- * The incident store failed (driver failure or a row that does not decode).
+ * The incident store failed: an outage (`"Unavailable"`), a value it refused (`"Rejected"`), or a row that does not
+ * decode (`"Corrupt"`); as `CaseStore.CaseStoreFailure`.
  *
  * @since 0.1.0
  * @category errors
  */
 export class IncidentStoreFailure extends Schema.TaggedError<IncidentStoreFailure>()("IncidentStoreFailure", {
-  reason: Schema.Literals(["Unavailable", "Corrupt"]),
+  reason: Schema.Literals(["Unavailable", "Rejected", "Corrupt"]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}

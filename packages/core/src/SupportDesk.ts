@@ -21,7 +21,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type * as Actor from "./Actor.ts"
 import type * as CaseEvent from "./CaseEvent.ts"
 import {
@@ -35,6 +35,7 @@ import {
 import type * as DeskError from "./DeskError.ts"
 import * as Directory from "./Directory.ts"
 import type * as DeskInput from "./DeskInput.ts"
+import * as FailedLookups from "./FailedLookups.ts"
 import * as Incident from "./Incident.ts"
 import * as Answering from "./internal/desk/answering.ts"
 import * as Closing from "./internal/desk/closing.ts"
@@ -49,6 +50,7 @@ import * as Refusal from "./internal/desk/refusal.ts"
 import * as Verification from "./internal/desk/verification.ts"
 import * as MemoryStorage from "./MemoryStorage.ts"
 import type * as Outbox from "./Outbox.ts"
+import * as Parties from "./Parties.ts"
 import * as Randomness from "./Randomness.ts"
 import type * as Reports from "./Reports.ts"
 import type * as Sla from "./Sla.ts"
@@ -89,6 +91,7 @@ export {
   type IncidentError,
   InputInvalid,
   InputProblem,
+  LookupThrottled,
   MediationNotAvailable,
   RateLimitExceeded,
   ReopenWindowClosed,
@@ -189,15 +192,22 @@ export interface MediationView {
 }
 
 /**
- * A case as an actor may read it: its state, the part of its handling record they may see, its SLA clocks
- * evaluated at `asOf`, until when the requester may reopen it, and its mediation.
+ * A case as an actor may read it: its state (as they may see it: `Authorization.visibleCase`), one page of the part
+ * of its handling record they may see (the latest events, or those before a cursor), its SLA clocks evaluated at
+ * `asOf`, until when the requester may reopen it, and its mediation.
  *
  * @since 0.1.0
  * @category models
  */
 export interface CaseView {
   readonly case: SupportCase.SupportCase
+  /** The latest events the reader may see (before `PageOptions.before` when given), in record order. */
   readonly events: CaseEvent.Record
+  /**
+   * The cursor of the page before this one: pass it as `PageOptions.before` (`?before=` over HTTP) to read the
+   * events before `events[0]`; null when there are none.
+   */
+  readonly eventsBefore: number | null
   readonly sla: Sla.Evaluation
   readonly asOf: number
   /** While the case is resolved or explained: the last instant the requester may reopen it (epoch ms). */
@@ -337,6 +347,25 @@ export interface Options {
    * always-open channel of the policy that opens cases and accepts the requester (see {@link fallbackChannel}).
    */
   readonly whenClosed?: Readonly<Record<string, string>> | undefined
+  /**
+   * How many lookups of cases that do not exist or are not the actor's (a mistyped or guessed tracking number) an
+   * actor may make in a window before their lookups are refused until it ends (`LookupThrottled`, HTTP 429 with
+   * `Retry-After`). Default: 20 in 10 minutes. `false` turns the throttle off. The count is kept by the
+   * `FailedLookups` port when one is in context (shared by every process on one store), else in this process.
+   */
+  readonly lookupThrottle?: { readonly maxFailures: number; readonly windowMs: number } | false | undefined
+}
+
+/**
+ * Which page of a case's record a view shows: at most `limit` events (default 50), the latest ones before the
+ * sequence `before` (default: the latest ones).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageOptions {
+  readonly before?: number | undefined
+  readonly limit?: number | undefined
 }
 
 /**
@@ -378,10 +407,18 @@ export interface Service {
   /** A buyer asks the platform to mediate a dispute on an order with a supplier (clause 4.5). */
   readonly openMediation: (
     input: DeskInput.OpenMediationInput
-  ) => Effect.Effect<Submission, DeskError.SubmitError | DeskError.MediationNotAvailable>
+  ) => Effect.Effect<Submission, DeskError.SubmitError | DeskError.MediationNotAvailable | Parties.PartiesFailure>
 
-  /** A case with its record and live clocks, as the actor may see it. */
-  readonly getCase: (actor: Actor.Actor, ref: string) => Effect.Effect<CaseView, CaseNotFound | CaseStoreFailure>
+  /**
+   * A case with one page of its record (the latest events unless `page.before` is given) and its live clocks, as
+   * the actor may see it. A case the actor may not see is answered exactly like a missing one, and both count as a
+   * failed lookup (see `Options.lookupThrottle`).
+   */
+  readonly getCase: (
+    actor: Actor.Actor,
+    ref: string,
+    page?: PageOptions
+  ) => Effect.Effect<CaseView, CaseNotFound | DeskError.LookupThrottled | CaseStoreFailure>
   /** A requester's cases (as requester or party), newest first; staff get their queue. */
   readonly listCases: (
     actor: Actor.Actor,
@@ -481,7 +518,10 @@ export interface Service {
     options: { readonly limit: number }
   ) => Effect.Effect<ReadonlyArray<PendingQualityReview>, DeskError.ActionForbidden | CaseStoreFailure>
 
-  readonly requestMediation: Act<DeskInput.RequestMediationInput, DeskError.MediationNotAvailable>
+  readonly requestMediation: Act<
+    DeskInput.RequestMediationInput,
+    DeskError.MediationNotAvailable | DeskError.RateLimitExceeded | Parties.PartiesFailure
+  >
   readonly postStatement: Act<DeskInput.RespondInput, DeskError.RateLimitExceeded>
   readonly recordMediationOutcome: Act<DeskInput.MediationOutcomeInput>
 
@@ -519,7 +559,7 @@ export interface Service {
     input: DeskInput.ResolveIncidentInput
   ) => Effect.Effect<
     IncidentResolution,
-    DeskError.IncidentError | Incident.IncidentVersionConflict | SequenceConflict | CaseStoreFailure
+    DeskError.IncidentError | Incident.IncidentVersionConflict | CaseNotFound | SequenceConflict | CaseStoreFailure
   >
   readonly getIncident: (
     incidentId: string
@@ -577,6 +617,7 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     store: yield* CaseStore,
     incidents: yield* Incident.IncidentStore,
     randomness: yield* Randomness.Randomness,
+    failedLookups: Option.getOrElse(yield* Effect.serviceOption(FailedLookups.FailedLookups), FailedLookups.makeMemory),
     directory: yield* Effect.serviceOption(Directory.Directory)
   }
   const kernel = Kernel.make(context, Records.selection(policy, context.randomness))
@@ -592,7 +633,7 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     ...Refusal.make(kernel),
     ...Closing.make(kernel),
     ...Records.make(kernel),
-    ...Mediation.make(kernel, intake),
+    ...Mediation.make(kernel, intake, yield* Effect.serviceOption(Parties.Parties)),
     ...Incidents.make(kernel)
   })
 })
@@ -606,6 +647,10 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
  * context has one). A host that loads its policy from JSON
  * decodes it first: `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`.
  *
+ * Two ports are read when they are in context: `Parties` (the host's order data, which confirms the counterparty of
+ * a mediation: without it, mediations with a counterparty are refused) and `FailedLookups` (failed case lookups
+ * counted across processes: without it, each process counts its own).
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -618,16 +663,21 @@ export const layer = (
 /**
  * The whole desk in memory: the desk running `policy` on `MemoryStorage.layerMemory` (case store, outbox and incident
  * store on one fresh state, all three also provided, so a host or a test can read the outbox), with the platform's
- * cryptographic randomness unless `options.randomness` gives another (`Randomness.layerSeeded(seed)` in tests).
+ * cryptographic randomness unless `options.randomness` gives another (`Randomness.layerSeeded(seed)` in tests), and
+ * the orders of `options.orders` as the parties of mediations.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerMemory = (
   policy: SupportPolicy.SupportPolicy,
-  options?: Options & { readonly randomness?: Layer.Layer<Randomness.Randomness> | undefined }
+  options?: Options & {
+    readonly randomness?: Layer.Layer<Randomness.Randomness> | undefined
+    /** The orders whose parties may mediate (`Parties.layerMemory`); none when absent. */
+    readonly orders?: ReadonlyArray<Parties.Order> | undefined
+  }
 ): Layer.Layer<SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore> =>
   layer(policy, options).pipe(
     Layer.provideMerge(MemoryStorage.layerMemory),
-    Layer.provide(options?.randomness ?? Randomness.layer)
+    Layer.provide(Layer.mergeAll(options?.randomness ?? Randomness.layer, Parties.layerMemory(options?.orders ?? [])))
   )

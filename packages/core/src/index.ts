@@ -11,6 +11,11 @@ export * as FieldProblem from "./FieldProblem.ts"
 /**
  * @since 0.1.0
  */
+export * as Text from "./Text.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as CaseEvent from "./CaseEvent.ts"
 
 /**
@@ -62,6 +67,16 @@ export * as Incident from "./Incident.ts"
  * @since 0.1.0
  */
 export * as Randomness from "./Randomness.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Parties from "./Parties.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as FailedLookups from "./FailedLookups.ts"
 
 /**
  * @since 0.1.0

@@ -227,38 +227,66 @@ describe("Authorization.visibleRecord", () => {
       category: "dispute-mediation",
       priority: "high",
       audience: "buyer",
-      requester: { id: "buyer-ada", flags: [] }
+      requester: { id: "buyer-ada", flags: [] },
+      body: "my private description"
     },
     { sequence: 2, at, actor: agentActor, type: "assigned", to: { role: "agent" } },
-    { sequence: 3, at, actor: requesterActor, type: "mediationRequested", counterpartyId: "supplier-sun" },
-    { sequence: 4, at, actor: agentActor, type: "counterpartyContacted", counterpartyId: "supplier-sun" },
-    { sequence: 5, at, actor: agentActor, type: "noteAdded", body: "internal" },
+    { sequence: 3, at, actor: agentActor, type: "replied", body: "a private answer" },
+    { sequence: 4, at, actor: requesterActor, type: "requesterResponded", body: "a private follow-up" },
+    { sequence: 5, at, actor: requesterActor, type: "mediationRequested", counterpartyId: "supplier-sun" },
+    { sequence: 6, at, actor: agentActor, type: "counterpartyContacted", counterpartyId: "supplier-sun" },
+    { sequence: 7, at, actor: agentActor, type: "noteAdded", body: "internal" },
     {
-      sequence: 6,
+      sequence: 8,
       at,
       actor: { role: "requester", id: "supplier-sun" },
       type: "counterpartyResponded",
       counterpartyId: "supplier-sun",
       body: "statement"
     },
-    { sequence: 7, at, actor: agentActor, type: "replied", body: "to both" }
+    { sequence: 9, at, actor: requesterActor, type: "requesterResponded", body: "my statement" },
+    { sequence: 10, at, actor: agentActor, type: "priorityChanged", from: "high", to: "normal" },
+    { sequence: 11, at, actor: agentActor, type: "replied", body: "to both" }
   ]
+  const facts = CaseLifecycle.factsUnsafe(record)
   const sequences = (r: CaseEvent.Record) => r.map((e) => e.sequence)
+  const all = record.map((e) => e.sequence)
 
   it("staff read the whole record", () => {
-    assert.deepStrictEqual(sequences(Authorization.visibleRecord(agent, supportCase, record)), [1, 2, 3, 4, 5, 6, 7])
+    assert.deepStrictEqual(sequences(Authorization.visibleRecord(agent, supportCase, facts, record)), all)
+    assert.deepStrictEqual(sequences(Authorization.visibleRecord(theirAccountManager, supportCase, facts, record)), all)
+  })
+
+  it("the requester reads the public record and the counterparty's statements, not notes or routing", () => {
     assert.deepStrictEqual(
-      sequences(Authorization.visibleRecord(theirAccountManager, supportCase, record)),
-      [1, 2, 3, 4, 5, 6, 7]
+      sequences(Authorization.visibleRecord(owner, supportCase, facts, record)),
+      [1, 3, 4, 5, 8, 9, 10, 11]
     )
   })
 
-  it("the parties read the public record and each other's statements, not notes or routing", () => {
-    assert.deepStrictEqual(sequences(Authorization.visibleRecord(owner, supportCase, record)), [1, 3, 6, 7])
-    assert.deepStrictEqual(sequences(Authorization.visibleRecord(counterparty, supportCase, record)), [1, 3, 6, 7])
+  it("the counterparty reads what is addressed to both parties from the mediation on, never the earlier thread", () => {
+    assert.deepStrictEqual(
+      sequences(Authorization.visibleRecord(counterparty, supportCase, facts, record)),
+      [5, 8, 9, 11]
+    )
+    assert.deepStrictEqual(Authorization.recordQuery(counterparty, supportCase, facts), { readers: "parties", from: 5 })
   })
 
   it("anybody else reads nothing", () => {
-    assert.deepStrictEqual(Authorization.visibleRecord(stranger, supportCase, record), [])
+    assert.deepStrictEqual(Authorization.visibleRecord(stranger, supportCase, facts, record), [])
+    assert.isUndefined(Authorization.recordQuery(stranger, supportCase, facts))
+  })
+
+  it("the counterparty sees the case without the requester's contact details, subject or assignee", () => {
+    const seen = Authorization.visibleCase(counterparty, supportCase)
+    assert.deepStrictEqual(seen.requester, {
+      id: supportCase.requester.id,
+      audience: supportCase.requester.audience,
+      flags: []
+    })
+    assert.strictEqual(seen.subject, "")
+    assert.isFalse("assignee" in seen)
+    assert.isFalse("assignee" in Authorization.visibleCase(owner, supportCase))
+    assert.deepStrictEqual(Authorization.visibleCase(agent, supportCase), supportCase)
   })
 })

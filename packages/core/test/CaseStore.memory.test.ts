@@ -45,7 +45,7 @@ describe("MemoryStorage", () => {
   it.effect("the fixtures are valid by the real schemas", () =>
     Effect.gen(function* () {
       const input = yield* Fixtures.newCase({ full: true, counterparties: ["supplier-1"] })
-      const append = yield* Fixtures.append(input.case, { events: 3, status: "resolved", nextDueAt: null })
+      const append = yield* Fixtures.append(input, { events: 3, status: "resolved", nextDueAt: null })
       const record = [...input.events, ...append.events]
       assert.deepStrictEqual(CaseEvent.checkRecord(record), [])
       Schema.decodeUnknownSync(CaseEvent.Record)(record)
@@ -71,18 +71,18 @@ describe("MemoryStorage", () => {
       const input = yield* Fixtures.newCase()
       yield* store.create(input)
       // a message id that is already stored
-      const reused = yield* Fixtures.append(input.case)
+      const reused = yield* Fixtures.append(input)
       yield* dies(
         store.append({ ...reused, outbox: [...reused.outbox, input.outbox[0]] }),
         "message ids already stored"
       )
       assert.isTrue(Option.isNone(yield* outbox.get(reused.outbox[0].id)))
-      assert.strictEqual((yield* store.get(input.case.id)).pipe(Option.getOrThrow).events.length, 1)
+      assert.strictEqual((yield* store.events(input.case.id, { limit: 100 })).length, 1)
       const other = yield* Fixtures.newCase()
       yield* dies(store.create({ ...other, outbox: input.outbox }), "message ids already stored")
       assert.isTrue(Option.isNone(yield* store.get(other.case.id)))
       // a tracking number that changes
-      const renamed = yield* Fixtures.append(input.case)
+      const renamed = yield* Fixtures.append(input)
       yield* dies(
         store.append({ ...renamed, case: { ...renamed.case, trackingNumber: "TRK-other" } }),
         "trackingNumber"
@@ -92,6 +92,8 @@ describe("MemoryStorage", () => {
       yield* dies(store.listByRequester("r", { limit: -1 }), "limit")
       yield* dies(store.listByParty("r", { limit: 1, offset: 0.5 }), "offset")
       yield* dies(store.queue({ limit: Number.NaN }), "limit")
+      yield* dies(store.queue({ limit: 1, offset: -1 }), "offset")
+      yield* dies(store.events(input.case.id, { limit: 1, before: 1.5 }), "before")
       yield* dies(outbox.claim({ limit: 1, now: 0, leaseMillis: 0 }), "leaseMillis")
       const incident = yield* Fixtures.incident()
       yield* dies(incidents.create({ ...incident, version: 2 }, null), "version")

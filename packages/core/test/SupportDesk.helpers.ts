@@ -3,12 +3,14 @@
  * randomness, people, and instants written as local times at +08:00 (the policy's zone, clause 2.1).
  */
 import { assert } from "@effect/vitest"
-import { Effect, Exit, type Layer } from "effect"
+import { Effect, Exit, type Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { Temporal } from "temporal-polyfill"
 import * as Actor from "../src/Actor.ts"
-import type * as CaseEvent from "../src/CaseEvent.ts"
+import * as CaseEvent from "../src/CaseEvent.ts"
+import * as CaseLifecycle from "../src/CaseLifecycle.ts"
 import { CaseStore } from "../src/CaseStore.ts"
+import { isInert } from "../src/internal/slaEngine.ts"
 import { Outbox } from "../src/Outbox.ts"
 import * as Presets from "../src/Presets.ts"
 import * as Randomness from "../src/Randomness.ts"
@@ -17,8 +19,16 @@ import * as SupportDesk from "../src/SupportDesk.ts"
 
 export const policy = Presets.globalSources
 
+/** The orders the desk's `Parties` knows: who may mediate with whom (clause 4.5). */
+export const orders = [
+  { reference: "PO-1001", buyerId: "buyer-ada", supplierId: "supplier-sun" },
+  { reference: "PO-77", buyerId: "buyer-ada", supplierId: "supplier-sun" },
+  { reference: "PO-2002", buyerId: "buyer-bob", supplierId: "supplier-lee" }
+] as const
+
 /** The desk on fresh memory stores (the preset takes live chat outside hours as an online form: `whenClosed`). */
-export const deskLayer = (seed = 42) => SupportDesk.layerMemory(policy, { randomness: Randomness.layerSeeded(seed) })
+export const deskLayer = (seed = 42) =>
+  SupportDesk.layerMemory(policy, { randomness: Randomness.layerSeeded(seed), orders })
 
 export type DeskServices = Layer.Success<ReturnType<typeof deskLayer>>
 
@@ -84,13 +94,25 @@ export const failure = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<
     return Effect.succeed(error.value)
   })
 
-/** The stored case with its whole record (staff view of the store, bypassing authorization). */
+/**
+ * The stored case with its whole record (staff view of the store, bypassing authorization). Checks on the way that
+ * what the store keeps beside the record is what the record says: the facts are its fold, the clock record its
+ * events that move clocks (without their texts), and the state's sequence its last.
+ */
 export const stored = (trackingNumber: string) =>
   Effect.gen(function* () {
     const store = yield* CaseStore
     const found = yield* store.getByTrackingNumber(trackingNumber)
     if (found._tag === "None") return yield* Effect.die(new Error(`no case ${trackingNumber}`))
-    return found.value
+    const events = yield* store.events(found.value.case.id, { limit: 1_000_000 })
+    assert.deepStrictEqual(found.value.facts, CaseLifecycle.factsUnsafe(events), "facts kept beside the record")
+    assert.deepStrictEqual(
+      found.value.clockRecord,
+      events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText),
+      "clock record kept beside the record"
+    )
+    assert.strictEqual(found.value.case.sequence, events.length)
+    return { ...found.value, events }
   })
 
 /** The outbox messages of a case, oldest first. */
@@ -108,3 +130,26 @@ export const clock = (evaluation: Sla.Evaluation, metric: "firstResponse" | "pro
   assert.isDefined(c, `expected a ${metric} clock`)
   return c!
 }
+
+/** A note by another writer, appended with the store's optimistic `append` (as a second desk process would). */
+export const noteMeanwhile = (inner: CaseStore["Service"], caseId: string, body: string) =>
+  Effect.gen(function* () {
+    const current = Option.getOrThrow(yield* inner.get(caseId))
+    const sequence = current.case.sequence + 1
+    const note: CaseEvent.CaseEvent = {
+      sequence,
+      at: current.case.updatedAt,
+      actor: { role: "agent", id: "agent-zed" },
+      type: "noteAdded",
+      body
+    }
+    yield* inner.append({
+      caseId,
+      expectedSequence: current.case.sequence,
+      events: [note],
+      case: { ...current.case, sequence },
+      facts: CaseLifecycle.step(current.facts, note),
+      clockEvents: [],
+      outbox: []
+    })
+  }).pipe(Effect.orDie)

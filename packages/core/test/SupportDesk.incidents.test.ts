@@ -1,6 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import type * as CaseEvent from "../src/CaseEvent.ts"
+import { CaseStore, CaseStoreFailure } from "../src/CaseStore.ts"
+import * as MemoryStorage from "../src/MemoryStorage.ts"
+import * as Randomness from "../src/Randomness.ts"
 import * as SupportDesk from "../src/SupportDesk.ts"
 import {
   accountManager,
@@ -12,6 +15,7 @@ import {
   hk,
   local,
   messages,
+  policy,
   setNow,
   stored,
   submit,
@@ -165,6 +169,99 @@ describe("SupportDesk incidents and announcements", () => {
         (yield* failure(desk.postAnnouncement(buyer, { title: "x", body: "y" })))._tag,
         "ActionForbidden"
       )
+    }).pipe(Effect.provide(deskLayer()))
+  )
+})
+
+/** A case store whose `n`-th next update fails as if the database went away (set by the test). */
+const failingStore = (() => {
+  let failAt = 0
+  let updates = 0
+  const layer = Layer.effect(
+    CaseStore,
+    Effect.gen(function* () {
+      const inner = yield* CaseStore
+      return CaseStore.of({
+        ...inner,
+        update: (caseId, decide) =>
+          ++updates === failAt
+            ? Effect.fail(new CaseStoreFailure({ reason: "Unavailable", message: "update: the database went away" }))
+            : inner.update(caseId, decide)
+      })
+    })
+  )
+  return {
+    desk: SupportDesk.layer(policy).pipe(
+      Layer.provide(layer),
+      Layer.provideMerge(MemoryStorage.layerMemory),
+      Layer.provide(Randomness.layerSeeded(5))
+    ),
+    failOnUpdate: (n: number) =>
+      Effect.sync(() => {
+        updates = 0
+        failAt = n
+      })
+  }
+})()
+
+describe("SupportDesk.resolveIncident is safely re-runnable", () => {
+  it.effect("6.5 a failure half-way leaves an active incident and consistent cases; a second call finishes", () =>
+    Effect.gen(function* () {
+      const desk = yield* Desk
+      yield* setNow("2025-06-09T09:00")
+      const incident = yield* desk.declareIncident(agent, { title: "Payments failing", description: "Cards fail." })
+      const tns = [yield* submit(buyer), yield* submit(supplier), yield* submit(buyer, { subject: "third" })]
+      for (const tn of tns) yield* desk.linkCase(agent, incident.id, tn)
+      yield* setNow("2025-06-09T12:00")
+      // the second case's unlinking fails: the store went away
+      yield* failingStore.failOnUpdate(2)
+      const error = yield* failure(desk.resolveIncident(agent, incident.id, { note: "Fixed." }))
+      assert.strictEqual(error._tag, "CaseStoreFailure")
+      // no half state: the incident is still active (and announced), the first case alone is unlinked, with its notice
+      assert.strictEqual((yield* desk.getIncident(incident.id)).status, "investigating")
+      assert.strictEqual((yield* desk.announcements).length, 1)
+      const linkedNow = yield* Effect.forEach(tns, (tn) =>
+        Effect.map(stored(tn), (c) => c.facts.linkedIncidents.includes(incident.id))
+      )
+      assert.deepStrictEqual(linkedNow, [false, true, true])
+      // a second call finishes the work, notifying each requester exactly once
+      yield* failingStore.failOnUpdate(0)
+      const resolution = yield* desk.resolveIncident(agent, incident.id, { note: "Fixed." })
+      assert.strictEqual(resolution.incident.status, "resolved")
+      for (const tn of tns) {
+        const c = yield* stored(tn)
+        assert.deepStrictEqual(c.facts.linkedIncidents, [])
+        assert.strictEqual((yield* messages(c.case.id)).filter((m) => m.kind === "incidentResolved").length, 1)
+      }
+      assert.deepStrictEqual(
+        [...resolution.notifiedCaseIds].sort(),
+        (yield* Effect.forEach(tns.slice(1), (tn) => Effect.map(stored(tn), (c) => c.case.id))).sort()
+      )
+      assert.deepStrictEqual(yield* desk.announcements, [])
+      // and once resolved, calling again changes nothing
+      const again = yield* desk.resolveIncident(agent, incident.id, {})
+      assert.deepStrictEqual(again.notifiedCaseIds, [])
+    }).pipe(Effect.provide(failingStore.desk))
+  )
+
+  it.effect("6.5 a case linked while the incident is being resolved is not left linked to a resolved incident", () =>
+    Effect.gen(function* () {
+      const desk = yield* Desk
+      yield* setNow("2025-06-09T09:00")
+      const incident = yield* desk.declareIncident(agent, { title: "Search is down", description: "No results." })
+      const tns = yield* Effect.forEach([1, 2, 3, 4, 5, 6], (i) => submit(buyer, { subject: `case ${i}` }))
+      yield* desk.linkCase(agent, incident.id, tns[0])
+      // links and the resolution race
+      yield* Effect.all(
+        [
+          ...tns.slice(1).map((tn) => Effect.exit(desk.linkCase(agent, incident.id, tn))),
+          Effect.exit(desk.resolveIncident(agent, incident.id, {}))
+        ],
+        { concurrency: "unbounded" }
+      )
+      const final = yield* desk.getIncident(incident.id)
+      if (final.status !== "resolved") yield* desk.resolveIncident(agent, incident.id, {})
+      for (const tn of tns) assert.deepStrictEqual((yield* stored(tn)).facts.linkedIncidents, [], tn)
     }).pipe(Effect.provide(deskLayer()))
   )
 })

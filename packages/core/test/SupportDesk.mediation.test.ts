@@ -11,8 +11,11 @@ import {
   HOUR,
   hk,
   messages,
+  otherBuyer,
+  policy,
   request,
   setNow,
+  stored,
   submit,
   supplier,
   types
@@ -60,7 +63,7 @@ describe("SupportDesk mediation", () => {
         assert.strictEqual(c.category, "dispute-mediation")
         assert.strictEqual(c.orderReference, "PO-1001")
         assert.deepStrictEqual(c.parties, ["buyer-ada", "supplier-sun"])
-        assert.deepStrictEqual(c.assignee, { role: "agent", queue: "mediation" })
+        assert.deepStrictEqual((yield* stored(tn)).case.assignee, { role: "agent", queue: "mediation" })
         // the supplier is told, with the tracking number to answer under
         const toSupplier = (yield* messages(c.id)).filter((m) => m.recipient.id === "supplier-sun")
         assert.deepStrictEqual(
@@ -159,7 +162,10 @@ describe("SupportDesk mediation", () => {
       assert.strictEqual(error._tag, "MediationNotAvailable")
       assert.strictEqual((error as SupportDesk.MediationNotAvailable).reason, "audience")
       const self = yield* failure(desk.openMediation(dispute(buyer, { counterpartyId: buyer.id })))
-      assert.strictEqual((self as SupportDesk.MediationNotAvailable).reason, "counterparty")
+      assert.deepStrictEqual(
+        (self as SupportDesk.InputInvalid).problems.map((p) => p.path),
+        ["counterpartyId"]
+      )
       const { orderReference: _order, ...withoutOrder } = dispute(buyer, { counterpartyId: supplier.id })
       const noOrder = yield* failure(desk.openMediation(withoutOrder as SupportDesk.OpenMediationInput))
       assert.deepStrictEqual(
@@ -192,5 +198,119 @@ describe("SupportDesk mediation", () => {
       })
       assert.strictEqual(notSettled.case.status, "explained")
     }).pipe(Effect.provide(deskLayer()))
+  )
+
+  it.effect(
+    "4.5 the counterparty is the host's: staff, the requester, another buyer or a stranger are refused, naming the field",
+    () =>
+      Effect.gen(function* () {
+        yield* setNow("2025-06-09T10:00")
+        const desk = yield* Desk
+        const tn = yield* submit(buyer, { category: "order-delivery", orderReference: "PO-77" })
+        const named = (counterpartyId: string, orderReference?: string) =>
+          Effect.map(
+            failure(
+              desk.requestMediation(buyer, tn, {
+                counterpartyId,
+                statement: "x",
+                ...(orderReference === undefined ? {} : { orderReference })
+              })
+            ),
+            (e) => [e._tag, (e as SupportDesk.InputInvalid).problems?.map((p) => p.path)]
+          )
+        for (const counterpartyId of [otherBuyer.id, agent.id, buyer.id, "supplier-zed"]) {
+          assert.deepStrictEqual(yield* named(counterpartyId), ["InputInvalid", ["counterpartyId"]], counterpartyId)
+        }
+        // another order than the case's
+        assert.deepStrictEqual(yield* named(supplier.id, "PO-1001"), ["InputInvalid", ["orderReference"]])
+        // nothing was written, nobody was told
+        assert.deepStrictEqual(types((yield* stored(tn)).events), ["submitted", "assigned"])
+        assert.deepStrictEqual(
+          (yield* messages((yield* stored(tn)).case.id)).map((m) => m.recipient.id),
+          [buyer.id]
+        )
+        // a case without an order names one, which must be the requester's
+        const plain = yield* submit(buyer, { category: "order-delivery" })
+        const noOrder = yield* failure(
+          desk.requestMediation(buyer, plain, { counterpartyId: supplier.id, statement: "x" })
+        )
+        assert.deepStrictEqual(
+          (noOrder as SupportDesk.InputInvalid).problems.map((p) => p.path),
+          ["orderReference"]
+        )
+        const notTheirs = yield* failure(
+          desk.requestMediation(buyer, plain, {
+            counterpartyId: "supplier-lee",
+            statement: "x",
+            orderReference: "PO-2002"
+          })
+        )
+        assert.deepStrictEqual(
+          (notTheirs as SupportDesk.InputInvalid).problems.map((p) => p.path),
+          ["orderReference"]
+        )
+        const ok = yield* desk.requestMediation(buyer, plain, {
+          counterpartyId: supplier.id,
+          statement: "Late.",
+          orderReference: "PO-1001"
+        })
+        assert.strictEqual(ok.case.status, "inMediation")
+      }).pipe(Effect.provide(deskLayer()))
+  )
+
+  it.effect("4.5 the counterparty reads what is addressed to both parties, never the requester's earlier thread", () =>
+    Effect.gen(function* () {
+      yield* setNow("2025-06-09T10:00")
+      const desk = yield* Desk
+      const tn = yield* submit(buyer, {
+        category: "order-delivery",
+        orderReference: "PO-77",
+        subject: "Private: my bank details",
+        description: "PRIVATE description: IBAN DE00 1234"
+      })
+      yield* desk.reply(agent, tn, { body: "PRIVATE reply of the desk" })
+      yield* desk.addNote(agent, tn, { body: "internal note" })
+      yield* desk.respond(buyer, tn, { body: "PRIVATE follow-up" })
+      yield* setNow("2025-06-09T12:00")
+      yield* desk.requestMediation(buyer, tn, { counterpartyId: supplier.id, statement: "Mediation statement" })
+      yield* desk.postStatement(supplier, tn, { body: "Supplier statement" })
+      yield* desk.postStatement(buyer, tn, { body: "Buyer statement" })
+      yield* desk.progressUpdate(agent, tn, { body: "Update to both" })
+      const seen = yield* desk.getCase(supplier, tn)
+      assert.deepStrictEqual(types(seen.events), [
+        "mediationRequested",
+        "counterpartyResponded",
+        "requesterResponded",
+        "progressUpdated"
+      ])
+      const text = JSON.stringify(seen)
+      for (const secret of ["PRIVATE", "IBAN", "bank details", "internal note", "ada@example.com"]) {
+        assert.notInclude(text, secret, secret)
+      }
+      assert.isFalse("assignee" in seen.case)
+      // the requester reads the whole public thread, including the supplier's statement
+      const own = yield* desk.getCase(buyer, tn)
+      assert.includeMembers(types(own.events), ["submitted", "replied", "requesterResponded", "counterpartyResponded"])
+      assert.notInclude(types(own.events), "noteAdded")
+      // the outcome reaches both
+      const outcome = yield* desk.recordMediationOutcome(agent, tn, { outcome: "notSettled", body: "No agreement." })
+      assert.strictEqual(outcome.case.status, "explained")
+      assert.deepStrictEqual(types((yield* desk.getCase(supplier, tn)).events).slice(-2), [
+        "mediationConcluded",
+        "explained"
+      ])
+    }).pipe(Effect.provide(deskLayer()))
+  )
+
+  it.effect("4.5 a desk without the host's Parties refuses every mediation with a counterparty", () =>
+    Effect.gen(function* () {
+      yield* setNow("2025-06-09T10:00")
+      const desk = yield* Desk
+      const error = yield* failure(desk.openMediation(dispute(buyer, { counterpartyId: supplier.id })))
+      assert.deepStrictEqual(
+        (error as SupportDesk.InputInvalid).problems.map((p) => p.path),
+        ["orderReference"]
+      )
+    }).pipe(Effect.provide(SupportDesk.layerMemory(policy)))
   )
 })

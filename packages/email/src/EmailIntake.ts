@@ -295,7 +295,7 @@ export const make = (options: Options) =>
 
     /** Adds the mail to a case its sender is a party of; none for a closed or refused case (a new case instead). */
     const addToCase = (
-      stored: SupportCase.WithRecord,
+      stored: { readonly case: SupportCase.SupportCase },
       actor: Actor.Requester,
       body: string,
       messageKey: string
@@ -455,7 +455,7 @@ export const make = (options: Options) =>
 
         // threading: signed Message-ID, signed reply address, then a tracking number of a case the sender is party of
         const threaded = thread(email, envelope)
-        let target: Option.Option<SupportCase.WithRecord> = Option.none()
+        let target: Option.Option<{ readonly case: SupportCase.SupportCase }> = Option.none()
         if (Option.isSome(threaded)) {
           const found = yield* store
             .get(threaded.value.caseId)

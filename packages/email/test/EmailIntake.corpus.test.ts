@@ -34,6 +34,10 @@ const dir = Path.join(import.meta.dirname, "fixtures")
 const corpus = JSON.parse(Fs.readFileSync(Path.join(dir, "corpus.json"), "utf8")) as ReadonlyArray<Expected>
 const threading = EmailThreading.make(Setup.threading)
 
+/** A stored case with its whole record (the store reads them apart). */
+const withRecord = (store: CaseStore.CaseStore["Service"], stored: CaseStore.Stored) =>
+  Effect.map(store.events(stored.case.id, { limit: 1_000_000 }), (events) => ({ ...stored, events }))
+
 describe("the mail corpus", () => {
   let sink: SmtpSink.Sink
   let runtime: ReturnType<typeof Setup.runtime>
@@ -115,7 +119,7 @@ describe("the mail corpus", () => {
           const store = yield* CaseStore.CaseStore
           const byNumber =
             receipt.trackingNumber === null ? Option.none() : yield* store.getByTrackingNumber(receipt.trackingNumber)
-          return byNumber
+          return Option.isNone(byNumber) ? Option.none() : Option.some(yield* withRecord(store, byNumber.value))
         })
       )
       if (expected.case === "ana" && expected.outcome !== "duplicate") {
@@ -173,8 +177,8 @@ describe("the mail corpus", () => {
       Effect.gen(function* () {
         const store = yield* CaseStore.CaseStore
         return [
-          Option.getOrThrow(yield* store.get(anaCase.id)),
-          Option.getOrThrow(yield* store.get(liCase.id))
+          yield* withRecord(store, Option.getOrThrow(yield* store.get(anaCase.id))),
+          yield* withRecord(store, Option.getOrThrow(yield* store.get(liCase.id)))
         ] as const
       })
     )

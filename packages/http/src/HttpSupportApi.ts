@@ -28,7 +28,8 @@ import {
   Incident,
   Reports,
   SupportDesk,
-  SupportPolicy
+  SupportPolicy,
+  Text
 } from "@support-policy/core"
 import { Effect, type FileSystem, Layer, Option, type Path, Schema } from "effect"
 import {
@@ -67,6 +68,7 @@ import * as HttpViews from "./HttpViews.ts"
 import { groupLayers } from "./internal/handlers/index.ts"
 import type { Options } from "./internal/options.ts"
 import { layerFallback, schemaProblem } from "./internal/problems.ts"
+import { apiHeaders, layerSecurityHeaders, pageHeaders } from "./internal/security.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // middleware
@@ -100,15 +102,12 @@ export class ValidateRequest extends HttpApiMiddleware.Service<ValidateRequest>(
 // request schemas
 // -------------------------------------------------------------------------------------------------------------------
 
-const Ref = (what: string) =>
-  Schema.String.check(
-    Schema.isMinLength(1, { message: `expected ${what}` }),
-    Schema.isMaxLength(100, { message: `expected ${what} of at most 100 characters` })
-  )
+/** A reference in a path, a query or a body (a tracking number, an incident id): one line of 1 to 100 characters. */
+const Ref = (what: string) => Text.identifier(what, 100)
 
 const Limit = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 200 }))
 
-const TimeZone = Schema.String.check(Schema.isMaxLength(64)).pipe(Schema.decodeTo(BusinessCalendar.TimeZone))
+const TimeZone = Text.identifier("a time zone", 64).pipe(Schema.decodeTo(BusinessCalendar.TimeZone))
 
 const CaseParams = { trackingNumber: Ref("a tracking number") }
 
@@ -193,8 +192,9 @@ export const LinkCaseBody = Schema.Struct({ trackingNumber: Ref("a tracking numb
 
 const Created = <S extends Schema.Top>(schema: S) => schema.pipe(HttpApiSchema.status(201))
 
-const actionErrors = [Forbidden, NotFound, Conflict, Unprocessable, ServiceUnavailable] as const
-const messageErrors = [...actionErrors, TooManyRequests] as const
+// 429: a requester over the policy's message limit (clause 7.3), or any actor over the limit of failed lookups
+const actionErrors = [Forbidden, NotFound, Conflict, Unprocessable, TooManyRequests, ServiceUnavailable] as const
+const messageErrors = actionErrors
 const submitErrors = [Forbidden, Conflict, Unprocessable, TooManyRequests, ServiceUnavailable] as const
 
 const action = <const Name extends string, const Path extends `/${string}`, P extends Schema.Top>(
@@ -238,9 +238,21 @@ export class CasesGroup extends HttpApiGroup.make("cases")
     ),
     HttpApiEndpoint.get("get", "/v1/cases/:trackingNumber", {
       params: CaseParams,
+      query: {
+        before: Schema.optionalKey(
+          Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)).annotate({
+            description:
+              "Show the events before this sequence number: the `eventsBefore` cursor of the page you read (the latest events when absent)"
+          })
+        ),
+        limit: Schema.optionalKey(Limit.annotate({ description: "At most this many events (1 to 200, default 50)" }))
+      },
       success: HttpViews.CaseView,
-      error: [NotFound, ServiceUnavailable]
-    }).annotate(OpenApi.Summary, "A case with its handling record and live SLA clocks"),
+      error: [NotFound, TooManyRequests, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "A case with the latest page of its handling record (?before= for earlier pages) and live SLA clocks"
+    ),
     HttpApiEndpoint.post("postMessage", "/v1/cases/:trackingNumber/messages", {
       params: CaseParams,
       payload: SupportDesk.MessageInput,
@@ -307,13 +319,19 @@ export class MediationGroup extends HttpApiGroup.make("mediation")
       payload: OpenMediationBody,
       success: Created(HttpViews.Submission),
       error: submitErrors
-    }).annotate(OpenApi.Summary, "A buyer opens a mediation of a dispute with a supplier"),
+    }).annotate(
+      OpenApi.Summary,
+      "A buyer opens a mediation of a dispute on an order with its other party (confirmed by the host's order data)"
+    ),
     HttpApiEndpoint.post("request", "/v1/cases/:trackingNumber/mediation", {
       params: CaseParams,
       payload: SupportDesk.RequestMediationInput,
       success: HttpViews.CaseView,
-      error: actionErrors
-    }).annotate(OpenApi.Summary, "The requester asks for mediation on an existing case"),
+      error: messageErrors
+    }).annotate(
+      OpenApi.Summary,
+      "The requester asks for mediation on an existing case, naming the other party of the order (confirmed by the host)"
+    ),
     HttpApiEndpoint.post("postStatement", "/v1/cases/:trackingNumber/mediation/statements", {
       params: CaseParams,
       payload: SupportDesk.MessageInput,
@@ -543,7 +561,7 @@ export class PolicyGroup extends HttpApiGroup.make("policy")
         priority: Schema.optionalKey(CaseEvent.Id),
         channel: Schema.optionalKey(CaseEvent.Id),
         audience: Schema.optionalKey(CaseEvent.Id),
-        receivedAt: Schema.optionalKey(Schema.String),
+        receivedAt: Schema.optionalKey(Text.identifier("an instant", 64)),
         timeZone: Schema.optionalKey(TimeZone)
       },
       success: HttpViews.ReplyByPlan
@@ -591,7 +609,7 @@ export class EmailGroup extends HttpApiGroup.make("email")
     HttpApiEndpoint.get("caseMail", "/v1/cases/:trackingNumber/mail", {
       params: CaseParams,
       success: HttpViews.InboundMails,
-      error: [Forbidden, NotFound, ServiceUnavailable]
+      error: [Forbidden, NotFound, TooManyRequests, ServiceUnavailable]
     }).annotate(OpenApi.Summary, "The incoming mails of a case, oldest first (staff)"),
     HttpApiEndpoint.get("original", "/v1/mail/:mailId/original", {
       params: { mailId: Ref("a mail id") },
@@ -646,6 +664,30 @@ export class Api extends HttpApi.make("support-policy")
         "A customer-support policy as running software (@support-policy/http). Errors are application/problem+json."
     })
   ) {}
+
+// -------------------------------------------------------------------------------------------------------------------
+// security headers
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The headers of every response under `/v1` and of the OpenAPI document: a Content-Security-Policy that lets
+ * nothing load or run and forbids framing (`frame-ancestors 'none'`), `X-Content-Type-Options: nosniff`,
+ * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `Cache-Control: no-store` (case data is personal).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const securityHeaders: Readonly<Record<string, string>> = apiHeaders
+
+/**
+ * Headers for a host's own pages that load only their own scripts, styles and images and call only their own
+ * origin (as the demo's pages do): a Content-Security-Policy without inline scripts or other origins and with
+ * `frame-ancestors 'none'`, `nosniff`, `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const pageSecurityHeaders: Readonly<Record<string, string>> = pageHeaders
 
 // -------------------------------------------------------------------------------------------------------------------
 // layers
@@ -727,7 +769,8 @@ export const layerHandlers = (options?: Options) =>
 /**
  * The API's routes on an `HttpRouter`: every endpoint, the OpenAPI document, the interactive reference, and the
  * problem+json answer to anything under `/v1` that no endpoint takes (unknown route, non-JSON body, body too large).
- * Merge it with routes of your own and serve the lot with `HttpRouter.serve`.
+ * Its responses carry {@link securityHeaders} (the reference page a framing and sniffing guard); a host's other
+ * routes are left alone. Merge it with routes of your own and serve the lot with `HttpRouter.serve`.
  *
  * @since 0.1.0
  * @category layers
@@ -740,11 +783,13 @@ export const layer = (
   HttpRouter.HttpRouter | PlatformServices | SupportDesk.SupportDesk | Authentication.Authentication
 > => {
   const docsPath = options?.docsPath ?? "/docs"
+  const openapiPath = options?.openapiPath ?? "/openapi.json"
   const api = options?.basePath === undefined ? Api : Api.annotate(OpenApi.Servers, [{ url: options.basePath }])
   return Layer.mergeAll(
-    HttpApiBuilder.layer(api, { openapiPath: options?.openapiPath ?? "/openapi.json" }),
+    HttpApiBuilder.layer(api, { openapiPath }),
     docsPath === false ? Layer.empty : HttpApiScalar.layer(api, { path: docsPath }),
-    layerFallback({ maxBodyBytes: options?.maxBodyBytes ?? 1024 * 1024 })
+    layerFallback({ maxBodyBytes: options?.maxBodyBytes ?? 1024 * 1024 }),
+    layerSecurityHeaders({ openapiPath, docsPath })
   ).pipe(Layer.provide(layerHandlers(options)))
 }
 

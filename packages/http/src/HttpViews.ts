@@ -84,15 +84,23 @@ export const Mediation = Schema.Struct({
 }).annotate({ identifier: "Mediation" })
 
 /**
- * A case as the caller may see it: its state, the part of its handling record they may read (clause 6.4), its live
- * SLA clocks, until when the requester may reopen it, and its mediation.
+ * A case as the caller may see it: its state, one page of the part of its handling record they may read (clause
+ * 6.4: the latest events, or those before `?before=`), its live SLA clocks, until when the requester may reopen it,
+ * and its mediation. The counterparty of a mediation reads only what is addressed to both parties, from the
+ * mediation's start.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const CaseView = Schema.Struct({
   case: SupportCase.SupportCase,
-  events: CaseEvent.Record,
+  events: CaseEvent.Record.annotate({
+    description: "The latest events the caller may read (before `?before=` when given), in record order"
+  }),
+  eventsBefore: Schema.NullOr(Schema.Int).annotate({
+    description:
+      "The cursor of the page before: GET the case again with ?before=<this> for earlier events; null when none"
+  }),
   sla: Evaluation,
   asOf: EpochMillis,
   reopenableUntil: Schema.NullOr(EpochMillis),

@@ -75,7 +75,7 @@ describe("400 application/problem+json naming each bad field", () => {
       400
     )
     assert.deepStrictEqual(linked.problems, [
-      { in: "body", path: "trackingNumber", message: "expected a tracking number" }
+      { in: "body", path: "trackingNumber", message: "expected a tracking number, got an empty text" }
     ])
   })
 
@@ -197,26 +197,29 @@ describe("409", () => {
     expectProblem(await send("second"), 409, "IdempotencyConflict")
   })
 
-  it("a case that keeps changing under the writer (SequenceConflict)", async () => {
+  it("an incident that keeps changing under the writer (IncidentVersionConflict)", async () => {
     const conflicted = await startServer({
-      caseStore: (store) => ({
+      incidentStore: (store) => ({
         ...store,
-        append: (append) =>
+        update: (incident, options) =>
           Effect.fail(
-            new CaseStore.SequenceConflict({
-              caseId: append.caseId,
-              expected: append.expectedSequence,
-              actual: append.expectedSequence + 1
+            new Incident.IncidentVersionConflict({
+              incidentId: incident.id,
+              expected: options.expectedVersion,
+              actual: options.expectedVersion + 1
             })
           )
       })
     })
     try {
-      const tn = await submit(conflicted, "buyer")
+      const incident = expectJson(
+        await conflicted.request("POST", "/v1/incidents", { as: "agent", body: { title: "Down", description: "x" } }),
+        201
+      )
       expectProblem(
-        await conflicted.request("POST", `/v1/cases/${tn}/actions/reply`, { as: "agent", body: { body: "Hi" } }),
+        await conflicted.request("POST", `/v1/incidents/${incident.id}/resolve`, { as: "agent", body: {} }),
         409,
-        "SequenceConflict"
+        "IncidentVersionConflict"
       )
     } finally {
       await conflicted.close()

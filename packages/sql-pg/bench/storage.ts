@@ -8,16 +8,29 @@
  *    transaction) and `SupportDesk.submit` (validation, rate limit check, triage, SLA plan, acknowledgment text, then
  *    the store), in the same run on the same server, with the CPU time each takes per submission in this process
  *    and in PostgreSQL. Goal: `SupportDesk.submit` with 8 clients ≥ 0.8× `BEGIN; INSERT; COMMIT`.
- * 2. "Next due clocks": `CaseStore.queue` (the agents' queue and the SLA sweep) at 10 k and at 1 M open cases,
+ * 2. Cost against the length of the record: an agent's note and a staff read of the case (the view as the API sends
+ *    it, clock traces included), on cases of 10 events and of 3,000 events, through `SupportDesk` on the store. The
+ *    long records are measured twice: 3,000 notes (events no clock reads) and 3,000 replies (events the first-response
+ *    clock reads, so they are in the clock record the store keeps beside the case). Goal: 3,000 ≤ 1.5× 10 for notes.
+ * 3. "Next due clocks": `CaseStore.queue` (the agents' queue and the SLA sweep) at 10 k and at 1 M open cases,
  *    bulk-loaded with `generate_series`, with the query plan. Goal: flat, ≤ 1.5× between them.
- * 3. Search (`CaseStore.find` with words, as `GET /v1/desk/search` asks it) at the same sizes: a rare order reference,
+ * 4. Search (`CaseStore.find` with words, as `GET /v1/desk/search` asks it) at the same sizes: a rare order reference,
  *    a common English word, a two-character Chinese word, and a console view with its capped count.
  *
  * Run: `pnpm bench storage` (`--quick` for short samples). Needs the PostgreSQL server binaries (see
  * `test/support/PgServer.ts`).
  */
 import { PgClient } from "@effect/sql-pg"
-import { CaseQuery, CaseStore, Presets, Randomness, type SupportCase, SupportDesk } from "@support-policy/core"
+import {
+  Actor,
+  type CaseLifecycle,
+  CaseQuery,
+  CaseStore,
+  Presets,
+  Randomness,
+  type SupportCase,
+  SupportDesk
+} from "@support-policy/core"
 import { Fixtures } from "@support-policy/core/testing"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Effect, Layer } from "effect"
@@ -213,16 +226,145 @@ const submissions = (context: BenchContext, pgPid: number | undefined) =>
     yield* sql`DROP TABLE bench_raw`
   })
 
+/** Latency of a note and a read on cases of a short and a long record (see the module's comment). */
+const recordLength = (context: BenchContext) =>
+  Effect.gen(function* () {
+    const desk = yield* SupportDesk.SupportDesk
+    const quick = context.settings.samples < 5
+    const long = quick ? 300 : 3_000
+    const calls = quick ? 20 : 200
+    const agent = Actor.agent("bench-agent")
+    const open = (i: number) =>
+      Effect.map(
+        desk.submit({
+          requester: { id: `bench-record-${i}`, audience: "buyer" },
+          channel: "online-form",
+          category: "order-delivery",
+          subject: "Where is my order?",
+          description: "My order PO-1234 has not arrived.",
+          language: "en"
+        }),
+        (s) => s.view.case.trackingNumber
+      )
+    /** Fills a case to `events` events (submitted and assigned, then notes or replies). */
+    const fill = (tn: string, events: number, kind: "note" | "reply") =>
+      Effect.forEach(
+        Array.from({ length: events - 2 }, (_, i) => i),
+        (i) =>
+          kind === "note"
+            ? desk.addNote(agent, tn, { body: `Note ${i}: checked the carrier's tracking page again.` })
+            : desk.reply(agent, tn, { body: `Reply ${i}: we are still waiting for the carrier.` }),
+        { discard: true }
+      )
+    // ten short cases, so that a measured note lands on a case of about ten events
+    const short = yield* Effect.forEach(
+      Array.from({ length: 10 }, (_, i) => i),
+      open
+    )
+    yield* Effect.forEach(short, (tn) => fill(tn, 10, "note"), { discard: true })
+    let started = performance.now()
+    const notes = yield* open(100)
+    yield* fill(notes, long, "note")
+    const replies = yield* open(101)
+    yield* fill(replies, long, "reply")
+    console.log(
+      `filled a case with ${formatInteger(long)} notes and one with ${formatInteger(long)} replies ` +
+        `(${((performance.now() - started) / 1000).toFixed(1)} s)`
+    )
+    started = performance.now()
+    let n = 0
+    const note = (tn: () => string) => Effect.suspend(() => desk.addNote(agent, tn(), { body: `Measured note ${n++}` }))
+    // the read as the API answers staff: the view serialized, clock traces included; a page of `limit` events
+    const read = (tn: string, limit?: number) =>
+      Effect.map(
+        desk.getCase(agent, tn, limit === undefined ? undefined : { limit }),
+        (view) => JSON.stringify(view).length
+      )
+    let k = 0
+    const shortTn = () => short[k++ % short.length]
+    // warm-up, then measure in alternation
+    for (const op of [note(shortTn), note(() => notes), read(short[0], 10), read(notes, 10), read(replies, 10)]) {
+      yield* latency(op, Math.min(calls, 20))
+    }
+    const results = {
+      noteShort: yield* latency(note(shortTn), calls),
+      noteNotes: yield* latency(
+        note(() => notes),
+        calls
+      ),
+      noteReplies: yield* latency(
+        note(() => replies),
+        calls
+      ),
+      readShort: yield* latency(read(short[0], 10), calls),
+      readNotes: yield* latency(read(notes, 10), calls),
+      readReplies: yield* latency(read(replies, 10), calls),
+      pageShort: yield* latency(read(short[0]), calls),
+      pageNotes: yield* latency(read(notes), calls),
+      pageReplies: yield* latency(read(replies), calls)
+    }
+    const rows = [
+      [
+        "a note (SupportDesk.addNote)",
+        ` ${formatMs(results.noteShort)}`,
+        ` ${formatMs(results.noteNotes)}`,
+        ` ${formatRatio(results.noteNotes / results.noteShort)}`,
+        ` ${formatMs(results.noteReplies)}`,
+        ` ${formatRatio(results.noteReplies / results.noteShort)}`
+      ],
+      [
+        "a read, latest 10 events (getCase, as sent)",
+        ` ${formatMs(results.readShort)}`,
+        ` ${formatMs(results.readNotes)}`,
+        ` ${formatRatio(results.readNotes / results.readShort)}`,
+        ` ${formatMs(results.readReplies)}`,
+        ` ${formatRatio(results.readReplies / results.readShort)}`
+      ],
+      [
+        "a read, default page (the short case: all 10)",
+        ` ${formatMs(results.pageShort)}`,
+        ` ${formatMs(results.pageNotes)}`,
+        ` ${formatRatio(results.pageNotes / results.pageShort)}`,
+        ` ${formatMs(results.pageReplies)}`,
+        ` ${formatRatio(results.pageReplies / results.pageShort)}`
+      ]
+    ]
+    console.log(
+      table(
+        [
+          `median of ${calls} calls`,
+          " 10 events",
+          ` ${formatInteger(long)} notes`,
+          " ratio",
+          ` ${formatInteger(long)} replies`,
+          " ratio"
+        ],
+        rows
+      )
+    )
+    console.log(
+      `  (the measured notes add to the records: the short cases end at about ${10 + Math.ceil((calls * 2) / 10)} events, ` +
+        `the long ones at about ${formatInteger(long + calls)}; measured in ${((performance.now() - started) / 1000).toFixed(1)} s)`
+    )
+    for (const [label, ratio] of [
+      [`a note on ${formatInteger(long)} notes`, results.noteNotes / results.noteShort],
+      [`a read of the latest 10 of ${formatInteger(long)} notes`, results.readNotes / results.readShort]
+    ] as const) {
+      if (ratio > 1.5) console.log(`  note: ${label} costs ${ratio.toFixed(2)}× the same on 10 events (goal ≤ 1.5×)`)
+    }
+  })
+
 /**
  * Adds open cases numbered `from` … `to` (exclusive) straight into the tables, each a valid case document (the
  * store decodes what it reads). Due instants are spread over 30 days by a multiplicative hash of the number, so the
  * cases due first are scattered over the table as they are in a real one, at every size.
  */
-const bulkLoad = (template: SupportCase.SupportCase, from: number, to: number) =>
+const bulkLoad = (template: SupportCase.SupportCase, templateFacts: CaseLifecycle.Facts, from: number, to: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const grams = `{${CaseQuery.grams(CaseQuery.normalize("订单还没有发货")).join(",")}}`
     const base = template.openedAt
+    const facts = JSON.stringify({ ...templateFacts, parties: ["@REQ@"] })
     // the document as text with placeholders for what differs per case, filled in and cast once per row
     const document = JSON.stringify({
       ...template,
@@ -247,12 +389,13 @@ const bulkLoad = (template: SupportCase.SupportCase, from: number, to: number) =
     // 5 000-word vocabulary (one of them "shipment" in one case of ten), and a Chinese phrase in one case of twenty
     yield* sql`
       INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                 opened_at, updated_at, sequence, next_due_at, data, channel,
+                                 opened_at, updated_at, sequence, next_due_at, data, facts, channel,
                                  search_public, search_people, search_internal, search_grams)
       SELECT 'bench-' || g, 'BT-' || g, r, 'open', ${template.priority}, ${template.category}, NULL,
              ${base}::bigint, ${base}::bigint + (g % 100000), 1, due,
              replace(replace(replace(replace(${document}::text, '@ID@', 'bench-' || g), '@TN@', 'BT-' || g),
                      '@REQ@', r), '"@DUE@"', due::text)::jsonb,
+             replace(${facts}::text, '@REQ@', r)::jsonb,
              ${template.channel},
              'bt-' || g || E'\n' || 'po-' || ((g::bigint * 7919) % 10000000) || E'\n' ||
                CASE WHEN g % 10 = 0 THEN 'shipment' ELSE 'word' || ((g::bigint * 31) % 5000) END || ' word' ||
@@ -276,7 +419,8 @@ const queueCost = (context: BenchContext) =>
     const store = yield* CaseStore.CaseStore
     const quick = context.settings.samples < 5
     const calls = quick ? 30 : 300
-    const template = (yield* Fixtures.newCase({ nextDueAt: null })).case
+    const fixture = yield* Fixtures.newCase({ nextDueAt: null })
+    const template = fixture.case
     const sizes = quick ? [10_000, 100_000] : [10_000, 1_000_000]
     const now = template.openedAt + 15 * 86_400_000
     const queries = [
@@ -289,7 +433,7 @@ const queueCost = (context: BenchContext) =>
     let loaded = 0
     for (const size of sizes) {
       const started = performance.now()
-      yield* bulkLoad(template, loaded, size)
+      yield* bulkLoad(template, fixture.facts, loaded, size)
       const loadSeconds = (performance.now() - started) / 1000
       loaded = size
       console.log(`loaded ${formatInteger(size)} open cases (${loadSeconds.toFixed(1)} s)`)
@@ -392,6 +536,8 @@ const bench: BenchModule = {
       await Effect.runPromise(
         Effect.gen(function* () {
           yield* submissions(context, Cpu.postmasterPid(server.dataDir))
+          console.log("")
+          yield* recordLength(context)
           console.log("")
           yield* queueCost(context)
         }).pipe(Effect.provide(layers))

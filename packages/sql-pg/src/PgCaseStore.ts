@@ -3,31 +3,43 @@
  * records (clause 6.4: "tracking numbers and handling records provided for follow-up"), idempotency keys and the
  * outbox messages written with them, each change in one transaction.
  *
- * - `create` is one statement (one transaction, one round trip) that writes the idempotency key first
- *   (`INSERT … ON CONFLICT DO NOTHING`) and everything else only if the key was new: a second submission with the
- *   same key waits for the first one's commit and then replays it, so concurrent retries create one case.
- * - `append` locks the case row (`SELECT … FOR UPDATE`), compares its sequence with the expected one, and inserts the
- *   events under the `(case_id, sequence)` primary key: two appends from the same sequence can never both succeed.
- * - Reads take the case and its record in one statement (one snapshot), and decode them with the core schemas: a row
- *   that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`.
+ * - Beside each case (`support_cases.data`) the store keeps its facts (`support_cases.facts`) and its clock record
+ *   (`support_case_clock_events`: the events that move clocks, without their texts), so reading a case and acting on
+ *   it never read its record; the record is read a page at a time, newest first, by who may read it
+ *   (`support_case_events.readers`, behind partial indexes).
+ * - `create` is one statement (one round trip) that writes the idempotency key first (`INSERT … ON CONFLICT DO
+ *   NOTHING`) and everything else only if the key was new. With opening limits, it runs after an advisory lock on the
+ *   requester in the same transaction, so the limit's count sees every submission committed before: concurrent
+ *   submissions of one requester never go past a limit (decision 0042).
+ * - `update` locks the case row (`SELECT … FOR UPDATE`), runs the desk's decision on it, and writes the change; a
+ *   write to one case waits for the one before, so concurrent actions never fail for being concurrent. `append`
+ *   locks the row too and compares the sequence it was decided on. A message limit takes the author's advisory lock
+ *   and counts their messages over all their cases in the same transaction.
+ * - Reads take the case, its facts and its clock record in one statement (one snapshot), and decode them with the
+ *   core schemas: a row that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`. A driver failure is
+ *   `"Unavailable"` (an outage) or `"Rejected"` (a value the database refused), by its SQLSTATE.
  *
  * Needs only a `SqlClient`; run `PgMigrations` first (or use `PgStorage.layer`).
  *
  * @since 0.1.0
  */
-import { type CaseEvent, type CaseQuery, CaseStore, type Outbox, type SupportCase } from "@support-policy/core"
-import { Array as Arr, Effect, Layer, Option, Result } from "effect"
+import { CaseEvent, type CaseQuery, CaseStore, type Outbox, type SupportCase } from "@support-policy/core"
+import { Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
 import * as CaseQuerySql from "./internal/caseQuery.ts"
 import * as Rows from "./internal/rows.ts"
 import * as SearchColumns from "./internal/searchColumns.ts"
 import * as SqlErrorText from "./internal/sqlError.ts"
 
-const unavailable =
+const storeFailure =
   (operation: string) =>
   (cause: SqlError.SqlError): Effect.Effect<never, CaseStore.CaseStoreFailure> =>
     Effect.fail(
-      new CaseStore.CaseStoreFailure({ reason: "Unavailable", message: SqlErrorText.describe(operation, cause), cause })
+      new CaseStore.CaseStoreFailure({
+        reason: SqlErrorText.reasonOf(cause),
+        message: SqlErrorText.describe(operation, cause),
+        cause
+      })
     )
 
 const corrupt = <A>(decoded: Rows.Decoded<A>): Effect.Effect<A, CaseStore.CaseStoreFailure> =>
@@ -35,17 +47,17 @@ const corrupt = <A>(decoded: Rows.Decoded<A>): Effect.Effect<A, CaseStore.CaseSt
     ? Effect.succeed(decoded.success)
     : Effect.fail(new CaseStore.CaseStoreFailure({ reason: "Corrupt", message: decoded.failure }))
 
-/** An append found an event row already there: another writer bypassed the row lock. */
-class EventsConflict {
-  readonly _tag = "EventsConflict"
-}
+/** The first key of the two-key advisory locks this store takes on a requester (`pg_advisory_xact_lock(int, int)`). */
+const REQUESTER_LOCK = 0x53505251
 
 /** The unique index that keeps a message key once per case (`PgMigrations`, "21_message_keys"). */
 const messageKeyIndex = "support_case_events_message_key_idx"
 
-/** The columns of `support_cases` for a case. */
+/** The events that count as a requester's messages, as SQL (the same text as the partial index's predicate). */
+const MESSAGE_TYPES = `type IN (${CaseStore.messageTypes.map((t) => `'${t}'`).join(", ")})`
+
+/** The columns of `support_cases` for a case, but its id and documents. */
 const caseColumns = (c: SupportCase.SupportCase) => ({
-  id: c.id,
   tracking_number: c.trackingNumber,
   requester_id: c.requester.id,
   status: c.status,
@@ -59,76 +71,218 @@ const caseColumns = (c: SupportCase.SupportCase) => ({
   ...SearchColumns.filterColumns(c)
 })
 
-const eventColumns = (caseId: string, events: ReadonlyArray<CaseEvent.CaseEvent>) =>
-  events.map((e) => ({ case_id: caseId, sequence: e.sequence, type: e.type, at: e.at, data: JSON.stringify(e) }))
+const eventRows = (caseId: string, events: ReadonlyArray<CaseEvent.CaseEvent>) =>
+  events.map((e) => ({
+    case_id: caseId,
+    sequence: e.sequence,
+    type: e.type,
+    at: e.at,
+    readers: CaseEvent.readersRank(CaseEvent.readersOf(e)),
+    data: e
+  }))
+
+const clockRows = (caseId: string, events: ReadonlyArray<CaseEvent.CaseEvent>) =>
+  events.map((e) => ({ case_id: caseId, sequence: e.sequence, data: e }))
+
+const outboxRows = (messages: ReadonlyArray<Outbox.Message>) =>
+  messages.map((m) => ({ ...Rows.outboxColumn(m), data: m }))
 
 const distinct = (values: ReadonlyArray<string>): ReadonlyArray<string> => Array.from(new Set(values))
 
-interface CaseWithEventsRow extends Rows.CaseRow {
-  readonly events: unknown
-}
+const lockRequester = (sql: SqlClient.SqlClient, requesterId: string) =>
+  sql`SELECT pg_advisory_xact_lock(${REQUESTER_LOCK}, hashtext(${requesterId}))`.pipe(Effect.asVoid)
 
-/**
- * Builds the store from a `SqlClient`.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClient.SqlClient> = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
+// -------------------------------------------------------------------------------------------------------------------
+// reads
+// -------------------------------------------------------------------------------------------------------------------
 
-  /** A case and its record, read in one statement so both come from one snapshot. */
-  const selectWithRecord = (where: Statement.Fragment) =>
-    sql<CaseWithEventsRow>`
-        SELECT c.id, c.sequence, c.data,
-          (SELECT coalesce(jsonb_agg(jsonb_build_object('sequence', e.sequence, 'data', e.data) ORDER BY e.sequence),
+const makeReads = (sql: SqlClient.SqlClient) => {
+  /** A case, its facts and its clock record, in one statement (one snapshot); `FOR UPDATE` locks the case row. */
+  const selectStored = (where: Statement.Fragment, forUpdate: boolean) =>
+    sql<Rows.StoredRow>`
+        SELECT c.id, c.sequence, c.data, c.facts,
+          (SELECT coalesce(jsonb_agg(jsonb_build_object('sequence', k.sequence, 'data', k.data) ORDER BY k.sequence),
                            '[]'::jsonb)
-             FROM support_case_events e WHERE e.case_id = c.id) AS events
-        FROM support_cases c WHERE ${where}`
-
-  const decodeWithRecord = (row: CaseWithEventsRow): Rows.Decoded<SupportCase.WithRecord> => {
-    const decodedCase = Rows.supportCase(row)
-    if (Result.isFailure(decodedCase)) return Result.fail(decodedCase.failure)
-    const eventRows = Rows.json(row.events)
-    if (!Array.isArray(eventRows)) return Result.fail(`case ${row.id}: its record is not a list`)
-    const events = Rows.record(row.id, decodedCase.success.sequence, eventRows as ReadonlyArray<Rows.EventRow>)
-    if (Result.isFailure(events)) return Result.fail(events.failure)
-    return Result.succeed({ case: decodedCase.success, events: events.success })
-  }
+             FROM support_case_clock_events k WHERE k.case_id = c.id) AS clock
+        FROM support_cases c WHERE ${where} ${forUpdate ? sql.literal("FOR UPDATE OF c") : sql.literal("")}`
 
   const findOne = (operation: string, where: Statement.Fragment) =>
-    selectWithRecord(where).pipe(
-      Effect.catchTag("SqlError", unavailable(operation)),
+    selectStored(where, false).pipe(
+      Effect.catchTag("SqlError", storeFailure(operation)),
       Effect.flatMap((rows) =>
-        rows.length === 0 ? Effect.succeed(Option.none()) : Effect.map(corrupt(decodeWithRecord(rows[0])), Option.some)
+        rows.length === 0 ? Effect.succeed(Option.none()) : Effect.map(corrupt(Rows.stored(rows[0])), Option.some)
       )
     )
 
-  const get = (caseId: string) => findOne("get", sql.and([sql`c.id = ${caseId}`]))
+  const get = (caseId: string) =>
+    findOne("get", sql.and([sql`c.id = ${caseId}`])).pipe(Effect.withSpan("PgCaseStore.get"))
 
-  /** Inserts rows (none: nothing to do). */
-  const insertAll = (table: string, rows: ReadonlyArray<Record<string, unknown>>) =>
-    Arr.isReadonlyArrayNonEmpty(rows)
-      ? sql`INSERT INTO ${sql(table)} ${sql.insert(rows)}`.pipe(Effect.asVoid)
-      : Effect.void
+  const getByTrackingNumber = (trackingNumber: string) =>
+    findOne("getByTrackingNumber", sql.and([sql`c.tracking_number = ${trackingNumber}`])).pipe(
+      Effect.withSpan("PgCaseStore.getByTrackingNumber")
+    )
 
-  const insertOutbox = (operation: string, messages: ReadonlyArray<Outbox.Message>) =>
-    insertAll("support_outbox", Rows.outboxColumns(messages)).pipe(
-      Effect.catchReason("SqlError", "UniqueViolation", () =>
-        Effect.die(new Error(`CaseStore.${operation}: outbox: message ids already stored`))
+  const events = (caseId: string, query: CaseStore.EventQuery) =>
+    CaseStore.validateEventQuery(query).pipe(
+      Effect.andThen(() => {
+        const where: Array<Statement.Fragment> = [sql`case_id = ${caseId}`]
+        if (query.before !== undefined) where.push(sql`sequence < ${query.before}`)
+        if (query.from !== undefined) where.push(sql`sequence >= ${query.from}`)
+        // literals, so the planner matches the partial indexes of the requester's and the parties' pages
+        if (query.readers === "requester") where.push(sql.literal("readers >= 1"))
+        if (query.readers === "parties") where.push(sql.literal("readers = 2"))
+        return sql<Rows.EventRow>`
+            SELECT sequence, data FROM support_case_events WHERE ${sql.and(where)}
+            ORDER BY sequence DESC LIMIT ${query.limit}`
+      }),
+      Effect.catchTag("SqlError", storeFailure("events")),
+      Effect.flatMap((rows) => corrupt(Rows.page(caseId, rows))),
+      Effect.withSpan("PgCaseStore.events")
+    )
+
+  const listCases = (
+    operation: string,
+    page: { readonly limit: number; readonly offset?: number | undefined },
+    statement: Effect.Effect<ReadonlyArray<Rows.CaseRow>, SqlError.SqlError>
+  ) =>
+    CaseStore.validatePage(operation, page).pipe(
+      Effect.andThen(statement),
+      Effect.catchTag("SqlError", storeFailure(operation)),
+      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.supportCase))),
+      Effect.withSpan(`PgCaseStore.${operation}`)
+    )
+
+  const queue = (query: CaseStore.QueueQuery) => {
+    const where: Array<Statement.Fragment> = [sql`next_due_at IS NOT NULL`]
+    if (query.dueBefore !== undefined) where.push(sql`next_due_at <= ${query.dueBefore}`)
+    if (query.priorities !== undefined) where.push(sql.in("priority", query.priorities))
+    if (query.categories !== undefined) where.push(sql.in("category", query.categories))
+    if (query.assigneeId !== undefined) where.push(sql`assignee_id = ${query.assigneeId}`)
+    if (query.after !== undefined) where.push(sql`(next_due_at, id) > (${query.after.nextDueAt}, ${query.after.id})`)
+    return listCases(
+      "queue",
+      { limit: query.limit, offset: query.offset },
+      sql<Rows.CaseRow>`
+          SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
+          ORDER BY next_due_at, id LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`
+    )
+  }
+
+  const listByStatus = (query: CaseStore.StatusQuery) => {
+    const where: Array<Statement.Fragment> = [sql.in("status", query.statuses)]
+    if (query.updatedBefore !== undefined) where.push(sql`updated_at < ${query.updatedBefore}`)
+    if (query.after !== undefined) where.push(sql`(updated_at, id) > (${query.after.updatedAt}, ${query.after.id})`)
+    return CaseStore.validateStatusQuery(query).pipe(
+      Effect.andThen(
+        listCases(
+          "listByStatus",
+          { limit: query.limit },
+          sql<Rows.CaseRow>`
+              SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
+              ORDER BY updated_at, id LIMIT ${query.limit}`
+        )
       )
     )
+  }
 
-  const insertParties = (c: SupportCase.SupportCase, parties: ReadonlyArray<string>) =>
-    insertAll(
-      "support_case_parties",
-      parties.map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id }))
+  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
+  const find = (query: CaseQuery.Query) =>
+    Effect.gen(function* () {
+      yield* CaseStore.validateQuery("find", query)
+      const found: Array<SupportCase.SupportCase> = []
+      for (const page of CaseQuerySql.pages(sql, query)) {
+        const left = query.limit - found.length
+        if (left <= 0) break
+        const rows = yield* sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
+          Effect.catchTag("SqlError", storeFailure("find"))
+        )
+        found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
+      }
+      return found as ReadonlyArray<SupportCase.SupportCase>
+    }).pipe(Effect.withSpan("PgCaseStore.find"))
+
+  const count = (filter: CaseQuery.Filter, limit: number) =>
+    CaseStore.validateQuery("count", { ...filter, limit }).pipe(
+      Effect.andThen(
+        sql<{ count: number }>`
+          SELECT count(*)::integer AS count FROM (
+            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
+      ),
+      Effect.map((rows) => rows[0]?.count ?? 0),
+      Effect.catchTag("SqlError", storeFailure("count")),
+      Effect.withSpan("PgCaseStore.count")
     )
 
+  /** Cases with their whole records (reports): each record read in one statement with its case. */
+  const getMany = (caseIds: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      if (caseIds.length === 0) return [] as ReadonlyArray<SupportCase.WithRecord>
+      const rows = yield* sql<Rows.CaseRow & { readonly events: unknown }>`
+          SELECT c.id, c.sequence, c.data,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('sequence', e.sequence, 'data', e.data)
+                                       ORDER BY e.sequence), '[]'::jsonb)
+               FROM support_case_events e WHERE e.case_id = c.id) AS events
+          FROM support_cases c WHERE ${sql.in("c.id", caseIds)}`.pipe(
+        Effect.catchTag("SqlError", storeFailure("getMany"))
+      )
+      const byId = new Map<string, SupportCase.WithRecord>()
+      for (const row of rows) byId.set(row.id, yield* corrupt(Rows.withRecord(row)))
+      return caseIds.flatMap((id) => {
+        const found = byId.get(id)
+        return found === undefined ? [] : [found]
+      })
+    }).pipe(Effect.withSpan("PgCaseStore.getMany"))
+
+  return {
+    selectStored,
+    find,
+    count,
+    getMany,
+    get,
+    getByTrackingNumber,
+    events,
+    listByRequester: (requesterId: string, page: CaseStore.Page) =>
+      listCases(
+        "listByRequester",
+        page,
+        sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE requester_id = ${requesterId}
+            ORDER BY opened_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
+      ),
+    listByParty: (partyId: string, page: CaseStore.Page) =>
+      listCases(
+        "listByParty",
+        page,
+        sql<Rows.CaseRow>`
+            SELECT c.id, c.sequence, c.data FROM support_case_parties p JOIN support_cases c ON c.id = p.case_id
+            WHERE p.party_id = ${partyId}
+            ORDER BY p.opened_at DESC, p.case_id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
+      ),
+    queue,
+    listByStatus,
+    countOpenedSince: (requesterId: string, since: number) =>
+      sql<{ count: number }>`
+          SELECT count(*)::integer AS count FROM support_cases
+          WHERE requester_id = ${requesterId} AND opened_at >= ${since}`.pipe(
+        Effect.map((rows) => rows[0]?.count ?? 0),
+        Effect.catchTag("SqlError", storeFailure("countOpenedSince")),
+        Effect.withSpan("PgCaseStore.countOpenedSince")
+      )
+  }
+}
+
+type Reads = ReturnType<typeof makeReads>
+
+// -------------------------------------------------------------------------------------------------------------------
+// submissions
+// -------------------------------------------------------------------------------------------------------------------
+
+const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
   /**
-   * A submission is one statement — one implicit transaction, one round trip, one commit — whose data-modifying
-   * parts all depend on the case row: when the idempotency key was used before, the key's insert does nothing, so
-   * the case is not inserted, so nor is anything else. Inside a caller's transaction it simply joins it.
+   * A submission is one statement whose data-modifying parts all depend on the case row: when the idempotency key
+   * was used before, the key's insert does nothing, so the case is not inserted, so nor is anything else. Inside a
+   * caller's transaction (the requester's lock) it simply joins it.
    */
   const insertSubmission = (newCase: CaseStore.NewCase) => {
     const c = newCase.case
@@ -144,11 +298,18 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
               case_id: c.id,
               created_at: c.openedAt
             },
-      case: { ...caseColumns(c), ...SearchColumns.forNewCase(c, newCase.events), data: c },
+      case: {
+        id: c.id,
+        ...caseColumns(c),
+        ...SearchColumns.forNewCase(c, newCase.events),
+        data: c,
+        facts: newCase.facts
+      },
       limits: (newCase.openingLimits ?? []).map((l) => ({ id: l.id, since: l.since, max: l.max })),
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
-      events: newCase.events.map((e) => ({ case_id: c.id, sequence: e.sequence, type: e.type, at: e.at, data: e })),
-      outbox: newCase.outbox.map((m) => ({ ...Rows.outboxColumn(m), data: m }))
+      events: eventRows(c.id, newCase.events),
+      clock: clockRows(c.id, newCase.clockRecord),
+      outbox: outboxRows(newCase.outbox)
     })
     return sql<{ created: number; limit_id: string | null; count: number | null; max: number | null }>`
         WITH input AS (SELECT ${input}::jsonb AS j),
@@ -171,11 +332,13 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         ),
         new_case AS (
           INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                                     opened_at, updated_at, sequence, next_due_at, data, channel, assignee_queue,
-                                     account_manager_id, search_public, search_people, search_internal, search_grams)
+                                     opened_at, updated_at, sequence, next_due_at, data, facts, channel,
+                                     assignee_queue, account_manager_id, search_public, search_people,
+                                     search_internal, search_grams)
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
-                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.channel, r.assignee_queue,
-                 r.account_manager_id, r.search_public, r.search_people, r.search_internal, r.search_grams
+                 r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.facts, r.channel,
+                 r.assignee_queue, r.account_manager_id, r.search_public, r.search_people, r.search_internal,
+                 r.search_grams
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE NOT EXISTS (SELECT 1 FROM blocked)
             AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
@@ -187,9 +350,14 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           FROM new_case, input, jsonb_populate_recordset(NULL::support_case_parties, input.j->'parties') AS r
         ),
         events AS (
-          INSERT INTO support_case_events (case_id, sequence, type, at, data)
-          SELECT r.case_id, r.sequence, r.type, r.at, r.data
+          INSERT INTO support_case_events (case_id, sequence, type, at, readers, data)
+          SELECT r.case_id, r.sequence, r.type, r.at, r.readers, r.data
           FROM new_case, input, jsonb_populate_recordset(NULL::support_case_events, input.j->'events') AS r
+        ),
+        clock AS (
+          INSERT INTO support_case_clock_events (case_id, sequence, data)
+          SELECT r.case_id, r.sequence, r.data
+          FROM new_case, input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
         ),
         messages AS (
           INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
@@ -201,13 +369,18 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
         FROM (SELECT 1) AS one LEFT JOIN blocked AS b ON true`
   }
 
+  /** The submission's statement, after the requester's lock when limits apply (so their counts are exact). */
+  const submission = (newCase: CaseStore.NewCase) =>
+    (newCase.openingLimits ?? []).length === 0
+      ? insertSubmission(newCase)
+      : sql.withTransaction(Effect.andThen(lockRequester(sql, newCase.case.requester.id), insertSubmission(newCase)))
+
   const create = Effect.fn("PgCaseStore.create")(function* (newCase: CaseStore.NewCase) {
     yield* CaseStore.validateNewCase(newCase)
     const c = newCase.case
     const idempotency = newCase.idempotency
-    const [inserted] = yield* insertSubmission(newCase).pipe(
-      Effect.catchTag(
-        "SqlError",
+    const [inserted] = yield* submission(newCase).pipe(
+      SqlErrorText.settleTransaction(
         (error): Effect.Effect<never, CaseStore.TrackingNumberTaken | CaseStore.CaseStoreFailure> => {
           const constraint = error.reason._tag === "UniqueViolation" ? error.reason.constraint : undefined
           if (constraint === "support_cases_pkey" || constraint === "support_cases_tracking_number_key") {
@@ -216,257 +389,249 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
           if (constraint === "support_outbox_pkey") {
             return Effect.die(new Error("CaseStore.create: outbox: message ids already stored"))
           }
-          return unavailable("create")(error)
+          return storeFailure("create")(error)
         }
-      ),
-      SqlErrorText.recoverLostConnection(unavailable("create"))
-    )
-    let outcome: { readonly replayOf: string | undefined } = { replayOf: undefined }
-    if (inserted?.created !== 1) {
-      // Not created: the key was used before (or by a concurrent submission, whose commit the insert waited for).
-      const [used] = yield* sql<{ fingerprint: string; case_id: string }>`
-          SELECT fingerprint, case_id FROM support_idempotency_keys
-          WHERE requester_id = ${c.requester.id} AND key = ${idempotency?.key ?? ""}`.pipe(
-        Effect.catchTag("SqlError", unavailable("create"))
       )
-      if ((idempotency === undefined || used === undefined) && inserted?.limit_id != null) {
-        return yield* new CaseStore.OpeningLimitReached({
-          limitId: inserted.limit_id,
-          count: inserted.count ?? 0,
-          max: inserted.max ?? 0
-        })
-      }
-      if (idempotency === undefined || used === undefined) {
-        return yield* new CaseStore.CaseStoreFailure({
-          reason: "Unavailable",
-          message: `create: case ${c.id} was not stored, and no idempotency key explains why`
-        })
-      }
-      if (used.fingerprint !== idempotency.fingerprint) {
-        return yield* new CaseStore.IdempotencyConflict({ key: idempotency.key, caseId: used.case_id })
-      }
-      outcome = { replayOf: used.case_id }
+    )
+    if (inserted?.created === 1) {
+      return {
+        created: true,
+        stored: { case: c, facts: newCase.facts, clockRecord: newCase.clockRecord }
+      } satisfies CaseStore.Created
     }
-
-    if (outcome.replayOf === undefined) {
-      return { created: true, stored: { case: c, events: newCase.events } } satisfies CaseStore.Created
+    // Not created: the key was used before (or by a concurrent submission, whose commit the insert waited for).
+    const [used] = yield* sql<{ fingerprint: string; case_id: string }>`
+        SELECT fingerprint, case_id FROM support_idempotency_keys
+        WHERE requester_id = ${c.requester.id} AND key = ${idempotency?.key ?? ""}`.pipe(
+      Effect.catchTag("SqlError", storeFailure("create"))
+    )
+    if ((idempotency === undefined || used === undefined) && inserted?.limit_id != null) {
+      return yield* new CaseStore.OpeningLimitReached({
+        limitId: inserted.limit_id,
+        count: inserted.count ?? 0,
+        max: inserted.max ?? 0
+      })
     }
-    const existing = yield* get(outcome.replayOf)
+    if (idempotency === undefined || used === undefined) {
+      return yield* new CaseStore.CaseStoreFailure({
+        reason: "Unavailable",
+        message: `create: case ${c.id} was not stored, and no idempotency key explains why`
+      })
+    }
+    if (used.fingerprint !== idempotency.fingerprint) {
+      return yield* new CaseStore.IdempotencyConflict({ key: idempotency.key, caseId: used.case_id })
+    }
+    const existing = yield* reads.get(used.case_id)
     if (Option.isNone(existing)) {
       return yield* new CaseStore.CaseStoreFailure({
         reason: "Corrupt",
-        message: `idempotency key ${idempotency?.key} names case ${outcome.replayOf}, which does not exist`
+        message: `idempotency key ${idempotency.key} names case ${used.case_id}, which does not exist`
       })
     }
     return { created: false, stored: existing.value } satisfies CaseStore.Created
   })
 
-  const append = Effect.fn("PgCaseStore.append")(function* (append: CaseStore.Append) {
-    yield* CaseStore.validateAppend(append)
-    const c = append.case
-    const currentSequence = sql<{ sequence: number }>`SELECT sequence FROM support_cases WHERE id = ${append.caseId}`
-    return yield* sql
-      .withTransaction(
-        Effect.gen(function* () {
-          const [locked] = yield* sql<{ sequence: number; tracking_number: string; parties: unknown }>`
-              SELECT sequence, tracking_number, data->'parties' AS parties
-              FROM support_cases WHERE id = ${append.caseId} FOR UPDATE`
-          if (locked === undefined) return yield* new CaseStore.CaseNotFound({ caseId: append.caseId })
-          if (locked.sequence !== append.expectedSequence) {
-            return yield* new CaseStore.SequenceConflict({
-              caseId: append.caseId,
-              expected: append.expectedSequence,
-              actual: locked.sequence
-            })
-          }
-          yield* insertAll("support_case_events", eventColumns(c.id, append.events)).pipe(
-            Effect.catchReason(
-              "SqlError",
-              "UniqueViolation",
-              (reason): Effect.Effect<never, EventsConflict | CaseStore.MessageKeyTaken> => {
-                if (reason.constraint !== messageKeyIndex) return Effect.fail(new EventsConflict())
-                const keys = CaseStore.messageKeys(append.events)
-                const messageKey = keys.length === 1 ? keys[0] : keys.join(", ")
-                return Effect.fail(new CaseStore.MessageKeyTaken({ caseId: append.caseId, messageKey }))
-              }
-            )
+  return { create }
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+// writes to a case
+// -------------------------------------------------------------------------------------------------------------------
+
+const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
+  /** The first message limit the author is at, counted in this transaction after their lock. */
+  const checkMessageLimits = (limits: NonNullable<CaseStore.Change["messageLimits"]>) =>
+    Effect.gen(function* () {
+      if (limits.limits.length === 0) return
+      yield* lockRequester(sql, limits.authorId)
+      const [reached] = yield* sql<{ id: string; max: number; count: number }>`
+          SELECT l.id, l.max, n.count
+          FROM jsonb_to_recordset(${JSON.stringify(limits.limits)}::jsonb) AS l(id text, since bigint, max integer),
+               LATERAL (SELECT count(*)::integer AS count FROM support_case_events e
+                        WHERE (e.data->'actor'->>'id') = ${limits.authorId}
+                          AND ${sql.literal(MESSAGE_TYPES)} AND e.data->'actor'->>'role' = 'requester'
+                          AND e.at >= l.since) AS n
+          WHERE n.count >= l.max
+          LIMIT 1`
+      if (reached !== undefined) {
+        return yield* new CaseStore.MessageLimitReached({ limitId: reached.id, count: reached.count, max: reached.max })
+      }
+    })
+
+  /** Writes a checked change to a locked case in one statement: events, clock events, parties, outbox, the case. */
+  const writeChange = (locked: CaseStore.Stored, change: CaseStore.Change) =>
+    Effect.gen(function* () {
+      const c = change.case
+      if (locked.case.trackingNumber !== c.trackingNumber) {
+        return yield* Effect.die(
+          new Error(
+            `CaseStore.update: case.trackingNumber: a case keeps its tracking number "${locked.case.trackingNumber}", got "${c.trackingNumber}"`
           )
-          if (locked.tracking_number !== c.trackingNumber) {
-            return yield* Effect.die(
-              new Error(
-                `CaseStore.append: case.trackingNumber: a case keeps its tracking number "${locked.tracking_number}", got "${c.trackingNumber}"`
-              )
-            )
-          }
-          const { id: _, ...columns } = { ...caseColumns(c), data: JSON.stringify(c) }
-          const search = SearchColumns.forAppend(c, append.events)
-          const appended = (column: string, text: string) =>
-            text === ""
-              ? sql`${sql(column)} = ${sql(column)}`
-              : sql`${sql(column)} = CASE WHEN ${sql(column)} = '' THEN ${text}
-                                          ELSE ${sql(column)} || E'\n' || ${text} END`
-          yield* sql`
-            UPDATE support_cases SET ${sql.update(columns)}, search_people = ${search.people},
-              ${appended("search_public", search.pub)}, ${appended("search_internal", search.internal)},
-              search_grams = ARRAY(SELECT DISTINCT g FROM unnest(search_grams) AS g
-                                   UNION SELECT jsonb_array_elements_text(${search.grams}::jsonb))
-            WHERE id = ${c.id}`
-          const before = Array.isArray(locked.parties) ? (locked.parties as ReadonlyArray<string>) : []
-          const after = distinct(c.parties)
-          const removed = before.filter((p) => !after.includes(p))
-          if (removed.length > 0) {
-            yield* sql`DELETE FROM support_case_parties WHERE case_id = ${c.id} AND ${sql.in("party_id", removed)}`
-          }
-          yield* insertParties(
-            c,
-            after.filter((p) => !before.includes(p))
+        )
+      }
+      if (change.messageLimits !== undefined) yield* checkMessageLimits(change.messageLimits)
+      const before = distinct(locked.case.parties)
+      const after = distinct(c.parties)
+      const search = SearchColumns.forAppend(c, change.events)
+      const input = JSON.stringify({
+        id: c.id,
+        case: { id: c.id, ...caseColumns(c), data: c, facts: change.facts },
+        search: { pub: search.pub, people: search.people, internal: search.internal, grams: search.gramList },
+        events: eventRows(c.id, change.events),
+        clock: clockRows(c.id, change.clockEvents),
+        removed: before.filter((p) => !after.includes(p)),
+        added: after
+          .filter((p) => !before.includes(p))
+          .map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
+        outbox: outboxRows(change.outbox)
+      })
+      yield* sql`
+          WITH input AS (SELECT ${input}::jsonb AS j),
+          events AS (
+            INSERT INTO support_case_events (case_id, sequence, type, at, readers, data)
+            SELECT r.case_id, r.sequence, r.type, r.at, r.readers, r.data
+            FROM input, jsonb_populate_recordset(NULL::support_case_events, input.j->'events') AS r
+          ),
+          clock AS (
+            INSERT INTO support_case_clock_events (case_id, sequence, data)
+            SELECT r.case_id, r.sequence, r.data
+            FROM input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
+          ),
+          removed AS (
+            DELETE FROM support_case_parties p USING input
+            WHERE p.case_id = input.j->>'id'
+              AND p.party_id IN (SELECT jsonb_array_elements_text(input.j->'removed'))
+          ),
+          added AS (
+            INSERT INTO support_case_parties (party_id, opened_at, case_id)
+            SELECT r.party_id, r.opened_at, r.case_id
+            FROM input, jsonb_populate_recordset(NULL::support_case_parties, input.j->'added') AS r
+          ),
+          messages AS (
+            INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
+            SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
+            FROM input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
           )
-          yield* insertOutbox("append", append.outbox)
-          const rows = yield* selectWithRecord(sql.and([sql`c.id = ${c.id}`]))
-          return yield* corrupt(decodeWithRecord(rows[0]))
-        })
-      )
-      .pipe(
-        Effect.catchTag("EventsConflict", () =>
-          currentSequence.pipe(
-            Effect.flatMap(([row]) =>
-              Effect.fail(
-                new CaseStore.SequenceConflict({
-                  caseId: append.caseId,
-                  expected: append.expectedSequence,
-                  actual: row?.sequence ?? -1
+          UPDATE support_cases c
+          SET status = r.status, priority = r.priority, category = r.category, assignee_id = r.assignee_id,
+              updated_at = r.updated_at, sequence = r.sequence, next_due_at = r.next_due_at, data = r.data,
+              facts = r.facts, channel = r.channel, assignee_queue = r.assignee_queue,
+              account_manager_id = r.account_manager_id,
+              -- the console's search text (decision 81): the new events' text appended, the people part rewritten
+              search_people = input.j->'search'->>'people',
+              search_public = CASE WHEN input.j->'search'->>'pub' = '' THEN c.search_public
+                                   WHEN c.search_public = '' THEN input.j->'search'->>'pub'
+                                   ELSE c.search_public || E'\n' || (input.j->'search'->>'pub') END,
+              search_internal = CASE WHEN input.j->'search'->>'internal' = '' THEN c.search_internal
+                                     WHEN c.search_internal = '' THEN input.j->'search'->>'internal'
+                                     ELSE c.search_internal || E'\n' || (input.j->'search'->>'internal') END,
+              search_grams = CASE WHEN jsonb_array_length(input.j->'search'->'grams') = 0 THEN c.search_grams
+                                  ELSE ARRAY(SELECT DISTINCT g FROM unnest(c.search_grams) AS g
+                                             UNION SELECT jsonb_array_elements_text(input.j->'search'->'grams')) END
+          FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
+          WHERE c.id = input.j->>'id'`.pipe(
+        Effect.catchReason("SqlError", "UniqueViolation", (reason) =>
+          reason.constraint === messageKeyIndex
+            ? Effect.fail(
+                new CaseStore.MessageKeyTaken({
+                  caseId: c.id,
+                  messageKey: CaseStore.messageKeys(change.events).join(", ")
                 })
               )
-            )
-          )
-        ),
-        Effect.catchTag("SqlError", unavailable("append")),
-        SqlErrorText.recoverLostConnection(unavailable("append"))
-      )
-  })
-
-  const listCases = (
-    operation: string,
-    page: CaseStore.Page,
-    statement: Effect.Effect<ReadonlyArray<Rows.CaseRow>, SqlError.SqlError>
-  ) =>
-    CaseStore.validatePage(operation, page).pipe(
-      Effect.andThen(statement),
-      Effect.catchTag("SqlError", unavailable(operation)),
-      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.supportCase)))
-    )
-
-  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
-  const find = (query: CaseQuery.Query) =>
-    Effect.gen(function* () {
-      yield* CaseStore.validateQuery("find", query)
-      const found: Array<SupportCase.SupportCase> = []
-      for (const page of CaseQuerySql.pages(sql, query)) {
-        const left = query.limit - found.length
-        if (left <= 0) break
-        const rows = yield* sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
-          Effect.catchTag("SqlError", unavailable("find"))
+            : Effect.die(
+                new Error(
+                  reason.constraint === "support_outbox_pkey"
+                    ? "CaseStore: outbox: message ids already stored"
+                    : `CaseStore: case ${c.id}: an event row is already there (written without the case's row lock?)`
+                )
+              )
         )
-        found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
-      }
-      return found as ReadonlyArray<SupportCase.SupportCase>
-    }).pipe(Effect.withSpan("PgCaseStore.find"))
+      )
+      return { case: c, facts: change.facts, clockRecord: [...locked.clockRecord, ...change.clockEvents] }
+    })
 
-  const count = (filter: CaseQuery.Filter, limit: number) =>
-    CaseStore.validateQuery("count", { ...filter, limit }).pipe(
+  /** The case locked for a write, decoded; CaseNotFound when there is none. */
+  const lock = (caseId: string) =>
+    Effect.gen(function* () {
+      const rows = yield* reads.selectStored(sql.and([sql`c.id = ${caseId}`]), true)
+      if (rows.length === 0) return yield* new CaseStore.CaseNotFound({ caseId })
+      return yield* corrupt(Rows.stored(rows[0]))
+    })
+
+  /** Runs a write in a transaction and reports its outcome as the port says. */
+  const transact = <A, E>(operation: string, write: Effect.Effect<A, E | SqlError.SqlError>) =>
+    sql.withTransaction(write).pipe(SqlErrorText.settleTransaction(storeFailure(operation)))
+
+  const update = <A, E>(
+    caseId: string,
+    decide: (current: CaseStore.Stored) => Effect.Effect<CaseStore.Decision<A>, E>
+  ) =>
+    transact(
+      "update",
+      Effect.gen(function* () {
+        const current = yield* lock(caseId)
+        const decision = yield* decide(current)
+        if (decision.change === undefined) return decision.result
+        yield* CaseStore.validateChange("update", caseId, current.case.sequence, decision.change)
+        yield* writeChange(current, decision.change)
+        return decision.result
+      })
+    ).pipe(Effect.withSpan("PgCaseStore.update"))
+
+  const append = (a: CaseStore.Append) =>
+    CaseStore.validateAppend(a).pipe(
       Effect.andThen(
-        sql<{ count: number }>`
-          SELECT count(*)::integer AS count FROM (
-            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
+        transact(
+          "append",
+          Effect.gen(function* () {
+            const current = yield* lock(a.caseId)
+            if (current.case.sequence !== a.expectedSequence) {
+              return yield* new CaseStore.SequenceConflict({
+                caseId: a.caseId,
+                expected: a.expectedSequence,
+                actual: current.case.sequence
+              })
+            }
+            return yield* writeChange(current, a)
+          })
+        )
       ),
-      Effect.map((rows) => rows[0]?.count ?? 0),
-      Effect.catchTag("SqlError", unavailable("count")),
-      Effect.withSpan("PgCaseStore.count")
+      Effect.withSpan("PgCaseStore.append")
     )
 
-  const getMany = (caseIds: ReadonlyArray<string>) =>
-    Effect.gen(function* () {
-      if (caseIds.length === 0) return [] as ReadonlyArray<SupportCase.WithRecord>
-      const rows = yield* selectWithRecord(sql.in("c.id", caseIds)).pipe(
-        Effect.catchTag("SqlError", unavailable("getMany"))
-      )
-      const byId = new Map<string, SupportCase.WithRecord>()
-      for (const row of rows) byId.set(row.id, yield* corrupt(decodeWithRecord(row)))
-      return caseIds.flatMap((id) => {
-        const found = byId.get(id)
-        return found === undefined ? [] : [found]
-      })
-    }).pipe(Effect.withSpan("PgCaseStore.getMany"))
+  return { update, append }
+}
 
+// -------------------------------------------------------------------------------------------------------------------
+// the store
+// -------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Builds the store from a `SqlClient`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClient.SqlClient> = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const reads = makeReads(sql)
+  const { create } = makeSubmissions(sql, reads)
+  const { update, append } = makeWrites(sql, reads)
   return CaseStore.CaseStore.of({
     create,
+    update,
     append,
-    get: (caseId) => get(caseId).pipe(Effect.withSpan("PgCaseStore.get")),
-    getByTrackingNumber: (trackingNumber) =>
-      findOne("getByTrackingNumber", sql.and([sql`c.tracking_number = ${trackingNumber}`])).pipe(
-        Effect.withSpan("PgCaseStore.getByTrackingNumber")
-      ),
-    listByRequester: (requesterId, page) =>
-      listCases(
-        "listByRequester",
-        page,
-        sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE requester_id = ${requesterId}
-            ORDER BY opened_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
-      ).pipe(Effect.withSpan("PgCaseStore.listByRequester")),
-    listByParty: (partyId, page) =>
-      listCases(
-        "listByParty",
-        page,
-        sql<Rows.CaseRow>`
-            SELECT c.id, c.sequence, c.data FROM support_case_parties p JOIN support_cases c ON c.id = p.case_id
-            WHERE p.party_id = ${partyId}
-            ORDER BY p.opened_at DESC, p.case_id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
-      ).pipe(Effect.withSpan("PgCaseStore.listByParty")),
-    queue: (query) => {
-      const where: Array<Statement.Fragment> = [sql`next_due_at IS NOT NULL`]
-      if (query.dueBefore !== undefined) where.push(sql`next_due_at <= ${query.dueBefore}`)
-      if (query.priorities !== undefined) where.push(sql.in("priority", query.priorities))
-      if (query.categories !== undefined) where.push(sql.in("category", query.categories))
-      if (query.assigneeId !== undefined) where.push(sql`assignee_id = ${query.assigneeId}`)
-      if (query.after !== undefined) where.push(sql`(next_due_at, id) > (${query.after.nextDueAt}, ${query.after.id})`)
-      return listCases(
-        "queue",
-        { limit: query.limit },
-        sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
-            ORDER BY next_due_at, id LIMIT ${query.limit}`
-      ).pipe(Effect.withSpan("PgCaseStore.queue"))
-    },
-    listByStatus: (query) => {
-      const where: Array<Statement.Fragment> = [sql.in("status", query.statuses)]
-      if (query.updatedBefore !== undefined) where.push(sql`updated_at < ${query.updatedBefore}`)
-      if (query.after !== undefined) where.push(sql`(updated_at, id) > (${query.after.updatedAt}, ${query.after.id})`)
-      return CaseStore.validateStatusQuery(query).pipe(
-        Effect.andThen(
-          listCases(
-            "listByStatus",
-            { limit: query.limit },
-            sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
-            ORDER BY updated_at, id LIMIT ${query.limit}`
-          )
-        ),
-        Effect.withSpan("PgCaseStore.listByStatus")
-      )
-    },
-    countOpenedSince: (requesterId, since) =>
-      sql<{ count: number }>`
-          SELECT count(*)::integer AS count FROM support_cases
-          WHERE requester_id = ${requesterId} AND opened_at >= ${since}`.pipe(
-        Effect.map((rows) => rows[0]?.count ?? 0),
-        Effect.catchTag("SqlError", unavailable("countOpenedSince")),
-        Effect.withSpan("PgCaseStore.countOpenedSince")
-      ),
-    find,
-    count,
-    getMany
+    get: reads.get,
+    getByTrackingNumber: reads.getByTrackingNumber,
+    events: reads.events,
+    listByRequester: reads.listByRequester,
+    listByParty: reads.listByParty,
+    queue: reads.queue,
+    listByStatus: reads.listByStatus,
+    countOpenedSince: reads.countOpenedSince,
+    find: reads.find,
+    count: reads.count,
+    getMany: reads.getMany
   })
 })
 

@@ -17,7 +17,7 @@ const unavailable =
   (cause: SqlError.SqlError): Effect.Effect<never, Incident.IncidentStoreFailure> =>
     Effect.fail(
       new Incident.IncidentStoreFailure({
-        reason: "Unavailable",
+        reason: SqlErrorText.reasonOf(cause),
         message: SqlErrorText.describe(operation, cause),
         cause
       })

@@ -12,7 +12,10 @@
  *   that read the same record can never both write event `n + 1`.
  * - `support_idempotency_keys`: `(requester_id, key)` → request fingerprint and case.
  * - `support_outbox`: notifications, written with the events that cause them; claimed with `FOR UPDATE SKIP LOCKED`.
+ * - `support_case_clock_events`: the events of each record that move SLA clocks, without their texts: what the SLA
+ *   engine reads (beside `support_cases.facts`, the facts folded from the record).
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
+ * - `support_failed_lookups`: failed case lookups per actor, in a window (the guard against guessing).
  * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case,
  *   and its searchable text in three parts (public, people, internal) with trigram indexes (`pg_trgm`) and an index
  *   of its Chinese, Japanese and Korean characters and character pairs (`search_grams`).
@@ -22,12 +25,18 @@
  * (`PgStorage.layerPglite` does).
  * - `support_inbound_mail`, `support_failing_addresses`: the email channel's mailbox (`PgMailbox`).
  *
+ * Every migration the table does not list is applied, in id order, whatever the highest id applied: migrations are
+ * numbered by range per area of work, so one with a lower id may arrive after one with a higher id (Effect's own
+ * `Migrator` would skip it).
+ *
  * The reasoning is in `docs/decisions/` (storage-*.md).
  *
  * @since 0.1.0
  */
-import { Effect, Layer } from "effect"
+import { CaseEvent, CaseLifecycle } from "@support-policy/core"
+import { Effect, Layer, Result } from "effect"
 import { Migrator, SqlClient, type SqlError } from "effect/sql"
+import * as Rows from "./internal/rows.ts"
 import * as SearchColumns from "./internal/searchColumns.ts"
 
 /**
@@ -43,6 +52,44 @@ const statements = (ddl: ReadonlyArray<string>) =>
     const sql = yield* SqlClient.SqlClient
     for (const statement of ddl) yield* sql.unsafe(statement)
   })
+
+/** The readers of each event type as stored (`CaseEvent.readersRank`), as a SQL `CASE` over `type`. */
+const readersCase = (): string =>
+  `CASE type ${CaseEvent.eventTypes
+    .map((type) => `WHEN '${type}' THEN ${CaseEvent.readersRank(CaseEvent.readersOf({ type }))}`)
+    .join(" ")} ELSE 0 END`
+
+/**
+ * Fills the facts and clock records of the cases stored before they were kept (a database from an earlier version):
+ * each case's record is folded once. The clock record gets every event without its texts: a superset of what any
+ * policy's clocks read (events a policy ignores change no evaluation), so it is right whatever the policy; the desk
+ * adds only the events that move clocks from then on.
+ */
+const backfillFacts = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  for (;;) {
+    const batch = yield* sql<{ id: string; sequence: number }>`
+        SELECT id, sequence FROM support_cases WHERE facts IS NULL ORDER BY id LIMIT 200`
+    if (batch.length === 0) return
+    for (const row of batch) {
+      const eventRows = yield* sql<Rows.EventRow>`
+          SELECT sequence, data FROM support_case_events WHERE case_id = ${row.id} ORDER BY sequence`
+      const record = Rows.record(row.id, row.sequence, eventRows)
+      if (Result.isFailure(record)) return yield* Effect.die(new Error(`migration 10_case_facts: ${record.failure}`))
+      const facts = CaseLifecycle.factsUnsafe(record.success)
+      const clock = record.success.map((e) => ({
+        case_id: row.id,
+        sequence: e.sequence,
+        data: CaseEvent.withoutText(e)
+      }))
+      yield* sql`
+          INSERT INTO support_case_clock_events (case_id, sequence, data)
+          SELECT r.case_id, r.sequence, r.data
+          FROM jsonb_populate_recordset(NULL::support_case_clock_events, ${JSON.stringify(clock)}::jsonb) AS r`
+      yield* sql`UPDATE support_cases SET facts = ${JSON.stringify(facts)}::jsonb WHERE id = ${row.id}`
+    }
+  }
+})
 
 /**
  * Every migration, by `<id>_<name>`. Applied migrations are never edited: a change is a new migration.
@@ -137,6 +184,39 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "4_cases_status": statements([
     "CREATE INDEX support_cases_status_updated_idx ON support_cases (status, updated_at, id)"
   ]),
+  // What an action and a read need beside the case, so neither reads the whole record (docs/decisions/0043): the
+  // facts folded from the record, the events that move clocks without their texts, who may read each event (pages of
+  // the record by reader), and the messages a requester sent (the message limits, counted over all their cases).
+  "10_case_facts": Effect.gen(function* () {
+    yield* statements([
+      "ALTER TABLE support_cases ADD COLUMN facts jsonb",
+      `CREATE TABLE support_case_clock_events (
+        case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
+        sequence integer NOT NULL CHECK (sequence >= 1),
+        data jsonb NOT NULL,
+        CONSTRAINT support_case_clock_events_pkey PRIMARY KEY (case_id, sequence)
+      )`,
+      "ALTER TABLE support_case_events ADD COLUMN readers smallint",
+      `UPDATE support_case_events SET readers = ${readersCase()}`,
+      "ALTER TABLE support_case_events ALTER COLUMN readers SET NOT NULL",
+      // the requester's pages (readers 'requester' or 'parties') and the counterparty's ('parties')
+      "CREATE INDEX support_case_events_requester_idx ON support_case_events (case_id, sequence) WHERE readers >= 1",
+      "CREATE INDEX support_case_events_parties_idx ON support_case_events (case_id, sequence) WHERE readers = 2",
+      `CREATE INDEX support_case_events_messages_idx ON support_case_events ((data->'actor'->>'id'), at)
+        WHERE type IN ('requesterResponded', 'counterpartyResponded', 'mediationRequested')
+          AND data->'actor'->>'role' = 'requester'`
+    ])
+    yield* backfillFacts
+    yield* statements(["ALTER TABLE support_cases ALTER COLUMN facts SET NOT NULL"])
+  }),
+  // Failed lookups of cases per actor, shared by every server process (the guard against guessing tracking numbers).
+  "11_failed_lookups": statements([
+    `CREATE TABLE support_failed_lookups (
+      key text COLLATE "C" PRIMARY KEY,
+      window_start bigint NOT NULL,
+      failures integer NOT NULL
+    )`
+  ]),
   // Administrators list the messages given up, newest first (`Outbox.listFailed`).
   "20_outbox_failed": statements([
     "CREATE INDEX support_outbox_failed_idx ON support_outbox (created_at DESC, position DESC) WHERE status = 'failed'"
@@ -213,7 +293,46 @@ export const run: Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
   Migrator.MigrationError | SqlError.SqlError,
   SqlClient.SqlClient
-> = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table })
+> = Effect.gen(function* () {
+  // Effect's migrator creates the table (as it always did) and applies nothing from an empty loader
+  yield* Migrator.make({})({ loader: Migrator.fromRecord({}), table })
+  const sql = yield* SqlClient.SqlClient
+  const all = Object.entries(migrations)
+    .map(([key, effect]) => {
+      const at = key.indexOf("_")
+      return { id: Number(key.slice(0, at)), name: key.slice(at + 1), effect }
+    })
+    .sort((a, b) => a.id - b.id)
+  return yield* sql.withTransaction(
+    Effect.gen(function* () {
+      // several instances starting at once: one applies, the others wait and find nothing left to do
+      yield* sql`LOCK TABLE ${sql(table)} IN ACCESS EXCLUSIVE MODE`
+      const applied = new Set(
+        (yield* sql<{ migration_id: number }>`SELECT migration_id FROM ${sql(table)}`.withoutTransform).map(
+          (row) => row.migration_id
+        )
+      )
+      const done: Array<readonly [id: number, name: string]> = []
+      for (const migration of all) {
+        if (applied.has(migration.id)) continue
+        yield* migration.effect.pipe(
+          Effect.mapError(
+            (cause) =>
+              new Migrator.MigrationError({
+                cause,
+                kind: "Failed",
+                message: `Migration "${migration.id}_${migration.name}" failed`
+              })
+          )
+        )
+        yield* sql`INSERT INTO ${sql(table)} ${sql.insert({ migration_id: migration.id, name: migration.name })}`
+          .withoutTransform
+        done.push([migration.id, migration.name])
+      }
+      return done
+    })
+  )
+})
 
 /**
  * A layer that applies the migrations when it is built.

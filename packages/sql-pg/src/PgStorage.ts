@@ -1,7 +1,6 @@
 /**
  * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox`, `IncidentStore` and
- * `Mailbox` —
- * with the migrations applied first.
+ * `FailedLookups` and `Mailbox` — with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
  *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@support-policy/sql-pg/pglite` for embedded PGlite.
@@ -12,12 +11,13 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import type { CaseStore, Incident, Mailbox, Outbox } from "@support-policy/core"
+import type { CaseStore, FailedLookups, Incident, Mailbox, Outbox } from "@support-policy/core"
 import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
 // By the package's own name, so the published build loads (and its types name) the public `./pglite` entry point.
 import type { PgliteClient } from "@support-policy/sql-pg/pglite"
 import * as PgCaseStore from "./PgCaseStore.ts"
+import * as PgFailedLookups from "./PgFailedLookups.ts"
 import * as PgIncidentStore from "./PgIncidentStore.ts"
 import * as PgMailbox from "./PgMailbox.ts"
 import * as PgMigrations from "./PgMigrations.ts"
@@ -29,16 +29,22 @@ import * as PgOutbox from "./PgOutbox.ts"
  * @since 0.1.0
  * @category models
  */
-export type Services = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | Mailbox.Mailbox
+export type Services =
+  | CaseStore.CaseStore
+  | Outbox.Outbox
+  | Incident.IncidentStore
+  | FailedLookups.FailedLookups
+  | Mailbox.Mailbox
 
 /**
- * The case store, outbox, incident store and mailbox on the `SqlClient` in context, after applying the migrations.
+ * The case store, outbox, incident store, failed lookups and mailbox on the `SqlClient` in context, after applying
+ * the migrations.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<Services, Migrator.MigrationError | SqlError.SqlError, SqlClient.SqlClient> =
-  Layer.mergeAll(PgCaseStore.layer, PgOutbox.layer, PgIncidentStore.layer, PgMailbox.layer).pipe(
+  Layer.mergeAll(PgCaseStore.layer, PgOutbox.layer, PgIncidentStore.layer, PgFailedLookups.layer, PgMailbox.layer).pipe(
     Layer.provide(PgMigrations.layer)
   )
 

@@ -21,6 +21,11 @@ export * as PgIncidentStore from "./PgIncidentStore.ts"
 /**
  * @since 0.1.0
  */
+export * as PgFailedLookups from "./PgFailedLookups.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as PgStorage from "./PgStorage.ts"
 
 /**

@@ -1,14 +1,15 @@
 /**
  * What the contract suites cannot see from outside the ports: rows damaged in the database surface as typed `Corrupt`
- * failures (never as a wrong case), driver failures as `Unavailable` with their cause, the migrations, and the
- * convenience layers. On in-memory PGlite and on the real server.
+ * failures (never as a wrong case), driver failures as `Unavailable` (an outage) or `Rejected` (a value the database
+ * refused) with their cause, the migrations (including the upgrade of an earlier database), and the convenience
+ * layers. On in-memory PGlite and on the real server.
  */
 import { afterAll, assert, describe, layer } from "@effect/vitest"
-import { CaseStore, Incident, Outbox, Randomness } from "@support-policy/core"
+import { CaseEvent, CaseLifecycle, CaseStore, Incident, Outbox, Randomness } from "@support-policy/core"
 import { Fixtures } from "@support-policy/core/testing"
 import { PgCaseStore, PgMigrations, PgStorage } from "@support-policy/sql-pg"
 import { Effect, Layer, Option } from "effect"
-import { SqlClient } from "effect/sql"
+import { Migrator, SqlClient } from "effect/sql"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -70,7 +71,7 @@ for (const backend of backends) {
           })
         )
 
-        it.effect("an event that fails its schema, a gap in the record, or a missing event is Corrupt", () =>
+        it.effect("an event, a clock event or facts that fail their schema or their place are Corrupt", () =>
           Effect.gen(function* () {
             const sql = yield* SqlClient.SqlClient
             const store = yield* CaseStore.CaseStore
@@ -78,27 +79,30 @@ for (const backend of backends) {
               Effect.gen(function* () {
                 const input = yield* Fixtures.newCase()
                 yield* store.create(input)
-                return (yield* store.append(yield* Fixtures.append(input.case, { events: 2 }))).case
+                return yield* store.append(yield* Fixtures.append(input, { events: 2 }))
               })
             )
+            const [a, b, c] = cases.map((x) => x.case)
+            // an event of the record: its page fails, the case itself (beside the record) still reads
             yield* sql`UPDATE support_case_events SET data = jsonb_set(data, '{type}', '"teleported"')
-                       WHERE case_id = ${cases[0].id} AND sequence = 2`
-            corruptCase(`case ${cases[0].id}, event 2`)(yield* failure(store.get(cases[0].id)))
-            // an append reads the record back inside its transaction: it fails, and is rolled back
-            corruptCase(`case ${cases[0].id}, event 2`)(yield* failure(store.append(yield* Fixtures.append(cases[0]))))
+                       WHERE case_id = ${a.id} AND sequence = 2`
+            corruptCase(`case ${a.id}, event 2`)(yield* failure(store.events(a.id, { limit: 10 })))
+            assert.isTrue(Option.isSome(yield* store.get(a.id)))
+            // a clock event: every read of the case fails, and so does a write (nothing is written)
+            yield* sql`UPDATE support_case_clock_events SET data = jsonb_set(data, '{sequence}', '9')
+                       WHERE case_id = ${b.id} AND sequence = 2`
+            corruptCase(`case ${b.id}: clock event 2`)(yield* failure(store.get(b.id)))
+            corruptCase(`case ${b.id}: clock event 2`)(yield* failure(store.append(yield* Fixtures.append(cases[1]))))
             const after = yield* sql<{ sequence: number; events: number }>`
-              SELECT sequence, (SELECT count(*)::integer FROM support_case_events WHERE case_id = ${cases[0].id}) AS events
-              FROM support_cases WHERE id = ${cases[0].id}`
+              SELECT sequence, (SELECT count(*)::integer FROM support_case_events WHERE case_id = ${b.id}) AS events
+              FROM support_cases WHERE id = ${b.id}`
             assert.deepStrictEqual(
               after.map((r) => [r.sequence, r.events]),
               [[3, 3]]
             )
-            yield* sql`DELETE FROM support_case_events WHERE case_id = ${cases[1].id} AND sequence = 2`
-            corruptCase(`case ${cases[1].id}: the record has no event 2`)(yield* failure(store.get(cases[1].id)))
-            yield* sql`DELETE FROM support_case_events WHERE case_id = ${cases[2].id} AND sequence = 3`
-            corruptCase(`case ${cases[2].id}: the case is at sequence 3, its record has 2 events`)(
-              yield* failure(store.get(cases[2].id))
-            )
+            // facts that are not at the case's sequence
+            yield* sql`UPDATE support_cases SET facts = jsonb_set(facts, '{sequence}', '2') WHERE id = ${c.id}`
+            corruptCase(`case ${c.id}: its facts say sequence 2, its row 3`)(yield* failure(store.get(c.id)))
           })
         )
 
@@ -154,6 +158,33 @@ for (const backend of backends) {
       })
 
       describe("driver failures", () => {
+        it.effect("a value the database refuses is Rejected, not Unavailable, and nothing is written", () =>
+          Effect.gen(function* () {
+            const store = yield* CaseStore.CaseStore
+            // the desk's input checks refuse these first; a store must still tell them apart from an outage
+            const nul = yield* Fixtures.newCase()
+            const withNul = { ...nul, case: { ...nul.case, subject: "a\u0000b" } }
+            const nulError = yield* failure(store.create(withNul))
+            assert.strictEqual((nulError as CaseStore.CaseStoreFailure).reason, "Rejected")
+            assert.isTrue(Option.isNone(yield* store.get(nul.case.id)))
+            const fixture = yield* Fixtures.newCase()
+            // 3,000 characters that do not compress: too large for a btree index entry
+            let seed = 7
+            const noise = Array.from({ length: 3_000 }, () => {
+              seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+              return String.fromCharCode(33 + (seed % 89))
+            }).join("")
+            const long = { ...fixture, case: { ...fixture.case, parties: [...fixture.case.parties, noise] } }
+            const longError = yield* failure(store.create(long))
+            assert.strictEqual((longError as CaseStore.CaseStoreFailure).reason, "Rejected")
+            assert.isTrue(Option.isNone(yield* store.get(long.case.id)))
+            const surrogate = yield* Fixtures.newCase()
+            const withSurrogate = { ...surrogate, case: { ...surrogate.case, subject: "a\ud800b" } }
+            const surrogateError = yield* failure(store.create(withSurrogate))
+            assert.strictEqual((surrogateError as CaseStore.CaseStoreFailure).reason, "Rejected")
+          })
+        )
+
         it.effect("are Unavailable failures that keep the driver's error", () =>
           Effect.gen(function* () {
             const sql = yield* SqlClient.SqlClient
@@ -199,6 +230,56 @@ describe.skipIf(PgTest.skipServer)("PgStorage.layerUrl", () => {
   })
 })
 
+describe("PgMigrations: an earlier database", () => {
+  layer(Randomness.layer, { excludeTestServices: true, timeout: "120 seconds" })("upgrade", (it) => {
+    it.effect("gets the facts and clock records of its cases filled in, and reads as a new one", () =>
+      Effect.gen(function* () {
+        // a database with the migrations of the earlier version only, and a case written the way it wrote cases
+        const earlier = Object.fromEntries(
+          Object.entries(PgMigrations.migrations).filter(([key]) => Number.parseInt(key, 10) < 10)
+        )
+        const input = yield* Fixtures.newCase({ counterparties: ["supplier-1"] })
+        const append = yield* Fixtures.append(input, { events: 2 })
+        const note = {
+          sequence: 4,
+          at: append.case.updatedAt,
+          actor: { role: "agent", id: "agent-1" },
+          type: "noteAdded",
+          body: "internal"
+        } as const
+        const events = [...input.events, ...append.events, note]
+        const c = { ...append.case, sequence: 4 }
+        const store = yield* Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          yield* Migrator.make({})({ loader: Migrator.fromRecord(earlier), table: PgMigrations.table })
+          yield* sql`INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category,
+                       opened_at, updated_at, sequence, next_due_at, data)
+                     VALUES (${c.id}, ${c.trackingNumber}, ${c.requester.id}, ${c.status}, ${c.priority},
+                       ${c.category}, ${c.openedAt}, ${c.updatedAt}, 4, ${c.nextDueAt}, ${JSON.stringify(c)}::jsonb)`
+          for (const e of events) {
+            yield* sql`INSERT INTO support_case_events (case_id, sequence, type, at, data)
+                       VALUES (${c.id}, ${e.sequence}, ${e.type}, ${e.at}, ${JSON.stringify(e)}::jsonb)`
+          }
+          // the upgrade
+          yield* PgMigrations.run
+          const store = yield* PgCaseStore.make
+          const stored = Option.getOrThrow(yield* store.get(c.id))
+          assert.deepStrictEqual(stored.facts, CaseLifecycle.factsUnsafe(events))
+          assert.deepStrictEqual(stored.clockRecord, events.map(CaseEvent.withoutText))
+          assert.deepStrictEqual(
+            (yield* store.events(c.id, { limit: 10, readers: "requester" })).map((e) => e.sequence),
+            [1, 2, 3]
+          )
+          // and it takes writes as a new one
+          yield* store.append(yield* Fixtures.append(stored))
+          return (yield* store.events(c.id, { limit: 10 })).map((e) => e.sequence)
+        }).pipe(Effect.provide(PgTest.layerPglite))
+        assert.deepStrictEqual(store, [1, 2, 3, 4, 5])
+      })
+    )
+  })
+})
+
 describe("PgStorage.layerPglite", () => {
   layer(Randomness.layer, { excludeTestServices: true, timeout: "120 seconds" })("in a data folder", (it) => {
     it.effect("keeps what was stored after the database is closed and opened again", () =>
@@ -217,8 +298,8 @@ describe("PgStorage.layerPglite", () => {
           return yield* store.get(input.case.id)
         }).pipe(Effect.provide(storage))
         assert.deepStrictEqual(
-          Option.map(stored, (s) => s.events),
-          Option.some(input.events)
+          Option.map(stored, (s) => s.case),
+          Option.some(input.case)
         )
         Fs.rmSync(dataDir, { recursive: true, force: true })
       }).pipe(Effect.orDie)

@@ -8,7 +8,6 @@ import type * as CaseStore from "../CaseStore.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
 import * as Randomness from "../Randomness.ts"
-import type * as SupportCase from "../SupportCase.ts"
 
 /** The storage ports a contract suite runs against. */
 export type Storage = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore
@@ -63,8 +62,12 @@ export const assertError = (error: unknown, tag: string, fields: Record<string, 
 export const getCase = (store: CaseStore.CaseStore["Service"], caseId: string) =>
   Effect.map(store.get(caseId), (found) => {
     Vitest.assert.isTrue(Option.isSome(found), `case ${caseId} should exist`)
-    return Option.getOrThrow(found) as SupportCase.WithRecord
+    return Option.getOrThrow(found)
   })
+
+/** The whole record of a case, as the store pages it (`events` with no bound but a large limit). */
+export const recordOf = (store: CaseStore.CaseStore["Service"], caseId: string) =>
+  store.events(caseId, { limit: 1_000_000 })
 
 /**
  * Claims everything available at `now` in batches of `limit`, until a claim returns nothing, and returns the batches.

@@ -11,13 +11,18 @@
  */
 import { Context, Layer } from "effect"
 import type * as CaseEvent from "../CaseEvent.ts"
+import type * as CaseLifecycle from "../CaseLifecycle.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
 import type * as SupportCase from "../SupportCase.ts"
 
-/** A stored case: its current state and its record (a frozen array, replaced on every append). */
+/**
+ * A stored case: its current state, facts and clock record, and its record (frozen arrays, replaced on every write).
+ */
 export interface CaseEntry {
   case: SupportCase.SupportCase
+  facts: CaseLifecycle.Facts
+  clockRecord: ReadonlyArray<CaseEvent.CaseEvent>
   events: ReadonlyArray<CaseEvent.CaseEvent>
 }
 
@@ -39,6 +44,8 @@ export interface State {
   readonly trackingNumbers: Map<string, string>
   /** `idempotencyScope(requesterId, key)` → the first submission with that key */
   readonly idempotency: Map<string, { readonly fingerprint: string; readonly caseId: string }>
+  /** requester id → the instants of the messages they sent (`CaseStore.messageTypes`), in write order */
+  readonly messages: Map<string, Array<number>>
   readonly outbox: Map<string, OutboxEntry>
   readonly incidents: Map<string, Incident.Incident>
   readonly announcements: Map<string, Incident.Announcement>
@@ -56,6 +63,7 @@ export class MemoryStore extends Context.Service<MemoryStore, State>()(
     cases: new Map(),
     trackingNumbers: new Map(),
     idempotency: new Map(),
+    messages: new Map(),
     outbox: new Map(),
     incidents: new Map(),
     announcements: new Map(),

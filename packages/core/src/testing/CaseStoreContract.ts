@@ -11,6 +11,7 @@
  */
 import { assert, describe } from "@effect/vitest"
 import { Effect, type Layer, Option, Result } from "effect"
+import * as CaseEvent from "../CaseEvent.ts"
 import * as CaseStore from "../CaseStore.ts"
 import * as contract from "../internal/contract.ts"
 import * as Outbox from "../Outbox.ts"
@@ -29,7 +30,8 @@ export type Options = contract.SuiteOptions
 const day = 86_400_000
 const hour = 3_600_000
 
-const sequences = (stored: SupportCase.WithRecord): ReadonlyArray<number> => stored.events.map((e) => e.sequence)
+const sequences = (record: ReadonlyArray<{ readonly sequence: number }>): ReadonlyArray<number> =>
+  record.map((e) => e.sequence)
 
 const range = (from: number, to: number): ReadonlyArray<number> =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i)
@@ -62,10 +64,11 @@ const createAndRead = (it: contract.It, heavy: { readonly timeout: number }): vo
         const result = yield* store.create(input)
         assert.isTrue(result.created)
         assert.deepStrictEqual(result.stored.case, input.case)
-        assert.deepStrictEqual(result.stored.events, input.events)
+        assert.deepStrictEqual(result.stored.facts, input.facts)
+        assert.deepStrictEqual(result.stored.clockRecord, input.clockRecord)
         const byId = yield* contract.getCase(store, input.case.id)
-        assert.deepStrictEqual(byId.case, input.case)
-        assert.deepStrictEqual(byId.events, input.events)
+        assert.deepStrictEqual(byId, { case: input.case, facts: input.facts, clockRecord: input.clockRecord })
+        assert.deepStrictEqual(yield* contract.recordOf(store, input.case.id), input.events)
         const byTrackingNumber = yield* store.getByTrackingNumber(input.case.trackingNumber)
         assert.deepStrictEqual(
           Option.map(byTrackingNumber, (s) => s.case),
@@ -97,7 +100,8 @@ const createAndRead = (it: contract.It, heavy: { readonly timeout: number }): vo
         const storedBare = yield* contract.getCase(store, bare.case.id)
         assert.deepStrictEqual(storedFull.case, full.case)
         assert.deepStrictEqual(storedBare.case, bare.case)
-        assert.deepStrictEqual(storedFull.events, full.events)
+        assert.deepStrictEqual(yield* contract.recordOf(store, full.case.id), full.events)
+        assert.deepStrictEqual(storedFull.facts, full.facts)
         assert.strictEqual(storedFull.case.nextDueAt, null)
         for (const key of ["assignee", "orderReference"] as const) assert.isFalse(key in storedBare.case, key)
         for (const key of ["accountManagerId", "email", "name"] as const) {
@@ -195,12 +199,12 @@ const idempotentSubmissions = (it: contract.It, heavy: { readonly timeout: numbe
         const created = yield* store.create(first)
         assert.isTrue(created.created)
         // the first case moves on before the retry arrives: the retry gets the case as it is now
-        const appended = yield* store.append(yield* Fixtures.append(first.case))
+        const appended = yield* store.append(yield* Fixtures.append(first))
         const retry = yield* Fixtures.newCase({ requesterId, idempotency })
         const replayed = yield* store.create(retry)
         assert.isFalse(replayed.created)
         assert.deepStrictEqual(replayed.stored.case, appended.case)
-        assert.deepStrictEqual(replayed.stored.events, appended.events)
+        assert.deepStrictEqual(replayed.stored, appended)
         assert.isTrue(Option.isNone(yield* store.get(retry.case.id)))
         assert.isTrue(Option.isNone(yield* store.getByTrackingNumber(retry.case.trackingNumber)))
         yield* absent(outbox, ids(retry.outbox))
@@ -376,15 +380,17 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         const outbox = yield* Outbox.Outbox
         const input = yield* Fixtures.newCase()
         yield* store.create(input)
-        const first = yield* Fixtures.append(input.case, { events: 2, status: "awaitingRequester", messages: 2 })
+        const first = yield* Fixtures.append(input, { events: 2, status: "awaitingRequester", messages: 2 })
         const afterFirst = yield* store.append(first)
         assert.deepStrictEqual(afterFirst.case, first.case)
-        assert.deepStrictEqual(afterFirst.events, [...input.events, ...first.events])
-        const second = yield* Fixtures.append(afterFirst.case, { nextDueAt: null })
+        assert.deepStrictEqual(afterFirst.facts, first.facts)
+        assert.deepStrictEqual(afterFirst.clockRecord, [...input.clockRecord, ...first.clockEvents])
+        assert.deepStrictEqual(yield* contract.recordOf(store, input.case.id), [...input.events, ...first.events])
+        const second = yield* Fixtures.append(afterFirst, { nextDueAt: null })
         const afterSecond = yield* store.append(second)
         const stored = yield* contract.getCase(store, input.case.id)
         assert.deepStrictEqual(stored, afterSecond)
-        assert.deepStrictEqual(sequences(stored), [1, 2, 3, 4])
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1, 2, 3, 4])
         assert.strictEqual(stored.case.sequence, 4)
         assert.strictEqual(stored.case.nextDueAt, null)
         const messages = yield* outbox.listByCase(input.case.id)
@@ -401,14 +407,14 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         const outbox = yield* Outbox.Outbox
         const input = yield* Fixtures.newCase()
         yield* store.create(input)
-        const winner = yield* Fixtures.append(input.case, { events: 2 })
-        const stale = yield* Fixtures.append(input.case, { body: "too late", status: "resolved" })
+        const winner = yield* Fixtures.append(input, { events: 2 })
+        const stale = yield* Fixtures.append(input, { body: "too late", status: "resolved" })
         yield* store.append(winner)
         const error = yield* Effect.flip(store.append(stale))
         contract.assertError(error, "SequenceConflict", { caseId: input.case.id, expected: 1, actual: 3 })
         const stored = yield* contract.getCase(store, input.case.id)
         assert.deepStrictEqual(stored.case, winner.case)
-        assert.deepStrictEqual(sequences(stored), [1, 2, 3])
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1, 2, 3])
         yield* absent(outbox, ids(stale.outbox))
       })
     )
@@ -421,31 +427,39 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         const other = yield* Fixtures.newCase()
         yield* store.create(input)
         yield* store.create(other)
-        const keyed = (append: CaseStore.Append, messageKey: string): CaseStore.Append => ({
-          ...append,
-          events: append.events.map((e) => ({
-            type: "requesterResponded" as const,
-            sequence: e.sequence,
-            at: e.at,
-            actor: { role: "requester" as const, id: input.case.requester.id },
-            body: "Here is the invoice.",
-            messageKey
-          }))
-        })
+        const keyed = (append: CaseStore.Append, messageKey: string): CaseStore.Append => {
+          const events = append.events.map(
+            (e): CaseEvent.CaseEvent => ({
+              type: "requesterResponded",
+              sequence: e.sequence,
+              at: e.at,
+              actor: { role: "requester", id: input.case.requester.id },
+              body: "Here is the invoice.",
+              messageKey
+            })
+          )
+          return { ...append, events, clockEvents: events.map(CaseEvent.withoutText) }
+        }
         const key = "<CAFx1@mail.example>"
-        const first = keyed(yield* Fixtures.append(input.case), key)
+        const first = keyed(yield* Fixtures.append(input), key)
         const written = yield* store.append(first)
-        assert.deepStrictEqual(CaseStore.messageKeys(written.events), [key])
-        const again = keyed(yield* Fixtures.append(written.case), key)
+        assert.deepStrictEqual(CaseStore.messageKeys(yield* contract.recordOf(store, input.case.id)), [key])
+        const again = keyed(yield* Fixtures.append(written), key)
         const error = yield* Effect.flip(store.append(again))
         contract.assertError(error, "MessageKeyTaken", { caseId: input.case.id, messageKey: key })
-        const stored = yield* contract.getCase(store, input.case.id)
-        assert.deepStrictEqual(sequences(stored), [1, 2])
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1, 2])
         yield* absent(outbox, ids(again.outbox))
+        // through an update too: the lock does not stand in for the key
+        const repeated = keyed(yield* Fixtures.append(written), key)
+        const viaUpdate = yield* Effect.flip(
+          store.update(input.case.id, () => Effect.succeed({ change: repeated, result: undefined }))
+        )
+        contract.assertError(viaUpdate, "MessageKeyTaken", { caseId: input.case.id, messageKey: key })
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1, 2])
         // another key on the same case, and the same key on another case, are written
-        yield* store.append(keyed(yield* Fixtures.append(written.case), "<other@mail.example>"))
-        yield* store.append(keyed(yield* Fixtures.append(other.case), key))
-        assert.deepStrictEqual(sequences(yield* contract.getCase(store, other.case.id)), [1, 2])
+        yield* store.append(keyed(yield* Fixtures.append(written), "<other@mail.example>"))
+        yield* store.append(keyed(yield* Fixtures.append(other), key))
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, other.case.id)), [1, 2])
       })
     )
 
@@ -454,10 +468,10 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         const store = yield* CaseStore.CaseStore
         const input = yield* Fixtures.newCase()
         yield* store.create(input)
-        const ahead = yield* Fixtures.append(input.case, { expectedSequence: 5 })
+        const ahead = yield* Fixtures.append(input, { expectedSequence: 5 })
         const error = yield* Effect.flip(store.append(ahead))
         contract.assertError(error, "SequenceConflict", { caseId: input.case.id, expected: 5, actual: 1 })
-        assert.deepStrictEqual(sequences(yield* contract.getCase(store, input.case.id)), [1])
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1])
       })
     )
 
@@ -466,7 +480,7 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         const store = yield* CaseStore.CaseStore
         const outbox = yield* Outbox.Outbox
         const never = yield* Fixtures.newCase()
-        const orphan = yield* Fixtures.append(never.case)
+        const orphan = yield* Fixtures.append(never)
         const error = yield* Effect.flip(store.append(orphan))
         contract.assertError(error, "CaseNotFound", { caseId: never.case.id })
         yield* absent(outbox, ids(orphan.outbox))
@@ -479,11 +493,12 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         const store = yield* CaseStore.CaseStore
         const input = yield* Fixtures.newCase()
         yield* store.create(input)
-        const change = yield* Fixtures.append(input.case, { events: 0, messages: 0, priority: "high" })
+        const change = yield* Fixtures.append(input, { events: 0, messages: 0, priority: "high" })
         const stored = yield* store.append(change)
         assert.strictEqual(stored.case.priority, "high")
-        assert.deepStrictEqual(sequences(stored), [1])
-        const stale = yield* Fixtures.append(input.case, { expectedSequence: 2, events: 0, messages: 0 })
+        assert.strictEqual(stored.facts.priority, "high")
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1])
+        const stale = yield* Fixtures.append(input, { expectedSequence: 2, events: 0, messages: 0 })
         assert.strictEqual((yield* Effect.flip(store.append(stale)))._tag, "SequenceConflict")
       })
     )
@@ -496,7 +511,7 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
           const outbox = yield* Outbox.Outbox
           const input = yield* Fixtures.newCase()
           yield* store.create(input)
-          let current = input.case
+          let current: CaseStore.Stored = { case: input.case, facts: input.facts, clockRecord: input.clockRecord }
           const written: Array<string> = [...ids(input.outbox)]
           for (let round = 1; round <= 5; round++) {
             const appends = yield* Effect.forEach(range(1, 50), (writer) =>
@@ -518,10 +533,9 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
             }
             written.push(...ids(won[0].outbox))
             for (const lost of appends.filter((a) => a !== won[0])) yield* absent(outbox, ids(lost.outbox))
-            current = won[0].case
+            current = { case: won[0].case, facts: won[0].facts, clockRecord: [] }
           }
-          const stored = yield* contract.getCase(store, input.case.id)
-          assert.deepStrictEqual(sequences(stored), range(1, 6))
+          assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), range(1, 6))
           const messages = yield* outbox.listByCase(input.case.id)
           assert.deepStrictEqual(
             messages.map((d) => d.message.id),
@@ -543,7 +557,7 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
           const writer = (n: number) =>
             Effect.gen(function* () {
               for (let attempt = 1; attempt <= 500; attempt++) {
-                const { case: current } = yield* contract.getCase(store, input.case.id)
+                const current = yield* contract.getCase(store, input.case.id)
                 // let the other writers read the same sequence before this one writes
                 yield* Effect.yieldNow
                 const result = yield* Effect.result(
@@ -557,9 +571,11 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
             })
           yield* Effect.forEach(range(1, 50), writer, { concurrency: "unbounded" })
           const stored = yield* contract.getCase(store, input.case.id)
-          assert.deepStrictEqual(sequences(stored), range(1, 51))
+          const record = yield* contract.recordOf(store, input.case.id)
+          assert.deepStrictEqual(sequences(record), range(1, 51))
           assert.strictEqual(stored.case.sequence, 51)
-          const bodies = stored.events.slice(1).map((e) => (e.type === "replied" ? e.body : undefined))
+          assert.deepStrictEqual(sequences(stored.clockRecord), range(1, 51))
+          const bodies = record.slice(1).map((e) => (e.type === "replied" ? e.body : undefined))
           assert.deepStrictEqual(
             [...bodies].sort(),
             range(1, 50)
@@ -594,17 +610,305 @@ const append = (it: contract.It, heavy: { readonly timeout: number }): void => {
         yield* absent(outbox, ids(input.outbox))
 
         yield* store.create(input)
-        const good = yield* Fixtures.append(input.case, { events: 2 })
+        const good = yield* Fixtures.append(input, { events: 2 })
         const gap = { ...good, events: [good.events[0], { ...good.events[1], sequence: 4 }] }
         assert.include(yield* contract.expectDie(store.append(gap)), "events[1].sequence")
         const stateBehind = { ...good, case: { ...good.case, sequence: 2 } }
         assert.include(yield* contract.expectDie(store.append(stateBehind)), "case.sequence")
         const otherCase = { ...good, case: { ...good.case, id: "someone-else" } }
         assert.include(yield* contract.expectDie(store.append(otherCase)), "case.id")
-        const stored = yield* contract.getCase(store, input.case.id)
-        assert.deepStrictEqual(sequences(stored), [1])
+        const factsBehind = { ...good, facts: { ...good.facts, sequence: 2 } }
+        assert.include(yield* contract.expectDie(store.append(factsBehind)), "facts.sequence")
+        const strayClock = { ...good, clockEvents: [{ ...good.clockEvents[0], sequence: 9 }] }
+        assert.include(yield* contract.expectDie(store.append(strayClock)), "clockEvents[0]")
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1])
         yield* absent(outbox, ids(good.outbox))
       })
+    )
+  })
+}
+
+/** Serialised updates. */
+const updates = (it: contract.It, heavy: { readonly timeout: number }): void => {
+  describe("update", () => {
+    it.effect("runs the decision on the case as stored and writes its change in one unit of work", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const outbox = yield* Outbox.Outbox
+        const input = yield* Fixtures.newCase()
+        yield* store.create(input)
+        const seen: Array<CaseStore.Stored> = []
+        const randomness = yield* Randomness.Randomness
+        const result = yield* store.update(input.case.id, (current) =>
+          Effect.map(
+            Effect.provideService(
+              Fixtures.append(current, { events: 2, messages: 1 }),
+              Randomness.Randomness,
+              randomness
+            ),
+            (change) => {
+              seen.push(current)
+              return { change, result: change.case.sequence }
+            }
+          )
+        )
+        assert.strictEqual(result, 3)
+        assert.deepStrictEqual(seen, [{ case: input.case, facts: input.facts, clockRecord: input.clockRecord }])
+        const stored = yield* contract.getCase(store, input.case.id)
+        assert.strictEqual(stored.case.sequence, 3)
+        assert.strictEqual(stored.facts.sequence, 3)
+        assert.deepStrictEqual(sequences(stored.clockRecord), [1, 2, 3])
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1, 2, 3])
+        assert.strictEqual((yield* outbox.listByCase(input.case.id)).length, 2)
+      })
+    )
+
+    it.effect("writes nothing for a decision without a change, or one that fails", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const outbox = yield* Outbox.Outbox
+        const input = yield* Fixtures.newCase()
+        yield* store.create(input)
+        assert.strictEqual(
+          yield* store.update(input.case.id, () => Effect.succeed({ change: undefined, result: "nothing" })),
+          "nothing"
+        )
+        const pending = yield* Fixtures.append(input)
+        const error = yield* Effect.flip(store.update(input.case.id, () => Effect.fail({ _tag: "Refused" as const })))
+        assert.strictEqual(error._tag, "Refused")
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1])
+        yield* absent(outbox, ids(pending.outbox))
+        const unknown = yield* Fixtures.id("case")
+        const missing = yield* Effect.flip(
+          store.update(unknown, () => Effect.succeed({ change: undefined, result: 0 }))
+        )
+        contract.assertError(missing, "CaseNotFound", { caseId: unknown })
+      })
+    )
+
+    it.effect("dies on a change that does not continue the record as read, and writes nothing", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const input = yield* Fixtures.newCase()
+        yield* store.create(input)
+        const skipping = yield* Fixtures.append(input, { expectedSequence: 2 })
+        const defect = yield* contract.expectDie(
+          store.update(input.case.id, () => Effect.succeed({ change: skipping, result: undefined }))
+        )
+        assert.include(defect, "events[0].sequence")
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, input.case.id)), [1])
+      })
+    )
+
+    it.effect(
+      "lets 50 concurrent updates of one case all through, each deciding on the state the one before left",
+      () =>
+        Effect.gen(function* () {
+          const store = yield* CaseStore.CaseStore
+          const outbox = yield* Outbox.Outbox
+          const input = yield* Fixtures.newCase()
+          yield* store.create(input)
+          const decidedOn: Array<number> = []
+          const randomness = yield* Randomness.Randomness
+          yield* Effect.forEach(
+            range(1, 50),
+            (n) =>
+              store.update(input.case.id, (current) =>
+                Effect.gen(function* () {
+                  // give the other writers every chance to interleave with this decision
+                  yield* Effect.yieldNow
+                  decidedOn.push(current.case.sequence)
+                  const change = yield* Fixtures.append(current, { body: `writer ${n}` })
+                  return { change, result: undefined }
+                }).pipe(Effect.provideService(Randomness.Randomness, randomness))
+              ),
+            { concurrency: "unbounded", discard: true }
+          )
+          assert.deepStrictEqual(
+            [...decidedOn].sort((a, b) => a - b),
+            range(1, 50)
+          )
+          const record = yield* contract.recordOf(store, input.case.id)
+          assert.deepStrictEqual(sequences(record), range(1, 51))
+          assert.deepStrictEqual(
+            record
+              .slice(1)
+              .map((e) => (e.type === "replied" ? e.body : ""))
+              .sort(),
+            range(1, 50)
+              .map((n) => `writer ${n}`)
+              .sort()
+          )
+          const stored = yield* contract.getCase(store, input.case.id)
+          assert.strictEqual(stored.case.sequence, 51)
+          assert.strictEqual(stored.facts.sequence, 51)
+          assert.strictEqual((yield* outbox.listByCase(input.case.id)).length, 51)
+        }),
+      heavy
+    )
+  })
+}
+
+/** Pages of a record. */
+const pages = (it: contract.It): void => {
+  describe("events", () => {
+    it.effect("pages the record newest first, by readers, before a cursor and from a sequence", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const input = yield* Fixtures.newCase()
+        yield* store.create(input)
+        const t = input.case.openedAt
+        const actor = { role: "agent", id: "agent-1" } as const
+        const requester = { role: "requester", id: input.case.requester.id } as const
+        // 2 note (staff), 3 reply (parties), 4 priority (requester), 5 note, 6 answer (parties), 7 reply (parties)
+        const events: ReadonlyArray<CaseEvent.CaseEvent> = [
+          { sequence: 2, at: t + 1, actor, type: "noteAdded", body: "internal" },
+          { sequence: 3, at: t + 2, actor, type: "replied", body: "public" },
+          { sequence: 4, at: t + 3, actor, type: "priorityChanged", from: "normal", to: "high" },
+          { sequence: 5, at: t + 4, actor, type: "noteAdded", body: "internal again" },
+          { sequence: 6, at: t + 5, actor: requester, type: "requesterResponded", body: "answer" },
+          { sequence: 7, at: t + 6, actor, type: "replied", body: "public again" }
+        ]
+        const base = yield* Fixtures.append(input, { events: 0, messages: 0 })
+        yield* store.append({
+          ...base,
+          events,
+          case: { ...base.case, sequence: 7, updatedAt: t + 6 },
+          facts: { ...base.facts, sequence: 7 },
+          clockEvents: []
+        })
+        const page = (query: CaseStore.EventQuery) =>
+          Effect.map(store.events(input.case.id, query), (found) => found.map((e) => e.sequence))
+        assert.deepStrictEqual(yield* page({ limit: 100 }), [1, 2, 3, 4, 5, 6, 7])
+        assert.deepStrictEqual(yield* page({ limit: 3 }), [5, 6, 7])
+        assert.deepStrictEqual(yield* page({ limit: 3, before: 5 }), [2, 3, 4])
+        assert.deepStrictEqual(yield* page({ limit: 3, before: 2 }), [1])
+        assert.deepStrictEqual(yield* page({ limit: 0 }), [])
+        assert.deepStrictEqual(yield* page({ limit: 100, readers: "requester" }), [1, 3, 4, 6, 7])
+        assert.deepStrictEqual(yield* page({ limit: 2, readers: "requester" }), [6, 7])
+        assert.deepStrictEqual(yield* page({ limit: 2, readers: "requester", before: 6 }), [3, 4])
+        assert.deepStrictEqual(yield* page({ limit: 100, readers: "parties" }), [3, 6, 7])
+        assert.deepStrictEqual(yield* page({ limit: 100, readers: "parties", from: 4 }), [6, 7])
+        assert.deepStrictEqual(yield* page({ limit: 100, from: 6 }), [6, 7])
+        assert.deepStrictEqual(yield* store.events(yield* Fixtures.id("unknown"), { limit: 10 }), [])
+        const full = yield* store.events(input.case.id, { limit: 100 })
+        assert.deepStrictEqual(full, [...input.events, ...events])
+      })
+    )
+  })
+}
+
+/** Limits checked in the write, exactly, under concurrency. */
+const limits = (it: contract.It, heavy: { readonly timeout: number }): void => {
+  describe("limits under concurrency", () => {
+    it.effect(
+      "makes exactly 10 cases of 20 concurrent submissions of a requester at 9 of a limit of 10",
+      () =>
+        Effect.gen(function* () {
+          const store = yield* CaseStore.CaseStore
+          const outbox = yield* Outbox.Outbox
+          const requesterId = yield* Fixtures.id("requester")
+          const t = Fixtures.baseTime
+          for (let i = 0; i < 9; i++) yield* store.create(yield* Fixtures.newCase({ requesterId, openedAt: t + i }))
+          const limit = { id: "per-day", since: t - day, max: 10 }
+          const inputs = yield* Effect.forEach(range(1, 20), (i) =>
+            Fixtures.newCase({ requesterId, openedAt: t + 100 + i })
+          )
+          const results = yield* Effect.forEach(
+            inputs,
+            (input) => Effect.result(store.create({ ...input, openingLimits: [limit] })),
+            { concurrency: "unbounded" }
+          )
+          assert.strictEqual(results.filter(Result.isSuccess).length, 1)
+          for (const r of results) {
+            if (Result.isFailure(r)) contract.assertError(r.failure, "OpeningLimitReached", { limitId: "per-day" })
+          }
+          assert.strictEqual(yield* store.countOpenedSince(requesterId, 0), 10)
+          // the refused ones wrote nothing
+          for (const [i, input] of inputs.entries()) {
+            if (Result.isFailure(results[i])) {
+              assert.isTrue(Option.isNone(yield* store.get(input.case.id)))
+              yield* absent(outbox, ids(input.outbox))
+            }
+          }
+        }),
+      heavy
+    )
+
+    it.effect("counts a requester's messages over all their cases, and refuses one past a limit", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        const requesterId = yield* Fixtures.id("requester")
+        const a = yield* Fixtures.newCase({ requesterId })
+        const b = yield* Fixtures.newCase({ requesterId })
+        yield* store.create(a)
+        yield* store.create(b)
+        const t = a.case.openedAt
+        const limits = { authorId: requesterId, limits: [{ id: "per-hour", since: t, max: 3 }] }
+        const message = (read: { readonly case: SupportCase.SupportCase; readonly facts: CaseStore.Stored["facts"] }) =>
+          Effect.map(Fixtures.append(read, { messages: 0 }), (base) => ({
+            ...base,
+            events: base.events.map((e) => ({
+              ...e,
+              type: "requesterResponded" as const,
+              actor: { role: "requester" as const, id: requesterId }
+            })),
+            clockEvents: [],
+            messageLimits: limits
+          }))
+        const a1 = yield* store.append(yield* message(a))
+        const b1 = yield* store.append(yield* message(b))
+        const a2 = yield* store.append(yield* message(a1))
+        const refused = yield* Effect.flip(store.append(yield* message(b1)))
+        contract.assertError(refused, "MessageLimitReached", { limitId: "per-hour", count: 3, max: 3 })
+        assert.deepStrictEqual(sequences(yield* contract.recordOf(store, b.case.id)), [1, 2])
+        // another requester's messages, and messages before `since`, do not count
+        const later = { authorId: requesterId, limits: [{ id: "per-hour", since: a2.case.updatedAt + 1, max: 1 }] }
+        yield* store.append({ ...(yield* message(b1)), messageLimits: later })
+        const other = yield* Fixtures.newCase()
+        yield* store.create(other)
+        yield* store.append({
+          ...(yield* message(other)),
+          messageLimits: { authorId: other.case.requester.id, limits: [{ id: "per-hour", since: t, max: 1 }] }
+        })
+      })
+    )
+
+    it.effect(
+      "lets exactly one of 20 concurrent messages through at one below a message limit",
+      () =>
+        Effect.gen(function* () {
+          const store = yield* CaseStore.CaseStore
+          const requesterId = yield* Fixtures.id("requester")
+          const cases = yield* Effect.forEach(range(1, 20), () => Fixtures.newCase({ requesterId }))
+          yield* Effect.forEach(cases, (c) => store.create(c))
+          const limits = { authorId: requesterId, limits: [{ id: "per-hour", since: Fixtures.baseTime, max: 1 }] }
+          const results = yield* Effect.forEach(
+            cases,
+            (c) =>
+              Effect.gen(function* () {
+                const base = yield* Fixtures.append(c, { messages: 0 })
+                return yield* Effect.result(
+                  store.append({
+                    ...base,
+                    events: base.events.map((e) => ({
+                      ...e,
+                      type: "requesterResponded" as const,
+                      actor: { role: "requester" as const, id: requesterId }
+                    })),
+                    clockEvents: [],
+                    messageLimits: limits
+                  })
+                )
+              }),
+            { concurrency: "unbounded" }
+          )
+          assert.strictEqual(results.filter(Result.isSuccess).length, 1)
+          for (const r of results) {
+            if (Result.isFailure(r)) contract.assertError(r.failure, "MessageLimitReached", { limitId: "per-hour" })
+          }
+        }),
+      heavy
     )
   })
 }
@@ -676,7 +980,7 @@ const queries = (it: contract.It): void => {
         const store = yield* CaseStore.CaseStore
         const input = yield* Fixtures.newCase()
         yield* store.create(input)
-        const change = yield* Fixtures.append(input.case, { status: "resolved", nextDueAt: null })
+        const change = yield* Fixtures.append(input, { status: "resolved", nextDueAt: null })
         yield* store.append(change)
         const listed = yield* store.listByRequester(input.case.requester.id, { limit: 10 })
         assert.deepStrictEqual(listed, [change.case])
@@ -728,6 +1032,10 @@ const queries = (it: contract.It): void => {
         yield* expect({ priorities: both, dueBefore: t + 3 * day - 1 }, (c) => c.nextDueAt! < t + 3 * day)
         yield* expect({ priorities: [] }, () => false)
         yield* expect({ priorities: both, limit: 2 }, (c) => ordered.indexOf(c) < 2)
+        yield* expect(
+          { priorities: both, limit: 2, offset: 1 },
+          (c) => ordered.indexOf(c) >= 1 && ordered.indexOf(c) < 3
+        )
         // paging with `after` walks the whole queue, ties included
         const walked: Array<string> = []
         let after: CaseStore.QueueQuery["after"]
@@ -760,9 +1068,9 @@ const queries = (it: contract.It): void => {
         yield* store.create(b)
         const queued = (query: CaseStore.QueueQuery) => Effect.map(store.queue(query), (cs) => cs.map((c) => c.id))
         assert.deepStrictEqual(yield* queued({ limit: 10, priorities: [priority] }), [a.case.id, b.case.id])
-        const later = yield* store.append(yield* Fixtures.append(a.case, { nextDueAt: Fixtures.baseTime + 3 * day }))
+        const later = yield* store.append(yield* Fixtures.append(a, { nextDueAt: Fixtures.baseTime + 3 * day }))
         assert.deepStrictEqual(yield* queued({ limit: 10, priorities: [priority] }), [b.case.id, a.case.id])
-        yield* store.append(yield* Fixtures.append(later.case, { status: "resolved", nextDueAt: null }))
+        yield* store.append(yield* Fixtures.append(later, { status: "resolved", nextDueAt: null }))
         assert.deepStrictEqual(yield* queued({ limit: 10, priorities: [priority] }), [b.case.id])
       })
     )
@@ -787,7 +1095,7 @@ const queries = (it: contract.It): void => {
           const input = yield* Fixtures.newCase({ openedAt: t, nextDueAt: null })
           yield* store.create(input)
           const written = yield* store.append(
-            yield* Fixtures.append(input.case, { status: spec.status, at: spec.at, messages: 0 })
+            yield* Fixtures.append(input, { status: spec.status, at: spec.at, messages: 0 })
           )
           cases.push(written.case)
         }
@@ -859,12 +1167,12 @@ const queries = (it: contract.It): void => {
         const listed = (statuses: ReadonlyArray<SupportCase.Status>, updatedBefore = window.updatedBefore) =>
           Effect.map(store.listByStatus({ ...window, statuses, updatedBefore }), (cs) => cs.map((c) => c.id))
         const resolved = yield* store.append(
-          yield* Fixtures.append(input.case, { status: "resolved", at: t + day, messages: 0 })
+          yield* Fixtures.append(input, { status: "resolved", at: t + day, messages: 0 })
         )
         assert.deepStrictEqual(yield* listed(["resolved"]), [input.case.id])
         assert.deepStrictEqual(yield* listed(["open"]), [])
         // a later update moves it out of a bound it was in
-        yield* store.append(yield* Fixtures.append(resolved.case, { status: "closed", at: t + 3 * day, messages: 0 }))
+        yield* store.append(yield* Fixtures.append(resolved, { status: "closed", at: t + 3 * day, messages: 0 }))
         assert.deepStrictEqual(yield* listed(["resolved"]), [])
         assert.deepStrictEqual(yield* listed(["closed"], t + 2 * day), [])
         assert.deepStrictEqual(yield* listed(["closed"]), [input.case.id])
@@ -909,8 +1217,8 @@ const values = (it: contract.It): void => {
         )
         const afterCreate = yield* contract.getCase(store, input.case.id)
         assert.deepStrictEqual(afterCreate.case, expected.case)
-        assert.deepStrictEqual(afterCreate.events, expected.events)
-        const change = yield* Fixtures.append(expected.case)
+        assert.deepStrictEqual(yield* contract.recordOf(store, input.case.id), expected.events)
+        const change = yield* Fixtures.append(expected)
         const expectedChange = structuredClone(change)
         yield* store.append(change)
         contract.tryMutate(
@@ -919,11 +1227,14 @@ const values = (it: contract.It): void => {
           () => ((change.outbox[0] as { subject: string }).subject = "changed by the caller")
         )
         const read = yield* contract.getCase(store, input.case.id)
+        const readRecord = yield* contract.recordOf(store, input.case.id)
         contract.tryMutate(
           () => ((created.stored.case as { status: string }).status = "closed"),
           () => ((read.case as { status: string }).status = "closed"),
+          () => ((read.facts as { status: string }).status = "closed"),
           () => (read.case.parties as Array<string>).push("intruder"),
-          () => (read.events as Array<unknown>).pop()
+          () => (read.clockRecord as Array<unknown>).pop(),
+          () => (readRecord as Array<unknown>).pop()
         )
         const listed = yield* store.listByRequester(input.case.requester.id, { limit: 1 })
         contract.tryMutate(() => ((listed[0] as { priority: string }).priority = "changed"))
@@ -934,7 +1245,12 @@ const values = (it: contract.It): void => {
         )
         const again = yield* contract.getCase(store, input.case.id)
         assert.deepStrictEqual(again.case, expectedChange.case)
-        assert.deepStrictEqual(again.events, [...expected.events, ...expectedChange.events])
+        assert.deepStrictEqual(again.facts, expectedChange.facts)
+        assert.deepStrictEqual(again.clockRecord, [...expected.clockRecord, ...expectedChange.clockEvents])
+        assert.deepStrictEqual(yield* contract.recordOf(store, input.case.id), [
+          ...expected.events,
+          ...expectedChange.events
+        ])
         const messagesAgain = yield* outbox.listByCase(input.case.id)
         assert.deepStrictEqual(
           messagesAgain.map((d) => d.message),
@@ -958,6 +1274,9 @@ export const tests = (it: contract.It, options: Options = {}): void => {
   createAndRead(it, heavy)
   idempotentSubmissions(it, heavy)
   append(it, heavy)
+  updates(it, heavy)
+  pages(it)
+  limits(it, heavy)
   queries(it)
   values(it)
 }

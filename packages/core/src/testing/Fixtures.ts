@@ -8,6 +8,7 @@
  */
 import { Effect, Schema } from "effect"
 import * as CaseEvent from "../CaseEvent.ts"
+import * as CaseLifecycle from "../CaseLifecycle.ts"
 import type * as CaseStore from "../CaseStore.ts"
 import * as Incident from "../Incident.ts"
 import * as Outbox from "../Outbox.ts"
@@ -196,9 +197,17 @@ export const newCase = (options: NewCaseOptions = {}): Effect.Effect<CaseStore.N
         createdAt: options.messageCreatedAt ?? openedAt
       })
     )
+    const events = decodeEvents([submitted])
+    const facts = CaseLifecycle.factsUnsafe(events)
     return {
       case: supportCase,
-      events: decodeEvents([submitted]),
+      facts: {
+        ...facts,
+        parties: supportCase.parties,
+        ...(supportCase.assignee === undefined ? {} : { assignee: supportCase.assignee })
+      },
+      events,
+      clockRecord: events.map(CaseEvent.withoutText),
       outbox,
       ...(options.idempotency !== undefined ? { idempotency: options.idempotency } : {})
     }
@@ -233,16 +242,18 @@ export interface AppendOptions {
 }
 
 /**
- * An append of agent replies to a case as it was read (`current`), continuing its record.
+ * An append of agent replies to a case as it was read (`current`: a stored case, a new case or an append), continuing
+ * its record: the facts stepped over the replies (with the status given), every reply a clock event.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const append = (
-  current: SupportCase.SupportCase,
+  read: { readonly case: SupportCase.SupportCase; readonly facts: CaseLifecycle.Facts },
   options: AppendOptions = {}
 ): Effect.Effect<CaseStore.Append, never, Randomness.Randomness> =>
   Effect.gen(function* () {
+    const current = read.case
     const expectedSequence = options.expectedSequence ?? current.sequence
     const at = options.at ?? current.updatedAt + 60_000
     const count = options.events ?? 1
@@ -274,7 +285,21 @@ export const append = (
         createdAt: options.messageCreatedAt ?? at
       })
     )
-    return { caseId: current.id, expectedSequence, events, case: supportCase, outbox }
+    const facts: CaseLifecycle.Facts = {
+      ...CaseLifecycle.stepAll({ ...read.facts, sequence: expectedSequence }, events),
+      status: supportCase.status,
+      priority: supportCase.priority,
+      sequence: supportCase.sequence
+    }
+    return {
+      caseId: current.id,
+      expectedSequence,
+      events,
+      case: supportCase,
+      facts,
+      clockEvents: events.map(CaseEvent.withoutText),
+      outbox
+    }
   })
 
 /**

@@ -323,10 +323,10 @@ export const tests = (it: contract.It, options: Options = {}): void => {
         const input = yield* Fixtures.newCase({ messages: 2 })
         yield* store.create(input)
         yield* store.create(yield* Fixtures.newCase())
-        const reply = yield* Fixtures.append(input.case, { messages: 2 })
+        const reply = yield* Fixtures.append(input, { messages: 2 })
         yield* store.append(reply)
         // a message about this case written with a later change, but created before the reply
-        const late = yield* Fixtures.append(reply.case, { messages: 0 })
+        const late = yield* Fixtures.append(reply, { messages: 0 })
         const early = yield* Fixtures.message({ caseId: input.case.id, createdAt: input.case.openedAt + 1 })
         yield* store.append({ ...late, outbox: [early] })
         const listed = yield* outbox.listByCase(input.case.id)

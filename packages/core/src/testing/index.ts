@@ -33,6 +33,11 @@ export * as OutboxContract from "./OutboxContract.ts"
 /**
  * @since 0.1.0
  */
+export * as PartiesContract from "./PartiesContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as StorageContract from "./StorageContract.ts"
 
 /**

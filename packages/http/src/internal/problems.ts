@@ -2,7 +2,13 @@
  * From the desk's errors to HTTP problems, from schema failures to 400 problems naming each field, and the fallback
  * that answers anything else under `/v1` (unknown route, non-JSON body, body too large, a defect) with a problem.
  */
-import { type CaseStore, FieldProblem as CoreFieldProblem, type Incident, type SupportDesk } from "@support-policy/core"
+import {
+  type CaseStore,
+  FieldProblem as CoreFieldProblem,
+  type Incident,
+  type Parties,
+  type SupportDesk
+} from "@support-policy/core"
 import { ByteSize, Cause, Effect, type Layer, SchemaIssue, type Types } from "effect"
 import {
   HttpEffect,
@@ -27,6 +33,7 @@ import {
   TooManyRequests,
   Unprocessable
 } from "../HttpProblem.ts"
+import { apiHeaders, withHeaders } from "./security.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // paths
@@ -93,6 +100,7 @@ export type DeskError =
   | SupportDesk.MediationNotAvailable
   | SupportDesk.IncidentAlreadyResolved
   | SupportDesk.AnnouncementNotFound
+  | SupportDesk.LookupThrottled
   | CaseStore.CaseNotFound
   | CaseStore.SequenceConflict
   | CaseStore.IdempotencyConflict
@@ -100,6 +108,7 @@ export type DeskError =
   | Incident.IncidentNotFound
   | Incident.IncidentVersionConflict
   | Incident.IncidentStoreFailure
+  | Parties.PartiesFailure
 
 type Tagged<T extends string> = { readonly _tag: T }
 
@@ -113,21 +122,23 @@ export type ProblemOf<E> =
         ? Forbidden
         : E extends Tagged<"SequenceConflict" | "IdempotencyConflict" | "IncidentVersionConflict">
           ? Conflict
-          : E extends Tagged<"RateLimitExceeded">
+          : E extends Tagged<"RateLimitExceeded" | "LookupThrottled">
             ? TooManyRequests
             : E extends Tagged<"CaseStoreFailure" | "IncidentStoreFailure">
-              ? ServiceUnavailable
-              : E extends Tagged<
-                    | "TransitionNotAllowed"
-                    | "ChannelNotAccepted"
-                    | "ReopenWindowClosed"
-                    | "AccountManagerMissing"
-                    | "VerificationNotApplicable"
-                    | "MediationNotAvailable"
-                    | "IncidentAlreadyResolved"
-                  >
-                ? Unprocessable
-                : never
+              ? ServiceUnavailable | InvalidRequest
+              : E extends Tagged<"PartiesFailure">
+                ? ServiceUnavailable
+                : E extends Tagged<
+                      | "TransitionNotAllowed"
+                      | "ChannelNotAccepted"
+                      | "ReopenWindowClosed"
+                      | "AccountManagerMissing"
+                      | "VerificationNotApplicable"
+                      | "MediationNotAvailable"
+                      | "IncidentAlreadyResolved"
+                    >
+                  ? Unprocessable
+                  : never
 
 /** Where the paths of the desk's `InputInvalid` problems are in the request. */
 export type Locate = (path: string) => { readonly in: Location; readonly path: string }
@@ -186,10 +197,28 @@ export const problemOf = (error: DeskError, locate: Locate = inBody): Problem =>
         windowHours: error.windowHours,
         retryAfterSeconds: Math.max(1, Math.ceil(error.windowHours * 3600))
       })
+    case "LookupThrottled":
+      return new TooManyRequests({
+        code: error._tag,
+        detail: error.message,
+        limitId: "failed-lookups",
+        limit: error.maxFailures,
+        windowHours: error.windowMs / 3_600_000,
+        retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000))
+      })
     case "CaseStoreFailure":
-      return new ServiceUnavailable({ code: error._tag, detail: "The case store is unavailable; retry later" })
     case "IncidentStoreFailure":
-      return new ServiceUnavailable({ code: error._tag, detail: "The incident store is unavailable; retry later" })
+      // a value the store refused is the request's (the desk's checks should have refused it first): never "retry"
+      return error.reason === "Rejected"
+        ? invalidRequest("StoreRejected", [
+            { in: "body", path: "(root)", message: "a value of the request was refused by the store" }
+          ])
+        : new ServiceUnavailable({
+            code: error._tag,
+            detail: `The ${error._tag === "CaseStoreFailure" ? "case" : "incident"} store is unavailable; retry later`
+          })
+    case "PartiesFailure":
+      return new ServiceUnavailable({ code: error._tag, detail: "The order data is unavailable; retry later" })
     case "TransitionNotAllowed":
       return new Unprocessable({
         code: error._tag,
@@ -227,6 +256,13 @@ export const deskErrors =
       switch (problem._tag) {
         case "ServiceUnavailable":
           return Effect.andThen(Effect.logError("support desk back end failed", error), Effect.fail(problem))
+        case "InvalidRequest":
+          return problem.code === "StoreRejected"
+            ? Effect.andThen(
+                Effect.logWarning("support desk: the store refused a value the input checks let through", error),
+                Effect.fail(problem)
+              )
+            : Effect.fail(problem)
         case "TooManyRequests":
           return Effect.andThen(retryAfter(problem.retryAfterSeconds), Effect.fail(problem))
         default:
@@ -323,6 +359,7 @@ const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerRespons
       | Failure
       | undefined
     if (HttpServerResponse.isHttpServerResponse(error)) return Effect.succeed(error)
+    if (error instanceof InvalidRequest) return respond(error)
     if (error?._tag !== "HttpServerError" || error.reason === undefined) continue
     switch (error.reason._tag) {
       case "RouteNotFound":
@@ -351,9 +388,66 @@ const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerRespons
   )
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  request.method !== "GET" &&
+  request.method !== "HEAD" &&
+  (request.headers["transfer-encoding"] !== undefined ||
+    (request.headers["content-length"] !== undefined && request.headers["content-length"] !== "0"))
+
+/** Whether percent-encoded text decodes to well-formed UTF-8 (`decodeURIComponent` throws on anything else). */
+const isUtf8Url = (text: string): boolean => {
+  try {
+    decodeURIComponent(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * Global router middleware for requests under `/v1`: limits the body size, and answers with a problem whatever
- * would otherwise be an empty or non-problem error response. Other paths of the router are left alone.
+ * A path or query that is not percent-encoded UTF-8 is refused (a decoder would turn the bad bytes into U+FFFD).
+ */
+const checkUrl = (request: HttpServerRequest.HttpServerRequest) => {
+  const url = request.url
+  const at = url.indexOf("?")
+  const path = at < 0 ? url : url.slice(0, at)
+  const query = at < 0 ? "" : url.slice(at + 1)
+  const bad = !isUtf8Url(path) ? "path" : !isUtf8Url(query) ? "query" : undefined
+  return bad === undefined
+    ? Effect.void
+    : Effect.fail(
+        invalidRequest("RequestInvalid", [
+          { in: bad, path: "(root)", message: `the ${bad} is not percent-encoded UTF-8` }
+        ])
+      )
+}
+
+/**
+ * A body that is not well-formed UTF-8 is refused before any endpoint decodes it (a decoder would turn the bad bytes
+ * into U+FFFD and store that). The body is read once: the endpoint reads the same bytes afterwards.
+ */
+const checkUtf8 = (request: HttpServerRequest.HttpServerRequest) =>
+  hasBody(request)
+    ? Effect.flatMap(request.arrayBuffer, (bytes) => {
+        try {
+          utf8.decode(bytes)
+          return Effect.void
+        } catch {
+          return Effect.fail(
+            invalidRequest("RequestInvalid", [
+              { in: "body", path: "(root)", message: "the body is not well-formed UTF-8" }
+            ])
+          )
+        }
+      })
+    : Effect.void
+
+/**
+ * Global router middleware for requests under `/v1`: limits the body size, refuses a body that is not UTF-8, answers
+ * with a problem whatever would otherwise be an empty or non-problem error response, and sets the API's security
+ * headers on every answer. Other paths of the router are left alone.
  */
 export const layerFallback = (options: {
   readonly maxBodyBytes: number
@@ -364,13 +458,16 @@ export const layerFallback = (options: {
       Effect.flatMap(currentRequest, (request) =>
         !isApiPath(request.url)
           ? httpEffect
-          : httpEffect.pipe(
+          : Effect.andThen(Effect.andThen(checkUrl(request), checkUtf8(request)), httpEffect).pipe(
               Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
               Effect.catchCause(fromCause),
-              Effect.flatMap((response) =>
-                response.status >= 400 && !(response.headers["content-type"] ?? "").startsWith(PROBLEM_JSON)
-                  ? Effect.succeed(asProblem(response))
-                  : Effect.succeed(response)
+              Effect.map((response) =>
+                withHeaders(
+                  response.status >= 400 && !(response.headers["content-type"] ?? "").startsWith(PROBLEM_JSON)
+                    ? asProblem(response)
+                    : response,
+                  apiHeaders
+                )
               )
             )
       ) as Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>,

@@ -89,19 +89,16 @@ const clockView = (c: Sla.Clock, withTrace: boolean): HttpViews.Clock => ({
 })
 
 /**
- * A case as the actor may see it. The desk already filtered the record; requesters also get clocks without their
- * traces, and the other party of a mediation does not see the requester's contact details or flags.
+ * A case as the actor may see it. The desk already chose what of the case and its record they may read
+ * (`Authorization`); requesters also get clocks without their traces.
  */
 export const caseView = (actor: Actor.Actor, view: SupportDesk.CaseView): HttpViews.CaseView => {
   const staff = actor.role !== "requester"
-  const supportCase =
-    staff || view.case.requester.id === actor.id
-      ? view.case
-      : { ...view.case, requester: { id: view.case.requester.id, audience: view.case.requester.audience, flags: [] } }
   const sla = view.sla
   return {
-    case: supportCase,
+    case: view.case,
     events: view.events,
+    eventsBefore: view.eventsBefore,
     sla: {
       policy: { id: sla.policy.id, version: sla.policy.version },
       asOf: sla.asOf,

@@ -11,12 +11,14 @@ import {
   Mailbox,
   MemoryStorage,
   type Outbox,
+  Parties,
   Presets,
   Randomness,
   SupportDesk
 } from "@support-policy/core"
 import { Clock, Context, type Duration, Effect, Exit, Layer, Option, Scope } from "effect"
 import { HttpServer } from "effect/http"
+import type * as NodeHttp from "node:http"
 import { createServer } from "node:http"
 import { Temporal } from "temporal-polyfill"
 import { Authentication, HttpSupportApi } from "../../src/index.ts"
@@ -155,12 +157,24 @@ export interface ServerOptions {
   readonly options?: HttpSupportApi.Options
   /** The desk's options (default: live chat outside hours is taken as an online form). */
   readonly deskOptions?: SupportDesk.Options
+  /** The Node server to serve on (default `createServer()`). */
+  readonly nodeServer?: () => NodeHttp.Server
+  /** The case store, outbox and incident store to run on (default: fresh memory stores). */
+  readonly storage?: Layer.Layer<CaseStore.CaseStore | Incident.IncidentStore | Outbox.Outbox>
 }
+
+/** The orders the server's `Parties` knows: who may mediate with whom (clause 4.5). */
+export const orders: ReadonlyArray<Parties.Order> = [
+  { reference: "PO-1", buyerId: "buyer-med", supplierId: "supplier-sun" },
+  { reference: "PO-2", buyerId: "buyer-med2", supplierId: "supplier-lee" },
+  { reference: "PO-3", buyerId: "buyer-ada", supplierId: "supplier-sun" },
+  { reference: "PO-4", buyerId: "buyer-ada", supplierId: "supplier-lee" }
+]
 
 /** Starts the API on a real HTTP server on 127.0.0.1 and a free port. */
 export const startServer = async (options: ServerOptions = {}): Promise<Server> => {
   const time = settableClock(hk(options.now ?? "2025-06-09T10:00"))
-  const storage = MemoryStorage.layerMemory
+  const storage = options.storage ?? MemoryStorage.layerMemory
   const caseStore = Layer.effect(
     CaseStore.CaseStore,
     Effect.map(Effect.service(CaseStore.CaseStore), options.caseStore ?? ((store) => store))
@@ -170,7 +184,15 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
-    Layer.provide(Layer.mergeAll(caseStore, incidentStore, Randomness.layerSeeded(7), Directory.layerMemory(people)))
+    Layer.provide(
+      Layer.mergeAll(
+        caseStore,
+        incidentStore,
+        Randomness.layerSeeded(7),
+        Directory.layerMemory(people),
+        Parties.layerMemory(orders)
+      )
+    )
   )
   const services = Layer.mergeAll(
     desk,
@@ -182,9 +204,12 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
   const app = HttpSupportApi.serve({ ...options.options, disableLogger: true, disableListenLog: true }).pipe(
     Layer.provideMerge(services),
     // Node answers a request head over 16 KB with a bare 431 before the API sees it; the fuzz tests send long query
-    // strings to the API itself, so the test server takes heads up to 64 KB
+    // strings to the API itself, so the test server takes heads up to 64 KB unless a test brings its own server
     Layer.provideMerge(
-      NodeHttpServer.layer(() => createServer({ maxHeaderSize: 64 * 1024 }), { port: 0, host: "127.0.0.1" })
+      NodeHttpServer.layer(options.nodeServer ?? (() => createServer({ maxHeaderSize: 64 * 1024 })), {
+        port: 0,
+        host: "127.0.0.1"
+      })
     )
   )
   const scope = Scope.makeUnsafe()

@@ -3,13 +3,14 @@
  * what it holds, and checked against the key columns beside it, so a row that was tampered with or damaged surfaces
  * as an error naming the row, never as a wrong case.
  */
-import { CaseEvent, Incident, Outbox, SupportCase } from "@support-policy/core"
+import { CaseEvent, CaseLifecycle, type CaseStore, Incident, Outbox, SupportCase } from "@support-policy/core"
 import { Result, Schema } from "effect"
 
 /** A problem with a stored row, as text for a `Corrupt` failure. */
 export type Decoded<A> = Result.Result<A, string>
 
 const decodeSupportCase = Schema.decodeUnknownResult(SupportCase.SupportCase)
+const decodeFacts = Schema.decodeUnknownResult(CaseLifecycle.Facts)
 const decodeEvent = Schema.decodeUnknownResult(CaseEvent.CaseEvent)
 const decodeMessage = Schema.decodeUnknownResult(Outbox.Message)
 const decodeIncident = Schema.decodeUnknownResult(Incident.Incident)
@@ -49,6 +50,47 @@ export const supportCase = (row: CaseRow): Decoded<SupportCase.SupportCase> => {
   return Result.succeed(value)
 }
 
+/** Row of `support_cases` with its facts and clock record (`[{ sequence, data }]`, in order). */
+export interface StoredRow extends CaseRow {
+  readonly facts: unknown
+  readonly clock: unknown
+}
+
+/**
+ * A case as stored beside its record: the case document (checked against its row), its facts (at the case's
+ * sequence) and its clock record (events decoded, in increasing order, starting with the submission, none after the
+ * case's sequence).
+ */
+export const stored = (row: StoredRow): Decoded<CaseStore.Stored> => {
+  const decodedCase = supportCase(row)
+  if (Result.isFailure(decodedCase)) return Result.fail(decodedCase.failure)
+  const facts = decodeFacts(json(row.facts))
+  if (Result.isFailure(facts)) return Result.fail(`case ${row.id}: its facts: ${facts.failure.message}`)
+  if (facts.success.sequence !== row.sequence) {
+    return Result.fail(`case ${row.id}: its facts say sequence ${facts.success.sequence}, its row ${row.sequence}`)
+  }
+  const clockRows = json(row.clock)
+  if (!Array.isArray(clockRows)) return Result.fail(`case ${row.id}: its clock record is not a list`)
+  const clockRecord: Array<CaseEvent.CaseEvent> = []
+  let previous = 0
+  for (const clockRow of clockRows as ReadonlyArray<EventRow>) {
+    const decoded = decodeEvent(json(clockRow.data))
+    if (Result.isFailure(decoded)) {
+      return Result.fail(`case ${row.id}, clock event ${clockRow.sequence}: ${decoded.failure.message}`)
+    }
+    const e = decoded.success
+    if (e.sequence !== clockRow.sequence || e.sequence <= previous || e.sequence > row.sequence) {
+      return Result.fail(`case ${row.id}: clock event ${clockRow.sequence} is out of place`)
+    }
+    previous = e.sequence
+    clockRecord.push(e)
+  }
+  if (clockRecord[0]?.type !== "submitted") {
+    return Result.fail(`case ${row.id}: its clock record does not start with its submission`)
+  }
+  return Result.succeed({ case: decodedCase.success, facts: facts.success, clockRecord })
+}
+
 /** Row of `support_case_events`. */
 export interface EventRow {
   readonly sequence: number
@@ -84,6 +126,40 @@ export const record = (
     )
   }
   return Result.succeed(events)
+}
+
+/**
+ * A page of a case's record from its event rows, newest first as selected: each event decoded and checked against
+ * its row, in decreasing order. Returned in record order.
+ */
+export const page = (caseId: string, rows: ReadonlyArray<EventRow>): Decoded<CaseEvent.Record> => {
+  const events: Array<CaseEvent.CaseEvent> = []
+  let previous = Number.POSITIVE_INFINITY
+  for (const row of rows) {
+    const decoded = decodeEvent(json(row.data))
+    if (Result.isFailure(decoded)) {
+      return Result.fail(`case ${caseId}, event ${row.sequence}: ${decoded.failure.message}`)
+    }
+    if (decoded.success.sequence !== row.sequence || row.sequence >= previous) {
+      return Result.fail(
+        `case ${caseId}, event ${row.sequence}: its document says sequence ${decoded.success.sequence}`
+      )
+    }
+    previous = row.sequence
+    events.push(decoded.success)
+  }
+  return Result.succeed(events.reverse())
+}
+
+/** A case and its whole record (`events`: `[{ sequence, data }]` in order), checked as `record` checks it. */
+export const withRecord = (row: CaseRow & { readonly events: unknown }): Decoded<SupportCase.WithRecord> => {
+  const decodedCase = supportCase(row)
+  if (Result.isFailure(decodedCase)) return Result.fail(decodedCase.failure)
+  const eventRows = json(row.events)
+  if (!Array.isArray(eventRows)) return Result.fail(`case ${row.id}: its record is not a list`)
+  const events = record(row.id, decodedCase.success.sequence, eventRows as ReadonlyArray<EventRow>)
+  if (Result.isFailure(events)) return Result.fail(events.failure)
+  return Result.succeed({ case: decodedCase.success, events: events.success })
 }
 
 /** Row of `support_outbox`. */

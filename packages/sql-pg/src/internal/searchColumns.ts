@@ -37,7 +37,8 @@ export const forAppend = (c: SupportCase.SupportCase, events: ReadonlyArray<Case
   const pub = CaseQuery.publicText(events)
   const people = CaseQuery.peopleText(c)
   const internal = CaseQuery.internalText(events)
-  return { pub, people, internal, grams: JSON.stringify(CaseQuery.grams([pub, people, internal].join("\n"))) }
+  const gramList = CaseQuery.grams([pub, people, internal].join("\n"))
+  return { pub, people, internal, grams: JSON.stringify(gramList), gramList }
 }
 
 /**

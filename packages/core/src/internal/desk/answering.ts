@@ -19,7 +19,7 @@ import {
   RespondInput
 } from "../../DeskInput.ts"
 import { type Kernel, type Step, step } from "./kernel.ts"
-import { checkMessageRate } from "./refusal.ts"
+import { messageLimitExceeded } from "./refusal.ts"
 
 const decodeMessage = decoder(MessageInput)
 const decodeRespond = decoder(RespondInput)
@@ -62,13 +62,12 @@ export const make = (k: Kernel) => {
 
   const respond = Effect.fn("SupportDesk.respond")(function* (actor: Actor.Actor, ref: string, input: RespondInput) {
     const { body, messageKey } = yield* decodeRespond(input)
-    return yield* k.run(actor, ref, "respond", (ctx) =>
-      k.alreadyHas(ctx, messageKey)
-        ? step([])
-        : Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
-            events: [{ type: "requesterResponded", body, ...(messageKey === undefined ? {} : { messageKey }) }],
-            notices: []
-          } satisfies Step)
+    return yield* k.runMessage(
+      actor,
+      ref,
+      "respond",
+      () => step([{ type: "requesterResponded", body, ...(messageKey === undefined ? {} : { messageKey }) }]),
+      messageLimitExceeded(policy, actor.id)
     )
   })
 

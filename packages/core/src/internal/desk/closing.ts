@@ -6,7 +6,6 @@
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import * as BusinessCalendar from "../../BusinessCalendar.ts"
-import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { ReopenWindowClosed } from "../../DeskError.ts"
 import { decoder, ReasonInput } from "../../DeskInput.ts"
 import * as Sla from "../../Sla.ts"
@@ -28,7 +27,7 @@ export const batchSizeOf = (operation: string, options: CloseIdleOptions | undef
 }
 
 export const make = (k: Kernel) => {
-  const { policy, calendar, store } = k
+  const { policy, calendar } = k
 
   const reopen = Effect.fn("SupportDesk.reopen")(function* (actor: Actor.Actor, ref: string, input: ReasonInput) {
     const { reason } = yield* decodeReason(input)
@@ -99,23 +98,24 @@ export const make = (k: Kernel) => {
       yield* k.forEachByStatus({ statuses, updatedBefore }, batchSize, (candidate) =>
         Effect.gen(function* () {
           if (!idleFor(candidate.updatedAt, rule.days, t)) return true
-          const done = yield* Effect.gen(function* () {
-            const found = yield* store.get(candidate.id)
-            if (Option.isNone(found)) return false
-            const stored = found.value
-            const facts = CaseLifecycle.factsUnsafe(stored.events)
-            if (!statuses.includes(facts.status) || !idleFor(stored.case.updatedAt, rule.days, t)) return false
-            yield* k.commit(
-              stored,
-              {
-                events: [{ type: "closed", reason: rule.reason }],
-                notices: [k.notices.closedIdle(stored.case, rule.reason)]
-              },
-              Actor.system,
-              Math.max(t, stored.case.updatedAt)
+          const done = yield* k
+            .commitTo(
+              candidate.id,
+              (current) =>
+                Effect.succeed(
+                  !statuses.includes(current.facts.status) || !idleFor(current.case.updatedAt, rule.days, t)
+                    ? Option.none()
+                    : Option.some<Step>({
+                        events: [{ type: "closed", reason: rule.reason }],
+                        notices: [k.notices.closedIdle(current.case, rule.reason)]
+                      })
+                ),
+              Actor.system
             )
-            return true
-          }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
+            .pipe(
+              Effect.map(Option.isSome),
+              Effect.catchTag("CaseNotFound", () => Effect.succeed(false))
+            )
           if (done) closed.push(candidate.id)
           return true
         })

@@ -2,11 +2,11 @@
  * Clause 6.5, "platform announcements posted for system-wide incidents": staff declare an incident (announced when
  * the policy says so), update it, link the cases it affects (their clocks follow the policy's `incidents.hold`), and
  * resolve it, which unlinks every linked case and tells its requester. Announcements are posted for an incident or
- * on their own, and shown until they expire.
+ * on their own, and shown until they expire. Resolving is safely re-runnable: cases are unlinked before the incident
+ * is marked resolved, so a failure half-way leaves an active incident that a second call finishes.
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
-import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { AnnouncementNotFound, IncidentAlreadyResolved } from "../../DeskError.ts"
 import {
   AnnouncementInput,
@@ -17,7 +17,7 @@ import {
   UpdateIncidentInput
 } from "../../DeskInput.ts"
 import * as Incident from "../../Incident.ts"
-import { type Kernel, retry, step } from "./kernel.ts"
+import { type Kernel, retry, type Step, step } from "./kernel.ts"
 
 const decodeDeclare = decoder(DeclareIncidentInput)
 const decodeUpdate = decoder(UpdateIncidentInput)
@@ -26,7 +26,7 @@ const decodeAnnouncement = decoder(AnnouncementInput)
 const decodeUpdateAnnouncement = decoder(UpdateAnnouncementInput)
 
 export const make = (k: Kernel) => {
-  const { policy, store, incidents } = k
+  const { policy, incidents } = k
 
   const getIncident = Effect.fn("SupportDesk.getIncident")(function* (incidentId: string) {
     const found = yield* incidents.get(incidentId)
@@ -120,10 +120,37 @@ export const make = (k: Kernel) => {
     return updated
   })
 
+  /** Unlinks a case from a resolved incident and tells its requester, unless its record shows no link (any more). */
+  const unlinkResolved = (caseId: string, resolved: Incident.Incident, note: string | undefined) =>
+    k
+      .commitTo(
+        caseId,
+        (current) =>
+          Effect.succeed(
+            current.facts.linkedIncidents.includes(resolved.id)
+              ? Option.some<Step>({
+                  events: [{ type: "incidentUnlinked", incidentId: resolved.id, reason: "incidentResolved" }],
+                  notices: [k.notices.incidentResolved(current.case, resolved, note)]
+                })
+              : Option.none()
+          ),
+        Actor.system
+      )
+      .pipe(
+        Effect.map(Option.isSome),
+        Effect.catchTag("CaseNotFound", () => Effect.succeed(false))
+      )
+
+  /**
+   * Links a case: (1) the incident lists the case, (2) the case's record links the incident, (3) the incident's
+   * version moves on, confirming the link. A resolution that ran meanwhile either sees the link (its final write
+   * conflicts with step 3, so it runs again and unlinks the case) or finished first (step 3 finds the incident
+   * resolved, and the case is unlinked here, as the resolution would have). So no case stays linked to a resolved
+   * incident, whatever the interleaving, and a crash between the steps leaves at worst a listed case without a link.
+   */
   const linkCase = Effect.fn("SupportDesk.linkCase")(function* (actor: Actor.Actor, incidentId: string, ref: string) {
     yield* k.authorizeDesk(actor, "updateIncident")
     const incident = yield* activeIncident(incidentId)
-    // the incident lists the case first: a case linked on its record is always found again on resolution
     const found = yield* k.load(actor, ref, "linkIncident")
     if (!incident.linkedCaseIds.includes(found.case.id)) {
       yield* retry(
@@ -137,13 +164,40 @@ export const make = (k: Kernel) => {
         })
       )
     }
-    return yield* k.run(actor, ref, "linkIncident", (ctx) =>
+    const view = yield* k.run(actor, ref, "linkIncident", (ctx) =>
       ctx.facts.linkedIncidents.includes(incidentId)
         ? step([])
         : step([{ type: "incidentLinked", incidentId }], [k.notices.incidentLinked(ctx.case, incident)])
     )
+    yield* retry(
+      Effect.gen(function* () {
+        const current = yield* getIncident(incidentId)
+        if (current.status === "resolved") {
+          yield* unlinkResolved(found.case.id, current, undefined)
+          return yield* new IncidentAlreadyResolved({
+            incidentId,
+            message: `incident "${current.title}" was resolved meanwhile; the case was not left linked`
+          })
+        }
+        yield* incidents.update(
+          { ...current, version: current.version + 1 },
+          {
+            expectedVersion: current.version,
+            outbox: []
+          }
+        )
+      })
+    )
+    return view
   })
 
+  /**
+   * Resolves an incident, safely re-runnable: every linked case is unlinked first (each in its own unit of work, with
+   * its requester's notice; a case already unlinked is skipped), and the incident is marked resolved last, against
+   * the version it was read at (a link made meanwhile makes it run again). A failure half-way leaves the incident
+   * active with some cases unlinked, every one consistent; calling it again finishes the work. "Resolved" therefore
+   * always means "no case linked".
+   */
   const resolveIncident = Effect.fn("SupportDesk.resolveIncident")(function* (
     actor: Actor.Actor,
     incidentId: string,
@@ -151,43 +205,24 @@ export const make = (k: Kernel) => {
   ) {
     yield* k.authorizeDesk(actor, "resolveIncident")
     const { note } = yield* decodeResolve(input)
+    const notified: Array<string> = []
     const resolved = yield* retry(
       Effect.gen(function* () {
         const incident = yield* getIncident(incidentId)
-        if (incident.status === "resolved") return incident
-        const next: Incident.Incident = {
-          ...incident,
-          status: "resolved",
-          resolvedAt: yield* k.now,
-          version: incident.version + 1
+        const t = yield* k.now
+        const next: Incident.Incident =
+          incident.status === "resolved"
+            ? incident
+            : { ...incident, status: "resolved", resolvedAt: t, version: incident.version + 1 }
+        for (const caseId of incident.linkedCaseIds) {
+          if (yield* unlinkResolved(caseId, next, note)) notified.push(caseId)
         }
-        yield* incidents.update(next, { expectedVersion: incident.version, outbox: [] })
+        if (incident.status !== "resolved") {
+          yield* incidents.update(next, { expectedVersion: incident.version, outbox: [] })
+        }
         return next
       })
     )
-    const notified: Array<string> = []
-    for (const caseId of resolved.linkedCaseIds) {
-      const done = yield* retry(
-        Effect.gen(function* () {
-          const found = yield* store.get(caseId)
-          if (Option.isNone(found)) return false
-          const stored = found.value
-          const facts = CaseLifecycle.factsUnsafe(stored.events)
-          if (!facts.linkedIncidents.includes(incidentId)) return false
-          yield* k.commit(
-            stored,
-            {
-              events: [{ type: "incidentUnlinked", incidentId, reason: "incidentResolved" }],
-              notices: [k.notices.incidentResolved(stored.case, resolved, note)]
-            },
-            Actor.system,
-            Math.max(yield* k.now, stored.case.updatedAt)
-          )
-          return true
-        }).pipe(Effect.catchTag("CaseNotFound", () => Effect.succeed(false)))
-      )
-      if (done) notified.push(caseId)
-    }
     return { incident: resolved, notifiedCaseIds: notified }
   })
 

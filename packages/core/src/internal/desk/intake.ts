@@ -18,11 +18,13 @@ import { ChannelNotAccepted, type InputInvalid, type SubmitError } from "../../D
 import { decoder, invalid, QuoteInput, SubmitInput } from "../../DeskInput.ts"
 import * as Randomness from "../../Randomness.ts"
 import * as Sla from "../../Sla.ts"
+import type { Stored } from "../../CaseStore.ts"
 import type * as SupportCase from "../../SupportCase.ts"
 import type { Options, Quote, Submission } from "../../SupportDesk.ts"
 import * as SupportPolicy from "../../SupportPolicy.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
 import { fingerprint } from "../fingerprint.ts"
+import { isInert } from "../slaEngine.ts"
 import type { Kernel } from "./kernel.ts"
 import { message, type Notice } from "./notices.ts"
 import * as Refusal from "./refusal.ts"
@@ -284,25 +286,27 @@ export const make = (k: Kernel) => {
   // -----------------------------------------------------------------------------------------------------------------
 
   /** A submission that an idempotency key replayed: the case first created, with what it was promised then. */
-  const replayed = (actor: Actor.Actor, stored: SupportCase.WithRecord, requested: string, t: number): Submission => {
-    const submitted = stored.events[0] as CaseEvent.Of<"submitted">
-    const plan = Sla.plan(policy, {
-      receivedAt: CaseEvent.instant(submitted),
-      priority: submitted.priority,
-      category: submitted.category,
-      channel: submitted.channel,
-      audience: submitted.audience,
-      requesterFlags: submitted.requester.flags
+  const replayed = (actor: Actor.Actor, stored: Stored, requested: string, t: number) =>
+    Effect.gen(function* () {
+      // the clock record starts with the submission (without its texts): the facts the promises were made from
+      const submitted = stored.clockRecord[0] as CaseEvent.Of<"submitted">
+      const plan = Sla.plan(policy, {
+        receivedAt: CaseEvent.instant(submitted),
+        priority: submitted.priority,
+        category: submitted.category,
+        channel: submitted.channel,
+        audience: submitted.audience,
+        requesterFlags: submitted.requester.flags
+      })
+      return {
+        created: false,
+        view: yield* k.viewStored(actor, stored, t),
+        plan,
+        replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
+        channel: { requested, taken: submitted.channel, nextOpening: null },
+        acknowledgment: null
+      } satisfies Submission
     })
-    return {
-      created: false,
-      view: k.viewStored(actor, stored, t),
-      plan,
-      replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
-      channel: { requested, taken: submitted.channel, nextOpening: null },
-      acknowledgment: null
-    }
-  }
 
   /** Opens a case for a decoded request, with the first events of a mediation when one is asked for (clause 4.5). */
   const openCase = (
@@ -334,7 +338,8 @@ export const make = (k: Kernel) => {
         mediation
       )
       // the one evaluation of a new case: its state's next due instant, its view, and its promises
-      const evaluation = k.evaluate(events, t)
+      const clockRecord = events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText)
+      const evaluation = k.evaluate(clockRecord, t)
       const facts = CaseLifecycle.factsUnsafe(events)
       const plan = Sla.planOf(evaluation)
       const due = nextDueAt(evaluation)
@@ -378,7 +383,15 @@ export const make = (k: Kernel) => {
           Effect.map(k.randomId, (messageId) => message(messageId, notice, supportCase, 1, t))
         )
         const result = yield* store
-          .create({ case: supportCase, events, outbox, idempotency, openingLimits: Refusal.openingLimits(policy, t) })
+          .create({
+            case: supportCase,
+            facts,
+            events,
+            clockRecord,
+            outbox,
+            idempotency,
+            openingLimits: Refusal.openingLimits(policy, t)
+          })
           .pipe(
             Effect.map(Option.some),
             Effect.catchTag("TrackingNumberTaken", (e) =>
@@ -390,10 +403,10 @@ export const make = (k: Kernel) => {
           )
         if (Option.isNone(result)) continue
         const created = result.value
-        if (!created.created) return replayed(requesterView, created.stored, requested.id, t)
+        if (!created.created) return yield* replayed(requesterView, created.stored, requested.id, t)
         return {
           created: true,
-          view: k.view(requesterView, { stored: created.stored, facts, evaluation }, t),
+          view: k.viewOfRecord(requesterView, { stored: created.stored, evaluation }, events, t),
           plan,
           replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
           channel,

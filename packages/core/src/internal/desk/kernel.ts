@@ -1,32 +1,47 @@
 /**
  * The machinery every room of the desk shares. An action on a case is always the same four steps, written here once:
  *
- * 1. **find and authorize**: the case by tracking number (as typed) or id; a case the actor may not see is answered
- *    exactly like a missing one (`Authorization`);
+ * 1. **find and authorize**: the case by tracking number (as typed) or id, in one read; a case the actor may not see
+ *    is answered exactly like a missing one (`Authorization`), and both count as a failed lookup of the actor
+ *    (`FailedLookups`): past the desk's limit, the actor's lookups are refused for a while (`LookupThrottled`);
  * 2. **check the state**: the action must be allowed in the case's status (`CaseLifecycle.allowedIn`);
  * 3. **decide**: the room's plan turns the case's facts into events and notices;
- * 4. **commit**: the events are numbered on from the record, the state folded and the clocks evaluated once (for the
- *    state's next due instant and the caller's view alike), a closing decides its quality review (the `onClose` hook,
- *    clause 7.4), and the events, state and outbox messages are appended in one unit of work against the sequence
- *    read. A conflicting append re-runs the whole action on the fresh record.
+ * 4. **commit**: the events are numbered on from the record, the facts stepped over them and the clocks evaluated
+ *    once on the clock record (for the state's next due instant and the caller's view alike), a closing decides its
+ *    quality review (the `onClose` hook, clause 7.4), and the events, state, facts, clock events and outbox messages
+ *    are written in one unit of work.
+ *
+ * Steps 1 (again) to 4 run inside `CaseStore.update`, with the case locked: concurrent actions on one case run one
+ * after another, each deciding on the state the one before left, so none fails because it was concurrent. Nothing
+ * here reads the whole record: the facts and the clock record are kept beside the case, and a view reads one page of
+ * the record (the latest events the reader may see, with a cursor to the page before).
  */
 import { Clock, Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import * as Authorization from "../../Authorization.ts"
 import type * as BusinessCalendar from "../../BusinessCalendar.ts"
-import type * as CaseEvent from "../../CaseEvent.ts"
+import * as CaseEvent from "../../CaseEvent.ts"
 import * as CaseLifecycle from "../../CaseLifecycle.ts"
-import { CaseNotFound, type CaseStore, messageKeys, SequenceConflict, type StatusQuery } from "../../CaseStore.ts"
-import { type ActionError, ActionForbidden, isConflict, TransitionNotAllowed } from "../../DeskError.ts"
+import {
+  type Change,
+  type CaseStore,
+  type MessageKeyTaken,
+  type MessageLimitReached,
+  messageTypes,
+  type StatusQuery,
+  type Stored
+} from "../../CaseStore.ts"
+import { type ActionError, isConflict, type RateLimitExceeded, TransitionNotAllowed } from "../../DeskError.ts"
 import type * as Directory from "../../Directory.ts"
+import type * as FailedLookups from "../../FailedLookups.ts"
 import type * as Incident from "../../Incident.ts"
 import * as Randomness from "../../Randomness.ts"
 import * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
-import type { CaseView, Options } from "../../SupportDesk.ts"
+import type { CaseView, Options, PageOptions } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
-import * as TrackingNumber from "../../TrackingNumber.ts"
 import { isInert } from "../slaEngine.ts"
+import * as Lookup from "./lookup.ts"
 import * as Notices from "./notices.ts"
 import * as Views from "./views.ts"
 
@@ -37,15 +52,19 @@ export type Draft = DistributiveOmit<CaseEvent.CaseEvent, "sequence" | "at" | "a
   readonly actor?: CaseEvent.Actor
 }
 
-/** What an action decided: the events to append and the notices they cause. */
+/**
+ * What an action decided: the events to append and the notices they cause (and, for the retention sweep, the
+ * requester as kept from now on: without their personal data).
+ */
 export interface Step {
   readonly events: ReadonlyArray<Draft>
   readonly notices: ReadonlyArray<Notices.Notice>
+  readonly requester?: SupportCase.Requester | undefined
 }
 
-/** What an action's plan decides from: the case as read, the facts folded from its record, and the instant. */
+/** What an action's plan decides from: the case as stored (state, facts, clock record), and the instant. */
 export interface Ctx {
-  readonly stored: SupportCase.WithRecord
+  readonly stored: Stored
   readonly case: SupportCase.SupportCase
   readonly facts: CaseLifecycle.Facts
   readonly now: number
@@ -59,6 +78,7 @@ export interface DeskContext {
   readonly store: CaseStore["Service"]
   readonly incidents: Incident.IncidentStore["Service"]
   readonly randomness: Randomness.Randomness["Service"]
+  readonly failedLookups: FailedLookups.FailedLookups["Service"]
   /** The host's staff directory, if it gave one (display names, the people a case can be assigned to). */
   readonly directory: Option.Option<Directory.Directory["Service"]>
 }
@@ -68,15 +88,14 @@ export interface DeskContext {
  * is not (clause 7.4; `records.ts`).
  */
 export type OnClose = (
-  record: CaseEvent.Record,
+  facts: CaseLifecycle.Facts,
   evaluation: Sla.Evaluation,
   t: number
 ) => Effect.Effect<ReadonlyArray<CaseEvent.QualityReviewReason>>
 
-/** A written case with the facts folded from its record and its clocks evaluated at the instant of the write. */
+/** A written (or read) case with its clocks evaluated at the instant of the write (or read). */
 export interface Written {
-  readonly stored: SupportCase.WithRecord
-  readonly facts: CaseLifecycle.Facts
+  readonly stored: Stored
   readonly evaluation: Sla.Evaluation
 }
 
@@ -89,12 +108,100 @@ export const retry = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A,
 export const step = (events: ReadonlyArray<Draft>, notices: ReadonlyArray<Notices.Notice> = []): Effect.Effect<Step> =>
   Effect.succeed({ events, notices })
 
+/** How many events a view shows when the caller asks for no other number. */
+export const DEFAULT_PAGE = 50
+
+/** The default of `Options.lookupThrottle`: 20 failed lookups in 10 minutes. */
+export const DEFAULT_LOOKUP_THROTTLE = { maxFailures: 20, windowMs: 10 * 60_000 } as const
+
+const HOUR = 3_600_000
+
+/**
+ * How an action's step becomes a change of a case (see `change` inside): shared by every write of the kernel.
+ */
+const makeChange = (
+  policy: SupportPolicy.SupportPolicy,
+  onClose: OnClose,
+  randomId: Effect.Effect<string>,
+  evaluate: (clockRecord: CaseEvent.Record, t: number) => Sla.Evaluation
+) => {
+  /** The policy's `messagesSent` limits at `t`, for the store to check in the same write as the message. */
+  const messageLimits = (t: number) =>
+    policy.refusal.rateLimits
+      .filter((limit) => limit.measure === "messagesSent")
+      .map((limit) => ({ id: limit.id, since: t - limit.windowHours * HOUR, max: limit.limit }))
+
+  /**
+   * The change a step makes to a case as stored: the events numbered on from the record at `t`, by `actor` unless a
+   * draft names another; the facts stepped over them; the clock events among them; the clocks evaluated once on the
+   * clock record (for the state's next due instant and the caller's view); a closing's quality review; the notices
+   * as outbox messages. A requester's message carries the policy's message limits.
+   */
+  const change = (current: Stored, decided: Step, actor: CaseEvent.Actor, t: number) =>
+    Effect.gen(function* () {
+      const base = current.case.sequence
+      const events = decided.events.map(
+        (draft, i) => ({ actor, ...draft, sequence: base + 1 + i, at: t }) as CaseEvent.CaseEvent
+      )
+      const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
+      let facts = CaseLifecycle.stepAll(current.facts, events)
+      const clockEvents = events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText)
+      let clockRecord = clockEvents.length > 0 ? [...current.clockRecord, ...clockEvents] : current.clockRecord
+      let evaluation = evaluate(clockRecord, t)
+      if (facts.status === "closed" && current.facts.status !== "closed") {
+        const reasons = yield* onClose(facts, evaluation, t)
+        if (reasons.length > 0) {
+          const selected: CaseEvent.CaseEvent = {
+            type: "qualityReviewSelected",
+            reasons,
+            sequence: base + events.length + 1,
+            at: t,
+            actor: Actor.system
+          }
+          events.push(selected)
+          facts = CaseLifecycle.step(facts, selected)
+          if (!isInert(policy, selected.type)) {
+            clockEvents.push(CaseEvent.withoutText(selected))
+            clockRecord = [...clockRecord, CaseEvent.withoutText(selected)]
+            evaluation = evaluate(clockRecord, t)
+          }
+        }
+      }
+      const identity = CaseLifecycle.identityOf(current.case)
+      const next = CaseLifecycle.caseOf(
+        decided.requester === undefined ? identity : { ...identity, requester: decided.requester },
+        facts,
+        Views.nextDueAt(evaluation)
+      )
+      const outbox = yield* Effect.forEach(decided.notices, (notice) =>
+        Effect.map(randomId, (id) => Notices.message(id, notice, next, lastSequence, t))
+      )
+      const limited =
+        actor.role === "requester" && events.some((e) => e.actor.role === "requester" && messageTypes.includes(e.type))
+      const written: Written = { stored: { case: next, facts, clockRecord }, evaluation }
+      return {
+        change: {
+          events,
+          case: next,
+          facts,
+          clockEvents,
+          outbox,
+          ...(limited ? { messageLimits: { authorId: actor.id, limits: messageLimits(t) } } : {})
+        } satisfies Change,
+        written
+      }
+    })
+
+  return change
+}
+
 export const make = (context: DeskContext, onClose: OnClose) => {
   const { policy, calendar, store } = context
   const now = Clock.currentTimeMillis
   const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
   const notices = Notices.make(policy, calendar)
-  const evaluate = (record: CaseEvent.Record, t: number) => Sla.evaluate(policy, record, t)
+  const evaluate = (clockRecord: CaseEvent.Record, t: number) => Sla.evaluate(policy, clockRecord, t)
+  const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
 
   /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
   const directoryPeople: Effect.Effect<ReadonlyArray<Directory.Person>> = Option.match(context.directory, {
@@ -107,139 +214,155 @@ export const make = (context: DeskContext, onClose: OnClose) => {
       )
   })
 
-  const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
-    new ActionForbidden({ action, actorRole: actor.role, actorId: actor.id, caseId, message })
+  const { find, authorize, authorizeDesk, checkThrottle, lookupFailed, load } = Lookup.make(context, throttle)
 
-  /** A case by tracking number (as a person types it) or by id. */
-  const find = (ref: string) =>
+  // ---------------------------------------------------------------------------------------------------------------
+  // views
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * A case as `actor` reads it at `t`, from a written (or read) case evaluated at `t`: one page of the record, the
+   * latest events the actor may see before `page.before`.
+   */
+  const view = (actor: Actor.Actor, written: Written, t: number, page?: PageOptions) =>
     Effect.gen(function* () {
-      const tracking = TrackingNumber.parse(policy.tracking.prefix, ref)
-      if (Option.isSome(tracking)) {
-        const byNumber = yield* store.getByTrackingNumber(tracking.value)
-        if (Option.isSome(byNumber)) return byNumber
-      }
-      return yield* store.get(ref)
+      const { case: c, facts } = written.stored
+      const query = Authorization.recordQuery(actor, c, facts)
+      const limit = page?.limit ?? DEFAULT_PAGE
+      const before = Math.min(page?.before ?? c.sequence + 1, c.sequence + 1)
+      const found =
+        query === undefined || limit === 0
+          ? []
+          : yield* store.events(c.id, { limit: limit + 1, before, from: query.from, readers: query.readers })
+      const more = found.length > limit
+      const events = more ? found.slice(found.length - limit) : found
+      return Views.viewOf(policy, calendar, actor, written, events, more ? events[0].sequence : null, t)
     })
 
-  /** Loads a case for an action: a case the actor may not see is answered exactly like a missing one. */
-  const load = (actor: Actor.Actor, ref: string, action: CaseLifecycle.Action) =>
-    Effect.gen(function* () {
-      const found = yield* find(ref)
-      if (Option.isNone(found)) return yield* new CaseNotFound({ caseId: ref })
-      const decision = Authorization.decide(actor, found.value.case, action)
-      if (decision._tag === "Denied") {
-        if (!decision.visible) return yield* new CaseNotFound({ caseId: ref })
-        return yield* forbidden(
-          actor,
-          action,
-          found.value.case.id,
-          `${actor.role} ${actor.id} may not ${action} case ${found.value.case.trackingNumber}: ${decision.reason}`
-        )
-      }
-      return found.value
-    })
-
-  /** Whether the actor may take an action that concerns no single case. */
-  const authorizeDesk = (actor: Actor.Actor, action: Authorization.DeskAction) => {
-    const decision = Authorization.decideDesk(actor, action)
-    return decision._tag === "Allowed"
-      ? Effect.void
-      : Effect.fail(forbidden(actor, action, null, `${actor.role} ${actor.id} may not ${action}: ${decision.reason}`))
+  /**
+   * A case whose whole record the caller holds (a new case) as `actor` reads it at `t`: the latest page of what they
+   * may see, without reading the store.
+   */
+  const viewOfRecord = (actor: Actor.Actor, written: Written, record: CaseEvent.Record, t: number): CaseView => {
+    const visible = Authorization.visibleRecord(actor, written.stored.case, written.stored.facts, record)
+    const events = visible.length > DEFAULT_PAGE ? visible.slice(visible.length - DEFAULT_PAGE) : visible
+    return Views.viewOf(
+      policy,
+      calendar,
+      actor,
+      written,
+      events,
+      visible.length > DEFAULT_PAGE ? events[0].sequence : null,
+      t
+    )
   }
 
-  /** A case as `actor` reads it at `t`, from a written case (evaluated at `t` already). */
-  const view = (actor: Actor.Actor, written: Written, t: number): CaseView =>
-    Views.viewOf(policy, calendar, actor, written.stored, written.facts, written.evaluation, t)
+  /** A stored case as `actor` reads it at `t`: evaluated once. */
+  const viewStored = (actor: Actor.Actor, stored: Stored, t: number, page?: PageOptions) =>
+    view(actor, { stored, evaluation: evaluate(stored.clockRecord, Math.max(t, stored.case.updatedAt)) }, t, page)
 
-  /** A stored case as `actor` reads it at `now`: folded and evaluated once. */
-  const viewStored = (actor: Actor.Actor, stored: SupportCase.WithRecord, t: number): CaseView =>
-    view(
-      actor,
-      {
-        stored,
-        facts: CaseLifecycle.factsUnsafe(stored.events),
-        evaluation: evaluate(stored.events, Math.max(t, stored.case.updatedAt))
-      },
-      t
+  // ---------------------------------------------------------------------------------------------------------------
+  // writing
+  // ---------------------------------------------------------------------------------------------------------------
+
+  const change = makeChange(policy, onClose, randomId, evaluate)
+
+  /**
+   * Writes a step to a case by id, deciding on its state as it is when the store locks it (the desk's own writes:
+   * sweeps, incident resolution). `decide` answers none to write nothing; the result is the case as written (or
+   * none).
+   */
+  const commitTo = <E>(
+    caseId: string,
+    decide: (current: Stored, t: number) => Effect.Effect<Option.Option<Step>, E>,
+    actor: CaseEvent.Actor
+  ) =>
+    onStoreRefusal(
+      store.update(caseId, (current) =>
+        Effect.gen(function* () {
+          const t = Math.max(yield* now, current.case.updatedAt)
+          const decided = yield* decide(current, t)
+          if (Option.isNone(decided) || decided.value.events.length === 0) {
+            return { change: undefined, result: Option.none<Written>() }
+          }
+          const made = yield* change(current, decided.value, actor, t)
+          return { change: made.change, result: Option.some(made.written) }
+        })
+      ),
+      (refusal) => Effect.die(new Error(`SupportDesk: a write of the desk met a refusal (${refusal._tag})`))
     )
 
   /**
-   * Appends the step's events (numbered on from the record, at `t`, by `actor` unless a draft names another) with
-   * the state they fold to and their notices. The clocks are evaluated once, for the state's next due instant and
-   * the caller's view.
+   * Runs an action: find and authorize, then inside the store's update of the case (locked): authorize again on the
+   * state as it is, check the state, decide, write. Answers with the case as the actor sees it afterwards.
    */
-  const commit = (stored: SupportCase.WithRecord, decided: Step, actor: CaseEvent.Actor, t: number) =>
+  const runAction = <E>(
+    actor: Actor.Actor,
+    ref: string,
+    action: CaseLifecycle.Action,
+    plan: (ctx: Ctx) => Effect.Effect<Step, E>
+  ) =>
     Effect.gen(function* () {
-      const base = stored.case.sequence
-      const events = decided.events.map(
-        (draft, i) => ({ actor, ...draft, sequence: base + 1 + i, at: t }) as CaseEvent.CaseEvent
-      )
-      const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
-      const identity = CaseLifecycle.identityOf(stored.case)
-      let record: CaseEvent.Record = [...stored.events, ...events]
-      let evaluation = evaluate(record, t)
-      let facts = CaseLifecycle.factsUnsafe(record)
-      if (facts.status === "closed" && stored.case.status !== "closed") {
-        const reasons = yield* onClose(record, evaluation, t)
-        if (reasons.length > 0) {
-          const selected: CaseEvent.CaseEvent = {
-            type: "qualityReviewSelected",
-            reasons,
-            sequence: base + events.length + 1,
-            at: t,
-            actor: Actor.system
+      const found = yield* load(actor, ref, action)
+      const outcome = yield* store.update(found.case.id, (current) =>
+        Effect.gen(function* () {
+          yield* authorize(actor, Option.some(current), ref, action)
+          const facts = current.facts
+          if (!CaseLifecycle.isAllowed(facts.status, action)) {
+            return yield* new TransitionNotAllowed({
+              caseId: current.case.id,
+              trackingNumber: current.case.trackingNumber,
+              status: facts.status,
+              action,
+              message: `cannot ${action} case ${current.case.trackingNumber} while it is ${facts.status}`
+            })
           }
-          events.push(selected)
-          record = [...record, selected]
-          if (!isInert(policy, selected.type)) evaluation = evaluate(record, t)
-          facts = CaseLifecycle.factsUnsafe(record)
-        }
-      }
-      const next = CaseLifecycle.caseOf(identity, facts, Views.nextDueAt(evaluation))
-      const outbox = yield* Effect.forEach(decided.notices, (notice) =>
-        Effect.map(randomId, (id) => Notices.message(id, notice, next, lastSequence, t))
+          const t = Math.max(yield* now, current.case.updatedAt)
+          const decided = yield* plan({ stored: current, case: current.case, facts, now: t })
+          if (decided.events.length === 0) {
+            return {
+              change: undefined,
+              result: { written: { stored: current, evaluation: evaluate(current.clockRecord, t) }, t }
+            }
+          }
+          const made = yield* change(current, decided, Actor.toEventActor(actor), t)
+          return { change: made.change, result: { written: made.written, t } }
+        })
       )
-      const written = yield* store
-        .append({ caseId: stored.case.id, expectedSequence: base, events, case: next, outbox })
-        .pipe(
-          // another writer stored the same message first: re-run the action on the fresh record, which holds it
-          Effect.catchTag("MessageKeyTaken", () =>
-            Effect.fail(new SequenceConflict({ caseId: stored.case.id, expected: base, actual: base + 1 }))
-          )
-        )
-      return { stored: written, facts, evaluation } satisfies Written
+      return yield* view(actor, outcome.written, outcome.t)
     })
 
-  /**
-   * Runs an action: find and authorize, check the state, decide, commit against the sequence read. A conflicting
-   * append re-runs the whole action on the fresh record.
-   */
+  /** Runs an action that writes no message of a requester (so no message limit or message key applies). */
   const run = <E>(
     actor: Actor.Actor,
     ref: string,
     action: CaseLifecycle.Action,
     plan: (ctx: Ctx) => Effect.Effect<Step, E>
   ): Effect.Effect<CaseView, E | ActionError> =>
-    retry(
-      Effect.gen(function* () {
-        const stored = yield* load(actor, ref, action)
-        const facts = CaseLifecycle.factsUnsafe(stored.events)
-        if (!CaseLifecycle.isAllowed(facts.status, action)) {
-          return yield* new TransitionNotAllowed({
-            caseId: stored.case.id,
-            trackingNumber: stored.case.trackingNumber,
-            status: facts.status,
-            action,
-            message: `cannot ${action} case ${stored.case.trackingNumber} while it is ${facts.status}`
-          })
-        }
-        const t = Math.max(yield* now, stored.case.updatedAt)
-        const decided = yield* plan({ stored, case: stored.case, facts, now: t })
-        if (decided.events.length === 0)
-          return view(actor, { stored, facts, evaluation: evaluate(stored.events, t) }, t)
-        const written = yield* commit(stored, decided, Actor.toEventActor(actor), t)
-        return view(actor, written, t)
-      })
+    onStoreRefusal(runAction(actor, ref, action, plan), (refusal) =>
+      Effect.die(new Error(`SupportDesk: action ${action} met a refusal it does not check (${refusal._tag})`))
+    )
+
+  /**
+   * Runs an action that may write a requester's message: the policy's message limits apply (clause 7.3). A message
+   * whose key the case holds already (the same email delivered twice) writes nothing: the answer is the case as the
+   * actor reads it now.
+   */
+  const runMessage = <E>(
+    actor: Actor.Actor,
+    ref: string,
+    action: CaseLifecycle.Action,
+    plan: (ctx: Ctx) => Effect.Effect<Step, E>,
+    exceeded: (reached: { readonly limitId: string; readonly count: number }) => RateLimitExceeded
+  ): Effect.Effect<CaseView, E | ActionError | RateLimitExceeded> =>
+    onStoreRefusal(
+      runAction(actor, ref, action, plan),
+      (refusal): Effect.Effect<CaseView, RateLimitExceeded | ActionError> =>
+        refusal._tag === "MessageLimitReached"
+          ? Effect.fail(exceeded(refusal))
+          : Effect.flatMap(load(actor, ref, action), (stored) =>
+              Effect.flatMap(now, (t) => viewStored(actor, stored, t))
+            )
     )
 
   /**
@@ -264,27 +387,47 @@ export const make = (context: DeskContext, onClose: OnClose) => {
       }
     })
 
-  /** Whether the case's record holds a message with this key already (the same email delivered twice). */
-  const alreadyHas = (ctx: Ctx, messageKey: string | undefined): boolean =>
-    messageKey !== undefined && messageKeys(ctx.stored.events).includes(messageKey)
-
   return {
     ...context,
     now,
-    alreadyHas,
     randomId,
     notices,
     evaluate,
     directoryPeople,
     find,
     load,
+    checkThrottle,
+    lookupFailed,
+    authorize,
     authorizeDesk,
     view,
+    viewOfRecord,
     viewStored,
-    commit,
+    change,
+    commitTo,
     run,
+    runMessage,
     forEachByStatus
   }
 }
+
+/** The store's refusals of a write that the desk decides on: a message limit reached, a message key taken. */
+type StoreRefusal = MessageLimitReached | MessageKeyTaken
+
+const isStoreRefusal = (error: unknown): error is StoreRefusal => {
+  const tag = (error as { readonly _tag?: unknown } | undefined)?._tag
+  return tag === "MessageLimitReached" || tag === "MessageKeyTaken"
+}
+
+/** Handles the store's refusals of an effect whose other errors are generic. */
+const onStoreRefusal = <A, E, A2, E2>(
+  self: Effect.Effect<A, E | StoreRefusal>,
+  f: (refusal: StoreRefusal) => Effect.Effect<A2, E2>
+): Effect.Effect<A | A2, Exclude<E, StoreRefusal> | E2> =>
+  Effect.catch(
+    self,
+    (error): Effect.Effect<A2, Exclude<E, StoreRefusal> | E2> =>
+      isStoreRefusal(error) ? f(error) : Effect.fail(error as Exclude<E, StoreRefusal>)
+  )
 
 export type Kernel = ReturnType<typeof make>

@@ -1,38 +1,37 @@
 /**
  * Clause 4.5, "buyers may request platform mediation for disputes": a buyer opens a mediation on an order (a new
- * case) or asks for one on an existing case; the counterparty is contacted; both parties post statements, each
- * seeing the other's; the mediator records the outcome, which resolves the case when settled and explains it
- * otherwise.
+ * case) or asks for one on an existing case, naming the order and the other party; the host confirms that party
+ * through the `Parties` port (its order data), so nobody can draw staff, themselves or a stranger into a mediation.
+ * The counterparty is contacted; both parties post statements, each seeing the other's (and nothing of the
+ * requester's earlier thread: `Authorization.recordQuery`); the mediator records the outcome, which resolves the case
+ * when settled and explains it otherwise.
  */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import { MediationNotAvailable } from "../../DeskError.ts"
 import {
   decoder,
+  invalid,
   MediationOutcomeInput,
   RespondInput,
   OpenMediationInput,
   RequestMediationInput
 } from "../../DeskInput.ts"
+import type * as Parties from "../../Parties.ts"
 import type { IntakeRoom } from "./intake.ts"
 import { type Draft, type Kernel, type Step, step } from "./kernel.ts"
-import { checkMessageRate } from "./refusal.ts"
+import { messageLimitExceeded } from "./refusal.ts"
 
 const decodeOpenMediation = decoder(OpenMediationInput)
 const decodeRequestMediation = decoder(RequestMediationInput)
 const decodeRespond = decoder(RespondInput)
 const decodeOutcome = decoder(MediationOutcomeInput)
 
-export const make = (k: Kernel, intake: IntakeRoom) => {
+export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parties.Parties["Service"]>) => {
   const { policy } = k
 
-  /** Whether the policy mediates for this audience and category, and whether the counterparty is somebody else. */
-  const mediationAvailable = (
-    requesterId: string,
-    audience: string,
-    category: string | undefined,
-    counterpartyId: string
-  ) =>
+  /** Whether the policy mediates for this audience and category. */
+  const mediationAvailable = (audience: string, category: string | undefined) =>
     Effect.gen(function* () {
       if (category === undefined) {
         return yield* new MediationNotAvailable({ reason: "category", message: "the policy mediates no category" })
@@ -53,24 +52,50 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
             `${policy.mediation.categories.join(", ")} (clause ${policy.mediation.clause})`
         })
       }
-      if (counterpartyId === requesterId) {
-        return yield* new MediationNotAvailable({
-          reason: "counterparty",
-          message: "the counterparty of a mediation is another person than the requester"
-        })
-      }
       return category
+    })
+
+  /**
+   * The counterparty named, confirmed by the host as the other party of the order for the requester: a 400 naming
+   * the field otherwise (an unknown order, or somebody who is not its other party: staff, the requester, a stranger).
+   */
+  const confirmCounterparty = (requesterId: string, orderReference: string | undefined, counterpartyId: string) =>
+    Effect.gen(function* () {
+      if (orderReference === undefined) {
+        return yield* invalid([
+          { path: "orderReference", message: "a mediation concerns an order: give the order's reference" }
+        ])
+      }
+      const confirmed = Option.isNone(parties)
+        ? Option.none<string>()
+        : yield* parties.value.counterpartyOf({ requesterId, orderReference })
+      if (Option.isNone(confirmed)) {
+        return yield* invalid([
+          {
+            path: "orderReference",
+            message: `no order "${orderReference}" of yours is known, so it cannot be mediated (clause ${policy.mediation.clause})`
+          }
+        ])
+      }
+      if (confirmed.value !== counterpartyId) {
+        return yield* invalid([
+          {
+            path: "counterpartyId",
+            message: `"${counterpartyId}" is not the other party of order "${orderReference}"`
+          }
+        ])
+      }
+      return counterpartyId
     })
 
   const openMediation = Effect.fn("SupportDesk.openMediation")(function* (input: OpenMediationInput) {
     const decoded = yield* decodeOpenMediation(input)
     const { counterpartyId, ...request } = decoded
     const category = yield* mediationAvailable(
-      decoded.requester.id,
       decoded.requester.audience,
-      decoded.category ?? policy.mediation.categories[0],
-      counterpartyId
+      decoded.category ?? policy.mediation.categories[0]
     )
+    yield* confirmCounterparty(decoded.requester.id, decoded.orderReference, counterpartyId)
     return yield* intake.openCase({ ...request, category }, { counterpartyId })
   })
 
@@ -79,32 +104,49 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
     ref: string,
     input: RequestMediationInput
   ) {
-    const { counterpartyId, statement } = yield* decodeRequestMediation(input)
-    return yield* k.run(actor, ref, "requestMediation", (ctx) =>
-      Effect.gen(function* () {
-        const category = yield* mediationAvailable(
-          ctx.case.requester.id,
-          ctx.case.requester.audience,
-          policy.mediation.categories.includes(ctx.facts.category)
-            ? ctx.facts.category
-            : policy.mediation.categories[0],
-          counterpartyId
-        )
-        const events: Array<Draft> = []
-        if (category !== ctx.facts.category) {
-          events.push({
-            type: "categoryChanged",
-            from: ctx.facts.category,
-            to: category,
-            reason: "mediation requested"
-          })
-        }
-        events.push(
-          { type: "mediationRequested", counterpartyId, body: statement },
-          { type: "counterpartyContacted", counterpartyId, actor: Actor.system }
-        )
-        return { events, notices: [k.notices.mediationInvitation(ctx.case, counterpartyId)] } satisfies Step
-      })
+    const { counterpartyId, statement, orderReference } = yield* decodeRequestMediation(input)
+    // the order is the case's (or, for a case opened without one, the one named now); its parties come from the host
+    const found = yield* k.load(actor, ref, "requestMediation")
+    const order = found.case.orderReference ?? orderReference
+    if (found.case.orderReference !== undefined && orderReference !== undefined && orderReference !== order) {
+      return yield* invalid([
+        { path: "orderReference", message: `the case concerns order "${found.case.orderReference}"` }
+      ])
+    }
+    yield* confirmCounterparty(found.case.requester.id, order, counterpartyId)
+    return yield* k.runMessage(
+      actor,
+      ref,
+      "requestMediation",
+      (ctx) =>
+        Effect.gen(function* () {
+          const category = yield* mediationAvailable(
+            ctx.case.requester.audience,
+            policy.mediation.categories.includes(ctx.facts.category)
+              ? ctx.facts.category
+              : policy.mediation.categories[0]
+          )
+          const events: Array<Draft> = []
+          if (category !== ctx.facts.category) {
+            events.push({
+              type: "categoryChanged",
+              from: ctx.facts.category,
+              to: category,
+              reason: "mediation requested"
+            })
+          }
+          events.push(
+            {
+              type: "mediationRequested",
+              counterpartyId,
+              body: statement,
+              ...(order === undefined ? {} : { orderReference: order })
+            },
+            { type: "counterpartyContacted", counterpartyId, actor: Actor.system }
+          )
+          return { events, notices: [k.notices.mediationInvitation(ctx.case, counterpartyId)] } satisfies Step
+        }),
+      messageLimitExceeded(policy, actor.id)
     )
   })
 
@@ -115,17 +157,20 @@ export const make = (k: Kernel, intake: IntakeRoom) => {
   ) {
     const { body, messageKey } = yield* decodeRespond(input)
     const key = messageKey === undefined ? {} : { messageKey }
-    return yield* k.run(actor, ref, "postStatement", (ctx) =>
-      k.alreadyHas(ctx, messageKey)
-        ? step([])
-        : Effect.as(checkMessageRate(policy, actor, ctx.stored.events, ctx.now), {
-            events: [
-              actor.id === ctx.case.requester.id
-                ? { type: "requesterResponded", body, ...key }
-                : { type: "counterpartyResponded", counterpartyId: actor.id, body, ...key }
-            ],
-            notices: k.notices.statement(ctx.case, actor.id, body)
-          } satisfies Step)
+    return yield* k.runMessage(
+      actor,
+      ref,
+      "postStatement",
+      (ctx) =>
+        step(
+          [
+            actor.id === ctx.case.requester.id
+              ? { type: "requesterResponded", body, ...key }
+              : { type: "counterpartyResponded", counterpartyId: actor.id, body, ...key }
+          ],
+          k.notices.statement(ctx.case, actor.id, body)
+        ),
+      messageLimitExceeded(policy, actor.id)
     )
   })
 

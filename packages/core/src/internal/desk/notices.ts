@@ -283,7 +283,7 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
           metric: target.metric,
           within: Sla.formatTarget(target.target),
           target: target.target,
-          due: target.due.epochMilliseconds,
+          due: target.dueAt,
           clause: target.clause
         }))
       })

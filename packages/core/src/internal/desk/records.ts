@@ -12,7 +12,7 @@ import type * as Randomness from "../../Randomness.ts"
 import type { CloseIdleOptions, PendingQualityReview } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { batchSizeOf } from "./closing.ts"
-import { type Kernel, type OnClose, step } from "./kernel.ts"
+import { type Kernel, type OnClose, type Step, step } from "./kernel.ts"
 
 const decodeReason = decoder(ReasonInput)
 const decodeQualityReview = decoder(QualityReviewInput)
@@ -20,21 +20,21 @@ const decodeQualityReview = decoder(QualityReviewInput)
 const DAY = 86_400_000
 
 /**
- * The kernel's on-close hook: whether a case whose record (ending with its closing) is `record` is selected for
- * quality review, and why: always when the record shows what the policy's `alwaysReview` lists, else at its
- * `sampleRate` (one draw from `Randomness`). An empty list: not selected.
+ * The kernel's on-close hook: whether a case whose facts (after its closing) are `facts` is selected for quality
+ * review, and why: always when its record shows what the policy's `alwaysReview` lists (a breached clock, a refusal,
+ * a reopening), else at its `sampleRate` (one draw from `Randomness`). An empty list: not selected.
  */
 export const selection =
   (policy: SupportPolicy.SupportPolicy, randomness: Randomness.Randomness["Service"]): OnClose =>
-  (record, evaluation) =>
+  (facts, evaluation) =>
     Effect.gen(function* () {
       const { alwaysReview, sampleRate } = policy.qualityReview
       const reasons: Array<CaseEvent.QualityReviewReason> = []
       if (alwaysReview.includes("breached") && evaluation.clocks.some((c) => c.state === "breached")) {
         reasons.push("breached")
       }
-      if (alwaysReview.includes("refused") && record.some((e) => e.type === "refused")) reasons.push("refused")
-      if (alwaysReview.includes("reopened") && record.some((e) => e.type === "reopened")) reasons.push("reopened")
+      if (alwaysReview.includes("refused") && facts.everRefused) reasons.push("refused")
+      if (alwaysReview.includes("reopened") && facts.reopenCount > 0) reasons.push("reopened")
       if (reasons.length === 0 && sampleRate > 0) {
         const bytes = yield* randomness.bytes(4)
         const draw = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0
@@ -42,26 +42,6 @@ export const selection =
       }
       return reasons
     })
-
-/** The selection of a record awaiting review: its last `qualityReviewSelected`, when no review followed it. */
-const pendingSelection = (record: CaseEvent.Record): CaseEvent.Of<"qualityReviewSelected"> | undefined => {
-  for (let i = record.length - 1; i >= 0; i--) {
-    const e = record[i]
-    if (e.type === "qualityReviewed") return undefined
-    if (e.type === "qualityReviewSelected") return e
-  }
-  return undefined
-}
-
-/** Whether the record ends under a legal hold: its last `legalHoldPlaced` was not released since. */
-const onLegalHold = (record: CaseEvent.Record): boolean => {
-  for (let i = record.length - 1; i >= 0; i--) {
-    const type = record[i].type
-    if (type === "legalHoldReleased") return false
-    if (type === "legalHoldPlaced") return true
-  }
-  return false
-}
 
 export const make = (k: Kernel) => {
   const { policy, store } = k
@@ -93,9 +73,9 @@ export const make = (k: Kernel) => {
       Effect.gen(function* () {
         const stored = yield* store.get(c.id)
         if (Option.isNone(stored)) return true
-        const selected = pendingSelection(stored.value.events)
+        const selected = stored.value.facts.pendingQualityReview
         if (selected === undefined) return true
-        found.push({ case: stored.value.case, reasons: selected.reasons, selectedAt: selected.at })
+        found.push({ case: stored.value.case, reasons: selected.reasons, selectedAt: selected.selectedAt })
         return found.length < options.limit
       })
     )
@@ -109,9 +89,7 @@ export const make = (k: Kernel) => {
   ) {
     const { reason } = yield* decodeReason(input)
     return yield* k.run(actor, ref, "placeLegalHold", (ctx) =>
-      step(
-        onLegalHold(ctx.stored.events) ? [] : [{ type: "legalHoldPlaced", ...(reason === undefined ? {} : { reason }) }]
-      )
+      step(ctx.facts.legalHold ? [] : [{ type: "legalHoldPlaced", ...(reason === undefined ? {} : { reason }) }])
     )
   })
 
@@ -122,7 +100,7 @@ export const make = (k: Kernel) => {
   ) {
     yield* decodeReason(input)
     return yield* k.run(actor, ref, "releaseLegalHold", (ctx) =>
-      step(onLegalHold(ctx.stored.events) ? [{ type: "legalHoldReleased" }] : [])
+      step(ctx.facts.legalHold ? [{ type: "legalHoldReleased" }] : [])
     )
   })
 
@@ -134,22 +112,24 @@ export const make = (k: Kernel) => {
     const anonymised: Array<string> = []
     yield* k.forEachByStatus({ statuses: ["closed"], updatedBefore }, batchSize, (candidate) =>
       Effect.gen(function* () {
-        const done = yield* Effect.gen(function* () {
-          const found = yield* store.get(candidate.id)
-          if (Option.isNone(found)) return false
-          const stored = found.value
-          if (stored.case.status !== "closed" || stored.case.updatedAt >= updatedBefore) return false
-          if (stored.events.some((e) => e.type === "anonymised")) return false
-          if (policy.retention.legalHoldSuspends && onLegalHold(stored.events)) return false
-          const { email: _email, name: _name, ...requester } = stored.case.requester
-          yield* k.commit(
-            { case: { ...stored.case, requester }, events: stored.events },
-            { events: [{ type: "anonymised" }], notices: [] },
-            Actor.system,
-            t
+        const done = yield* k
+          .commitTo(
+            candidate.id,
+            (current) => {
+              const { case: c, facts } = current
+              if (c.status !== "closed" || c.updatedAt >= updatedBefore || facts.anonymised) {
+                return Effect.succeed(Option.none())
+              }
+              if (policy.retention.legalHoldSuspends && facts.legalHold) return Effect.succeed(Option.none())
+              const { email: _email, name: _name, ...requester } = c.requester
+              return Effect.succeed(Option.some<Step>({ events: [{ type: "anonymised" }], notices: [], requester }))
+            },
+            Actor.system
           )
-          return true
-        }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
+          .pipe(
+            Effect.map(Option.isSome),
+            Effect.catchTag("CaseNotFound", () => Effect.succeed(false))
+          )
         if (done) anonymised.push(candidate.id)
         return true
       })

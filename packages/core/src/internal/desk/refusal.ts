@@ -1,11 +1,10 @@
 /**
  * Clause 7.3, "requests deemed abusive or harassing may be refused": an agent refuses a case with one of the policy's
- * reason codes, and the policy's rate limits refuse what goes over them before it is written (cases opened, checked
- * by the store in the submission's own write; messages sent, checked against the record).
+ * reason codes, and the policy's rate limits refuse what goes over them before it is written: cases opened and
+ * messages sent, each counted per requester over all their cases by the store, in the write's own unit of work.
  */
 import { Effect } from "effect"
 import type * as Actor from "../../Actor.ts"
-import type * as CaseEvent from "../../CaseEvent.ts"
 import type { OpeningLimit, OpeningLimitReached } from "../../CaseStore.ts"
 import { decoder, invalid, RefuseInput } from "../../DeskInput.ts"
 import { RateLimitExceeded } from "../../DeskError.ts"
@@ -47,24 +46,11 @@ export const openingLimitExceeded = (
 ): RateLimitExceeded =>
   exceeded(policy, requesterId, policy.refusal.rateLimits.find((l) => l.id === reached.limitId)!, reached.count)
 
-/** Fails when the requester already sent as many messages to the case as a `messagesSent` limit allows. */
-export const checkMessageRate = (
-  policy: SupportPolicy.SupportPolicy,
-  actor: Actor.Actor,
-  record: CaseEvent.Record,
-  t: number
-): Effect.Effect<void, RateLimitExceeded> => {
-  for (const limit of policy.refusal.rateLimits) {
-    if (limit.measure !== "messagesSent") continue
-    const since = t - limit.windowHours * HOUR
-    let count = 0
-    for (const e of record) {
-      if (e.at >= since && e.actor.id === actor.id && e.actor.role === "requester") count++
-    }
-    if (count >= limit.limit) return Effect.fail(exceeded(policy, actor.id, limit, count))
-  }
-  return Effect.void
-}
+/** The refusal of a message the store found over a message limit (counted over all the requester's cases). */
+export const messageLimitExceeded =
+  (policy: SupportPolicy.SupportPolicy, requesterId: string) =>
+  (reached: { readonly limitId: string; readonly count: number }): RateLimitExceeded =>
+    exceeded(policy, requesterId, policy.refusal.rateLimits.find((l) => l.id === reached.limitId)!, reached.count)
 
 const decodeRefuse = decoder(RefuseInput)
 

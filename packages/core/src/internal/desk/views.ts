@@ -8,8 +8,8 @@ import * as Authorization from "../../Authorization.ts"
 import * as BusinessCalendar from "../../BusinessCalendar.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
 import type * as CaseLifecycle from "../../CaseLifecycle.ts"
+import type * as CaseStore from "../../CaseStore.ts"
 import * as Sla from "../../Sla.ts"
-import type * as SupportCase from "../../SupportCase.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import type { CaseView, MediationView, PartyClock } from "../../SupportDesk.ts"
 
@@ -53,91 +53,53 @@ export const reopenableUntil = (
 /** The mediation of a case and the clock of each party: statements posted, and business time waited for them. */
 export const mediationOf = (
   calendar: BusinessCalendar.BusinessCalendar,
-  record: CaseEvent.Record,
   facts: CaseLifecycle.Facts,
   now: number
 ): MediationView | null => {
   if (facts.counterpartyId === undefined) return null
   const requesterId = facts.parties[0]
   const counterpartyId = facts.counterpartyId
-  const sides = {
-    requester: { statements: 0, last: null as number | null, awaiting: null as number | null },
-    counterparty: { statements: 0, last: null as number | null, awaiting: null as number | null }
-  }
-  let started = false
-  let outcome: MediationView["outcome"] = null
-  for (const e of record) {
-    switch (e.type) {
-      case "mediationRequested":
-        started = true
-        outcome = null
-        sides.requester.statements++
-        sides.requester.last = e.at
-        break
-      case "requesterResponded":
-        sides.requester.awaiting = null
-        if (started) {
-          sides.requester.statements++
-          sides.requester.last = e.at
-        }
-        break
-      case "informationRequested":
-        sides.requester.awaiting = e.at
-        break
-      case "counterpartyContacted":
-        if (sides.counterparty.awaiting === null) sides.counterparty.awaiting = e.at
-        break
-      case "counterpartyResponded":
-        sides.counterparty.awaiting = null
-        sides.counterparty.statements++
-        sides.counterparty.last = e.at
-        break
-      case "mediationConcluded":
-        outcome = e.outcome
-        sides.requester.awaiting = null
-        sides.counterparty.awaiting = null
-        break
-      default:
-        break
-    }
-  }
   const clock = (partyId: string, side: "requester" | "counterparty"): PartyClock => {
-    const s = sides[side]
+    const s = facts.mediation[side]
     return {
       partyId,
       side,
       statements: s.statements,
-      lastStatementAt: s.last,
-      awaitingSince: s.awaiting,
+      lastStatementAt: s.lastStatementAt,
+      awaitingSince: s.awaitingSince,
       waitedBusinessMs:
-        s.awaiting === null ? 0 : Math.max(0, BusinessCalendar.businessMillisBetween(calendar, s.awaiting, now))
+        s.awaitingSince === null
+          ? 0
+          : Math.max(0, BusinessCalendar.businessMillisBetween(calendar, s.awaitingSince, now))
     }
   }
   return {
     counterpartyId,
     active: facts.inMediation,
-    outcome,
+    outcome: facts.mediation.outcome,
     parties: [clock(requesterId, "requester"), clock(counterpartyId, "counterparty")]
   }
 }
 
 /**
- * A case as `actor` may read it at `now`, from its record, the facts folded from it and its evaluation at `now` (the
- * caller evaluated it once, for the write and the view alike).
+ * A case as `actor` may read it at `now`: its state as they may see it, the page of its record they asked for (read
+ * by the caller with `Authorization.recordQuery`), and its evaluation at `now` (made once, for the write and the view
+ * alike).
  */
 export const viewOf = (
   policy: SupportPolicy.SupportPolicy,
   calendar: BusinessCalendar.BusinessCalendar,
   actor: Actor.Actor,
-  stored: SupportCase.WithRecord,
-  facts: CaseLifecycle.Facts,
-  evaluation: Sla.Evaluation,
+  written: { readonly stored: CaseStore.Stored; readonly evaluation: Sla.Evaluation },
+  events: CaseEvent.Record,
+  eventsBefore: number | null,
   now: number
 ): CaseView => ({
-  case: stored.case,
-  events: Authorization.visibleRecord(actor, stored.case, stored.events),
-  sla: evaluation,
+  case: Authorization.visibleCase(actor, written.stored.case),
+  events,
+  eventsBefore,
+  sla: written.evaluation,
   asOf: now,
-  reopenableUntil: reopenableUntil(policy, calendar, facts),
-  mediation: mediationOf(calendar, stored.events, facts, now)
+  reopenableUntil: reopenableUntil(policy, calendar, written.stored.facts),
+  mediation: mediationOf(calendar, written.stored.facts, now)
 })

@@ -1,7 +1,7 @@
 /**
  * Submitting a request, reading a case, listing one's cases, and writing to a case (clauses 2.2–2.4, 6.4).
  */
-import { SupportDesk } from "@support-policy/core"
+import { Authorization, SupportDesk } from "@support-policy/core"
 import { Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { CurrentActor } from "../../Authentication.ts"
@@ -9,12 +9,6 @@ import type { Api } from "../../HttpSupportApi.ts"
 import type { Options } from "../options.ts"
 import { deskErrors, inQuery } from "../problems.ts"
 import { intakeOf, named, openWith, requireRequester } from "./shared.ts"
-
-/** A case in a list, as the actor may see it (the other party of a mediation sees no contact details). */
-const caseSummary = (actor: CurrentActor["Service"], c: SupportDesk.CaseView["case"]): SupportDesk.CaseView["case"] =>
-  actor.role !== "requester" || c.requester.id === actor.id
-    ? c
-    : { ...c, requester: { id: c.requester.id, audience: c.requester.audience, flags: [] } }
 
 export const layer = (api: typeof Api, options: Options) =>
   HttpApiBuilder.group(
@@ -43,18 +37,20 @@ export const layer = (api: typeof Api, options: Options) =>
                 .findCases(actor, { q: query.q, sort: "updated", limit: query.limit ?? 50 })
                 .pipe(deskErrors(inQuery))
               const items = found.exact === null ? found.items : [found.exact]
-              return { items: items.map((c) => caseSummary(actor, c)), didYouMean: found.didYouMean }
+              return { items: items.map((c) => Authorization.visibleCase(actor, c)), didYouMean: found.didYouMean }
             }
             const found = yield* desk
               .listCases(actor, { limit: query.limit ?? 50, offset: query.offset ?? 0 })
               .pipe(deskErrors())
-            return { items: found.map((c) => caseSummary(actor, c)) }
+            return { items: found }
           })
         )
-        .handle("get", ({ params }) =>
+        .handle("get", ({ params, query }) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
-            const view = yield* desk.getCase(actor, params.trackingNumber).pipe(deskErrors())
+            const view = yield* desk
+              .getCase(actor, params.trackingNumber, { before: query.before, limit: query.limit })
+              .pipe(deskErrors())
             return yield* named(desk, actor, view)
           })
         )

@@ -1,0 +1,82 @@
+/**
+ * What the demo checks before it loads anything heavy, so a mistake costs a second and one line: the port is free,
+ * and no other demo process uses the PGlite data folder (a lock file beside it, `<folder>.lock`, holding the pid of
+ * the process that opened it). Only Node's own modules: `pnpm demo` runs these before it loads the desk.
+ */
+import * as Fs from "node:fs"
+import * as Net from "node:net"
+import * as Path from "node:path"
+
+/** Why the demo could not start, in one line for the console (a folder in use, a port in use). */
+export class DemoStartError extends Error {}
+
+/**
+ * Locks the PGlite folder `dataDir` for this process: a file `<dataDir>.lock` created exclusively, holding the pid.
+ * A lock left by a process that no longer runs is taken over. Returns the release.
+ */
+export const lockDataDir = (dataDir: string): (() => void) => {
+  const lockFile = `${Path.resolve(dataDir)}.lock`
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      Fs.mkdirSync(Path.dirname(lockFile), { recursive: true })
+      Fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" })
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        Fs.rmSync(lockFile, { force: true })
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error
+      const pid = Number(Fs.readFileSync(lockFile, "utf8").trim())
+      if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
+        throw new DemoStartError(
+          `Another demo (pid ${pid}) is using the data folder ${Path.resolve(dataDir)}: stop it first, or set ` +
+            "DEMO_DATA_DIR to another folder."
+        )
+      }
+      // left by a process that is gone: take it over
+      Fs.rmSync(lockFile, { force: true })
+    }
+  }
+  throw new DemoStartError(`Could not lock the data folder ${Path.resolve(dataDir)} (${lockFile})`)
+}
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM"
+  }
+}
+
+/** Fails with one line when `port` on `host` cannot be listened on (in use, not allowed), before anything is opened. */
+export const checkPort = (port: number, host: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (port === 0) return resolve()
+    const probe = Net.createServer()
+    probe.once("error", (error: Error & { code?: string }) =>
+      reject(
+        new DemoStartError(
+          error.code === "EADDRINUSE"
+            ? `Port ${port} on ${host} is in use: stop what is listening there, or set PORT to another port.`
+            : `Cannot listen on ${host}:${port} (${error.code ?? error.message}): set HOST or PORT.`
+        )
+      )
+    )
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()))
+  })
+
+/** Fails when another running process holds the lock of `dataDir` (without taking it). */
+export const checkDataDirLock = (dataDir: string): void => {
+  const lockFile = `${Path.resolve(dataDir)}.lock`
+  if (!Fs.existsSync(lockFile)) return
+  const pid = Number(Fs.readFileSync(lockFile, "utf8").trim())
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
+    throw new DemoStartError(
+      `Another demo (pid ${pid}) is using the data folder ${Path.resolve(dataDir)}: stop it first, or set ` +
+        "DEMO_DATA_DIR to another folder."
+    )
+  }
+}
