@@ -111,9 +111,8 @@ const TimeZone = Text.identifier("a time zone", 64).pipe(Schema.decodeTo(Busines
 
 const CaseParams = { trackingNumber: Ref("a tracking number") }
 
-const SearchText = Schema.String.check(
-  Schema.isMaxLength(500, { message: "expected a query of at most 500 characters" })
-)
+/** What to search for: one line of at most 500 characters (words, a tracking number or a part of one). */
+const SearchText = Text.line("a query", 500)
 
 const Ids = Schema.optionalKey(Schema.Array(CaseEvent.Id))
 
@@ -414,7 +413,11 @@ export class ConsoleGroup extends HttpApiGroup.make("console")
     }).annotate(OpenApi.Summary, "The staff of the directory: names, roles and queues"),
     HttpApiEndpoint.get("changes", "/v1/desk/changes", {
       query: {
-        since: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0)))
+        since: Schema.optionalKey(
+          Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotate({
+            description: "Changes from this instant on (epoch milliseconds; default now)"
+          })
+        )
       },
       success: HttpApiSchema.StreamSse({ data: HttpViews.Change }),
       error: [Forbidden, ServiceUnavailable]
