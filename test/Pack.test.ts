@@ -7,8 +7,8 @@
  * - npm's own check that every peer dependency is met (`npm ls --all`);
  * - publint and `attw --profile esm-only` on every tarball;
  * - no published package needs a dependency that the workspace patches (a patch does not travel with a package);
- * - test/consumer/consumer.ts: every entry point used (core, core/testing, holidays, sql-pg on PGlite and on the
- *   PostgreSQL server of this run, sql-pg/pglite, http serving requests);
+ * - test/consumer/consumer.ts: every entry point used (core, core/testing, holidays, email on memory stores, sql-pg on
+ *   PGlite and on the PostgreSQL server of this run, sql-pg/pglite, http serving requests);
  * - the storage contract suite of the published core/testing, run by the host's vitest (on core's memory adapters);
  * - a TypeScript check of those files and of every README example with `skipLibCheck: false`;
  * - every README example (packages/<name>/examples/*.ts), run: it exits 0 and prints what its `// Prints:` block says;
@@ -87,12 +87,16 @@ beforeAll(async () => {
   // The host: what the READMEs tell users to install, at the newest versions the registry has, plus the tools.
   const rootJson = readJson(Path.join(root, "package.json"))
   const sqlPg = packages.find((p) => p.json.name === "@support-policy/sql-pg")!.json
+  const email = packages.find((p) => p.json.name === "@support-policy/email")!.json
   const dependencies: Record<string, string> = {
     ...Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`])),
     effect: "4",
     "@effect/platform-node": "4",
     "temporal-polyfill": "1",
-    "@electric-sql/pglite": sqlPg.dependencies["@electric-sql/pglite"]
+    "@electric-sql/pglite": sqlPg.dependencies["@electric-sql/pglite"],
+    // the SMTP server of the email package's delivery example
+    "smtp-server": email.dependencies["smtp-server"],
+    "postal-mime": email.dependencies["postal-mime"]
   }
   const devDependencies = {
     vitest: "5",
@@ -206,6 +210,7 @@ describe(
         "@support-policy/core:",
         "@support-policy/core/testing:",
         "@support-policy/holidays:",
+        "@support-policy/email:",
         "@support-policy/sql-pg on PGlite:",
         "@support-policy/sql-pg on PostgreSQL:",
         "@support-policy/sql-pg/pglite:",

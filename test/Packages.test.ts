@@ -36,9 +36,10 @@ const packageOf = (specifier: string): string | undefined => {
 }
 
 describe("the published packages' READMEs and package.json", () => {
-  it("there are four", () => {
+  it("there are five", () => {
     assert.deepStrictEqual(packages.map((p) => p.json.name).sort(), [
       "@support-policy/core",
+      "@support-policy/email",
       "@support-policy/holidays",
       "@support-policy/http",
       "@support-policy/sql-pg"

@@ -3,8 +3,24 @@
  * test/Pack.test.ts (with npm, in a project outside the workspace). Each check prints `ok - …`; the first that fails
  * throws. `DATABASE_URL` names a database on a PostgreSQL server.
  */
-import { Actor, BusinessCalendar, Presets, Randomness, Sla, SupportDesk, SupportPolicy } from "@support-policy/core"
+import {
+  Actor,
+  BusinessCalendar,
+  Mailbox,
+  Presets,
+  Randomness,
+  Sla,
+  SupportDesk,
+  SupportPolicy
+} from "@support-policy/core"
 import { Fixtures, StorageContract } from "@support-policy/core/testing"
+import {
+  EmailDelivery,
+  EmailIntake,
+  EmailTransport,
+  NodemailerTransport,
+  RequesterDirectory
+} from "@support-policy/email"
 import { HolidaySource, HongKong } from "@support-policy/holidays"
 import { Authentication, HttpSupportApi, HttpViews } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
@@ -56,6 +72,73 @@ const badSource = await Effect.runPromise(
   Effect.flip(HolidaySource.resolve({ kind: "date-holidays", country: "ZZ", years: [2026] }))
 )
 check(badSource.field === "country", "@support-policy/holidays: a bad source fails naming its field")
+
+// @support-policy/email: a requester's mail opens a case on memory stores, and a round mails its acknowledgment
+const threading = { secret: Redacted.make("consumer-secret-0123456789"), domain: "desk.example" }
+const sent: Array<EmailTransport.OutgoingMail> = []
+const mailed = await Effect.gen(function* () {
+  const intake = yield* EmailIntake.EmailIntake
+  const receipt = yield* intake.receive(
+    [
+      "Authentication-Results: mx.desk.example; dmarc=pass header.from=buyer.example",
+      "From: Ana <ana@buyer.example>",
+      "To: support@desk.example",
+      "Subject: Where is my order?",
+      "Message-ID: <consumer-1@buyer.example>",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Order 42 has not arrived."
+    ].join("\r\n"),
+    { mailFrom: "ana@buyer.example", rcptTo: ["support@desk.example"] }
+  )
+  const report = yield* EmailDelivery.round({
+    from: "Support <support@desk.example>",
+    threading,
+    templates: { policyTimeZone: policy.calendar.spec.timeZone }
+  }).pipe(
+    Effect.provideService(
+      EmailTransport.EmailTransport,
+      EmailTransport.EmailTransport.of({
+        send: (mail) =>
+          Effect.sync(() => {
+            sent.push(mail)
+            return { response: "250 OK", accepted: [mail.to] }
+          })
+      })
+    )
+  )
+  return { receipt, report }
+}).pipe(
+  Effect.provide(
+    EmailIntake.layer({
+      threading,
+      category: "consultation",
+      authenticity: { trust: "authentication-results", authservId: "mx.desk.example" }
+    }).pipe(
+      Layer.provideMerge(
+        Layer.mergeAll(
+          SupportDesk.layerMemory(policy),
+          Mailbox.layerMemory,
+          RequesterDirectory.layerMemory([{ id: "buyer-ana", audience: "buyer", email: "ana@buyer.example" }]),
+          NodemailerTransport.layer("smtp://127.0.0.1:587"),
+          Randomness.layer
+        )
+      )
+    )
+  ),
+  Effect.runPromise
+)
+check(
+  mailed.receipt.outcome === "opened" && mailed.receipt.smtp.code === 250,
+  "@support-policy/email: EmailIntake.receive opens a case from a requester's mail"
+)
+check(
+  mailed.report.sent === 1 &&
+    sent[0]?.to === "ana@buyer.example" &&
+    sent[0].subject.startsWith(`[${mailed.receipt.trackingNumber}] `) &&
+    sent[0].headers?.["Auto-Submitted"] === "auto-replied",
+  "@support-policy/email: EmailDelivery.round mails the acknowledgment with its tracking number"
+)
 
 // @support-policy/sql-pg on PGlite and on a PostgreSQL server, with the desk on top and the HTTP API over it
 const requester = { id: "buyer-ana", audience: "buyer", name: "Ana" } as const

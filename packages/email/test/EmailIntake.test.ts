@@ -5,7 +5,7 @@
  */
 import { CaseStore, SupportDesk } from "@support-policy/core"
 import { EmailIntake, EmailThreading, SmtpServerIntake } from "@support-policy/email"
-import { Effect, Layer, ManagedRuntime, Option } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import * as Nodemailer from "nodemailer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Setup from "./support/Setup.ts"
