@@ -3,7 +3,7 @@
  * desk on a PostgreSQL pool, served twice on two ports:
  *
  * - `api`: the demo's routes (`HttpSupportApi` and the pages), as `pnpm demo` serves them, without the demo's email
- *   (its delivery loop would share the database's connections), on a Node server with the demo's limits
+ *   and worker (their loops would share the database's connections), on a Node server with the demo's limits
  *   (`NodeServer.harden`);
  * - `bare`: a bare `node:http` handler for the same two calls (`GET /v1/cases/{trackingNumber}`, `POST /v1/cases`)
  *   that authenticates with the same `Authentication` port, makes the same desk calls (a read with the display names

@@ -1,7 +1,8 @@
 // The support console: views with counts, search and filters, the list a page at a time, a case with its record and
-// clocks, assignment, replies and internal notes, and live updates (server-sent events). Other screens (incidents,
-// mediation, quality, reports) live in screens.js and reports.js. Calls the /v1 API.
+// clocks, assignment, replies and internal notes, live updates (server-sent events), and the SLA alerts in the header.
+// Other screens (incidents, mediation, quality, reports) live in screens.js and reports.js. Calls the /v1 API.
 import { createParser } from "/vendor/eventsource-parser.js"
+import * as Alerts from "./alerts.js"
 import * as SP from "./common.js"
 import * as Reports from "./reports.js"
 import * as Screens from "./screens.js"
@@ -652,6 +653,14 @@ const follow = async () => {
 
 let firstLoad = true
 
+// the SLA alerts (alerts.js): a count and a list in the header, each linking to its case
+const alerts = Alerts.mount($("header-alerts"), {
+  onOpen: (trackingNumber) => {
+    showScreen("cases")
+    openCase(trackingNumber)
+  }
+})
+
 const start = async () => {
   const policy = await SP.policy()
   filters.priority.append(...policy.priorities.map((p) => el("option", { value: p.id }, p.name)))
@@ -677,13 +686,14 @@ const start = async () => {
       ...queues.map((q) => el("option", { value: q }, q))
     )
     state.view = identity.role === "accountManager" ? "active" : state.view
-    await Promise.all([loadList(), loadCounts()])
+    await Promise.all([loadList(), loadCounts(), alerts.refresh()])
     follow()
     if (firstLoad) {
       firstLoad = false
       route()
     } else showScreen(document.body.dataset.screen ?? "cases")
   })
+  setInterval(alerts.refresh, 15_000)
   document.body.dataset.ready = "true"
 }
 start().catch((error) => showError($("console-error"), error))

@@ -276,6 +276,13 @@ const describe = (e, p, viewerIsRequester, names) => {
       return "The other party posted a statement"
     case "mediationConcluded":
       return `Mediation concluded: ${e.outcome}`
+    case "slaWarning":
+    case "slaBreached":
+    case "slaEscalated": {
+      const what = { slaWarning: "SLA warning", slaBreached: "SLA breached", slaEscalated: "SLA escalation" }[e.type]
+      const to = e.to.map((a) => assigneeText(a, names)).join(", ")
+      return `${what}: ${METRIC[e.metric] ?? e.metric} (${e.level}, due ${when(e.dueAt)})${to === "" ? "" : ` — told ${to}`}`
+    }
     default:
       return e.type
   }

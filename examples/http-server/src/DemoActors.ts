@@ -2,7 +2,8 @@
  * The people of the demo and their bearer tokens. A real host authenticates people its own way (sessions, OAuth, an
  * API gateway) and tells the desk who they are; the demo simply maps a fixed token to each actor.
  */
-import { Actor, type Directory, type Parties } from "@support-policy/core"
+import { Actor, Directory, type Parties } from "@support-policy/core"
+import type { Layer } from "effect"
 
 /** One demo identity: its bearer token, a label for the pages, and the actor the desk sees. */
 export interface DemoIdentity {
@@ -77,13 +78,32 @@ export const orders: ReadonlyArray<Parties.Order> = [
 ]
 
 /**
- * The demo's staff directory (`Directory.layerMemory`): display names, roles and queues, for the console's names and
- * its "reassign to" list. Two more agents than the identities, so a case can be handed to someone else.
+ * The demo's staff (`Directory`): display names, roles, queues and addresses, for the console's names, its "reassign
+ * to" list and the people SLA escalations notify. Two more agents than the identities, so a case can be handed to
+ * someone else.
  */
 export const people: ReadonlyArray<Directory.Person> = [
-  { id: agent.id, name: "Sam Taylor", role: "agent", queues: ["general", "orders"] },
-  { id: "agent-mia", name: "Mia Wong", role: "agent", queues: ["orders"] },
-  { id: "agent-raj", name: "Raj Patel", role: "agent", queues: ["technical"] },
-  { id: accountManager.id, name: "Chen Wei", role: "accountManager" },
-  { id: administrator.id, name: "Kim Lee", role: "administrator" }
+  { id: agent.id, name: "Sam Taylor", role: "agent", queues: ["general", "orders"], email: "sam@desk.example" },
+  { id: "agent-mia", name: "Mia Wong", role: "agent", queues: ["orders"], email: "mia@desk.example" },
+  { id: "agent-raj", name: "Raj Patel", role: "agent", queues: ["technical"], email: "raj@desk.example" },
+  { id: accountManager.id, name: "Chen Wei", role: "accountManager", email: "chen@desk.example" },
+  { id: administrator.id, name: "Kim Lee", role: "administrator", email: "kim@desk.example" }
 ]
+
+/**
+ * Who leads each queue and who holds the policy's own roles, so SLA escalations reach people: Sam leads the agents'
+ * queues; Kim, the administrator, is the support manager and leads trust & safety. A real host answers these from its
+ * HR system or identity provider with its own `Directory` layer.
+ */
+export const organisation: Directory.Organisation = {
+  queueLeads: {
+    [Directory.generalPool]: agent.id,
+    technical: agent.id,
+    mediation: agent.id,
+    "trust-and-safety": administrator.id
+  },
+  roles: { supportManager: [administrator.id] }
+}
+
+/** The demo's staff directory, in memory. */
+export const directory: Layer.Layer<Directory.Directory> = Directory.layerMemory(people, organisation)

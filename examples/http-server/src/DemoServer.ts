@@ -1,7 +1,8 @@
 /**
- * The demo server: the support desk of the Global Sources policy on embedded PGlite (or a PostgreSQL server), its
- * HTTP API under `/v1` with `/openapi.json` and `/docs`, and the demo's pages. `start` is what `pnpm demo` runs, and
- * what the browser tests and the load bench start in-process.
+ * The demo server: the support desk of the Global Sources policy (or a host's, `POLICY_FILE`) on embedded PGlite (or a
+ * PostgreSQL server), its HTTP API under `/v1` with `/openapi.json` and `/docs`, the demo's pages, the demo's email
+ * both ways, and the desk's worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps) in the same
+ * process. `start` is what `pnpm demo` runs, and what the browser tests and the load bench start in-process.
  *
  * It listens on 127.0.0.1 unless told otherwise (the demo's tokens are public), on a Node server with the limits of
  * `NodeServer.harden` (header and request timeouts, a connection cap, problem+json for Node's parser errors). Its
@@ -13,17 +14,19 @@ import * as Path from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
 import {
   type CaseStore,
-  Directory,
   type Mailbox,
   type Outbox,
   Parties,
   Presets,
   Randomness,
-  SupportDesk
+  SupportDesk,
+  type SupportPolicy,
+  SupportWorker,
+  type TaskStore
 } from "@support-policy/core"
 import { Authentication, HttpSupportApi, NodeServer } from "@support-policy/http"
 import { PgStorage } from "@support-policy/sql-pg"
-import { Context, Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
 import { SmtpServerIntake } from "@support-policy/email"
@@ -53,8 +56,13 @@ export interface Options {
   readonly logRequests?: boolean | undefined
   /** How requests become actors. Default {@link authentication}: the demo's fixed bearer tokens. */
   readonly authentication?: Layer.Layer<Authentication.Authentication> | undefined
-  /** Run the housekeeping sweeper (idle-case closing, retention) every minute. Default true. */
-  readonly sweep?: boolean | undefined
+  /** The policy the desk runs. Default: the Global Sources preset (`main.ts` reads `POLICY_FILE`). */
+  readonly policy?: SupportPolicy.SupportPolicy | undefined
+  /**
+   * Run the desk's worker in this process (SLA alerts, and the idle-case and retention sweeps every minute and
+   * hour), with these options, or not (`false`). Default: run it with {@link workerOptions}.
+   */
+  readonly worker?: SupportWorker.Options | false | undefined
   /** Deliver outbound mail to this SMTP server (`smtp://host:port`); default: an embedded sink on loopback. */
   readonly smtpUrl?: string | undefined
   /** The inbound SMTP port on 127.0.0.1 (0 picks a free one; `false` for none). Default 0 (`pnpm demo`: 2525). */
@@ -90,15 +98,19 @@ export const authentication: Layer.Layer<Authentication.Authentication> = Authen
   DemoActors.identities.map((i) => [i.token, i.actor] as const)
 )
 
-/** The desk of the Global Sources policy on the storage of `options`, with the `SqlClient` for the seed. */
+/**
+ * The desk of the policy (the Global Sources preset by default) on the storage of `options`, with the demo's staff
+ * directory, the task store (for the worker) and the `SqlClient` (for the seed).
+ */
 export const deskLayer = (
-  options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections">
+  options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections" | "policy">
 ): Layer.Layer<
   | SupportDesk.SupportDesk
   | SqlClient.SqlClient
   | CaseStore.CaseStore
   | Outbox.Outbox
   | Mailbox.Mailbox
+  | TaskStore.TaskStore
   | Randomness.Randomness,
   unknown
 > => {
@@ -106,11 +118,17 @@ export const deskLayer = (
     options.databaseUrl === undefined
       ? PgStorage.layerPglite({ dataDir: options.dataDir ?? defaultDataDir })
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
-  return SupportDesk.layer(Presets.globalSources).pipe(
+  return SupportDesk.layer(options.policy ?? Presets.globalSources).pipe(
     Layer.provideMerge(storage),
-    Layer.provideMerge(Layer.mergeAll(Randomness.layer, parties, Directory.layerMemory(DemoActors.people)))
+    Layer.provideMerge(Layer.mergeAll(Randomness.layer, parties, DemoActors.directory))
   )
 }
+
+/**
+ * The worker's options in the demo: SLA alerts polled every second; the idle-case sweep every minute and the
+ * retention sweep every hour (clauses 6.3, 7.4).
+ */
+export const workerOptions: SupportWorker.Options = { closeIdle: "1 minute", retention: "1 hour" }
 
 /** The demo's `Parties`: the orders of the demo's people (`DemoActors.orders`), for mediations (clause 4.5). */
 export const parties: Layer.Layer<Parties.Parties> = Parties.layerMemory(DemoActors.orders)
@@ -125,22 +143,6 @@ const urlOf = (host: string, port: number): string =>
 
 /** The HTTP routes: the API and the pages. */
 export const routes = Layer.mergeAll(HttpSupportApi.layer(), Pages.layer)
-
-/**
- * The host's housekeeping, as a platform would schedule it: every minute, close cases left idle after an answer
- * (clause 6.3 lifecycle) and apply the retention rules (7.4). Failures are logged and the next run tries again.
- */
-export const sweeper = Effect.gen(function* () {
-  const desk = yield* SupportDesk.SupportDesk
-  const closed = yield* desk.closeIdle()
-  const anonymised = yield* desk.applyRetention()
-  if (closed.length > 0 || anonymised.length > 0) {
-    yield* Effect.logInfo(`housekeeping: closed ${closed.length} idle case(s), anonymised ${anonymised.length}`)
-  }
-}).pipe(
-  Effect.catchCause((cause) => Effect.logWarning("housekeeping failed; retrying in a minute", cause)),
-  Effect.repeat(Schedule.spaced("1 minute"))
-)
 
 /** Starts the demo; resolves once it listens. Fails with a {@link DemoStartError} for a folder or port in use. */
 export const start = async (options: Options = {}): Promise<Demo> => {
@@ -205,8 +207,11 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     )
     const serverContext = await Effect.runPromise(Layer.buildWithScope(server, scope))
     const listenMs = lap()
-    if (options.sweep !== false) {
-      await Effect.runPromise(Effect.provideContext(sweeper, desk).pipe(Effect.forkIn(scope), Effect.asVoid))
+    if (options.worker !== false) {
+      const worker = SupportWorker.layer(options.worker ?? workerOptions).pipe(
+        Layer.provide(Layer.succeedContext(desk))
+      )
+      await Effect.runPromise(Layer.buildWithScope(worker, scope))
     }
 
     const address = Context.get(serverContext, HttpServer.HttpServer).address

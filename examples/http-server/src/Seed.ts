@@ -1,7 +1,10 @@
 /**
  * Demo data, written once, on the first start of an empty database: a handful of cases in different states (one past
  * its first-response deadline, one due soon, one expedited through an account manager, one waiting for the
- * requester, one resolved, one fresh) and an announcement.
+ * requester, one resolved, one fresh) and an announcement. With a host's policy (`POLICY_FILE`) each case takes the
+ * preset's category and channel where the policy has them, and otherwise the policy's first category for the
+ * requester's audience and its first always-open channel that opens cases; a case whose requester's audience the
+ * policy does not serve is left out.
  *
  * The cases go through the desk itself, each step at an instant in the past: the desk reads the time from Effect's
  * `Clock`, so the seed runs each step with a clock set to that instant. The whole seed is one transaction with its
@@ -70,11 +73,28 @@ const seedCases = Effect.gen(function* () {
     Effect.provideService(effect, Clock.Clock, clockAt(live, instant))
 
   const day = 9 * HOUR // one business day: 09:00–18:00
-  const submit = (instant: number, input: SupportDesk.SubmitInput) =>
-    at(
-      instant,
-      Effect.map(desk.submit(input), (s) => s.view.case.trackingNumber)
-    )
+  const policy = desk.policy
+  const fallbackChannel = policy.channels.find((c) => c.availability === "always" && c.opensCase)?.id
+  /** The request as the policy can take it: its category and channel where the policy has them, else the closest. */
+  const fit = (input: SupportDesk.SubmitInput): SupportDesk.SubmitInput | undefined => {
+    const audience = input.requester.audience
+    const category = policy.categories.some((c) => c.id === input.category && c.audiences.includes(audience))
+      ? input.category
+      : policy.categories.find((c) => c.audiences.includes(audience))?.id
+    const channel = policy.channels.some((c) => c.id === input.channel && c.opensCase) ? input.channel : fallbackChannel
+    return category === undefined || channel === undefined ? undefined : { ...input, category, channel }
+  }
+  const submit = (instant: number, input: SupportDesk.SubmitInput) => {
+    const fitted = fit(input)
+    return fitted === undefined
+      ? Effect.succeed(undefined)
+      : at(
+          instant,
+          Effect.map(desk.submit(fitted), (s) => s.view.case.trackingNumber)
+        )
+  }
+  const on = <A, E, R>(trackingNumber: string | undefined, f: (tn: string) => Effect.Effect<A, E, R>) =>
+    trackingNumber === undefined ? Effect.void : Effect.asVoid(f(trackingNumber))
 
   // 1. A buyer's order question, past its first-response deadline (2 business days, clause 6.1).
   const overdue = yield* submit(back(2 * day + 3 * HOUR), {
@@ -117,11 +137,13 @@ const seedCases = Effect.gen(function* () {
     description: "I would like to compare samples of LED panels from three suppliers before ordering.",
     language: "en"
   })
-  yield* at(
-    back(4 * HOUR),
-    desk.requestInformation(DemoActors.agent, awaiting, {
-      body: "Happy to help. Which product category and quantities are you sourcing, and to which country?"
-    })
+  yield* on(awaiting, (tn) =>
+    at(
+      back(4 * HOUR),
+      desk.requestInformation(DemoActors.agent, tn, {
+        body: "Happy to help. Which product category and quantities are you sourcing, and to which country?"
+      })
+    )
   )
 
   // 5. A supplier's question, answered and resolved.
@@ -133,17 +155,21 @@ const seedCases = Effect.gen(function* () {
     description: "We launch a range of USB-C chargers next month and want them to be found by buyers.",
     language: "en"
   })
-  yield* at(
-    back(3 * day + 4 * HOUR),
-    desk.reply(DemoActors.agent, resolved, {
-      body: 'Use the product\'s type and key specification first ("USB-C charger 65W GaN"), then the use case.'
-    })
-  )
-  yield* at(
-    back(day),
-    desk.resolve(DemoActors.agent, resolved, {
-      body: "We also added three suggested tags to your listing draft. Reply within 7 business days to reopen."
-    })
+  yield* on(resolved, (tn) =>
+    Effect.andThen(
+      at(
+        back(3 * day + 4 * HOUR),
+        desk.reply(DemoActors.agent, tn, {
+          body: 'Use the product\'s type and key specification first ("USB-C charger 65W GaN"), then the use case.'
+        })
+      ),
+      at(
+        back(day),
+        desk.resolve(DemoActors.agent, tn, {
+          body: "We also added three suggested tags to your listing draft. Reply within 7 business days to reopen."
+        })
+      )
+    )
   )
 
   // 6. A fresh question.
@@ -162,5 +188,5 @@ const seedCases = Effect.gen(function* () {
     expiresAt: now + 30 * 24 * HOUR
   })
 
-  return [overdue, dueSoon, expedited, awaiting, resolved, fresh]
+  return [overdue, dueSoon, expedited, awaiting, resolved, fresh].filter((tn): tn is string => tn !== undefined)
 })

@@ -5,11 +5,17 @@
  *   every interface: the demo's tokens are public, so only on a network you trust).
  * - `DATABASE_URL` (`postgres://user@host:port/db`) runs it on a PostgreSQL server; without it the data lives in
  *   embedded PGlite in `examples/http-server/.data` (`DEMO_DATA_DIR` sets another folder). A restart keeps the data.
+ * - `POLICY_FILE=path/to/policy.json` runs the desk on that policy (a `SupportPolicy` JSON document) instead of the
+ *   Global Sources preset; a file that does not decode is refused with every bad field named.
  * - `LOG_REQUESTS=1` logs every request.
  * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
  *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
+ *
+ * The desk's worker (SLA alerts, the idle-case and retention sweeps) runs in this process; `pnpm --filter
+ * @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`).
  */
 import * as Path from "node:path"
+import { Effect } from "effect"
 import * as Preflight from "./Preflight.ts"
 
 const parsePort = (value: string | undefined): number => {
@@ -47,6 +53,20 @@ try {
   process.exit(1)
 }
 const DemoActors = await import("./DemoActors.ts")
+const PolicyFile = await import("./PolicyFile.ts")
+
+const { policy, file } = await Effect.runPromise(
+  PolicyFile.fromEnvironment().pipe(
+    Effect.catchTag("PolicyFileFailure", (failure) =>
+      Effect.sync(() => {
+        console.error(`POLICY_FILE: ${PolicyFile.describe(failure)}`)
+        process.exit(2)
+      })
+    )
+  )
+)
+console.log(`Policy: ${PolicyFile.summary(policy, file)}`)
+// the server's modules load once the policy is known to be good, so a bad file is refused at once
 const DemoServer = await import("./DemoServer.ts")
 
 console.log(databaseUrl === undefined ? "Starting the demo on embedded PGlite…" : "Starting the demo on PostgreSQL…")
@@ -55,6 +75,7 @@ const demo = await DemoServer.start({
   host,
   databaseUrl,
   dataDir,
+  policy,
   smtpUrl,
   smtpInboundPort,
   logRequests: process.env.LOG_REQUESTS === "1"
@@ -72,7 +93,7 @@ const where = demo.storage.kind === "pglite" ? `PGlite in ${demo.storage.dataDir
 const tokenWidth = Math.max(...DemoActors.identities.map((i) => i.token.length))
 
 console.log(`
-Support desk demo — Global Sources Support Policy v1.8
+Support desk demo — ${policy.title} v${policy.version}
 
   Requester page   ${demo.url}/
   Agent console    ${demo.url}/agent
@@ -86,6 +107,7 @@ Listening on ${host}${host === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 
 Storage: ${where}; ${
   demo.seed.seeded ? `seeded ${demo.seed.trackingNumbers.length} demo cases` : "kept from the previous run"
 }.
+Worker: SLA alerts every second, idle cases every minute, retention every hour (in this process).
 
 Demo bearer tokens (the pages have a picker; for curl: -H "Authorization: Bearer <token>"):
 ${DemoActors.identities.map((i) => `  ${i.token.padEnd(tokenWidth)}  ${i.label}`).join("\n")}

@@ -232,6 +232,35 @@ suite("the demo in Chromium", () => {
     await page.context().close()
   }, 90_000)
 
+  it("the console's header counts the agent's SLA alerts, lists the seeded breach and opens its case", async () => {
+    const overdue = seeded[0]
+    // the worker fires the seeded case's breach within seconds of start
+    await expect
+      .poll(async () => {
+        const alerts = await apiAs("demo-agent", "/v1/desk/alerts")
+        return alerts.body.items.some((a: any) => a.trackingNumber === overdue && a.type === "slaBreached")
+      }, poll)
+      .toBe(true)
+    const page = await newPage()
+    await page.goto(`${demo.url}/agent`)
+    await page.waitForSelector("body[data-ready=true]")
+    await expect.poll(() => textOf(page.locator("header.top #alerts-count")), poll).toMatch(/^[1-9]\d*\+?$/)
+    const breach = page.locator(`#alerts-list li[data-type=slaBreached][data-tracking="${overdue}"]`)
+    expect(await breach.count()).toBe(1)
+    expect(await page.locator("#alerts-panel").isVisible()).toBe(false)
+    await page.locator("#alerts-toggle").click()
+    expect(await page.locator("#alerts-panel").isVisible()).toBe(true)
+    expect(await textOf(breach)).toMatch(/Breached .*First reply — breached, due /)
+    await page.screenshot({ path: Path.join(Browsers.screenshotDir(), "agent-alerts.png") })
+    await breach.getByRole("link").click()
+    await expect.poll(() => textOf(page.locator("#case-view #case-tracking")), poll).toBe(overdue)
+    expect(await page.locator("#alerts-panel").isVisible()).toBe(false)
+    expect(await textOf(page.locator("#case-view ol.record li[data-type=slaBreached]"))).toMatch(
+      /SLA breached: First reply \(breached, due .*\) — told any agent, Sam Taylor/
+    )
+    await page.context().close()
+  }, 60_000)
+
   it("the requester sees the answer, not the internal note; a mistyped number is answered with the number meant", async () => {
     const page = await newPage()
     await page.goto(`${demo.url}/`)

@@ -21,7 +21,7 @@ describe("the demo's email", () => {
   let client: Nodemailer.Transporter
 
   beforeAll(async () => {
-    demo = await DemoServer.start({ port: 0, dataDir: "memory://", seed: false, sweep: false, smtpInboundPort: 0 })
+    demo = await DemoServer.start({ port: 0, dataDir: "memory://", seed: false, worker: false, smtpInboundPort: 0 })
     client = Nodemailer.createTransport({
       host: "127.0.0.1",
       port: demo.mail!.inboundPort!,

@@ -56,7 +56,7 @@ describe("the demo on this machine", () => {
 
   beforeAll(async () => {
     dataDir = tempFolder()
-    demo = await DemoServer.start({ port: 0, dataDir, sweep: false })
+    demo = await DemoServer.start({ port: 0, dataDir, worker: false })
   }, 120_000)
 
   afterAll(async () => {
@@ -87,7 +87,7 @@ describe("the demo on this machine", () => {
   })
 
   it("refuses a second demo on the same data folder: in-process, and as a process with one line", async () => {
-    const error = await DemoServer.start({ port: 0, dataDir, sweep: false }).then(
+    const error = await DemoServer.start({ port: 0, dataDir, worker: false }).then(
       () => undefined,
       (e: unknown) => e
     )
@@ -120,7 +120,7 @@ describe("the demo on this machine", () => {
 
   it("hands out its tokens to this machine only, even on every interface", async () => {
     await demo?.close()
-    demo = await DemoServer.start({ port: 0, host: "0.0.0.0", dataDir, sweep: false })
+    demo = await DemoServer.start({ port: 0, host: "0.0.0.0", dataDir, worker: false })
     const port = new URL(demo.url).port
     const local = await fetch(`http://127.0.0.1:${port}/demo/identities`)
     assert.strictEqual(local.status, 200)

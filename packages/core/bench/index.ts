@@ -24,6 +24,10 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
       "(starts a server)",
     load: () => import("../../sql-pg/bench/storage.ts")
   },
+  alerts: {
+    about: "SLA alerts' fire lag and database time per fired alert at 10 k and 1 M open cases (starts a server)",
+    load: () => import("../../sql-pg/bench/alerts.ts")
+  },
   http: {
     about:
       "the demo's API under load beside a bare node:http handler and the desk called directly, with CPU per " +

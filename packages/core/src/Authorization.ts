@@ -47,7 +47,8 @@ export const DeskAction = Schema.Literals([
   "resolveIncident",
   "postAnnouncement",
   "viewQualityReviews",
-  "viewReports"
+  "viewReports",
+  "viewAlerts"
 ])
 
 /**
@@ -138,7 +139,7 @@ export const decide = (
 }
 
 /**
- * Decides whether `actor` may perform a desk action. Account managers see their own queue only.
+ * Decides whether `actor` may perform a desk action. Account managers see their own queue and alerts only.
  *
  * @since 0.1.0
  * @category combinators
@@ -148,7 +149,9 @@ export const decideDesk = (actor: Actor.Actor, action: DeskAction): Decision => 
     case "requester":
       return forbidden(`a requester may not ${action}`)
     case "accountManager":
-      return action === "viewQueue" ? allowed : forbidden(`an account manager may not ${action}`)
+      return action === "viewQueue" || action === "viewAlerts"
+        ? allowed
+        : forbidden(`an account manager may not ${action}`)
     case "agent":
     case "administrator":
       return allowed

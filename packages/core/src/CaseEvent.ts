@@ -425,6 +425,54 @@ export const LegalHoldReleased = event("legalHoldReleased", {})
 export const Anonymised = event("anonymised", {})
 
 /**
+ * The SLA metrics, as events name them (the same literals as `SupportPolicy.Metric`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SlaMetric = Schema.Literals(["firstResponse", "progressUpdate", "resolution"])
+
+const slaAlert = {
+  /** The metric of the clock. */
+  metric: SlaMetric,
+  /** The SLA rule of the clock when the level fell due. */
+  rule: Id,
+  /** The clock: the n-th clock of its metric in the record (as `Sla.Clock.instance`). */
+  instance: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  /** The escalation level of the rule (`SlaRule.escalations[].id`). */
+  level: Id,
+  /** The instant the level fell due (epoch ms); the event's `at` is when the desk appended it. */
+  dueAt: EpochMillis,
+  /** Whom the desk notified: people (with an id), or a queue (the agents' pool when it names none). */
+  to: Schema.Array(Assignee)
+}
+
+/**
+ * A clock reached a warning point of its rule (an escalation level at a fraction of the target). Staff only.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SlaWarning = event("slaWarning", slaAlert)
+
+/**
+ * A clock passed its due instant unmet (the rule's escalation level at `"due"`). Staff only.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SlaBreached = event("slaBreached", slaAlert)
+
+/**
+ * A breached clock stayed unmet for the business time an escalation level of its rule allows after the due instant,
+ * and the level's people were notified. Staff only.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SlaEscalated = event("slaEscalated", slaAlert)
+
+/**
  * Every event of a handling record, discriminated by `type`.
  *
  * @since 0.1.0
@@ -460,7 +508,10 @@ export const CaseEvent = Schema.Union([
   LegalHoldPlaced,
   LegalHoldReleased,
   Anonymised,
-  QualityReviewSelected
+  QualityReviewSelected,
+  SlaWarning,
+  SlaBreached,
+  SlaEscalated
 ])
 
 /**
@@ -569,6 +620,9 @@ export const readersOf = (event: { readonly type: EventType }): Readers => {
     case "anonymised":
     case "assigned":
     case "counterpartyContacted":
+    case "slaWarning":
+    case "slaBreached":
+    case "slaEscalated":
       return "staff"
     case "mediationRequested":
     case "requesterResponded":
@@ -631,6 +685,31 @@ export const withoutText = (event: CaseEvent): CaseEvent => {
   const stripped = (keepReason ? { ...rest, reason } : rest) as CaseEvent
   return event.type === "noteAdded" ? ({ ...stripped, body: "" } as CaseEvent) : stripped
 }
+
+/**
+ * The types of the events the desk appends when an SLA escalation level falls due.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const slaAlertTypes = ["slaWarning", "slaBreached", "slaEscalated"] as const
+
+/**
+ * An event the desk appended when an SLA escalation level fell due.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SlaAlert = Of<(typeof slaAlertTypes)[number]>
+
+/**
+ * Whether an event is an SLA alert (`slaWarning`, `slaBreached`, `slaEscalated`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isSlaAlert = (event: CaseEvent): event is SlaAlert =>
+  event.type === "slaWarning" || event.type === "slaBreached" || event.type === "slaEscalated"
 
 /**
  * One problem with a handling record: the index of the offending event and what is wrong.

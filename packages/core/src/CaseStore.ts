@@ -6,9 +6,10 @@
  * neither an action nor a read costs more as the record grows ({@link Stored}):
  * - the case's state (`SupportCase`, what the queries filter and order by),
  * - the facts folded from its record (`CaseLifecycle.Facts`: the desk moves them on event by event),
- * - its clock record: the events that move SLA clocks under the desk's policy, without their texts
- *   (`CaseEvent.withoutText`): what `Sla.evaluate` reads. Notes and other events the policy's clocks ignore are not
- *   in it; replies and updates are, as small documents.
+ * - its clock record: the events that move SLA clocks under the desk's policy, and the SLA alerts fired (which tell
+ *   the watcher which escalation levels are done), without their texts (`CaseEvent.withoutText`): what
+ *   `Sla.evaluate` reads. Notes and other events the policy's clocks ignore are not in it; replies and updates are,
+ *   as small documents.
  * The record itself is read a page at a time ({@link EventQuery}), newest first, filtered by who may read it.
  *
  * Everything a store must guarantee, whatever its technology:
@@ -28,6 +29,10 @@
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
  *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
+ * - **SLA alerts.** Each case carries the next instant one of its SLA escalation levels falls due (`alertAt`, written
+ *   with every change); `claimAlerts` hands the cases whose instant has passed to one claimer at a time, with a
+ *   lease, so any number of processes can watch them. The alert events a change appends (`slaWarning`,
+ *   `slaBreached`, `slaEscalated`) are indexed by addressee in the same unit of work, for `listAlerts`.
  * - **The console's lists and search** (`find`, `count`, `getMany`): the filters, orders and word matching of
  *   `CaseQuery`, with keyset paging and capped counts.
  * - **Values, not references.** What a store returns cannot change the store when a caller changes it, and what a
@@ -55,8 +60,9 @@ import * as CaseEvent from "./CaseEvent.ts"
 import type * as CaseLifecycle from "./CaseLifecycle.ts"
 import * as CaseQuery from "./CaseQuery.ts"
 import { makeMemoryCaseStore } from "./internal/memoryCaseStore.ts"
-import type * as memory from "./internal/memoryStore.ts"
+import * as memory from "./internal/memoryStore.ts"
 import type * as Outbox from "./Outbox.ts"
+import type * as SlaAlert from "./SlaAlert.ts"
 import type * as SupportCase from "./SupportCase.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -181,9 +187,9 @@ export class CaseStoreFailure extends Schema.TaggedError<CaseStoreFailure>()("Ca
 
 /**
  * What a store keeps beside a case's record, and returns for a case: its state, the facts folded from its record, and
- * its clock record (the events that move clocks under the desk's policy, without their texts, in order). None of the
- * three grows with events the clocks ignore (notes, assignments, reviews), so reading it costs the same on a case
- * with ten events and on one with thousands of notes.
+ * its clock record (the events that move clocks under the desk's policy and the SLA alerts fired, without their
+ * texts, in order). None of the three grows with events the clocks ignore (notes, assignments, reviews), so reading
+ * it costs the same on a case with ten events and on one with thousands of notes.
  *
  * @since 0.1.0
  * @category models
@@ -242,6 +248,11 @@ export interface NewCase {
    * even its key), and concurrent submissions never go past `max`.
    */
   readonly openingLimits?: ReadonlyArray<OpeningLimit> | undefined
+  /**
+   * The next instant an SLA escalation level of the case falls due (epoch ms), when `claimAlerts` hands the case to
+   * a watcher; null or absent when none is scheduled.
+   */
+  readonly alertAt?: number | null | undefined
 }
 
 /**
@@ -290,6 +301,11 @@ export interface Change {
    * serialised per requester; a refusal is {@link MessageLimitReached} and writes nothing.
    */
   readonly messageLimits?: { readonly authorId: string; readonly limits: ReadonlyArray<RateLimit> } | undefined
+  /**
+   * The next instant an SLA escalation level of the case falls due, as the new state has it (epoch ms); null or
+   * absent when none is scheduled. It replaces the one stored (and ends any claim's lease).
+   */
+  readonly alertAt?: number | null | undefined
 }
 
 /**
@@ -313,6 +329,45 @@ export interface Append extends Change {
 export interface Decision<A> {
   readonly change: Change | undefined
   readonly result: A
+}
+
+/**
+ * What `claimAlerts` takes: at most `limit` cases whose alert instant is at or before `now`, each leased for
+ * `leaseMillis`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertClaimOptions {
+  readonly limit: number
+  readonly now: number
+  readonly leaseMillis: number
+}
+
+/**
+ * A case handed to a watcher by `claimAlerts`, with the alert instant it was claimed at (before the lease).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertClaim {
+  readonly caseId: string
+  readonly alertAt: number
+}
+
+/**
+ * Which alerts to list: those indexed under any of `recipients` (`SlaAlert.keysOf` a staff member), newest first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertQuery {
+  /** Addressee keys (`SlaAlert.recipientKeys`); an empty list matches none. */
+  readonly recipients: ReadonlyArray<string>
+  /** At most this many alerts (a non-negative integer). */
+  readonly limit: number
+  /** Only alerts after this position in the list's order (`firedAt`, `caseId`, `sequence`, all descending). */
+  readonly before?: { readonly firedAt: number; readonly caseId: string; readonly sequence: number } | undefined
 }
 
 /**
@@ -462,6 +517,18 @@ export class CaseStore extends Context.Service<
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
     /**
+     * Claims up to `limit` cases whose alert instant (`alertAt`) is at or before `now`, earliest first (then by
+     * id), for `leaseMillis`: each one's alert instant becomes `now + leaseMillis`, so no other claim gets it until
+     * the lease ends or a change of the case writes its next alert instant. Two concurrent claims never get the same
+     * case; a claimer that dies simply lets its lease run out.
+     */
+    readonly claimAlerts: (options: AlertClaimOptions) => Effect.Effect<ReadonlyArray<AlertClaim>, CaseStoreFailure>
+    /**
+     * The alert events addressed to any of `query.recipients`, newest first (`firedAt`, then case id, then sequence,
+     * all descending), each once.
+     */
+    readonly listAlerts: (query: AlertQuery) => Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>, CaseStoreFailure>
+    /**
      * The cases that pass every filter of `query` (words as `CaseQuery` says), in its order, after its cursor, at
      * most `limit`: the console's views and search.
      */
@@ -483,6 +550,11 @@ const die = (operation: string, problems: ReadonlyArray<string>): Effect.Effect<
   Effect.die(new Error(`CaseStore.${operation}: ${problems.join("; ")}`))
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
+
+const alertAtProblems = (alertAt: number | null | undefined): Array<string> =>
+  alertAt === undefined || alertAt === null || Number.isSafeInteger(alertAt)
+    ? []
+    : [`alertAt: expected epoch milliseconds or null, got ${alertAt}`]
 
 const messageProblems = (messages: ReadonlyArray<Outbox.Message>): Array<string> => {
   const seen = new Set<string>()
@@ -540,6 +612,9 @@ export const validateNewCase = (newCase: NewCase): Effect.Effect<void> => {
   if (newCase.events.length === 0) problems.push("events: a new case needs at least its submitted event")
   for (const problem of CaseEvent.checkRecord(newCase.events))
     problems.push(`events${problem.path}: ${problem.message}`)
+  newCase.events.forEach((event, i) => {
+    if (CaseEvent.isSlaAlert(event)) problems.push(`events[${i}].type: a new case has no SLA alert yet`)
+  })
   if (newCase.case.sequence !== newCase.events.length) {
     problems.push(`case.sequence: expected ${newCase.events.length} (the last event), got ${newCase.case.sequence}`)
   }
@@ -555,7 +630,7 @@ export const validateNewCase = (newCase: NewCase): Effect.Effect<void> => {
     if (newCase.idempotency.fingerprint.length === 0) problems.push("idempotency.fingerprint: must not be empty")
   }
   problems.push(...limitProblems("openingLimits", newCase.openingLimits))
-  problems.push(...messageProblems(newCase.outbox))
+  problems.push(...messageProblems(newCase.outbox), ...alertAtProblems(newCase.alertAt))
   return problems.length === 0 ? Effect.void : die("create", problems)
 }
 
@@ -597,7 +672,7 @@ export const validateChange = (
   problems.push(...limitProblems("messageLimits.limits", change.messageLimits?.limits))
   const keys = messageKeys(change.events)
   if (new Set(keys).size !== keys.length) problems.push("events: a message key appears twice")
-  problems.push(...messageProblems(change.outbox))
+  problems.push(...messageProblems(change.outbox), ...alertAtProblems(change.alertAt))
   return problems.length === 0 ? Effect.void : die(operation, problems)
 }
 
@@ -609,6 +684,53 @@ export const validateChange = (
  */
 export const validateAppend = (append: Append): Effect.Effect<void> =>
   validateChange("append", append.caseId, append.expectedSequence, append)
+
+/**
+ * Checks the options of `claimAlerts`: a whole `limit` of 0 or more, a positive whole `leaseMillis`, a whole `now`.
+ * Dies naming the field when not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateAlertClaim = (options: AlertClaimOptions): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(options.limit)) problems.push(`limit: expected a non-negative integer, got ${options.limit}`)
+  if (!Number.isSafeInteger(options.leaseMillis) || options.leaseMillis <= 0) {
+    problems.push(`leaseMillis: expected a positive integer, got ${options.leaseMillis}`)
+  }
+  if (!Number.isSafeInteger(options.now)) problems.push(`now: expected epoch milliseconds, got ${options.now}`)
+  return problems.length === 0 ? Effect.void : die("claimAlerts", problems)
+}
+
+/**
+ * Checks an alert query: `limit` is a non-negative integer and `before` names a position. Dies naming the field
+ * when not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateAlertQuery = (query: AlertQuery): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(query.limit)) problems.push(`limit: expected a non-negative integer, got ${query.limit}`)
+  if (query.before !== undefined) {
+    if (!Number.isSafeInteger(query.before.firedAt)) {
+      problems.push(`before.firedAt: expected epoch milliseconds, got ${query.before.firedAt}`)
+    }
+    if (!Number.isSafeInteger(query.before.sequence)) {
+      problems.push(`before.sequence: expected an integer, got ${query.before.sequence}`)
+    }
+  }
+  return problems.length === 0 ? Effect.void : die("listAlerts", problems)
+}
+
+/**
+ * The order of `listAlerts`: newest first, then by case id and sequence, all descending (negative: `a` comes first).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const compareAlerts = (a: SlaAlert.SlaAlert, b: SlaAlert.SlaAlert): number =>
+  b.firedAt - a.firedAt || memory.compareIds(b.caseId, a.caseId) || b.sequence - a.sequence
 
 /**
  * Checks paging: `limit` and `offset` are non-negative integers. Dies naming the operation and the field when not.

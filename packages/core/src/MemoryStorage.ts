@@ -1,5 +1,5 @@
 /**
- * The whole storage of the support desk in memory: `CaseStore`, `Outbox` and `IncidentStore` on one shared state, so a
+ * The whole storage of the support desk in memory: `CaseStore`, `Outbox`, `IncidentStore` and `TaskStore` on one shared state, so a
  * case's events, its state and the outbox messages they cause are written in one unit of work, as a database adapter
  * writes them in one transaction. For tests, demos and hosts that need no persistence; the contract suite
  * (`@support-policy/core/testing`) holds it to the same guarantees as every other adapter.
@@ -11,10 +11,11 @@ import * as CaseStore from "./CaseStore.ts"
 import * as Incident from "./Incident.ts"
 import { MemoryStore } from "./internal/memoryStore.ts"
 import * as Outbox from "./Outbox.ts"
+import * as TaskStore from "./TaskStore.ts"
 
 /**
- * The shared state of the in-memory stores, required by `CaseStore.layerMemory`, `Outbox.layerMemory` and
- * `Incident.layerMemory`. Its shape is private.
+ * The shared state of the in-memory stores, required by `CaseStore.layerMemory`, `Outbox.layerMemory`,
+ * `Incident.layerMemory` and `TaskStore.layerMemory`. Its shape is private.
  *
  * @since 0.1.0
  * @category services
@@ -30,13 +31,13 @@ export { MemoryStore }
 export const layerStore: Layer.Layer<MemoryStore> = MemoryStore.layer
 
 /**
- * The three storage ports in memory, on one fresh shared state.
+ * The storage ports in memory, on one fresh shared state.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore> = Layer.mergeAll(
-  CaseStore.layerMemory,
-  Outbox.layerMemory,
-  Incident.layerMemory
-).pipe(Layer.provide(MemoryStore.layer))
+export const layerMemory: Layer.Layer<
+  CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore
+> = Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory, TaskStore.layerMemory).pipe(
+  Layer.provide(MemoryStore.layer)
+)

@@ -39,7 +39,10 @@ export const Kind = Schema.Literals([
   "incidentLinked",
   "incidentResolved",
   "escalated",
-  "assigned"
+  "assigned",
+  "slaWarning",
+  "slaBreached",
+  "slaEscalated"
 ])
 
 /**

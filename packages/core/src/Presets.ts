@@ -13,6 +13,22 @@ const weekday = [["09:00", "18:00"]] as const
 
 const publicUpdates = ["replied", "progressUpdated", "informationRequested", "resolved", "explained"] as const
 
+/**
+ * The escalation levels of every SLA rule of the preset (a choice where the policy is silent; see
+ * docs/policy/global-sources.md): at 75 % of the target the assignee is warned; at the deadline the assignee and the
+ * lead of the case's queue; one business day after it, in service hours, the support manager.
+ */
+const escalations = [
+  { id: "warning", when: { fractionOfTarget: 0.75 }, notify: ["assignee"] },
+  { id: "breached", when: "due", notify: ["assignee", "queueLead"] },
+  {
+    id: "support-manager",
+    when: { afterDue: { businessDays: 1 } },
+    notify: [{ role: "supportManager" }],
+    serviceHoursOnly: true
+  }
+] as const
+
 const globalSourcesDocument = {
   id: "global-sources",
   version: "1.8",
@@ -52,6 +68,12 @@ const globalSourcesDocument = {
       name: "Administrator",
       clause: "7.5",
       description: "Maintains the policy and its interpretation for Global Sources"
+    },
+    {
+      id: "supportManager",
+      name: "Support manager",
+      description:
+        "Leads the support team; told of every clock still unmet one business day after its deadline (a choice where the policy is silent)"
     }
   ],
   requesterFlags: [
@@ -327,6 +349,7 @@ const globalSourcesDocument = {
       warnAt: [0.75],
       onPriorityChange: "keepElapsed",
       onReopen: "restart",
+      escalations,
       description: "Every inquiry is answered within 2 business days; a reopened case is answered again within 2"
     },
     {
@@ -341,6 +364,7 @@ const globalSourcesDocument = {
       warnAt: [0.75],
       onPriorityChange: "restart",
       onReopen: "restart",
+      escalations,
       description: "High-priority cases get an update within 1 business day, and again every business day"
     },
     {
@@ -355,6 +379,7 @@ const globalSourcesDocument = {
       warnAt: [0.5, 0.75],
       onPriorityChange: "keepElapsed",
       onReopen: "keepElapsed",
+      escalations,
       description: "Every case is resolved or explained within 7 business days of the platform's own time"
     }
   ],

@@ -13,6 +13,10 @@
  *   (7.4: quality review, legal hold, retention), **mediation** (4.5), **incidents and announcements** (6.5), and
  *   **reading** a case with its record and live clocks, or the agents' queue.
  *
+ * - **SLA alerts** (6.1–6.3, the policy's `sla[].escalations`; `alerts.ts`): `fireAlerts`, the watcher a worker runs
+ *   (`SupportWorker`), appends the warnings, breaches and escalations that fell due, and notifies the people they
+ *   name (looked up in the host's `Directory`); `alerts` lists them for a staff member.
+ *
  * Every action on a case runs through one kernel (`kernel.ts`): find and authorize (`Authorization`), check the
  * state (`CaseLifecycle`), decide, and append with the sequence read (re-read and retried on a conflict), its
  * notifications queued with its events. Every text people read is in `notices.ts`.
@@ -37,6 +41,7 @@ import * as Directory from "./Directory.ts"
 import type * as DeskInput from "./DeskInput.ts"
 import * as FailedLookups from "./FailedLookups.ts"
 import * as Incident from "./Incident.ts"
+import * as Alerts from "./internal/desk/alerts.ts"
 import * as Answering from "./internal/desk/answering.ts"
 import * as Closing from "./internal/desk/closing.ts"
 import * as Console from "./internal/desk/console.ts"
@@ -54,8 +59,10 @@ import * as Parties from "./Parties.ts"
 import * as Randomness from "./Randomness.ts"
 import type * as Reports from "./Reports.ts"
 import type * as Sla from "./Sla.ts"
+import type * as SlaAlert from "./SlaAlert.ts"
 import type * as SupportCase from "./SupportCase.ts"
 import * as SupportPolicy from "./SupportPolicy.ts"
+import type * as TaskStore from "./TaskStore.ts"
 
 export {
   AnnouncementInput,
@@ -379,6 +386,48 @@ export interface CloseIdleOptions {
   readonly batchSize?: number | undefined
 }
 
+/**
+ * Options of `SupportDesk.fireAlerts`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FireAlertsOptions {
+  /** How many due cases to claim at once (default 10; smaller claims spread a burst over more processes). */
+  readonly limit?: number | undefined
+  /**
+   * How long a claimed case is kept from other watchers, in milliseconds (default 3 000): a watcher that dies
+   * mid-way delays its cases' alerts by at most this.
+   */
+  readonly leaseMillis?: number | undefined
+  /** How many claimed cases are handled at once (default 4). */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * What one round of `SupportDesk.fireAlerts` did: how many cases it claimed, and the alerts it appended.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FiredAlerts {
+  readonly claimed: number
+  readonly fired: ReadonlyArray<SlaAlert.SlaAlert>
+}
+
+/**
+ * Paging of `SupportDesk.alerts`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AlertQuery {
+  /** At most this many alerts (default 50). */
+  readonly limit?: number | undefined
+  /** Only alerts older than this one (its `firedAt`, `caseId` and `sequence`), for the next page. */
+  readonly before?: { readonly firedAt: number; readonly caseId: string; readonly sequence: number } | undefined
+}
+
 type Act<I, E = never> = (
   actor: Actor.Actor,
   ref: string,
@@ -582,6 +631,24 @@ export interface Service {
   >
   /** The announcements shown now (public). */
   readonly announcements: Effect.Effect<ReadonlyArray<Incident.Announcement>, Incident.IncidentStoreFailure>
+
+  /**
+   * The SLA watcher, one round (run by `SupportWorker`, in any number of processes): claims the cases whose next
+   * escalation level fell due (`CaseStore.claimAlerts`), and for each appends an `slaWarning`, `slaBreached` or
+   * `slaEscalated` per level due, as the `system` actor, with a notification to each person the level names, and
+   * writes the case's next alert instant. Each clock and level fires once, whatever the number of watchers.
+   */
+  readonly fireAlerts: (
+    options?: FireAlertsOptions
+  ) => Effect.Effect<FiredAlerts, CaseStoreFailure | Directory.DirectoryUnavailable>
+  /**
+   * The SLA alerts addressed to a staff member or their queues (`SlaAlert.keysOf`), newest first. Requesters are
+   * refused.
+   */
+  readonly alerts: (
+    actor: Actor.Actor,
+    query?: AlertQuery
+  ) => Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>, DeskError.ActionForbidden | CaseStoreFailure>
 }
 
 /**
@@ -634,7 +701,11 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     ...Closing.make(kernel),
     ...Records.make(kernel),
     ...Mediation.make(kernel, intake, yield* Effect.serviceOption(Parties.Parties)),
-    ...Incidents.make(kernel)
+    ...Incidents.make(kernel),
+    ...Alerts.make(
+      kernel,
+      Option.getOrElse(context.directory, () => Directory.empty)
+    )
   })
 })
 
@@ -643,8 +714,9 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * The support desk running `policy` on the stores and randomness in context (and the staff `Directory`, when the
- * context has one). A host that loads its policy from JSON
+ * The support desk running `policy` on the stores and randomness in context, and the staff `Directory` when the
+ * context has one (display names; SLA escalations to queue leads and roles, which without one reach the case's
+ * queue). A host that loads its policy from JSON
  * decodes it first: `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`.
  *
  * Two ports are read when they are in context: `Parties` (the host's order data, which confirms the counterparty of
@@ -661,10 +733,11 @@ export const layer = (
   Layer.effect(SupportDesk, make(policy, options))
 
 /**
- * The whole desk in memory: the desk running `policy` on `MemoryStorage.layerMemory` (case store, outbox and incident
- * store on one fresh state, all three also provided, so a host or a test can read the outbox), with the platform's
- * cryptographic randomness unless `options.randomness` gives another (`Randomness.layerSeeded(seed)` in tests), and
- * the orders of `options.orders` as the parties of mediations.
+ * The whole desk in memory: the desk running `policy` on `MemoryStorage.layerMemory` (case store, outbox, incident
+ * store and task store on one fresh state, all also provided, so a host or a test can read the outbox or run a
+ * `SupportWorker`), with the platform's cryptographic randomness unless `options.randomness` gives another
+ * (`Randomness.layerSeeded(seed)` in tests), the orders of `options.orders` as the parties of mediations, and the
+ * staff in `options.staff` (`Directory.layerMemory`) if given.
  *
  * @since 0.1.0
  * @category layers
@@ -675,9 +748,13 @@ export const layerMemory = (
     readonly randomness?: Layer.Layer<Randomness.Randomness> | undefined
     /** The orders whose parties may mediate (`Parties.layerMemory`); none when absent. */
     readonly orders?: ReadonlyArray<Parties.Order> | undefined
+    readonly staff?: (Directory.Organisation & { readonly people: ReadonlyArray<Directory.Person> }) | undefined
   }
-): Layer.Layer<SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore> =>
+): Layer.Layer<SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore> =>
   layer(policy, options).pipe(
     Layer.provideMerge(MemoryStorage.layerMemory),
-    Layer.provide(Layer.mergeAll(options?.randomness ?? Randomness.layer, Parties.layerMemory(options?.orders ?? [])))
+    Layer.provide(Layer.mergeAll(options?.randomness ?? Randomness.layer, Parties.layerMemory(options?.orders ?? []))),
+    Layer.provide(
+      options?.staff === undefined ? Layer.empty : Directory.layerMemory(options.staff.people, options.staff)
+    )
   )

@@ -109,13 +109,26 @@ export const Audience = Schema.Struct({ id: Id, name: text, clause: Clause })
 export type Audience = typeof Audience.Type
 
 /**
- * A role in the handling of cases. The ids are fixed because the desk gives each its permissions.
+ * The roles the desk gives permissions to: a requester, an agent, an account manager and an administrator.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DeskRole = Schema.Literals(["requester", "agent", "accountManager", "administrator"])
+
+/**
+ * A role in the handling of cases. The desk gives its own roles ({@link DeskRole}) their permissions; any other id
+ * names a role of the host's organisation (a support manager, a team lead) that SLA escalations notify, whose people
+ * the host's staff `Directory` gives.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Role = Schema.Struct({
-  id: Schema.Literals(["requester", "agent", "accountManager", "administrator"]),
+  id: Id.annotate({
+    description:
+      'requester, agent, accountManager and administrator are the desk\'s own; any other id (e.g. "supportManager") names a role that escalations may notify'
+  }),
   name: text,
   clause: Schema.optionalKey(Clause),
   description: Schema.optionalKey(text)
@@ -379,6 +392,82 @@ export const ReopenRecalculation = Schema.Literals(["keepElapsed", "restart", "n
  */
 export type ReopenRecalculation = typeof ReopenRecalculation.Type
 
+const Fraction = Schema.Finite.check(
+  Schema.isBetween({ minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true })
+)
+
+/**
+ * When an escalation level falls due, for each clock of its rule:
+ * - `{ "fractionOfTarget": 0.75 }`: when that share of the target is used (one of the rule's `warnAt` points): an
+ *   `slaWarning`,
+ * - `"due"`: at the due instant, when the clock breaches: an `slaBreached`,
+ * - `{ "afterDue": { "businessDays": 1 } }`: that much business time after the due instant: an `slaEscalated`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EscalationWhen = Schema.Union([
+  Schema.Literal("due"),
+  Schema.Struct({ fractionOfTarget: Fraction }).annotate({ identifier: "EscalationAtFraction" }),
+  Schema.Struct({ afterDue: Target }).annotate({ identifier: "EscalationAfterDue" })
+]).annotate({
+  identifier: "EscalationWhen",
+  message: 'expected "due", { "fractionOfTarget": <a warnAt point> } or { "afterDue": <business time> }',
+  description: '"due", { "fractionOfTarget": f } (one of the rule\'s warnAt points), or { "afterDue": <business time> }'
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type EscalationWhen = typeof EscalationWhen.Type
+
+/**
+ * Who an escalation level notifies: `"assignee"` (the person the case is assigned to, or its queue when it is
+ * assigned to none), `"queueLead"` (the lead of the case's queue), `"accountManager"` (the requester's dedicated
+ * account manager), or `{ "role": id }` (everyone holding a role of the policy's `roles`). People are looked up in the
+ * host's staff `Directory`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EscalationRecipient = Schema.Union([
+  Schema.Literals(["assignee", "queueLead", "accountManager"]),
+  Schema.Struct({ role: Id }).annotate({ identifier: "EscalationRole" })
+]).annotate({
+  identifier: "EscalationRecipient",
+  message: 'expected "assignee", "queueLead", "accountManager" or { "role": <a role id> }'
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type EscalationRecipient = typeof EscalationRecipient.Type
+
+/**
+ * An escalation level of an SLA rule: when it falls due for a clock, whom it notifies, and whether only in service
+ * hours (a level falling due outside them fires at the next opening). Each level fires once per clock.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EscalationLevel = Schema.Struct({
+  id: Id.annotate({ description: "The level's id, unique within its rule" }),
+  when: EscalationWhen,
+  notify: Schema.Array(EscalationRecipient).check(Schema.isMinLength(1)),
+  serviceHoursOnly: Schema.optionalKey(Schema.Boolean).annotate({
+    description: "Notify only in the calendar's service hours: a level due outside them fires at the next opening"
+  }),
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "EscalationLevel" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type EscalationLevel = typeof EscalationLevel.Type
+
 /**
  * An SLA rule. For each metric, the first rule in policy order whose `appliesTo` matches the case applies.
  *
@@ -396,13 +485,16 @@ export const SlaRule = Schema.Struct({
   }),
   stopOn: NonEmptyEventTypes.annotate({ description: "Events that meet the clock (or the current period)" }),
   pauseWhile: Ids.annotate({ description: "Holds (by id) during which the clock is paused" }),
-  warnAt: Schema.Array(
-    Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true }))
-  ).annotate({ description: "Warning points as fractions of the target, increasing, each between 0 and 1" }),
+  warnAt: Schema.Array(Fraction).annotate({
+    description: "Warning points as fractions of the target, increasing, each between 0 and 1"
+  }),
   onPriorityChange: Recalculation.annotate({
     description: "When a priority (or category) change makes this rule apply mid-way: keep elapsed time or restart"
   }),
   onReopen: ReopenRecalculation,
+  escalations: Schema.optionalKey(Schema.Array(EscalationLevel)).annotate({
+    description: "Escalation levels: warnings, the breach and escalations after it, and whom each notifies"
+  }),
   description: Schema.optionalKey(text)
 }).annotate({ identifier: "SlaRule" })
 
@@ -726,102 +818,18 @@ export const jsonSchemaText = (): string => `${JSON.stringify(jsonSchema(), null
 // queries
 // -------------------------------------------------------------------------------------------------------------------
 
-const calendars = new WeakMap<SupportPolicy, BusinessCalendar.BusinessCalendar>()
-
-/**
- * The business calendar of the policy, compiled once per policy value and cached.
- *
- * @since 0.1.0
- * @category getters
- */
-export const calendar = (policy: SupportPolicy): BusinessCalendar.BusinessCalendar => {
-  let compiled = calendars.get(policy)
-  if (compiled === undefined) {
-    compiled = BusinessCalendar.makeUnsafe(policy.calendar.spec)
-    calendars.set(policy, compiled)
-  }
-  return compiled
-}
-
-/**
- * The facts triage looks at for a new request.
- *
- * @since 0.1.0
- * @category models
- */
-export interface TriageRequest {
-  readonly category: string
-  readonly channel: string
-  readonly audience?: string | undefined
-  readonly requesterFlags?: ReadonlyArray<string> | undefined
-}
-
-/**
- * The outcome of triage: the priority, where the case goes, and the triage rules that decided it.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Triage {
-  readonly priority: string
-  readonly routeTo: Routing
-  readonly rules: ReadonlyArray<TriageRule>
-}
-
-/**
- * Whether a case with these facts matches a {@link Match}.
- *
- * @since 0.1.0
- * @category predicates
- */
-export const matches = (
-  match: Match,
-  facts: {
-    readonly priority?: string | undefined
-    readonly category?: string | undefined
-    readonly channel?: string | undefined
-    readonly audience?: string | undefined
-    readonly requesterFlags?: ReadonlyArray<string> | undefined
-  }
-): boolean =>
-  (match.priorities === undefined || (facts.priority !== undefined && match.priorities.includes(facts.priority))) &&
-  (match.categories === undefined || (facts.category !== undefined && match.categories.includes(facts.category))) &&
-  (match.channels === undefined || (facts.channel !== undefined && match.channels.includes(facts.channel))) &&
-  (match.audiences === undefined || (facts.audience !== undefined && match.audiences.includes(facts.audience))) &&
-  (match.requesterFlags === undefined ||
-    match.requesterFlags.every((flag) => facts.requesterFlags?.includes(flag) === true))
-
-/**
- * Triages a new request: the category's default priority, raised by every matching triage rule with `setPriority`
- * (a rule sees the priority decided so far), then routed by the first matching rule with `routeTo` (to the agents
- * when none does).
- *
- * @since 0.1.0
- * @category combinators
- */
-export const triage = (policy: SupportPolicy, request: TriageRequest): Triage => {
-  const rank = (id: string) => policy.priorities.find((p) => p.id === id)?.rank ?? Number.NEGATIVE_INFINITY
-  const category = policy.categories.find((c) => c.id === request.category)
-  let priority = category?.defaultPriority ?? lowestPriority(policy)
-  const applied: Array<TriageRule> = []
-  const facts = { ...request, priority }
-  for (const rule of policy.triage) {
-    if (rule.setPriority === undefined || !matches(rule.when, facts)) continue
-    applied.push(rule)
-    if (rank(rule.setPriority) > rank(priority)) {
-      priority = rule.setPriority
-      facts.priority = priority
-    }
-  }
-  let routeTo: Routing = { role: "agent" }
-  for (const rule of policy.triage) {
-    if (rule.routeTo === undefined || !matches(rule.when, facts)) continue
-    if (!applied.includes(rule)) applied.push(rule)
-    routeTo = rule.routeTo
-    break
-  }
-  return { priority, routeTo, rules: applied }
-}
-
-const lowestPriority = (policy: SupportPolicy): string =>
-  policy.priorities.reduce((low, p) => (p.rank < low.rank ? p : low)).id
+export {
+  /** The business calendar of the policy, compiled once per policy value and cached. @since 0.1.0 @category getters */
+  calendar,
+  /** Whether a case with these facts matches a {@link Match}. @since 0.1.0 @category predicates */
+  matches,
+  /** The outcome of triage: the priority, the route, and the rules that decided. @since 0.1.0 @category models */
+  type Triage,
+  /**
+   * Triages a new request: the category's default priority, raised by every matching rule with `setPriority`, then
+   * routed by the first matching rule with `routeTo` (to the agents when none does). @since 0.1.0 @category combinators
+   */
+  triage,
+  /** The facts triage looks at for a new request. @since 0.1.0 @category models */
+  type TriageRequest
+} from "./internal/policyQueries.ts"

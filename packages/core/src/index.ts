@@ -127,3 +127,18 @@ export * as SupportDesk from "./SupportDesk.ts"
  * @since 0.1.0
  */
 export * as Mailbox from "./Mailbox.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SlaAlert from "./SlaAlert.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as TaskStore from "./TaskStore.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SupportWorker from "./SupportWorker.ts"

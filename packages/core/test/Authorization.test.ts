@@ -172,7 +172,7 @@ describe("Authorization.decide", () => {
 describe("Authorization.decideDesk", () => {
   const expected: ReadonlyArray<readonly [string, Actor.Actor, ReadonlyArray<Authorization.DeskAction>]> = [
     ["a requester", owner, []],
-    ["an account manager", theirAccountManager, ["viewQueue"]],
+    ["an account manager", theirAccountManager, ["viewQueue", "viewAlerts"]],
     [
       "an agent",
       agent,
@@ -183,7 +183,8 @@ describe("Authorization.decideDesk", () => {
         "resolveIncident",
         "postAnnouncement",
         "viewQualityReviews",
-        "viewReports"
+        "viewReports",
+        "viewAlerts"
       ]
     ],
     [
@@ -196,7 +197,8 @@ describe("Authorization.decideDesk", () => {
         "resolveIncident",
         "postAnnouncement",
         "viewQualityReviews",
-        "viewReports"
+        "viewReports",
+        "viewAlerts"
       ]
     ]
   ]

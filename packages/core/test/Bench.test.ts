@@ -13,7 +13,7 @@ const bench = (...args: Array<string>) =>
     encoding: "utf8",
     timeout: 20_000
   })
-const names = ["calendar", "sla", "storage", "http", "email"]
+const names = ["calendar", "sla", "storage", "alerts", "http", "email"]
 
 describe("pnpm bench", () => {
   it("--help prints the usage with every benchmark, exits 0 and runs nothing", () => {

@@ -7,6 +7,7 @@ import * as MemoryStorage from "../src/MemoryStorage.ts"
 import * as Outbox from "../src/Outbox.ts"
 import * as Randomness from "../src/Randomness.ts"
 import * as SupportCase from "../src/SupportCase.ts"
+import * as TaskStore from "../src/TaskStore.ts"
 import { Fixtures, StorageContract } from "../src/testing/index.ts"
 
 // the contract every storage adapter runs, against the memory layers
@@ -15,7 +16,7 @@ StorageContract.suite("memory", MemoryStorage.layerMemory)
 // the same, with the ports' memory layers composed one by one on a shared state
 StorageContract.suite(
   "memory (composed)",
-  Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory).pipe(
+  Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory, TaskStore.layerMemory).pipe(
     Layer.provide(MemoryStorage.layerStore)
   )
 )

@@ -10,7 +10,7 @@ import * as Actor from "../src/Actor.ts"
 import * as CaseEvent from "../src/CaseEvent.ts"
 import * as CaseLifecycle from "../src/CaseLifecycle.ts"
 import { CaseStore } from "../src/CaseStore.ts"
-import { isInert } from "../src/internal/slaEngine.ts"
+import { inClockRecord } from "../src/internal/desk/kernel.ts"
 import { Outbox } from "../src/Outbox.ts"
 import * as Presets from "../src/Presets.ts"
 import * as Randomness from "../src/Randomness.ts"
@@ -97,7 +97,7 @@ export const failure = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<
 /**
  * The stored case with its whole record (staff view of the store, bypassing authorization). Checks on the way that
  * what the store keeps beside the record is what the record says: the facts are its fold, the clock record its
- * events that move clocks (without their texts), and the state's sequence its last.
+ * events that move clocks and its SLA alerts (without their texts), and the state's sequence its last.
  */
 export const stored = (trackingNumber: string) =>
   Effect.gen(function* () {
@@ -108,7 +108,7 @@ export const stored = (trackingNumber: string) =>
     assert.deepStrictEqual(found.value.facts, CaseLifecycle.factsUnsafe(events), "facts kept beside the record")
     assert.deepStrictEqual(
       found.value.clockRecord,
-      events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText),
+      events.filter((e) => inClockRecord(policy, e)).map(CaseEvent.withoutText),
       "clock record kept beside the record"
     )
     assert.strictEqual(found.value.case.sequence, events.length)

@@ -121,6 +121,67 @@ describe("SupportPolicy.decode", () => {
     })
   )
 
+  it.effect("names the path of every bad escalation level: shape, warning point, role, duplicate, alert events", () =>
+    Effect.gen(function* () {
+      const json = presetJson()
+      json.sla[0].escalations = [
+        { id: "early", when: { fractionOfTarget: 0.6 }, notify: ["assignee"] },
+        { id: "early", when: "due", notify: [{ role: "supportManger" }] },
+        { id: "late", when: { afterDue: { businessDays: 1 } }, notify: [{ role: "requester" }] }
+      ]
+      json.sla[1].escalations = [{ id: "x", when: "breach", notify: [] }]
+      json.sla[2].stopOn = ["resolved", "slaBreached"]
+      json.holds[0].endOn = ["requesterResponded", "slaWarning"]
+      const shape = yield* problemsOf(json)
+      assert.sameMembers(paths(shape), ["sla[1].escalations[0].when", "sla[1].escalations[0].notify"])
+      json.sla[1].escalations = [{ id: "x", when: { fractionOfTarget: 0.75 }, notify: ["queueLead"] }]
+      const problems = yield* problemsOf(json)
+      assert.deepStrictEqual(problems, [
+        {
+          path: "holds[0].endOn[1]",
+          message: '"slaWarning" is the desk\'s own alert event: it cannot start, stop or pause a clock'
+        },
+        { path: "sla[0].escalations[1]", message: 'duplicate escalation level "early"' },
+        {
+          path: "sla[0].escalations[0].when.fractionOfTarget",
+          message: "0.6 is not a warning point of this rule (warnAt: 0.75); add it to warnAt"
+        },
+        {
+          path: "sla[0].escalations[1].notify[0].role",
+          message:
+            'unknown staff role "supportManger": expected one of "agent", "accountManager", "administrator", "supportManager"'
+        },
+        {
+          path: "sla[0].escalations[2].notify[0].role",
+          message:
+            'unknown staff role "requester": expected one of "agent", "accountManager", "administrator", "supportManager"'
+        },
+        {
+          path: "sla[2].stopOn[1]",
+          message: '"slaBreached" is the desk\'s own alert event: it cannot start, stop or pause a clock'
+        }
+      ])
+    })
+  )
+
+  it.effect("accepts a policy without escalations, and roles of the host's own", () =>
+    Effect.gen(function* () {
+      const json = presetJson()
+      for (const rule of json.sla) delete rule.escalations
+      json.roles.push({ id: "teamLead", name: "Team lead" })
+      const policy = yield* SupportPolicy.decode(json)
+      assert.isTrue(policy.sla.every((r) => r.escalations === undefined))
+      assert.deepStrictEqual(
+        Presets.globalSources.sla.map((r) => r.escalations?.map((l) => l.id)),
+        [
+          ["warning", "breached", "support-manager"],
+          ["warning", "breached", "support-manager"],
+          ["warning", "breached", "support-manager"]
+        ]
+      )
+    })
+  )
+
   it("makeUnsafe throws the same failure", () => {
     const json = presetJson()
     json.sla[0].clause = ""

@@ -111,6 +111,14 @@ const TimeZone = Text.identifier("a time zone", 64).pipe(Schema.decodeTo(Busines
 
 const CaseParams = { trackingNumber: Ref("a tracking number") }
 
+/** The `next` of a page of alerts: `<firedAt>.<sequence>.<caseId>`. */
+const AlertCursor = Schema.String.check(
+  Schema.isMaxLength(127, { message: "expected the `next` cursor of a previous page of alerts" }),
+  Schema.isPattern(/^\d{1,16}\.\d{1,9}\.[A-Za-z0-9_-]{1,100}$/, {
+    message: "expected the `next` cursor of a previous page of alerts"
+  })
+)
+
 /** What to search for: one line of at most 500 characters (words, a tracking number or a part of one). */
 const SearchText = Text.line("a query", 500)
 
@@ -371,10 +379,21 @@ export class DeskGroup extends HttpApiGroup.make("desk")
       OpenApi.Summary,
       "The agents' queue, earliest due clock first; breached / dueSoon (business minutes) / priority / category / assignee filters"
     ),
+    HttpApiEndpoint.get("alerts", "/v1/desk/alerts", {
+      query: {
+        limit: Schema.optionalKey(Limit),
+        before: Schema.optionalKey(AlertCursor)
+      },
+      success: HttpViews.Alerts,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "The SLA warnings, breaches and escalations addressed to the caller or their queues, newest first (staff only)"
+    ),
     HttpApiEndpoint.get("me", "/v1/me", { success: HttpViews.Session }).annotate(OpenApi.Summary, "Who the caller is")
   )
   .middleware(Authenticate)
-  .annotateMerge(OpenApi.annotations({ title: "Desk", description: "The agents' queue" })) {}
+  .annotateMerge(OpenApi.annotations({ title: "Desk", description: "The agents' queue and their SLA alerts" })) {}
 
 /**
  * The agents' console: its views with their counts, search, the staff a case can be assigned to, and the live stream

@@ -14,6 +14,7 @@ import {
   Outbox,
   Reports,
   Sla,
+  SlaAlert,
   SupportCase,
   SupportPolicy
 } from "@support-policy/core"
@@ -384,6 +385,27 @@ export const IncidentResolution = Schema.Struct({
   incident: Incident.Incident,
   notifiedCaseIds: Schema.Array(Schema.String)
 }).annotate({ identifier: "IncidentResolution" })
+
+/**
+ * The SLA alerts addressed to the caller or their queues, newest first (`SupportDesk.alerts`): each the case's
+ * tracking number, the metric, rule, level, the instant it fell due (`dueAt`) and when the desk fired it
+ * (`firedAt`), and whom it was addressed to. `next` is the cursor of the following page (`?before=`), null on the
+ * last.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Alerts = Schema.Struct({
+  asOf: EpochMillis,
+  items: Schema.Array(SlaAlert.SlaAlert),
+  next: Schema.NullOr(Schema.String)
+}).annotate({ identifier: "Alerts" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Alerts = typeof Alerts.Type
 
 /**
  * Who the caller is, as the API authenticated them.

@@ -18,12 +18,16 @@
  * - Reads take the case, its facts and its clock record in one statement (one snapshot), and decode them with the
  *   core schemas: a row that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`. A driver failure is
  *   `"Unavailable"` (an outage) or `"Rejected"` (a value the database refused), by its SQLSTATE.
+ * - SLA alerts: each write sets (or removes) the case's row of `support_alert_schedule` in its statement;
+ *   `claimAlerts` is one statement that picks the due rows in `(alert_at, case_id)` order with `FOR UPDATE SKIP
+ *   LOCKED` and moves their instant to the end of the lease; the alert events a write appends go to `support_alerts`
+ *   and, one row per addressee, to `support_alert_recipients` (the index `listAlerts` reads), in the same statement.
  *
  * Needs only a `SqlClient`; run `PgMigrations` first (or use `PgStorage.layer`).
  *
  * @since 0.1.0
  */
-import { CaseEvent, type CaseQuery, CaseStore, type Outbox, type SupportCase } from "@support-policy/core"
+import { CaseEvent, type CaseQuery, CaseStore, type Outbox, SlaAlert, type SupportCase } from "@support-policy/core"
 import { Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
 import * as CaseQuerySql from "./internal/caseQuery.ts"
@@ -309,7 +313,8 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: eventRows(c.id, newCase.events),
       clock: clockRows(c.id, newCase.clockRecord),
-      outbox: outboxRows(newCase.outbox)
+      outbox: outboxRows(newCase.outbox),
+      alertAt: newCase.alertAt ?? null
     })
     return sql<{ created: number; limit_id: string | null; count: number | null; max: number | null }>`
         WITH input AS (SELECT ${input}::jsonb AS j),
@@ -363,6 +368,11 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
           INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
           SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
           FROM new_case, input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
+        ),
+        schedule AS (
+          INSERT INTO support_alert_schedule (case_id, alert_at)
+          SELECT new_case.id, (input.j->>'alertAt')::bigint
+          FROM new_case, input WHERE input.j->>'alertAt' IS NOT NULL
         )
         SELECT (SELECT count(*)::integer FROM new_case) AS created,
                b.id AS limit_id, b.count, b.max
@@ -458,6 +468,23 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
       }
     })
 
+  /** The SLA alert parts of a change's statement: the next alert instant, the alerts and their addressees. */
+  const alertRows = (c: SupportCase.SupportCase, change: CaseStore.Change) => {
+    const alerts = SlaAlert.fromEvents(c, change.events)
+    return {
+      alertAt: change.alertAt ?? null,
+      alerts: alerts.map((a) => ({ case_id: a.caseId, sequence: a.sequence, fired_at: a.firedAt, data: a })),
+      recipients: alerts.flatMap((a) =>
+        SlaAlert.recipientKeys(a.to).map((recipient) => ({
+          recipient,
+          fired_at: a.firedAt,
+          case_id: a.caseId,
+          sequence: a.sequence
+        }))
+      )
+    }
+  }
+
   /** Writes a checked change to a locked case in one statement: events, clock events, parties, outbox, the case. */
   const writeChange = (locked: CaseStore.Stored, change: CaseStore.Change) =>
     Effect.gen(function* () {
@@ -483,7 +510,8 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
         added: after
           .filter((p) => !before.includes(p))
           .map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
-        outbox: outboxRows(change.outbox)
+        outbox: outboxRows(change.outbox),
+        ...alertRows(c, change)
       })
       yield* sql`
           WITH input AS (SELECT ${input}::jsonb AS j),
@@ -511,6 +539,26 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
             INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
             SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
             FROM input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
+          ),
+          -- the case's next SLA alert instant, set or removed; the alerts appended, and one row per addressee
+          scheduled AS (
+            INSERT INTO support_alert_schedule (case_id, alert_at)
+            SELECT input.j->>'id', (input.j->>'alertAt')::bigint FROM input WHERE input.j->>'alertAt' IS NOT NULL
+            ON CONFLICT (case_id) DO UPDATE SET alert_at = EXCLUDED.alert_at
+          ),
+          unscheduled AS (
+            DELETE FROM support_alert_schedule s USING input
+            WHERE s.case_id = input.j->>'id' AND input.j->>'alertAt' IS NULL
+          ),
+          alerts AS (
+            INSERT INTO support_alerts (case_id, sequence, fired_at, data)
+            SELECT r.case_id, r.sequence, r.fired_at, r.data
+            FROM input, jsonb_populate_recordset(NULL::support_alerts, input.j->'alerts') AS r
+          ),
+          alert_recipients AS (
+            INSERT INTO support_alert_recipients (recipient, fired_at, case_id, sequence)
+            SELECT r.recipient, r.fired_at, r.case_id, r.sequence
+            FROM input, jsonb_populate_recordset(NULL::support_alert_recipients, input.j->'recipients') AS r
           )
           UPDATE support_cases c
           SET status = r.status, priority = r.priority, category = r.category, assignee_id = r.assignee_id,
@@ -603,6 +651,72 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
 }
 
 // -------------------------------------------------------------------------------------------------------------------
+// SLA alerts
+// -------------------------------------------------------------------------------------------------------------------
+
+const makeAlerts = (sql: SqlClient.SqlClient) => {
+  const claimAlerts = (options: CaseStore.AlertClaimOptions) =>
+    CaseStore.validateAlertClaim(options).pipe(
+      Effect.andThen(
+        options.limit === 0
+          ? Effect.succeed([])
+          : sql<{ id: string; alert_at: unknown }>`
+            WITH due AS (
+              SELECT case_id, alert_at FROM support_alert_schedule
+              WHERE alert_at <= ${options.now}
+              ORDER BY alert_at, case_id
+              LIMIT ${options.limit}
+              FOR UPDATE SKIP LOCKED
+            )
+            UPDATE support_alert_schedule s SET alert_at = ${options.now + options.leaseMillis}
+            FROM due WHERE s.case_id = due.case_id
+            RETURNING s.case_id AS id, due.alert_at`
+      ),
+      Effect.catchTag("SqlError", storeFailure("claimAlerts")),
+      Effect.flatMap((rows) => {
+        const claims: Array<CaseStore.AlertClaim> = []
+        for (const row of rows) {
+          const alertAt = Rows.toNumber(row.alert_at)
+          if (alertAt === undefined) return corrupt(Result.fail(`case ${row.id}: a bad alert instant`))
+          claims.push({ caseId: row.id, alertAt })
+        }
+        // RETURNING has no order: the claim's order, earliest first, then by id ("C" collation: code units)
+        return Effect.succeed(claims.sort((a, b) => a.alertAt - b.alertAt || (a.caseId < b.caseId ? -1 : 1)))
+      }),
+      Effect.withSpan("PgCaseStore.claimAlerts")
+    )
+
+  const listAlerts = (query: CaseStore.AlertQuery) => {
+    if (query.recipients.length === 0 || query.limit === 0) {
+      return Effect.as(CaseStore.validateAlertQuery(query), [])
+    }
+    const where: Array<Statement.Fragment> = [sql.in("recipient", query.recipients)]
+    if (query.before !== undefined) {
+      where.push(
+        sql`(fired_at, case_id, sequence) < (${query.before.firedAt}, ${query.before.caseId}, ${query.before.sequence})`
+      )
+    }
+    return CaseStore.validateAlertQuery(query).pipe(
+      Effect.andThen(
+        sql<Rows.AlertRow>`
+            SELECT a.case_id, a.sequence, a.data
+            FROM (SELECT DISTINCT fired_at, case_id, sequence FROM support_alert_recipients
+                  WHERE ${sql.and(where)}
+                  ORDER BY fired_at DESC, case_id DESC, sequence DESC
+                  LIMIT ${query.limit}) r
+            JOIN support_alerts a ON a.case_id = r.case_id AND a.sequence = r.sequence
+            ORDER BY r.fired_at DESC, r.case_id DESC, r.sequence DESC`
+      ),
+      Effect.catchTag("SqlError", storeFailure("listAlerts")),
+      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.alert))),
+      Effect.withSpan("PgCaseStore.listAlerts")
+    )
+  }
+
+  return { claimAlerts, listAlerts }
+}
+
+// -------------------------------------------------------------------------------------------------------------------
 // the store
 // -------------------------------------------------------------------------------------------------------------------
 
@@ -617,6 +731,7 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
   const reads = makeReads(sql)
   const { create } = makeSubmissions(sql, reads)
   const { update, append } = makeWrites(sql, reads)
+  const { claimAlerts, listAlerts } = makeAlerts(sql)
   return CaseStore.CaseStore.of({
     create,
     update,
@@ -629,6 +744,8 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
     queue: reads.queue,
     listByStatus: reads.listByStatus,
     countOpenedSince: reads.countOpenedSince,
+    claimAlerts,
+    listAlerts,
     find: reads.find,
     count: reads.count,
     getMany: reads.getMany

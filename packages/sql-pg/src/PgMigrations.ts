@@ -16,6 +16,9 @@
  *   engine reads (beside `support_cases.facts`, the facts folded from the record).
  * - `support_incidents`, `support_announcements`: system-wide incidents and public announcements (clause 6.5).
  * - `support_failed_lookups`: failed case lookups per actor, in a window (the guard against guessing).
+ * - `support_alert_schedule` (a case's next SLA alert instant, claimed with `FOR UPDATE SKIP LOCKED`), `support_alerts`
+ *   and `support_alert_recipients`: SLA alerts, due and fired.
+ * - `support_tasks`: the periodic tasks the workers share, each with its next run and the lease of a run.
  * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case,
  *   and its searchable text in three parts (public, people, internal) with trigram indexes (`pg_trgm`) and an index
  *   of its Chinese, Japanese and Korean characters and character pairs (`search_grams`).
@@ -251,6 +254,44 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       reason text NOT NULL
     )`,
     "CREATE INDEX support_failing_addresses_last_idx ON support_failing_addresses (last_at DESC, address)"
+  ]),
+  // SLA alerts: the next instant an escalation level of a case falls due (or the end of a watcher's lease on it), one
+  // narrow row per case that has one, in a table of its own so that a claim rewrites a small row with two indexes,
+  // not a case document with six; and the alert events indexed by addressee, for "my alerts, newest first".
+  "30_alerts": statements([
+    `CREATE TABLE support_alert_schedule (
+      case_id text COLLATE "C" PRIMARY KEY REFERENCES support_cases (id),
+      alert_at bigint NOT NULL
+    )`,
+    "CREATE INDEX support_alert_schedule_due_idx ON support_alert_schedule (alert_at, case_id)",
+    `CREATE TABLE support_alerts (
+      case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
+      sequence integer NOT NULL CHECK (sequence >= 1),
+      fired_at bigint NOT NULL,
+      data jsonb NOT NULL,
+      CONSTRAINT support_alerts_pkey PRIMARY KEY (case_id, sequence)
+    )`,
+    `CREATE TABLE support_alert_recipients (
+      recipient text COLLATE "C" NOT NULL,
+      fired_at bigint NOT NULL,
+      case_id text COLLATE "C" NOT NULL,
+      sequence integer NOT NULL,
+      PRIMARY KEY (recipient, fired_at, case_id, sequence),
+      FOREIGN KEY (case_id, sequence) REFERENCES support_alerts (case_id, sequence)
+    )`
+  ]),
+  // The periodic tasks the workers share: each task's next run and the lease of the run in progress.
+  "31_tasks": statements([
+    `CREATE TABLE support_tasks (
+      name text COLLATE "C" PRIMARY KEY,
+      period_ms bigint NOT NULL CHECK (period_ms > 0),
+      next_run_at bigint NOT NULL,
+      lease_until bigint NOT NULL DEFAULT 0,
+      lease_token text,
+      runs bigint NOT NULL DEFAULT 0,
+      last_run_at bigint,
+      last_error text
+    )`
   ]),
   // The console: views by status, assignee and queue in three orders, and search (decision 80). The searchable text
   // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches), written with

@@ -32,3 +32,8 @@ export * as PgStorage from "./PgStorage.ts"
  * @since 0.1.0
  */
 export * as PgMailbox from "./PgMailbox.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PgTaskStore from "./PgTaskStore.ts"

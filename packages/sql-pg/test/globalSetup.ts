@@ -27,7 +27,11 @@ export type Status =
 
 export default async function setup(project: TestProject) {
   const statusFile = Path.join(Fs.mkdtempSync(Path.join(Os.tmpdir(), "sp-pg-status-")), "status.json")
-  const write = (status: Status) => Fs.writeFileSync(statusFile, JSON.stringify(status))
+  // written whole under another name, then renamed, so a test never reads half a file
+  const write = (status: Status) => {
+    Fs.writeFileSync(`${statusFile}.tmp`, JSON.stringify(status))
+    Fs.renameSync(`${statusFile}.tmp`, statusFile)
+  }
   project.provide("pgStatusFile", statusFile)
 
   if (process.env.SUPPORT_POLICY_PG === "skip") {

@@ -8,9 +8,10 @@ import type * as CaseStore from "../CaseStore.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
 import * as Randomness from "../Randomness.ts"
+import type * as TaskStore from "../TaskStore.ts"
 
 /** The storage ports a contract suite runs against. */
-export type Storage = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore
+export type Storage = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore
 
 /** The test API a suite registers its tests with. */
 export type It = Vitest.Vitest.MethodsNonLive<Storage | Randomness.Randomness>

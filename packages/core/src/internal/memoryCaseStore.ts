@@ -8,6 +8,7 @@ import { Effect, Layer, Option, Semaphore } from "effect"
 import * as CaseEvent from "../CaseEvent.ts"
 import * as CaseQuery from "../CaseQuery.ts"
 import * as CaseStore from "../CaseStore.ts"
+import type * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 import * as memory from "./memoryStore.ts"
 
@@ -241,7 +242,8 @@ export const makeMemoryCaseStore = (
                 case: memory.frozenCopy(c),
                 facts: memory.frozenCopy(newCase.facts),
                 clockRecord: memory.frozenCopy(newCase.clockRecord),
-                events: memory.frozenCopy(newCase.events)
+                events: memory.frozenCopy(newCase.events),
+                alertAt: newCase.alertAt ?? null
               }
               state.cases.set(c.id, entry)
               state.trackingNumbers.set(c.trackingNumber, c.id)
@@ -296,8 +298,10 @@ export const makeMemoryCaseStore = (
             if (change.events.length > 0) {
               entry.events = Object.freeze([...entry.events, ...memory.frozenCopy(change.events)])
             }
+            entry.alertAt = change.alertAt ?? null
             recordMessages(change.events)
             memory.insertMessages(state, change.outbox)
+            memory.insertAlerts(state, change.case, change.events)
             return Effect.succeed(storedOf(entry))
           }
         )
@@ -353,6 +357,35 @@ export const makeMemoryCaseStore = (
           )
         )
 
+      const claimAlerts = (options: CaseStore.AlertClaimOptions): Effect.Effect<ReadonlyArray<CaseStore.AlertClaim>> =>
+        Effect.flatMap(CaseStore.validateAlertClaim(options), () =>
+          Effect.sync(() => {
+            const due: Array<{ readonly entry: memory.CaseEntry; readonly alertAt: number }> = []
+            for (const entry of state.cases.values()) {
+              if (entry.alertAt !== null && entry.alertAt <= options.now) due.push({ entry, alertAt: entry.alertAt })
+            }
+            due.sort((a, b) => a.alertAt - b.alertAt || memory.compareIds(a.entry.case.id, b.entry.case.id))
+            const claimed = due.slice(0, options.limit)
+            for (const { entry } of claimed) entry.alertAt = options.now + options.leaseMillis
+            return Object.freeze(claimed.map(({ entry, alertAt }) => Object.freeze({ caseId: entry.case.id, alertAt })))
+          })
+        )
+
+      const listAlerts = (query: CaseStore.AlertQuery): Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>> =>
+        Effect.flatMap(CaseStore.validateAlertQuery(query), () =>
+          Effect.sync(() => {
+            const wanted = new Set(query.recipients)
+            const before = query.before
+            const found: Array<SlaAlert.SlaAlert> = []
+            for (const { alert, keys } of state.alerts.values()) {
+              if (!keys.some((key) => wanted.has(key))) continue
+              if (before !== undefined && CaseStore.compareAlerts(alert, { ...alert, ...before }) <= 0) continue
+              found.push(alert)
+            }
+            return Object.freeze(found.sort(CaseStore.compareAlerts).slice(0, query.limit))
+          })
+        )
+
       const { get, getByTrackingNumber, events, listWhere, queue, listByStatus, find, count, getMany } =
         makeQueries(state)
 
@@ -368,6 +401,8 @@ export const makeMemoryCaseStore = (
         queue,
         listByStatus,
         countOpenedSince: (requesterId, since) => Effect.sync(() => openedSince(requesterId, since)),
+        claimAlerts,
+        listAlerts,
         find,
         count,
         getMany

@@ -14,16 +14,25 @@ import type * as CaseEvent from "../CaseEvent.ts"
 import type * as CaseLifecycle from "../CaseLifecycle.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
+import * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 
 /**
- * A stored case: its current state, facts and clock record, and its record (frozen arrays, replaced on every write).
+ * A stored case: its current state, facts and clock record, its record (frozen arrays, replaced on every write), and
+ * the next instant an SLA escalation level falls due (or the end of a claim's lease).
  */
 export interface CaseEntry {
   case: SupportCase.SupportCase
   facts: CaseLifecycle.Facts
   clockRecord: ReadonlyArray<CaseEvent.CaseEvent>
   events: ReadonlyArray<CaseEvent.CaseEvent>
+  alertAt: number | null
+}
+
+/** A stored SLA alert with the addressee keys it is listed under. */
+export interface AlertEntry {
+  readonly alert: SlaAlert.SlaAlert
+  readonly keys: ReadonlyArray<string>
 }
 
 /** A stored outbox message with its mutable delivery state; `order` is the write order. */
@@ -49,6 +58,10 @@ export interface State {
   readonly outbox: Map<string, OutboxEntry>
   readonly incidents: Map<string, Incident.Incident>
   readonly announcements: Map<string, Incident.Announcement>
+  /** `${caseId}/${sequence}` → the alert of that event */
+  readonly alerts: Map<string, AlertEntry>
+  /** task name → its schedule (`TaskStore.layerMemory`) */
+  readonly tasks: Map<string, TaskEntry>
   nextOrder: number
 }
 
@@ -67,6 +80,8 @@ export class MemoryStore extends Context.Service<MemoryStore, State>()(
     outbox: new Map(),
     incidents: new Map(),
     announcements: new Map(),
+    alerts: new Map(),
+    tasks: new Map(),
     nextOrder: 0
   }))
 }
@@ -123,6 +138,31 @@ export const insertMessages = (state: State, messages: ReadonlyArray<Outbox.Mess
       sentAt: null
     })
   }
+}
+
+/** Indexes the alert events among `events` appended to `supportCase`. Call after every check passed. */
+export const insertAlerts = (
+  state: State,
+  supportCase: { readonly id: string; readonly trackingNumber: string },
+  events: ReadonlyArray<CaseEvent.CaseEvent>
+): void => {
+  for (const alert of SlaAlert.fromEvents(supportCase, events)) {
+    state.alerts.set(`${alert.caseId}/${alert.sequence}`, {
+      alert: frozenCopy(alert),
+      keys: SlaAlert.recipientKeys(alert.to)
+    })
+  }
+}
+
+/** A periodic task's schedule and lease, as `TaskStore.layerMemory` keeps it. */
+export interface TaskEntry {
+  periodMillis: number
+  nextRunAt: number
+  leaseUntil: number
+  leaseToken: string | null
+  runs: number
+  lastRunAt: number | null
+  lastError: string | null
 }
 
 /** Compares strings by UTF-16 code units (the byte order of ASCII ids), for deterministic tie-breaking. */

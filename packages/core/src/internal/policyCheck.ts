@@ -2,8 +2,12 @@
  * Cross-reference checks of a support policy whose shape is already valid: unique ids, and every reference to a
  * category, channel, priority, audience, requester flag or hold names one that exists.
  */
+import { slaAlertTypes } from "../CaseEvent.ts"
 import type { SupportPolicy } from "../SupportPolicy.ts"
 import { INTRINSIC_EVENTS, MAX_NAMED_EVENTS, namedEvents } from "./slaCompile.ts"
+
+/** The events the desk appends when an escalation level falls due: never an input of the clocks. */
+const ALERT_EVENTS: ReadonlyArray<string> = slaAlertTypes
 
 interface Problem {
   readonly path: string
@@ -123,14 +127,54 @@ export const checkReferences = (policy: SupportPolicy): ReadonlyArray<Problem> =
       problems.push({ path: `triage[${i}]`, message: "a triage rule sets a priority, a route, or both" })
     }
   })
+  const staffRoles = policy.roles.map((r) => r.id).filter((id) => id !== "requester")
+  const alertEvents = (path: string, types: ReadonlyArray<string>) => {
+    types.forEach((type, i) => {
+      if (ALERT_EVENTS.includes(type)) {
+        problems.push({
+          path: `${path}[${i}]`,
+          message: `"${type}" is the desk's own alert event: it cannot start, stop or pause a clock`
+        })
+      }
+    })
+  }
+  policy.holds.forEach((h, i) => {
+    alertEvents(`holds[${i}].startOn`, h.startOn)
+    alertEvents(`holds[${i}].endOn`, h.endOn)
+  })
   policy.sla.forEach((r, i) => {
     match(`sla[${i}].appliesTo`, r.appliesTo)
     refs(`sla[${i}].pauseWhile`, r.pauseWhile, holds, "hold")
+    alertEvents(`sla[${i}].startOn`, r.startOn)
+    alertEvents(`sla[${i}].stopOn`, r.stopOn)
     for (let w = 1; w < r.warnAt.length; w++) {
       if (r.warnAt[w] <= r.warnAt[w - 1]) {
         problems.push({ path: `sla[${i}].warnAt[${w}]`, message: "warning points must increase" })
       }
     }
+    const levels = r.escalations ?? []
+    unique(
+      `sla[${i}].escalations`,
+      levels.map((l) => l.id),
+      "escalation level"
+    )
+    levels.forEach((level, j) => {
+      const path = `sla[${i}].escalations[${j}]`
+      if (typeof level.when === "object" && "fractionOfTarget" in level.when) {
+        const f = level.when.fractionOfTarget
+        if (!r.warnAt.includes(f)) {
+          problems.push({
+            path: `${path}.when.fractionOfTarget`,
+            message:
+              `${f} is not a warning point of this rule (warnAt: ${r.warnAt.length === 0 ? "none" : r.warnAt.join(", ")}); ` +
+              "add it to warnAt"
+          })
+        }
+      }
+      level.notify.forEach((recipient, k) => {
+        if (typeof recipient === "object") ref(`${path}.notify[${k}].role`, recipient.role, staffRoles, "staff role")
+      })
+    })
   })
   refs("verification.categories", policy.verification.categories, categories, "category")
   ref("verification.hold", policy.verification.hold, holds, "hold")

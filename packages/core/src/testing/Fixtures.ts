@@ -105,6 +105,8 @@ export interface NewCaseOptions {
   readonly messageCreatedAt?: number | undefined
   /** Set every optional field of the case (assignee, order reference, account manager, email, name). */
   readonly full?: boolean | undefined
+  /** The case's next SLA alert instant (`NewCase.alertAt`; default none). */
+  readonly alertAt?: number | null | undefined
   /** The subject and the description (the submitted event's body). */
   readonly subject?: string | undefined
   readonly description?: string | undefined
@@ -209,7 +211,8 @@ export const newCase = (options: NewCaseOptions = {}): Effect.Effect<CaseStore.N
       events,
       clockRecord: events.map(CaseEvent.withoutText),
       outbox,
-      ...(options.idempotency !== undefined ? { idempotency: options.idempotency } : {})
+      ...(options.idempotency !== undefined ? { idempotency: options.idempotency } : {}),
+      ...(options.alertAt !== undefined ? { alertAt: options.alertAt } : {})
     }
   })
 
@@ -235,6 +238,19 @@ export interface AppendOptions {
   readonly status?: SupportCase.Status | undefined
   readonly nextDueAt?: number | null | undefined
   readonly priority?: string | undefined
+  /** The case's next SLA alert instant after the append (`Append.alertAt`; default none). */
+  readonly alertAt?: number | null | undefined
+  /**
+   * Append these SLA alerts (one event each, in order, `events` is then ignored): the type, whom it is addressed to,
+   * and the instant it fell due (default: the events' instant).
+   */
+  readonly alerts?:
+    | ReadonlyArray<{
+        readonly type: CaseEvent.SlaAlert["type"]
+        readonly to: ReadonlyArray<CaseEvent.Assignee>
+        readonly dueAt?: number | undefined
+      }>
+    | undefined
   /** The events' type: agent replies (default) or internal notes. */
   readonly type?: "replied" | "noteAdded" | undefined
   /** The requester as the case holds them after the append (anonymisation removes the name and email). */
@@ -256,15 +272,32 @@ export const append = (
     const current = read.case
     const expectedSequence = options.expectedSequence ?? current.sequence
     const at = options.at ?? current.updatedAt + 60_000
-    const count = options.events ?? 1
+    const alerts = options.alerts
+    const count = alerts?.length ?? options.events ?? 1
     const events = decodeEvents(
-      Array.from({ length: count }, (_, i) => ({
-        sequence: expectedSequence + 1 + i,
-        at,
-        actor: { role: "agent", id: "agent-1" },
-        type: options.type ?? "replied",
-        body: options.body ?? "Thank you, we are looking into it."
-      }))
+      Array.from({ length: count }, (_, i) =>
+        alerts === undefined
+          ? {
+              sequence: expectedSequence + 1 + i,
+              at,
+              actor: { role: "agent", id: "agent-1" },
+              type: options.type ?? "replied",
+              body: options.body ?? "Thank you, we are looking into it."
+            }
+          : {
+              sequence: expectedSequence + 1 + i,
+              at,
+              actor: { role: "system", id: "support-desk" },
+              type: alerts[i].type,
+              metric: "firstResponse",
+              rule: "first-response",
+              instance: 1,
+              level:
+                alerts[i].type === "slaWarning" ? "warning" : alerts[i].type === "slaBreached" ? "breached" : "late",
+              dueAt: alerts[i].dueAt ?? at,
+              to: alerts[i].to
+            }
+      )
     )
     const supportCase = decodeCase({
       ...current,
@@ -298,7 +331,8 @@ export const append = (
       case: supportCase,
       facts,
       clockEvents: events.map(CaseEvent.withoutText),
-      outbox
+      outbox,
+      ...(options.alertAt !== undefined ? { alertAt: options.alertAt } : {})
     }
   })
 

@@ -1,5 +1,5 @@
 /**
- * The contract suites of the three storage ports (`CaseStore`, `Outbox`, `IncidentStore`) on one build of an
+ * The contract suites of the storage ports (`CaseStore` with its SLA alerts, `Outbox`, `IncidentStore`, `TaskStore`) on one build of an
  * adapter's layer: what a storage adapter runs to prove itself (the memory layers and the PostgreSQL adapter run the
  * very same tests).
  *
@@ -16,10 +16,12 @@
 import { describe } from "@effect/vitest"
 import type { Layer } from "effect"
 import * as contract from "../internal/contract.ts"
+import * as AlertsContract from "./AlertsContract.ts"
 import * as CaseQueryContract from "./CaseQueryContract.ts"
 import * as CaseStoreContract from "./CaseStoreContract.ts"
 import * as IncidentStoreContract from "./IncidentStoreContract.ts"
 import * as OutboxContract from "./OutboxContract.ts"
+import * as TaskStoreContract from "./TaskStoreContract.ts"
 
 /**
  * Options of the suite.
@@ -38,7 +40,7 @@ export type Options = contract.SuiteOptions
 export type Storage = contract.Storage
 
 /**
- * Registers the contract tests of the three storage ports in the current test file, on one build of the adapter's
+ * Registers the contract tests of the storage ports in the current test file, on one build of the adapter's
  * layer (built once, with live services, torn down after the last test).
  *
  * @since 0.1.0
@@ -47,7 +49,9 @@ export type Storage = contract.Storage
 export const suite = <E>(name: string, layer: Layer.Layer<Storage, E>, options: Options = {}): void =>
   contract.run(`${name}: storage contract`, layer, (it) => {
     describe("CaseStore", () => CaseStoreContract.tests(it, options))
+    describe("CaseStore: SLA alerts", () => AlertsContract.tests(it, options))
     describe("CaseStore", () => CaseQueryContract.tests(it))
     describe("Outbox", () => OutboxContract.tests(it, options))
     describe("IncidentStore", () => IncidentStoreContract.tests(it, options))
+    describe("TaskStore", () => TaskStoreContract.tests(it, options))
   })

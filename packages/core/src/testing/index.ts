@@ -8,6 +8,7 @@
 /**
  * @since 0.1.0
  */
+export * as AlertsContract from "./AlertsContract.ts"
 export * as CaseQueryContract from "./CaseQueryContract.ts"
 
 /**
@@ -43,4 +44,5 @@ export * as StorageContract from "./StorageContract.ts"
 /**
  * @since 0.1.0
  */
+export * as TaskStoreContract from "./TaskStoreContract.ts"
 export * as MailboxContract from "./MailboxContract.ts"

@@ -167,10 +167,18 @@ export const submissionResponse = (
 ): HttpServerResponse.HttpServerResponse =>
   json(HttpViews.Submission, submission(policy, actor, result, timeZone, language), 201)
 
-/** The ids of staff a case view names: the actors of its events, its assignee and the requester's account manager. */
+/**
+ * The ids of staff a case view names: the actors of its events, the people its SLA alerts were addressed to, its
+ * assignee and the requester's account manager.
+ */
 export const staffIdsOf = (view: SupportDesk.CaseView): ReadonlyArray<string> => {
   const ids = new Set<string>()
-  for (const e of view.events) if (e.actor.role !== "requester" && e.actor.role !== "system") ids.add(e.actor.id)
+  for (const e of view.events) {
+    if (e.actor.role !== "requester" && e.actor.role !== "system") ids.add(e.actor.id)
+    if (e.type === "slaWarning" || e.type === "slaBreached" || e.type === "slaEscalated") {
+      for (const to of e.to) if (to.id !== undefined) ids.add(to.id)
+    }
+  }
   if (view.case.assignee?.id !== undefined) ids.add(view.case.assignee.id)
   if (view.case.requester.accountManagerId !== undefined) ids.add(view.case.requester.accountManagerId)
   return [...ids]

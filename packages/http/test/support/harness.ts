@@ -142,6 +142,8 @@ export interface Server {
   /** Runs an effect on the server's outbox and mailbox (what a host's other processes would write). */
   readonly run: <A, E>(effect: Effect.Effect<A, E, Outbox.Outbox | Mailbox.Mailbox>) => Promise<A>
   readonly close: () => Promise<void>
+  /** One round of the desk's SLA watcher at the server's time (what `SupportWorker` runs every second). */
+  readonly fireAlerts: () => Promise<SupportDesk.FiredAlerts>
 }
 
 export type CaseStoreShape = Context.Service.Shape<typeof CaseStore.CaseStore>
@@ -201,6 +203,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     options.authentication ?? authentication,
     Layer.succeed(Clock.Clock, time.clock)
   )
+  const scope = Scope.makeUnsafe()
   const app = HttpSupportApi.serve({ ...options.options, disableLogger: true, disableListenLog: true }).pipe(
     Layer.provideMerge(services),
     // Node answers a request head over 16 KB with a bare 431 before the API sees it; the fuzz tests send long query
@@ -212,7 +215,6 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
       })
     )
   )
-  const scope = Scope.makeUnsafe()
   const context = await Effect.runPromise(Layer.buildWithScope(app, scope))
   const address = Context.get(context, HttpServer.HttpServer).address
   if (!("port" in address)) throw new Error(`unexpected server address ${address._tag}`)
@@ -240,7 +242,11 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
       return { status: response.status, headers: response.headers, text, json }
     },
     run: (effect) => Effect.runPromise(Effect.provideContext(effect, context)),
-    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
+    fireAlerts: () =>
+      Effect.runPromise(
+        SupportDesk.SupportDesk.use((desk) => desk.fireAlerts()).pipe(Effect.provideContext(context), Effect.orDie)
+      )
   }
 }
 

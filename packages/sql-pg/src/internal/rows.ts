@@ -3,7 +3,7 @@
  * what it holds, and checked against the key columns beside it, so a row that was tampered with or damaged surfaces
  * as an error naming the row, never as a wrong case.
  */
-import { CaseEvent, CaseLifecycle, type CaseStore, Incident, Outbox, SupportCase } from "@support-policy/core"
+import { CaseEvent, CaseLifecycle, type CaseStore, Incident, Outbox, SlaAlert, SupportCase } from "@support-policy/core"
 import { Result, Schema } from "effect"
 
 /** A problem with a stored row, as text for a `Corrupt` failure. */
@@ -15,6 +15,7 @@ const decodeEvent = Schema.decodeUnknownResult(CaseEvent.CaseEvent)
 const decodeMessage = Schema.decodeUnknownResult(Outbox.Message)
 const decodeIncident = Schema.decodeUnknownResult(Incident.Incident)
 const decodeAnnouncement = Schema.decodeUnknownResult(Incident.Announcement)
+const decodeAlert = Schema.decodeUnknownResult(SlaAlert.SlaAlert)
 
 /** PostgreSQL's `bigint` arrives as a `bigint` from `@effect/sql-pg` and as a `number` from PGlite. */
 export const toNumber = (value: unknown): number | undefined => {
@@ -226,6 +227,24 @@ export const announcement = (row: AnnouncementRow): Decoded<Incident.Announcemen
   if (Result.isFailure(decoded)) return Result.fail(`announcement ${row.id}: ${decoded.failure.message}`)
   if (decoded.success.id !== row.id)
     return Result.fail(`announcement ${row.id}: its document names ${decoded.success.id}`)
+  return Result.succeed(decoded.success)
+}
+
+/** Row of `support_alerts`. */
+export interface AlertRow {
+  readonly case_id: string
+  readonly sequence: number
+  readonly data: unknown
+}
+
+export const alert = (row: AlertRow): Decoded<SlaAlert.SlaAlert> => {
+  const decoded = decodeAlert(json(row.data))
+  if (Result.isFailure(decoded)) {
+    return Result.fail(`alert ${row.case_id}/${row.sequence}: ${decoded.failure.message}`)
+  }
+  if (decoded.success.caseId !== row.case_id || decoded.success.sequence !== row.sequence) {
+    return Result.fail(`alert ${row.case_id}/${row.sequence}: its document names another event`)
+  }
   return Result.succeed(decoded.success)
 }
 

@@ -24,7 +24,6 @@ import type { Options, Quote, Submission } from "../../SupportDesk.ts"
 import * as SupportPolicy from "../../SupportPolicy.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
 import { fingerprint } from "../fingerprint.ts"
-import { isInert } from "../slaEngine.ts"
 import type { Kernel } from "./kernel.ts"
 import { message, type Notice } from "./notices.ts"
 import * as Refusal from "./refusal.ts"
@@ -338,7 +337,7 @@ export const make = (k: Kernel) => {
         mediation
       )
       // the one evaluation of a new case: its state's next due instant, its view, and its promises
-      const clockRecord = events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText)
+      const clockRecord = events.filter((e) => k.inClockRecord(e)).map(CaseEvent.withoutText)
       const evaluation = k.evaluate(clockRecord, t)
       const facts = CaseLifecycle.factsUnsafe(events)
       const plan = Sla.planOf(evaluation)
@@ -390,7 +389,8 @@ export const make = (k: Kernel) => {
             clockRecord,
             outbox,
             idempotency,
-            openingLimits: Refusal.openingLimits(policy, t)
+            openingLimits: Refusal.openingLimits(policy, t),
+            alertAt: k.alertAt(clockRecord, evaluation)
           })
           .pipe(
             Effect.map(Option.some),

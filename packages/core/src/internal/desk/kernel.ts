@@ -7,7 +7,8 @@
  * 2. **check the state**: the action must be allowed in the case's status (`CaseLifecycle.allowedIn`);
  * 3. **decide**: the room's plan turns the case's facts into events and notices;
  * 4. **commit**: the events are numbered on from the record, the facts stepped over them and the clocks evaluated
- *    once on the clock record (for the state's next due instant and the caller's view alike), a closing decides its
+ *    once on the clock record (for the state's next due instant, the next SLA alert instant and the caller's view
+ *    alike), a closing decides its
  *    quality review (the `onClose` hook, clause 7.4), and the events, state, facts, clock events and outbox messages
  *    are written in one unit of work.
  *
@@ -41,6 +42,7 @@ import type * as SupportCase from "../../SupportCase.ts"
 import type { CaseView, Options, PageOptions } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { isInert } from "../slaEngine.ts"
+import * as Escalations from "./escalations.ts"
 import * as Lookup from "./lookup.ts"
 import * as Notices from "./notices.ts"
 import * as Views from "./views.ts"
@@ -117,10 +119,18 @@ export const DEFAULT_LOOKUP_THROTTLE = { maxFailures: 20, windowMs: 10 * 60_000 
 const HOUR = 3_600_000
 
 /**
+ * Whether an event goes into a case's clock record: it moves a clock under the policy, or it is an SLA alert (which
+ * moves none, but tells the watcher which escalation levels fired: `escalations.ts`).
+ */
+export const inClockRecord = (policy: SupportPolicy.SupportPolicy, event: CaseEvent.CaseEvent): boolean =>
+  !isInert(policy, event.type) || CaseEvent.isSlaAlert(event)
+
+/**
  * How an action's step becomes a change of a case (see `change` inside): shared by every write of the kernel.
  */
 const makeChange = (
   policy: SupportPolicy.SupportPolicy,
+  calendar: BusinessCalendar.BusinessCalendar,
   onClose: OnClose,
   randomId: Effect.Effect<string>,
   evaluate: (clockRecord: CaseEvent.Record, t: number) => Sla.Evaluation
@@ -133,10 +143,15 @@ const makeChange = (
 
   /**
    * The change a step makes to a case as stored: the events numbered on from the record at `t`, by `actor` unless a
-   * draft names another; the facts stepped over them; the clock events among them; the clocks evaluated once on the
-   * clock record (for the state's next due instant and the caller's view); a closing's quality review; the notices
-   * as outbox messages. A requester's message carries the policy's message limits.
+   * draft names another; the facts stepped over them; the clock events among them (with the SLA alerts fired, so the
+   * clock record tells which escalation levels are done); the clocks evaluated once on the clock record (for the
+   * state's next due instant, the next SLA alert instant and the caller's view); a closing's quality review; the
+   * notices as outbox messages. A requester's message carries the policy's message limits. An empty step still
+   * writes the case's next alert instant (the SLA watcher's case with nothing due any more).
    */
+  const nextAlertAt = (clockRecord: CaseEvent.Record, evaluation: Sla.Evaluation) =>
+    Escalations.nextAlertAt(Escalations.pending(policy, calendar, clockRecord, evaluation))
+
   const change = (current: Stored, decided: Step, actor: CaseEvent.Actor, t: number) =>
     Effect.gen(function* () {
       const base = current.case.sequence
@@ -145,7 +160,7 @@ const makeChange = (
       )
       const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
       let facts = CaseLifecycle.stepAll(current.facts, events)
-      const clockEvents = events.filter((e) => !isInert(policy, e.type)).map(CaseEvent.withoutText)
+      const clockEvents = events.filter((e) => inClockRecord(policy, e)).map(CaseEvent.withoutText)
       let clockRecord = clockEvents.length > 0 ? [...current.clockRecord, ...clockEvents] : current.clockRecord
       let evaluation = evaluate(clockRecord, t)
       if (facts.status === "closed" && current.facts.status !== "closed") {
@@ -160,7 +175,7 @@ const makeChange = (
           }
           events.push(selected)
           facts = CaseLifecycle.step(facts, selected)
-          if (!isInert(policy, selected.type)) {
+          if (inClockRecord(policy, selected)) {
             clockEvents.push(CaseEvent.withoutText(selected))
             clockRecord = [...clockRecord, CaseEvent.withoutText(selected)]
             evaluation = evaluate(clockRecord, t)
@@ -186,6 +201,7 @@ const makeChange = (
           facts,
           clockEvents,
           outbox,
+          alertAt: nextAlertAt(clockRecord, evaluation),
           ...(limited ? { messageLimits: { authorId: actor.id, limits: messageLimits(t) } } : {})
         } satisfies Change,
         written
@@ -201,6 +217,9 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
   const notices = Notices.make(policy, calendar)
   const evaluate = (clockRecord: CaseEvent.Record, t: number) => Sla.evaluate(policy, clockRecord, t)
+  /** The next instant an SLA escalation level falls due (`CaseStore.NewCase.alertAt`), or null. */
+  const alertAt = (clockRecord: CaseEvent.Record, evaluation: Sla.Evaluation) =>
+    Escalations.nextAlertAt(Escalations.pending(policy, calendar, clockRecord, evaluation))
   const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
 
   /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
@@ -265,7 +284,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   // writing
   // ---------------------------------------------------------------------------------------------------------------
 
-  const change = makeChange(policy, onClose, randomId, evaluate)
+  const change = makeChange(policy, calendar, onClose, randomId, evaluate)
 
   /**
    * Writes a step to a case by id, deciding on its state as it is when the store locks it (the desk's own writes:
@@ -393,6 +412,9 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     randomId,
     notices,
     evaluate,
+    alertAt,
+    /** Whether an event goes into the clock record (under this desk's policy). */
+    inClockRecord: (event: CaseEvent.CaseEvent) => inClockRecord(policy, event),
     directoryPeople,
     find,
     load,

@@ -200,6 +200,26 @@ export const intakeSentences = (
 
 const because = (reason: string | undefined) => (reason === undefined ? "" : `: ${reason}`)
 
+const metricWords: { readonly [M in SupportPolicy.Metric]: string } = {
+  firstResponse: "first response",
+  progressUpdate: "progress update",
+  resolution: "resolution"
+}
+
+const percentOf = (level: SupportPolicy.EscalationLevel): string =>
+  typeof level.when === "object" && "fractionOfTarget" in level.when
+    ? `${Math.round(level.when.fractionOfTarget * 100)}%`
+    : "All"
+
+/** An SLA alert about to be appended: the clock, its rule, the level and the instant it fell due. */
+export interface AlertFacts {
+  readonly type: CaseEvent.SlaAlert["type"]
+  readonly clock: Sla.Clock
+  readonly rule: SupportPolicy.SlaRule
+  readonly level: SupportPolicy.EscalationLevel
+  readonly dueAt: number
+}
+
 /** The notices of a desk running `policy`; instants in the policy's time zone. */
 export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCalendar.BusinessCalendar) => {
   const zone = policy.calendar.spec.timeZone
@@ -428,6 +448,48 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
             : policy.lifecycle.closeAwaitingRequesterAfterBusinessDays
       })
     }),
+    /**
+     * An SLA escalation level fell due (the policy's `sla[].escalations`): a warning, a breach or an escalation, to
+     * each person the level notifies.
+     */
+    slaAlert: (c: SupportCase.SupportCase, alert: AlertFacts, to: ReadonlyArray<Recipient>): Array<Notice> => {
+      // staff read instants in the policy's zone (the requester's may be anywhere)
+      const atDesk = (ms: number) => Sla.formatInstant(ms, zone)
+      const what = metricWords[alert.clock.metric]
+      const target = `${Sla.formatTarget(alert.rule.target)} (clause ${alert.rule.clause})`
+      const about = `case ${c.trackingNumber} "${c.subject}"`
+      const [subject, body] =
+        alert.type === "slaWarning"
+          ? [
+              `SLA warning: ${what} due ${atDesk(alert.clock.dueAt)}`,
+              `${percentOf(alert.level)} of the ${what} target of ${target} is used for ${about}. ` +
+                `It is due ${atDesk(alert.clock.dueAt)}.`
+            ]
+          : alert.type === "slaBreached"
+            ? [
+                `SLA breached: ${what} was due ${atDesk(alert.dueAt)}`,
+                `The ${what} of ${about} was due ${atDesk(alert.dueAt)}, within ${target}, and is not done.`
+              ]
+            : [
+                `SLA escalation: ${what} overdue since ${atDesk(alert.clock.dueAt)}`,
+                `The ${what} of ${about} was due ${atDesk(alert.clock.dueAt)}, within ${target}, and is still not ` +
+                  `done at ${atDesk(alert.dueAt)}. You are told as the policy's escalation "${alert.level.id}" says.`
+              ]
+      const params = {
+        metric: alert.clock.metric,
+        rule: alert.rule.id,
+        level: alert.level.id,
+        clockDueAt: alert.clock.dueAt,
+        dueAt: alert.dueAt
+      }
+      return to.map((recipient) => ({
+        kind: alert.type,
+        to: recipient,
+        subject,
+        body,
+        data: data(alert.type, c, params)
+      }))
+    },
     incidentLinked: (c: SupportCase.SupportCase, incident: Incident.Incident): Notice => ({
       kind: "incidentLinked",
       to: requesterOf(c),

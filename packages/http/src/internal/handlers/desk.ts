@@ -1,5 +1,6 @@
 /**
- * The agents' queue, with its due-soon and breached badges in business time, and who the caller is.
+ * The agents' queue, with its due-soon and breached badges in business time, the caller's SLA alerts, and who the
+ * caller is.
  */
 import { BusinessCalendar, type CaseStore, SupportDesk, SupportPolicy } from "@support-policy/core"
 import { Clock, Effect } from "effect"
@@ -71,6 +72,24 @@ export const layer = (api: typeof Api, options: Options) =>
               })
             }
             return { asOf: now, dueSoonUntil, items }
+          })
+        )
+        .handle("alerts", ({ query }) =>
+          Effect.gen(function* () {
+            const actor = yield* CurrentActor
+            const limit = query.limit ?? 50
+            const cursor = query.before === undefined ? undefined : /^(\d+)\.(\d+)\.(.+)$/.exec(query.before)
+            const before =
+              cursor === undefined || cursor === null
+                ? undefined
+                : { firedAt: Number(cursor[1]), sequence: Number(cursor[2]), caseId: cursor[3] }
+            const items = yield* desk.alerts(actor, { limit, before }).pipe(deskErrors())
+            const last = items.length === limit ? items[items.length - 1] : undefined
+            return {
+              asOf: yield* Clock.currentTimeMillis,
+              items,
+              next: last === undefined ? null : `${last.firedAt}.${last.sequence}.${last.caseId}`
+            }
           })
         )
         .handle("me", () => Effect.map(Effect.service(CurrentActor), (actor) => ({ actor })))
