@@ -190,7 +190,7 @@ export interface Intake {
 }
 
 /**
- * A target that will apply to a new case: the rule and clause behind it, its due instant and warning instants.
+ * A target that will apply to a new case: the rule and clause behind it, its due and warning instants.
  * `recurring` is true for a rolling progress-update rule (the next period starts at each update).
  *
  * @since 0.1.0
@@ -203,9 +203,44 @@ export interface PlannedTarget {
   readonly target: SupportPolicy.Target
   readonly targetMs: number
   readonly recurring: boolean
+  /** When the target starts, in epoch milliseconds. */
+  readonly startsAtMs: number
+  /** When the target is due, in epoch milliseconds. */
+  readonly dueAt: number
+  /** The warning instants, in epoch milliseconds. */
+  readonly warningsAt: ReadonlyArray<number>
+  /** `startsAtMs` as an instant, created when first read. */
   readonly startsAt: Temporal.Instant
+  /** `dueAt` as an instant, created when first read. */
   readonly due: Temporal.Instant
+  /** `warningsAt` as instants, created when first read. */
   readonly warnings: ReadonlyArray<Temporal.Instant>
+}
+
+/**
+ * A planned target whose `Temporal.Instant`s are created when first read (a `Temporal.Instant` costs about a
+ * microsecond; a submission's plan has a dozen). The getters are own and enumerable, so spreading or serialising a
+ * target still gives every field.
+ */
+const plannedTarget = (fields: Omit<PlannedTarget, "startsAt" | "due" | "warnings">): PlannedTarget => {
+  let startsAt: Temporal.Instant | undefined
+  let due: Temporal.Instant | undefined
+  let warnings: ReadonlyArray<Temporal.Instant> | undefined
+  return {
+    ...fields,
+    get startsAt() {
+      startsAt ??= Temporal.Instant.fromEpochMilliseconds(fields.startsAtMs)
+      return startsAt
+    },
+    get due() {
+      due ??= Temporal.Instant.fromEpochMilliseconds(fields.dueAt)
+      return due
+    },
+    get warnings() {
+      warnings ??= fields.warningsAt.map((w) => Temporal.Instant.fromEpochMilliseconds(w))
+      return warnings
+    }
+  }
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -236,19 +271,19 @@ export const plan = (policy: SupportPolicy.SupportPolicy, intake: Intake): Reado
     const rule = engine.ruleFor(compiled.sla, m, facts)
     if (rule === undefined || (rule.startMask & submitted) === 0) continue
     const targetMs = engine.targetMillis(c, compiled.sla, rule, t)
-    out.push({
-      metric: rule.rule.metric,
-      rule: rule.rule.id,
-      clause: rule.rule.clause,
-      target: rule.rule.target,
-      targetMs,
-      recurring: m === PROGRESS_UPDATE,
-      startsAt: intake.receivedAt,
-      due: Temporal.Instant.fromEpochMilliseconds(engine.addMillis(c, t, targetMs)),
-      warnings: rule.warnAt.map((f) =>
-        Temporal.Instant.fromEpochMilliseconds(engine.addMillis(c, t, engine.warningThreshold(targetMs, f)))
-      )
-    })
+    out.push(
+      plannedTarget({
+        metric: rule.rule.metric,
+        rule: rule.rule.id,
+        clause: rule.rule.clause,
+        target: rule.rule.target,
+        targetMs,
+        recurring: m === PROGRESS_UPDATE,
+        startsAtMs: t,
+        dueAt: engine.addMillis(c, t, targetMs),
+        warningsAt: rule.warnAt.map((f) => engine.addMillis(c, t, engine.warningThreshold(targetMs, f)))
+      })
+    )
   }
   return out
 }
@@ -267,17 +302,19 @@ export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => 
   for (let m = 0; m < METRICS.length; m++) {
     for (const clock of evaluation.clocks) {
       if (clock.metric !== METRICS[m] || clock.outcome !== "open") continue
-      out.push({
-        metric: clock.metric,
-        rule: clock.rule,
-        clause: clock.clause,
-        target: clock.target,
-        targetMs: clock.targetMs,
-        recurring: m === PROGRESS_UPDATE,
-        startsAt: Temporal.Instant.fromEpochMilliseconds(clock.startedAt),
-        due: Temporal.Instant.fromEpochMilliseconds(clock.dueAt),
-        warnings: clock.warningsAt.map((w) => Temporal.Instant.fromEpochMilliseconds(w))
-      })
+      out.push(
+        plannedTarget({
+          metric: clock.metric,
+          rule: clock.rule,
+          clause: clock.clause,
+          target: clock.target,
+          targetMs: clock.targetMs,
+          recurring: m === PROGRESS_UPDATE,
+          startsAtMs: clock.startedAt,
+          dueAt: clock.dueAt,
+          warningsAt: clock.warningsAt
+        })
+      )
     }
   }
   return out

@@ -280,7 +280,7 @@ export const make = (k: Kernel) => {
       audience,
       channel: { requested: requested.id, taken: taken.id, nextOpening },
       plan,
-      replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null
+      replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null
     } satisfies Quote
   })
 
@@ -311,7 +311,7 @@ export const make = (k: Kernel) => {
         view: yield* k.viewStored(actor, stored, t),
         policy,
         plan,
-        replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
+        replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
         channel: { requested, taken: submitted.channel, nextOpening: null },
         acknowledgment: null
       } satisfies Submission
@@ -432,7 +432,7 @@ export const make = (k: Kernel) => {
           ),
           policy,
           plan,
-          replyBy: plan.find((p) => p.metric === "firstResponse")?.due.epochMilliseconds ?? null,
+          replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
           channel,
           acknowledgment: outbox[0]
         } satisfies Submission

@@ -83,7 +83,13 @@ export const openWith = <E extends DeskError>(
   Effect.gen(function* () {
     const language = body.language === undefined ? yield* readerLanguage : Sla.textLanguage(body.language)
     const result = yield* open.pipe(deskErrors(inSubmission))
-    return views.submission(result.policy, actor, result, body.timeZone ?? views.policyZone(result.policy), language)
+    return views.submissionResponse(
+      result.policy,
+      actor,
+      result,
+      body.timeZone ?? views.policyZone(result.policy),
+      language
+    )
   })
 
 /** The language the reader asked for (`Accept-Language`): the desk writes English and Simplified Chinese. */
@@ -113,5 +119,5 @@ export const act =
 export const named = (desk: SupportDesk.SupportDesk["Service"], actor: Actor.Actor, view: SupportDesk.CaseView) =>
   Effect.gen(function* () {
     const names = yield* desk.displayNames(actor, views.staffIdsOf(view))
-    return { ...views.caseView(actor, view), names }
+    return views.caseViewResponse(actor, view, names)
   })
