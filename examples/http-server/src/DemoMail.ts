@@ -96,8 +96,14 @@ export const startSink = Effect.gen(function* () {
   })
   const port = yield* Effect.acquireRelease(
     Effect.callback<number, Error>((resume) => {
-      server.once("error", (error) => resume(Effect.fail(error)))
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.server.address() as AddressInfo).port)))
+      const failed = (error: Error) => resume(Effect.fail(error))
+      server.once("error", failed)
+      server.listen(0, "127.0.0.1", () => {
+        server.off("error", failed)
+        // a sender that drops its connection mid-session (ECONNRESET) must not stop the demo
+        server.on("error", () => {})
+        resume(Effect.succeed((server.server.address() as AddressInfo).port))
+      })
     }),
     () => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
   )
