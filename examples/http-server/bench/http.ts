@@ -1,74 +1,52 @@
 /**
- * HTTP load on the demo server, on a real PostgreSQL server on loopback that the bench starts itself (PostgreSQL's
- * default durability: fsync on, `synchronous_commit = on`, as in the storage bench).
+ * HTTP load on the demo's API, on a real PostgreSQL server on loopback that the bench starts itself (PostgreSQL's
+ * default durability: fsync on, `synchronous_commit = on`, as in the storage bench). It tells the costs apart in one
+ * run:
  *
- * 1. The baseline, at the storage level: `SupportDesk.submit` and `SupportDesk.getCase` called directly, from 64
- *    fibers, on a pool of 10 connections, in this process.
- * 2. The same through HTTP: the demo server (pool of 10) in a child process, and autocannon in this process with 64
- *    connections: `POST /v1/cases` (each request from another requester, so the policy's rate limit of 10 cases a day
- *    per requester does not answer 429) and `GET /v1/cases/{trackingNumber}` as an agent over the cases just made.
+ * 1. The desk called directly (`SupportDesk.submit`, `SupportDesk.getCase`) from 64 fibers in this process: the
+ *    floor any server of the same calls sits on.
+ * 2. The same calls over HTTP, served by one child process (`bench/server.ts`) on one desk twice: by the demo's
+ *    `HttpSupportApi` routes, and by a bare `node:http` handler that calls the same desk and answers with the same
+ *    views (no router, middleware or schema encoding), so the framework's share is a number. autocannon in this
+ *    process drives 64 connections: `POST /v1/cases` (each request from another requester, so the policy's rate
+ *    limit of 10 cases a day per requester does not answer 429) and `GET /v1/cases/{trackingNumber}` as an agent.
  *
- * Each run is bounded (10 s; 2 s with `--quick`) after a short warm-up. The table gives the rate, p50 and p99
- * latency, the non-2xx answers (any fails the bench) and the ratio of HTTP to the direct desk.
+ * The HTTP routes of a comparison run in turns (bare, HttpApi, bare, …; 3 rounds of 5 s each), so that a change in the
+ * machine's load falls on both alike; figures are the medians of the rounds. Besides rates and latencies, each run
+ * reports CPU time per request: of the process that runs the desk (the server child, from its own
+ * `process.cpuUsage()`, or this process for the direct calls), of PostgreSQL (postmaster and backends, from `/proc`)
+ * and of the load generator. Two cores serve all three, so rates move with whatever else the
+ * machine does; CPU per request does much less.
  *
- * Run: `pnpm bench http` (or `pnpm bench http --quick`). Needs the PostgreSQL server binaries (see
- * `packages/sql-pg/test/support/PgServer.ts`).
+ * `--profile` then runs each HTTP route again in a server started with `node --cpu-prof`, saves the profiles to
+ * `examples/http-server/.profiles/` and prints the top frames of the measured window by self time, by function and by
+ * package.
+ *
+ * Run: `pnpm bench http` (`--quick` for 2-second runs, `--profile` for the profiles). Needs the PostgreSQL server
+ * binaries (see `packages/sql-pg/test/support/PgServer.ts`).
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import * as Net from "node:net"
+import { type ChildProcess, fork } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import { PgClient } from "@effect/sql-pg"
-import { Actor, Presets, Randomness, SupportDesk } from "@support-policy/core"
-import { Authentication } from "@support-policy/http"
+import { Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { PgStorage } from "@support-policy/sql-pg"
 import autocannon from "autocannon"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
+import * as Cpu from "../../../packages/core/bench/cpu.ts"
 import type { BenchContext, BenchModule } from "../../../packages/core/bench/harness.ts"
 import { formatInteger, formatOps, formatRatio, heading, table } from "../../../packages/core/bench/harness.ts"
+import * as Profile from "../../../packages/core/bench/profile.ts"
 import * as PgServer from "../../../packages/sql-pg/test/support/PgServer.ts"
 import * as DemoActors from "../src/DemoActors.ts"
-import * as DemoServer from "../src/DemoServer.ts"
+import type * as Server from "./server.ts"
 
 const CONNECTIONS = 64
 const POOL = 10
 const READ_SET = 200
 const AGENT_TOKEN = "demo-agent"
-
-// -------------------------------------------------------------------------------------------------------------------
-// the server, in a child process (this file, with SP_BENCH_HTTP_SERVER set)
-// -------------------------------------------------------------------------------------------------------------------
-
-/**
- * The demo's tokens, and `load-<n>`: buyer `load-<n>`, a requester per token, so that a load of submissions is not
- * throttled by the policy's rate limit per requester (clause 7.3).
- */
-export const loadAuthentication: Layer.Layer<Authentication.Authentication> = Authentication.layer((request) =>
-  Effect.sync(() =>
-    Option.flatMap(Authentication.bearerToken(request.headers), (token) => {
-      const demo = DemoActors.actorOf(token)
-      if (demo !== undefined) return Option.some(demo)
-      const load = /^load-(\d{1,12})$/.exec(token)
-      return load === null
-        ? Option.none()
-        : Option.some(Actor.requester({ id: `load-buyer-${load[1]}`, audience: "buyer" }))
-    })
-  )
-)
-
-if (process.env.SP_BENCH_HTTP_SERVER === "1") {
-  const demo = await DemoServer.start({
-    port: Number(process.env.PORT),
-    host: "127.0.0.1",
-    databaseUrl: process.env.DATABASE_URL,
-    maxConnections: POOL,
-    seed: false,
-    // the HTTP figures measure the API; the email loop would share the database's connections
-    email: false,
-    authentication: loadAuthentication
-  })
-  process.stdout.write(`listening ${demo.port}\n`)
-  process.on("SIGTERM", () => void demo.close().then(() => process.exit(0)))
-}
+const profileDir = Path.join(import.meta.dirname, "..", ".profiles")
 
 // -------------------------------------------------------------------------------------------------------------------
 // measuring
@@ -81,16 +59,25 @@ interface Row {
   readonly p99: number
   readonly total: number
   readonly failed: number
+  /** CPU µs per operation of the process that runs the desk. */
+  readonly appCpu: number
+  /** CPU µs per operation of PostgreSQL. */
+  readonly pgCpu: number | undefined
+  /** CPU µs per operation of the load generator (HTTP only). */
+  readonly loadCpu: number | undefined
 }
 
 const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
   sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 
-/** Runs `op(i)` from `concurrency` fibers for `ms` after `warmupMs`; the rate and latency percentiles. */
+const perOp = (before: number | undefined, after: number | undefined, ops: number): number | undefined =>
+  before === undefined || after === undefined || ops === 0 ? undefined : (after - before) / ops
+
+/** Runs `op(i)` from `concurrency` fibers for `ms` after `warmupMs`: the rate, latency percentiles and CPU per op. */
 const direct = <E, R>(
   label: string,
   op: (i: number) => Effect.Effect<unknown, E, R>,
-  options: { readonly concurrency: number; readonly warmupMs: number; readonly ms: number }
+  options: { readonly concurrency: number; readonly warmupMs: number; readonly ms: number; readonly pgPid?: number }
 ): Effect.Effect<Row, E, R> =>
   Effect.gen(function* () {
     let counter = 0
@@ -113,9 +100,13 @@ const direct = <E, R>(
       )
     yield* run(performance.now() + options.warmupMs, null)
     const times: Array<number> = []
+    const pg0 = options.pgPid === undefined ? undefined : Cpu.treeUs(options.pgPid)
+    const cpu0 = Cpu.selfUs()
     const start = performance.now()
     yield* run(start + options.ms, times)
     const elapsed = performance.now() - start
+    const cpu1 = Cpu.selfUs()
+    const pg1 = options.pgPid === undefined ? undefined : Cpu.treeUs(options.pgPid)
     times.sort((a, b) => a - b)
     return {
       label,
@@ -123,7 +114,10 @@ const direct = <E, R>(
       p50: percentile(times, 0.5),
       p99: percentile(times, 0.99),
       total: times.length,
-      failed: 0
+      failed: 0,
+      appCpu: (cpu1 - cpu0) / times.length,
+      pgCpu: perOp(pg0, pg1, times.length),
+      loadCpu: undefined
     }
   })
 
@@ -143,12 +137,7 @@ const submitBody = JSON.stringify({
 })
 
 /** One autocannon run; `requests` as autocannon takes them. */
-const cannon = async (
-  label: string,
-  url: string,
-  requests: ReadonlyArray<autocannon.Request>,
-  seconds: number
-): Promise<Row> => {
+const cannon = async (url: string, requests: ReadonlyArray<autocannon.Request>, seconds: number) => {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -157,7 +146,6 @@ const cannon = async (
     timeout: 30
   })
   return {
-    label,
     rate: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -166,33 +154,116 @@ const cannon = async (
   }
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = Net.createServer()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
+// -------------------------------------------------------------------------------------------------------------------
+// the server child
+// -------------------------------------------------------------------------------------------------------------------
 
-/** Starts the demo server in a child process on `databaseUrl`; resolves once it listens. */
-const startServer = async (databaseUrl: string): Promise<{ readonly url: string; readonly child: ChildProcess }> => {
-  const port = await freePort()
-  const child = spawn(process.execPath, ["--conditions=@support-policy/source", import.meta.filename], {
-    env: { ...process.env, SP_BENCH_HTTP_SERVER: "1", PORT: String(port), DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "inherit"]
+interface ServerChild {
+  /** `http://127.0.0.1:<port>` of the HttpApi routes. */
+  readonly api: string
+  /** `http://127.0.0.1:<port>` of the bare `node:http` handler. */
+  readonly bare: string
+  readonly cpu: () => Promise<Server.Cpu>
+  /** Stops the child (which writes its profile, if it was started with one); resolves once it exited. */
+  readonly stop: () => Promise<void>
+}
+
+/** Starts `bench/server.ts` in a child process on `databaseUrl`; with `profile`, under `--cpu-prof` to that file. */
+const startServer = async (databaseUrl: string, profile?: string): Promise<ServerChild> => {
+  const execArgv = ["--conditions=@support-policy/source"]
+  if (profile !== undefined) {
+    execArgv.push("--cpu-prof", `--cpu-prof-dir=${Path.dirname(profile)}`, `--cpu-prof-name=${Path.basename(profile)}`)
+  }
+  const child: ChildProcess = fork(Path.join(import.meta.dirname, "server.ts"), [], {
+    execArgv,
+    env: { ...process.env, SP_BENCH_DATABASE_URL: databaseUrl, SP_BENCH_POOL: String(POOL) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"]
   })
-  await new Promise<void>((resolve, reject) => {
-    let out = ""
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString()
-      if (out.includes("listening")) resolve()
-    })
-    child.on("exit", (code) => reject(new Error(`the demo server exited (code ${code}) before listening:\n${out}`)))
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  const ready = await new Promise<Server.Ready>((resolve, reject) => {
+    child.once("message", (message: Server.Ready) => resolve(message))
+    child.once("exit", (code) => reject(new Error(`the bench server exited (code ${code}) before listening`)))
   })
-  return { url: `http://127.0.0.1:${port}`, child }
+  const request = (message: Server.Request) => child.send(message)
+  return {
+    api: `http://127.0.0.1:${ready.api}`,
+    bare: `http://127.0.0.1:${ready.bare}`,
+    cpu: () =>
+      new Promise((resolve) => {
+        child.once("message", (message: Server.Cpu) => resolve(message))
+        request({ type: "cpu" })
+      }),
+    stop: async () => {
+      request({ type: "stop" })
+      await exited
+    }
+  }
+}
+
+/** A warm-up run, then a measured one with the CPU time of the server, PostgreSQL and this process around it. */
+const overHttp = async (
+  label: string,
+  server: ServerChild,
+  url: string,
+  requests: ReadonlyArray<autocannon.Request>,
+  timing: { readonly seconds: number; readonly warmupSeconds: number },
+  pgPid: number | undefined
+): Promise<Row & { readonly window: Profile.Window }> => {
+  if (timing.warmupSeconds > 0) await cannon(url, requests, timing.warmupSeconds)
+  const server0 = await server.cpu()
+  const pg0 = pgPid === undefined ? undefined : Cpu.treeUs(pgPid)
+  const self0 = Cpu.selfUs()
+  const result = await cannon(url, requests, timing.seconds)
+  const self1 = Cpu.selfUs()
+  const pg1 = pgPid === undefined ? undefined : Cpu.treeUs(pgPid)
+  const server1 = await server.cpu()
+  return {
+    label,
+    ...result,
+    appCpu: (server1.cpuUs - server0.cpuUs) / result.total,
+    pgCpu: perOp(pg0, pg1, result.total),
+    loadCpu: perOp(self0, self1, result.total),
+    window: { startUs: server0.clockUs, endUs: server1.clockUs }
+  }
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]
+}
+
+const medianOrUndefined = (values: ReadonlyArray<number | undefined>): number | undefined =>
+  values.some((v) => v === undefined) ? undefined : median(values as ReadonlyArray<number>)
+
+/**
+ * Runs the routes of a comparison in turns, `rounds` times (bare, HttpApi, bare, HttpApi, …), each after one warm-up,
+ * so that a change in the machine's load during the run falls on both alike; each figure is the median of its route's
+ * rounds (the done and non-2xx counts are sums).
+ */
+const interleaved = async (
+  server: ServerChild,
+  routes: ReadonlyArray<{ readonly label: string; readonly url: string; readonly request: autocannon.Request }>,
+  timing: { readonly seconds: number; readonly warmupSeconds: number; readonly rounds: number },
+  pgPid: number | undefined
+): Promise<ReadonlyArray<Row>> => {
+  const runs: Array<Array<Row>> = routes.map(() => [])
+  for (let round = 0; round < timing.rounds; round++) {
+    for (const [i, route] of routes.entries()) {
+      const warmupSeconds = round === 0 ? timing.warmupSeconds : 0
+      runs[i].push(await overHttp(route.label, server, route.url, [route.request], { ...timing, warmupSeconds }, pgPid))
+    }
+  }
+  return routes.map((route, i) => ({
+    label: route.label,
+    rate: median(runs[i].map((r) => r.rate)),
+    p50: median(runs[i].map((r) => r.p50)),
+    p99: median(runs[i].map((r) => r.p99)),
+    total: runs[i].reduce((n, r) => n + r.total, 0),
+    failed: runs[i].reduce((n, r) => n + r.failed, 0),
+    appCpu: median(runs[i].map((r) => r.appCpu)),
+    pgCpu: medianOrUndefined(runs[i].map((r) => r.pgCpu)),
+    loadCpu: medianOrUndefined(runs[i].map((r) => r.loadCpu))
+  }))
 }
 
 const createDatabase = (server: PgServer.Server, name: string) =>
@@ -215,34 +286,119 @@ const createDatabase = (server: PgServer.Server, name: string) =>
 
 const formatMs = (ms: number): string => (ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`)
 
+/** The requests of each measured route. */
+const routes = (trackingNumbers: ReadonlyArray<string>) => {
+  let requester = 0
+  const submit: autocannon.Request = {
+    method: "POST",
+    path: "/v1/cases",
+    headers: { "content-type": "application/json" },
+    body: submitBody,
+    setupRequest: (request) => ({
+      ...request,
+      headers: { ...request.headers, authorization: `Bearer load-${requester++}` }
+    })
+  }
+  let read = 0
+  const get: autocannon.Request = {
+    method: "GET",
+    headers: { authorization: `Bearer ${AGENT_TOKEN}` },
+    setupRequest: (request) => ({ ...request, path: `/v1/cases/${trackingNumbers[read++ % trackingNumbers.length]}` })
+  }
+  return { submit, get }
+}
+
+/** The tracking numbers of the agent's queue (the read set), through the API. */
+const readSet = async (url: string): Promise<ReadonlyArray<string>> => {
+  const queue = await fetch(`${url}/v1/desk/queue?limit=${READ_SET}`, {
+    headers: { authorization: `Bearer ${AGENT_TOKEN}` }
+  })
+  if (!queue.ok) throw new Error(`GET /v1/desk/queue answered ${queue.status}: ${await queue.text()}`)
+  return ((await queue.json()) as { items: ReadonlyArray<{ case: { trackingNumber: string } }> }).items.map(
+    (i) => i.case.trackingNumber
+  )
+}
+
+/**
+ * The key paths of a JSON value, sorted: the shape two answers must share. A `null` counts as absent (the API's
+ * schemas encode an optional key that holds `undefined` as `null`; `JSON.stringify` leaves it out).
+ */
+const shape = (value: unknown, path = ""): ReadonlyArray<string> =>
+  value === null
+    ? []
+    : typeof value !== "object"
+      ? [path]
+      : Array.isArray(value)
+        ? value.flatMap((v, i) => shape(v, `${path}[${i}]`))
+        : Object.entries(value)
+            .flatMap(([k, v]) => shape(v, `${path}.${k}`))
+            .sort()
+
+const symmetricDifference = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const [setA, setB] = [new Set(a), new Set(b)]
+  return [...a.filter((x) => !setB.has(x)), ...b.filter((x) => !setA.has(x))]
+}
+
+/** Fails the bench when the bare handler and the API do not answer the same case the same way. */
+const checkSameAnswer = async (server: ServerChild, trackingNumber: string, context: BenchContext) => {
+  const get = async (base: string) => {
+    const response = await fetch(`${base}/v1/cases/${trackingNumber}`, {
+      headers: { authorization: `Bearer ${AGENT_TOKEN}` }
+    })
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+  }
+  const [api, bare] = [await get(server.api), await get(server.bare)]
+  const differences = [
+    ...(api.status === bare.status ? [] : [`status ${api.status} / ${bare.status}`]),
+    ...(["case", "events"] as const)
+      .filter((key) => JSON.stringify(api.body[key]) !== JSON.stringify(bare.body[key]))
+      .map(
+        (key) =>
+          `${key}: ${JSON.stringify(api.body[key]).slice(0, 400)} / ${JSON.stringify(bare.body[key]).slice(0, 400)}`
+      ),
+    ...symmetricDifference(shape(api.body), shape(bare.body)).map((path) => `only in one answer: ${path}`)
+  ]
+  if (differences.length > 0) {
+    context.fail(
+      `http bench: the bare handler does not answer GET /v1/cases/${trackingNumber} as the API does:\n` +
+        differences.slice(0, 10).join("\n")
+    )
+  }
+}
+
 // -------------------------------------------------------------------------------------------------------------------
 // the bench
 // -------------------------------------------------------------------------------------------------------------------
 
-const run = async (context: BenchContext, server: PgServer.Server): Promise<void> => {
+const verdict = (met: boolean): string => (met ? "met" : "NOT met")
+
+const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> => {
   const quick = context.settings.samples < 5
-  const seconds = quick ? 2 : 10
-  const warmupSeconds = quick ? 0.5 : 2
+  // the direct calls: one run of 10 s; over HTTP: 3 rounds of 5 s per route, in turns with the other server
+  const timing = { seconds: quick ? 2 : 10, warmupSeconds: quick ? 0.5 : 2 }
+  const httpTiming = { seconds: quick ? 2 : 5, warmupSeconds: timing.warmupSeconds, rounds: quick ? 1 : 3 }
+  const pgPid = Cpu.postmasterPid(pg.dataDir)
 
   // 1. the direct desk, on its own database
-  await createDatabase(server, "bench_direct")
+  await createDatabase(pg, "bench_direct")
   const deskLayer = SupportDesk.layer(Presets.globalSources).pipe(
-    Layer.provide(PgStorage.layerUrl(Redacted.make(PgServer.url(server, "bench_direct")), { maxConnections: POOL })),
+    Layer.provide(PgStorage.layerUrl(Redacted.make(PgServer.url(pg, "bench_direct")), { maxConnections: POOL })),
     Layer.provide(Randomness.layer)
   )
   const [directSubmit, directRead] = await Effect.runPromise(
     Effect.gen(function* () {
       const desk = yield* SupportDesk.SupportDesk
-      const options = { concurrency: CONNECTIONS, warmupMs: warmupSeconds * 1000, ms: seconds * 1000 }
-      const submit = yield* direct(
-        "SupportDesk.submit (direct)",
-        (i) => desk.submit(submitInput(`direct-${i}`)),
-        options
-      )
+      const options = {
+        concurrency: CONNECTIONS,
+        warmupMs: timing.warmupSeconds * 1000,
+        ms: timing.seconds * 1000,
+        ...(pgPid === undefined ? {} : { pgPid })
+      }
+      const submit = yield* direct("SupportDesk.submit", (i) => desk.submit(submitInput(`direct-${i}`)), options)
       const queue = yield* desk.queue(DemoActors.agent, { limit: READ_SET })
       const numbers = queue.map((c) => c.trackingNumber)
       const read = yield* direct(
-        "SupportDesk.getCase (direct)",
+        "SupportDesk.getCase",
         (i) => desk.getCase(DemoActors.agent, numbers[i % numbers.length]),
         options
       )
@@ -250,64 +406,169 @@ const run = async (context: BenchContext, server: PgServer.Server): Promise<void
     }).pipe(Effect.provide(deskLayer))
   )
 
-  // 2. the same through HTTP, on another database
-  await createDatabase(server, "bench_http")
-  const demo = await startServer(PgServer.url(server, "bench_http"))
+  // 2. the same through HTTP, bare and HttpApi, on another database
+  await createDatabase(pg, "bench_http")
+  const databaseUrl = PgServer.url(pg, "bench_http")
+  const server = await startServer(databaseUrl)
+  let numbers: ReadonlyArray<string> = []
+  const http: Record<string, Row> = {}
   try {
-    let requester = 0
-    const submitRequest: autocannon.Request = {
-      method: "POST",
-      path: "/v1/cases",
-      headers: { "content-type": "application/json" },
-      body: submitBody,
-      setupRequest: (request) => ({
-        ...request,
-        headers: { ...request.headers, authorization: `Bearer load-${requester++}` }
-      })
-    }
-    await cannon("warm-up", demo.url, [submitRequest], warmupSeconds)
-    const httpSubmit = await cannon("POST /v1/cases", demo.url, [submitRequest], seconds)
-
-    const queue = await fetch(`${demo.url}/v1/desk/queue?limit=${READ_SET}`, {
-      headers: { authorization: `Bearer ${AGENT_TOKEN}` }
-    })
-    if (!queue.ok) throw new Error(`GET /v1/desk/queue answered ${queue.status}: ${await queue.text()}`)
-    const numbers = ((await queue.json()) as { items: ReadonlyArray<{ case: { trackingNumber: string } }> }).items.map(
-      (i) => i.case.trackingNumber
+    const first = routes([])
+    ;[http.bareSubmit, http.apiSubmit] = await interleaved(
+      server,
+      [
+        { label: "POST /v1/cases, bare node:http", url: server.bare, request: first.submit },
+        { label: "POST /v1/cases, HttpApi", url: server.api, request: first.submit }
+      ],
+      httpTiming,
+      pgPid
     )
-    let read = 0
-    const readRequest: autocannon.Request = {
-      method: "GET",
-      headers: { authorization: `Bearer ${AGENT_TOKEN}` },
-      setupRequest: (request) => ({ ...request, path: `/v1/cases/${numbers[read++ % numbers.length]}` })
-    }
-    await cannon("warm-up", demo.url, [readRequest], warmupSeconds)
-    const httpRead = await cannon("GET /v1/cases/{trackingNumber}", demo.url, [readRequest], seconds)
-
-    const rows: Array<Array<string>> = []
-    for (const [http, baseline] of [
-      [httpSubmit, directSubmit],
-      [httpRead, directRead]
-    ] as const) {
-      for (const row of [baseline, http]) {
-        rows.push([
-          row.label,
-          ` ${formatOps(row.rate)}/s`,
-          ` ${formatMs(row.p50)}`,
-          ` ${formatMs(row.p99)}`,
-          ` ${formatInteger(row.total)}`,
-          ` ${formatInteger(row.failed)}`,
-          row === http ? ` ${formatRatio(http.rate / baseline.rate)}` : ""
-        ])
-      }
-    }
-    console.log(table(["operation", " rate", " p50", " p99", " done", " non-2xx", " HTTP / direct"], rows))
-    for (const row of [httpSubmit, httpRead]) {
-      if (row.failed > 0) context.fail(`http bench: ${row.label} had ${row.failed} non-2xx answers or errors`)
-    }
+    numbers = await readSet(server.api)
+    await checkSameAnswer(server, numbers[0], context)
+    const { get } = routes(numbers)
+    ;[http.bareGet, http.apiGet] = await interleaved(
+      server,
+      [
+        { label: "GET /v1/cases/{tn}, bare node:http", url: server.bare, request: get },
+        { label: "GET /v1/cases/{tn}, HttpApi", url: server.api, request: get }
+      ],
+      httpTiming,
+      pgPid
+    )
   } finally {
-    demo.child.kill("SIGTERM")
-    await new Promise((resolve) => demo.child.once("exit", resolve))
+    await server.stop()
+  }
+
+  const rows: Array<Array<string>> = []
+  for (const [baseline, ...over] of [
+    [directSubmit, http.bareSubmit, http.apiSubmit],
+    [directRead, http.bareGet, http.apiGet]
+  ] as const) {
+    for (const row of [baseline, ...over]) {
+      rows.push([
+        row.label,
+        ` ${formatOps(row.rate)}/s`,
+        ` ${formatMs(row.p50)}`,
+        ` ${formatMs(row.p99)}`,
+        ` ${formatInteger(row.total)}`,
+        ` ${formatInteger(row.failed)}`,
+        ` ${Cpu.formatCpu(row.appCpu)}`,
+        ` ${Cpu.formatCpu(row.pgCpu)}`,
+        row === baseline ? "" : ` ${Cpu.formatCpu(row.loadCpu)}`,
+        row === baseline ? "" : ` ${formatRatio(row.rate / baseline.rate)}`
+      ])
+    }
+  }
+  console.log(
+    table(
+      [
+        "operation",
+        " rate",
+        " p50",
+        " p99",
+        " done",
+        " non-2xx",
+        " app CPU/op",
+        " PostgreSQL CPU/op",
+        " load-gen CPU/op",
+        " rate ÷ direct"
+      ],
+      rows
+    )
+  )
+  console.log(
+    "\napp CPU/op: the process running the desk (this one for direct calls, the server child over HTTP), all threads."
+  )
+
+  for (const [name, directRow, bare, api] of [
+    ["GET /v1/cases/{tn}", directRead, http.bareGet, http.apiGet],
+    ["POST /v1/cases", directSubmit, http.bareSubmit, http.apiSubmit]
+  ] as const) {
+    console.log(`\n${name}: app CPU per request`)
+    console.log(
+      table(
+        ["part", " CPU/request", " cumulative"],
+        [
+          ["the desk call (direct, with its Effect fiber and SQL client)", ` ${Cpu.formatCpu(directRow.appCpu)}`, ""],
+          [
+            "+ a bare node:http server around it (parse, authenticate, JSON)",
+            ` ${Cpu.formatCpu(bare.appCpu - directRow.appCpu)}`,
+            ` ${Cpu.formatCpu(bare.appCpu)}`
+          ],
+          [
+            "+ HttpApi instead (router, middleware, schemas, responses)",
+            ` ${Cpu.formatCpu(api.appCpu - bare.appCpu)}`,
+            ` ${Cpu.formatCpu(api.appCpu)}`
+          ]
+        ]
+      )
+    )
+  }
+
+  const getCpuRatio = http.apiGet.appCpu / http.bareGet.appCpu
+  const getRate = http.apiGet.rate / directRead.rate
+  const postRate = http.apiSubmit.rate / directSubmit.rate
+  console.log("\nGoals (HttpApi routes, medians of this run):")
+  console.log(
+    table(
+      ["goal", " measured", " verdict"],
+      [
+        [
+          "GET server CPU/request ≤ 1.5× bare node:http",
+          ` ${formatRatio(getCpuRatio)}`,
+          ` ${verdict(getCpuRatio <= 1.5)}`
+        ],
+        ["GET rate ≥ 0.6× direct getCase", ` ${formatRatio(getRate)}`, ` ${verdict(getRate >= 0.6)}`],
+        ["POST rate ≥ 0.85× direct submit", ` ${formatRatio(postRate)}`, ` ${verdict(postRate >= 0.85)}`],
+        ["GET p99 < 100 ms", ` ${formatMs(http.apiGet.p99)}`, ` ${verdict(http.apiGet.p99 < 100)}`],
+        ["POST p99 < 100 ms", ` ${formatMs(http.apiSubmit.p99)}`, ` ${verdict(http.apiSubmit.p99 < 100)}`]
+      ]
+    )
+  )
+  for (const row of Object.values(http)) {
+    if (row.failed > 0) context.fail(`http bench: ${row.label} had ${row.failed} non-2xx answers or errors`)
+  }
+
+  if (context.profile) await profileRoutes(context, databaseUrl, numbers, timing, pgPid)
+}
+
+/** Each HTTP route again, in a server under `--cpu-prof`; prints the top frames of the measured window. */
+const profileRoutes = async (
+  context: BenchContext,
+  databaseUrl: string,
+  numbers: ReadonlyArray<string>,
+  timing: { readonly seconds: number; readonly warmupSeconds: number },
+  pgPid: number | undefined
+) => {
+  Fs.mkdirSync(profileDir, { recursive: true })
+  const { submit, get } = routes(numbers)
+  for (const [file, label, pick, request] of [
+    ["get-api", "GET /v1/cases/{tn}, HttpApi", "api", get],
+    ["get-bare", "GET /v1/cases/{tn}, bare node:http", "bare", get],
+    ["post-api", "POST /v1/cases, HttpApi", "api", submit],
+    ["post-bare", "POST /v1/cases, bare node:http", "bare", submit]
+  ] as const) {
+    const path = Path.join(profileDir, `${file}.cpuprofile`)
+    Fs.rmSync(path, { force: true })
+    const server = await startServer(databaseUrl, path)
+    let row: Row & { readonly window: Profile.Window }
+    try {
+      row = await overHttp(label, server, server[pick], [request], timing, pgPid)
+    } finally {
+      await server.stop()
+    }
+    if (row.failed > 0) context.fail(`http bench (profile): ${label} had ${row.failed} non-2xx answers or errors`)
+    const summary = Profile.summarize(JSON.parse(Fs.readFileSync(path, "utf8")) as Profile.CpuProfile, row.window)
+    const busy = summary.totalUs - summary.idleUs
+    console.log(
+      `\nProfile of ${label} (${Path.relative(process.cwd(), path)}): ${formatInteger(row.total)} requests, ` +
+        `${Cpu.formatCpu(busy / row.total)} of sampled main-thread time per request (under the profiler), ` +
+        `${((summary.idleUs / summary.totalUs) * 100).toFixed(0)}% idle`
+    )
+    console.log("Top functions by self time (share of busy time):")
+    console.log(Profile.formatTop(summary.byFunction, busy, 15))
+    console.log("By package:")
+    console.log(Profile.formatTop(summary.byPackage, busy, 10))
   }
 }
 
@@ -321,11 +582,14 @@ const bench: BenchModule = {
       return
     }
     const server = await PgServer.start({ durability: "durable" })
+    const quick = context.settings.samples < 5
     try {
       console.log(
-        `PostgreSQL on loopback (fsync on); server and direct desk each on a pool of ${POOL} connections; ` +
-          `${CONNECTIONS} connections / fibers; ${context.settings.samples < 5 ? 2 : 10} s per run.\n` +
-          "The demo server runs in a child process; autocannon and the direct desk in this one (2 cores in all).\n"
+        `PostgreSQL on loopback (fsync on); every desk on a pool of ${POOL} connections; ` +
+          `${CONNECTIONS} connections / fibers. Direct calls: one run of ${quick ? 2 : 10} s; over HTTP: ` +
+          `${quick ? "one run of 2 s" : "3 rounds of 5 s"} per route, bare and HttpApi in turns (medians).\n` +
+          "The server runs in a child process (HttpApi and bare node:http on one desk); autocannon and the direct " +
+          "desk in this one; PostgreSQL beside them: 2 cores in all.\n"
       )
       await run(context, server)
     } catch (error) {

@@ -28,6 +28,8 @@ export interface Measurement {
 
 export interface BenchContext {
   readonly settings: Settings
+  /** `--profile`: benches that can also save CPU profiles of what they measure, and print their top frames. */
+  readonly profile: boolean
   /** Marks the run as failed (exit code 1) with a loud message, without stopping the other benches. */
   readonly fail: (message: string) => void
 }

@@ -1,8 +1,9 @@
 /**
  * Runs the benchmarks in sequence: `pnpm bench` (all), `pnpm bench calendar sla` (by name), `pnpm bench --quick`
- * (short samples, to check that the benches run), `pnpm bench --help`. Exits with code 1 when a bench reports a
- * failure, such as a peer library answering differently from ours without a documented reason, and with code 2 for
- * an unknown benchmark name or option.
+ * (short samples, to check that the benches run), `pnpm bench http --profile` (CPU profiles of what a bench
+ * measures, where it supports them), `pnpm bench --help`. Exits with code 1 when a bench reports a failure, such as a
+ * peer library answering differently from ours without a documented reason, and with code 2 for an unknown benchmark
+ * name or option.
  *
  * To add a bench: write `bench/<name>.ts` with a default-exported `BenchModule`, and add one line below.
  */
@@ -18,7 +19,9 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
     load: () => import("./sla.ts")
   },
   storage: {
-    about: "submissions on PostgreSQL against raw inserts, and the queue at 10 k and 1 M cases (starts a server)",
+    about:
+      "submissions on PostgreSQL against raw inserts with CPU per submission, and the queue at 10 k and 1 M cases " +
+      "(starts a server)",
     load: () => import("../../sql-pg/bench/storage.ts")
   },
   alerts: {
@@ -26,7 +29,9 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
     load: () => import("../../sql-pg/bench/alerts.ts")
   },
   http: {
-    about: "the demo server's API under load against the desk called directly (starts a server)",
+    about:
+      "the demo's API under load beside a bare node:http handler and the desk called directly, with CPU per " +
+      "request (starts a server)",
     load: () => import("../../../examples/http-server/bench/http.ts")
   },
   email: {
@@ -36,12 +41,13 @@ const benches: Record<string, { readonly about: string; readonly load: () => Pro
 }
 const options: Record<string, string> = {
   "--quick": "short samples, to check that the benches run (figures not meaningful)",
+  "--profile": "http: also save a node --cpu-prof profile of each route and print its top frames",
   "--help": "this text"
 }
 
 const usage = (): string =>
   [
-    "Usage: pnpm bench [name …] [--quick]",
+    "Usage: pnpm bench [name …] [--quick] [--profile]",
     "",
     "Benchmarks (all of them when no name is given):",
     ...Object.entries(benches).map(([name, b]) => `  ${name.padEnd(10)} ${b.about}`),
@@ -79,7 +85,7 @@ for (const [name, entry] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue
   const bench = (await entry.load()).default
   if (bench.name !== name) fail(`bench/${name}: the module calls itself "${bench.name}"`)
-  await bench.run({ settings, fail })
+  await bench.run({ settings, profile: args.includes("--profile"), fail })
 }
 if (failures > 0) {
   console.error(`\n!!! ${failures} failure(s): see the messages above`)

@@ -19,14 +19,33 @@ export class Randomness extends Context.Service<
   }
 >()("@support-policy/core/Randomness") {}
 
+/** Bytes drawn from the platform's generator at a time (its limit for one call is 65,536). */
+const POOL_BYTES = 4096
+
 /**
- * Cryptographically strong randomness from `globalThis.crypto.getRandomValues`.
+ * Cryptographically strong randomness from `globalThis.crypto.getRandomValues`, drawn 4 KiB at a time: each call
+ * hands out the next unused bytes of the pool (never the same byte twice), so an id costs a copy rather than a call
+ * into the generator. Requests larger than the pool go to the generator directly.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Randomness> = Layer.succeed(Randomness)({
-  bytes: (n) => Effect.sync(() => globalThis.crypto.getRandomValues(new Uint8Array(n)))
+export const layer: Layer.Layer<Randomness> = Layer.sync(Randomness)(() => {
+  const pool = new Uint8Array(POOL_BYTES)
+  let used = POOL_BYTES
+  return {
+    bytes: (n) =>
+      Effect.sync(() => {
+        if (n > POOL_BYTES) return globalThis.crypto.getRandomValues(new Uint8Array(n))
+        if (used + n > POOL_BYTES) {
+          globalThis.crypto.getRandomValues(pool)
+          used = 0
+        }
+        const out = pool.slice(used, used + n)
+        used += n
+        return out
+      })
+  }
 })
 
 /**

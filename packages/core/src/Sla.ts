@@ -190,7 +190,7 @@ export interface Intake {
 }
 
 /**
- * A target that will apply to a new case: the rule and clause behind it, its due instant and warning instants.
+ * A target that will apply to a new case: the rule and clause behind it, its due and warning instants.
  * `recurring` is true for a rolling progress-update rule (the next period starts at each update).
  *
  * @since 0.1.0
@@ -203,9 +203,44 @@ export interface PlannedTarget {
   readonly target: SupportPolicy.Target
   readonly targetMs: number
   readonly recurring: boolean
+  /** When the target starts, in epoch milliseconds. */
+  readonly startsAtMs: number
+  /** When the target is due, in epoch milliseconds. */
+  readonly dueAt: number
+  /** The warning instants, in epoch milliseconds. */
+  readonly warningsAt: ReadonlyArray<number>
+  /** `startsAtMs` as an instant, created when first read. */
   readonly startsAt: Temporal.Instant
+  /** `dueAt` as an instant, created when first read. */
   readonly due: Temporal.Instant
+  /** `warningsAt` as instants, created when first read. */
   readonly warnings: ReadonlyArray<Temporal.Instant>
+}
+
+/**
+ * A planned target whose `Temporal.Instant`s are created when first read (a `Temporal.Instant` costs about a
+ * microsecond; a submission's plan has a dozen). The getters are own and enumerable, so spreading or serialising a
+ * target still gives every field.
+ */
+const plannedTarget = (fields: Omit<PlannedTarget, "startsAt" | "due" | "warnings">): PlannedTarget => {
+  let startsAt: Temporal.Instant | undefined
+  let due: Temporal.Instant | undefined
+  let warnings: ReadonlyArray<Temporal.Instant> | undefined
+  return {
+    ...fields,
+    get startsAt() {
+      startsAt ??= Temporal.Instant.fromEpochMilliseconds(fields.startsAtMs)
+      return startsAt
+    },
+    get due() {
+      due ??= Temporal.Instant.fromEpochMilliseconds(fields.dueAt)
+      return due
+    },
+    get warnings() {
+      warnings ??= fields.warningsAt.map((w) => Temporal.Instant.fromEpochMilliseconds(w))
+      return warnings
+    }
+  }
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -236,19 +271,19 @@ export const plan = (policy: SupportPolicy.SupportPolicy, intake: Intake): Reado
     const rule = engine.ruleFor(compiled.sla, m, facts)
     if (rule === undefined || (rule.startMask & submitted) === 0) continue
     const targetMs = engine.targetMillis(c, compiled.sla, rule, t)
-    out.push({
-      metric: rule.rule.metric,
-      rule: rule.rule.id,
-      clause: rule.rule.clause,
-      target: rule.rule.target,
-      targetMs,
-      recurring: m === PROGRESS_UPDATE,
-      startsAt: intake.receivedAt,
-      due: Temporal.Instant.fromEpochMilliseconds(engine.addMillis(c, t, targetMs)),
-      warnings: rule.warnAt.map((f) =>
-        Temporal.Instant.fromEpochMilliseconds(engine.addMillis(c, t, engine.warningThreshold(targetMs, f)))
-      )
-    })
+    out.push(
+      plannedTarget({
+        metric: rule.rule.metric,
+        rule: rule.rule.id,
+        clause: rule.rule.clause,
+        target: rule.rule.target,
+        targetMs,
+        recurring: m === PROGRESS_UPDATE,
+        startsAtMs: t,
+        dueAt: engine.addMillis(c, t, targetMs),
+        warningsAt: rule.warnAt.map((f) => engine.addMillis(c, t, engine.warningThreshold(targetMs, f)))
+      })
+    )
   }
   return out
 }
@@ -267,20 +302,37 @@ export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => 
   for (let m = 0; m < METRICS.length; m++) {
     for (const clock of evaluation.clocks) {
       if (clock.metric !== METRICS[m] || clock.outcome !== "open") continue
-      out.push({
-        metric: clock.metric,
-        rule: clock.rule,
-        clause: clock.clause,
-        target: clock.target,
-        targetMs: clock.targetMs,
-        recurring: m === PROGRESS_UPDATE,
-        startsAt: Temporal.Instant.fromEpochMilliseconds(clock.startedAt),
-        due: Temporal.Instant.fromEpochMilliseconds(clock.dueAt),
-        warnings: clock.warningsAt.map((w) => Temporal.Instant.fromEpochMilliseconds(w))
-      })
+      out.push(
+        plannedTarget({
+          metric: clock.metric,
+          rule: clock.rule,
+          clause: clock.clause,
+          target: clock.target,
+          targetMs: clock.targetMs,
+          recurring: m === PROGRESS_UPDATE,
+          startsAtMs: clock.startedAt,
+          dueAt: clock.dueAt,
+          warningsAt: clock.warningsAt
+        })
+      )
     }
   }
   return out
+}
+
+/**
+ * Options of {@link evaluate}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EvaluateOptions {
+  /**
+   * The published versions of the policy, by version number, for a record in which an administrator moved the case
+   * from one version to another (`policyChanged`, clause 7.1). Without it, `policyChanged` events are ignored and the
+   * whole record is evaluated under `policy`.
+   */
+  readonly versions?: ((version: string) => SupportPolicy.SupportPolicy | undefined) | undefined
 }
 
 /**
@@ -289,6 +341,17 @@ export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => 
  *
  * The record must satisfy `CaseEvent.checkRecord` (it starts with `submitted`, in order). Facts in events are not
  * checked against the policy here: an unknown priority simply matches no rule that names priorities.
+ *
+ * **Versions.** A case is evaluated for its whole life under the version of the policy it was opened under, unless an
+ * administrator moved it (a `policyChanged` event). Given `options.versions`, the record is evaluated in segments:
+ * until the first move under its `from` version, then under each `to` (`policy` stands in for a version `versions`
+ * does not know, and `evaluation.policy` names the version of the last segment). At a move, the clocks running or
+ * paused stop, cancelled (a breached one stays breached: what happened under the old version stays as it was), and
+ * every metric the case still owes in its cycle (a first response not given, the resolution, the progress updates)
+ * starts at the move under the new version's rule, if one applies: with the business time the stopped clock had used
+ * when that rule says `onPriorityChange: "keepElapsed"` (so the new target counts from the case's start), with its
+ * full target from the move when it says `"restart"` or when no clock of the metric was running. Clocks that ended
+ * before the move are not touched; what their version measured stays measured.
  *
  * The clocks are lazy views (due and warning instants and traces are computed when first read): read their fields,
  * or `JSON.stringify` them, but do not spread them (`{ ...clock }` copies the view's internals, not the fields).
@@ -299,8 +362,10 @@ export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => 
 export const evaluate = (
   policy: SupportPolicy.SupportPolicy,
   record: ReadonlyArray<CaseEvent.CaseEvent>,
-  now: Temporal.Instant | number
-): Evaluation => engine.evaluate(policy, record, typeof now === "number" ? now : now.epochMilliseconds)
+  now: Temporal.Instant | number,
+  options?: EvaluateOptions
+): Evaluation =>
+  engine.evaluate(policy, record, typeof now === "number" ? now : now.epochMilliseconds, options?.versions)
 
 /**
  * The latest clock of a metric (the current period of a rolling progress-update rule), if any.
@@ -400,7 +465,10 @@ const reasonText: { readonly [K in typeof TraceReason.Type]: string } = {
   caseResolved: "the case was resolved by an event this rule does not count",
   caseWithdrawn: "the requester withdrew the case",
   caseMerged: "the case was merged into another",
-  caseClosed: "the case was closed unresolved"
+  caseClosed: "the case was closed unresolved",
+  policyChanged: "the case moved to another version of the policy",
+  policyChangedRestart: "the case moved to another version of the policy; full target from the move",
+  policyChangedKeepElapsed: "the case moved to another version of the policy; business time used before is kept"
 }
 
 /**

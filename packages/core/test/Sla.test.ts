@@ -88,6 +88,33 @@ describe("Sla.plan", () => {
   })
 })
 
+describe("Sla.PlannedTarget", () => {
+  it("gives each instant as epoch milliseconds and as the same Temporal.Instant, created once", () => {
+    const t = hk("2025-04-11T17:30")
+    const plan = Sla.plan(preset, {
+      receivedAt: Temporal.Instant.fromEpochMilliseconds(t),
+      priority: "high",
+      category: preset.categories[0].id,
+      channel: "online-form",
+      audience: preset.categories[0].audiences[0]
+    })
+    assert.isAbove(plan.length, 1)
+    for (const target of plan) {
+      assert.strictEqual(target.startsAtMs, t)
+      assert.strictEqual(target.startsAt.epochMilliseconds, target.startsAtMs)
+      assert.strictEqual(target.due.epochMilliseconds, target.dueAt)
+      assert.deepStrictEqual(
+        target.warnings.map((w) => w.epochMilliseconds),
+        target.warningsAt
+      )
+      assert.strictEqual(target.due, target.due, "read twice, the same instant")
+      // spread and serialised, a target keeps every field
+      assert.strictEqual({ ...target }.due.epochMilliseconds, target.dueAt)
+      assert.strictEqual(JSON.parse(JSON.stringify(target)).due, target.due.toJSON())
+    }
+  })
+})
+
 describe("Sla.planOf", () => {
   it("reads off the evaluation of a submission exactly the plan `Sla.plan` gives, for every case of the preset", () => {
     let compared = 0

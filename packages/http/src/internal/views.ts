@@ -1,10 +1,29 @@
 /**
  * From the desk's values to the API's response bodies (`HttpViews`). The texts a requester reads are the desk's
  * (`SupportDesk.promiseText`, `SupportDesk.intakeSentences`), in the reader's time zone.
+ *
+ * The bodies are built field by field, each object with exactly the keys of its `HttpViews` schema, out of values
+ * that are JSON already (numbers, strings, arrays, null). So the views of a case and of a submission, the largest and
+ * most frequent answers, are answered with {@link json}: written once with `JSON.stringify`, instead of walked again
+ * through their schemas on every request. Tests decode such answers with the schemas and compare them with the
+ * schema-encoded ones (`HttpSupportApi.encoding.test.ts`).
  */
 import type { Actor, SupportPolicy } from "@support-policy/core"
 import { Sla, SupportDesk } from "@support-policy/core"
-import type * as HttpViews from "../HttpViews.ts"
+import type { Schema } from "effect"
+import { HttpServerResponse } from "effect/http"
+import * as HttpViews from "../HttpViews.ts"
+
+/**
+ * An answer of `schema`'s type written as JSON once, without encoding it through the schema: for bodies built by this
+ * module, whose values are their own JSON encoding (an optional key left out rather than `null`).
+ */
+export const json = <S extends Schema.Top>(
+  _schema: S,
+  body: S["Type"],
+  status = 200
+): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.text(JSON.stringify(body), { status, contentType: "application/json" })
 
 export const policyZone = (policy: SupportPolicy.SupportPolicy): string => policy.calendar.spec.timeZone
 
@@ -19,9 +38,9 @@ export const plannedTarget = (
   target: target.target,
   targetText: Sla.formatTarget(target.target, language),
   recurring: target.recurring,
-  startsAt: target.startsAt.epochMilliseconds,
-  dueAt: target.due.epochMilliseconds,
-  warningsAt: target.warnings.map((w) => w.epochMilliseconds),
+  startsAt: target.startsAtMs,
+  dueAt: target.dueAt,
+  warningsAt: target.warningsAt,
   text: SupportDesk.promiseText(target, timeZone, language),
   plainText: SupportDesk.promisePlain(target, timeZone, language),
   clauseText: SupportDesk.clauseText(target.clause, language)
@@ -36,7 +55,7 @@ export const replyBy = (
   return first === undefined
     ? null
     : {
-        dueAt: first.due.epochMilliseconds,
+        dueAt: first.dueAt,
         timeZone,
         text: SupportDesk.promiseText(first, timeZone, language),
         plainText: SupportDesk.promisePlain(first, timeZone, language),
@@ -75,14 +94,26 @@ const clockView = (c: Sla.Clock, withTrace: boolean): HttpViews.Clock => ({
  */
 export const caseView = (actor: Actor.Actor, view: SupportDesk.CaseView): HttpViews.CaseView => {
   const staff = actor.role !== "requester"
+  const sla = view.sla
   return {
     case: view.case,
     events: view.events,
     eventsBefore: view.eventsBefore,
-    sla: { ...view.sla, clocks: view.sla.clocks.map((c) => clockView(c, staff)) },
+    sla: {
+      policy: { id: sla.policy.id, version: sla.policy.version },
+      asOf: sla.asOf,
+      status: sla.status,
+      cycle: sla.cycle,
+      ...(sla.priority === undefined ? {} : { priority: sla.priority }),
+      ...(sla.category === undefined ? {} : { category: sla.category }),
+      holds: sla.holds,
+      clocks: sla.clocks.map((c) => clockView(c, staff)),
+      ...(sla.nextChangeAt === undefined ? {} : { nextChangeAt: sla.nextChangeAt })
+    },
     asOf: view.asOf,
     reopenableUntil: view.reopenableUntil,
-    mediation: view.mediation
+    mediation: view.mediation,
+    satisfaction: view.satisfaction
   }
 }
 
@@ -115,6 +146,27 @@ export const submission = (
     view: caseView(actor, result.view)
   }
 }
+
+/**
+ * The answer of a case as `actor` may see it (with the display names of the people it names, when given), written
+ * once as JSON.
+ */
+export const caseViewResponse = (
+  actor: Actor.Actor,
+  view: SupportDesk.CaseView,
+  names?: Readonly<Record<string, string>>
+): HttpServerResponse.HttpServerResponse =>
+  json(HttpViews.CaseView, names === undefined ? caseView(actor, view) : { ...caseView(actor, view), names })
+
+/** The answer of a submission (201), written once as JSON. */
+export const submissionResponse = (
+  policy: SupportPolicy.SupportPolicy,
+  actor: Actor.Actor,
+  result: SupportDesk.Submission,
+  timeZone: string,
+  language: Sla.TextLanguage = "en"
+): HttpServerResponse.HttpServerResponse =>
+  json(HttpViews.Submission, submission(policy, actor, result, timeZone, language), 201)
 
 /**
  * The ids of staff a case view names: the actors of its events, the people its SLA alerts were addressed to, its

@@ -104,7 +104,7 @@ export const promisePlain = (
   language: Sla.TextLanguage = "en"
 ): string => {
   const within = Sla.formatTarget(target.target, language)
-  const by = Sla.formatInstant(target.due.epochMilliseconds, timeZone, language)
+  const by = Sla.formatInstant(target.dueAt, timeZone, language)
   if (language === "zh") {
     switch (target.metric) {
       case "firstResponse":
@@ -303,7 +303,7 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
           metric: target.metric,
           within: Sla.formatTarget(target.target),
           target: target.target,
-          due: target.due.epochMilliseconds,
+          due: target.dueAt,
           clause: target.clause
         }))
       })

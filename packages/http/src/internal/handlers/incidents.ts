@@ -46,7 +46,7 @@ export const layer = (api: typeof Api) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
             const view = yield* desk.linkCase(actor, params.incidentId, payload.trackingNumber).pipe(deskErrors())
-            return views.caseView(actor, view)
+            return views.caseViewResponse(actor, view)
           })
         )
         .handle("resolve", ({ params, payload }) =>
