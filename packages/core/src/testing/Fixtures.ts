@@ -252,7 +252,7 @@ export interface AppendOptions {
   readonly status?: SupportCase.Status | undefined
   readonly nextDueAt?: number | null | undefined
   readonly priority?: string | undefined
-  /** The case's next SLA alert instant after the append (`Append.alertAt`; default none). */
+  /** The case's next SLA alert instant after the append (`Change.alertAt`; default none). */
   readonly alertAt?: number | null | undefined
   /**
    * Append these SLA alerts (one event each, in order, `events` is then ignored): the type, whom it is addressed to,

@@ -1,7 +1,7 @@
 /**
  * When the escalation levels of a case's SLA rules fall due (clauses 6.1–6.3, and the policy's
  * `sla[].escalations`): a pure function of the record and its evaluation, used by every write (the next instant the
- * watcher must look at the case, `CaseStore.Append.alertAt`) and by the watcher (the levels to fire now).
+ * watcher must look at the case, `CaseStore.Change.alertAt`) and by the watcher (the levels to fire now).
  *
  * A level falls due once per clock (a metric's n-th clock; a reopened case or the next period of a rolling rule is a
  * new clock): at a warning point of the target (`fractionOfTarget`), when the clock breaches (`"due"`: the first
