@@ -77,8 +77,6 @@ const bareHandler = (context: Context.Context<SupportDesk.SupportDesk | Authenti
   const run = Effect.runPromiseWith(context)
   const desk = Context.get(context, SupportDesk.SupportDesk)
   const authentication = Context.get(context, Authentication.Authentication)
-  const policy = desk.policy
-  const zone = views.policyZone(policy)
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const found = await run(authentication.authenticate({ headers: Headers.fromInput(req.headers) }))
     if (Option.isNone(found)) return send(res, 401, { title: "Unauthenticated" })
@@ -100,15 +98,16 @@ const bareHandler = (context: Context.Context<SupportDesk.SupportDesk | Authenti
     if (req.method === "POST" && url === "/v1/cases") {
       if (actor.role !== "requester") return send(res, 403, { title: "Forbidden" })
       const body = JSON.parse(await readBody(req))
-      // not marked as decoded: the desk decodes the input itself, as the API's schemas do for the API
-      const input: SupportDesk.SubmitInput = {
-        ...intakeOf(policy, {}, actor, body, undefined),
-        category: body.category
-      }
-      const exit = await run(Effect.exit(desk.submit(input)))
-      return Exit.isSuccess(exit)
-        ? send(res, 201, views.submission(policy, actor, exit.value, zone))
-        : send(res, 422, { title: "Unprocessable", detail: String(exit.cause) })
+      // the policy in force for the channel's default, as the API reads it; not marked as decoded: the desk decodes
+      // the input itself, as the API's schemas do for the API
+      const submit = Effect.flatMap(desk.policyInForce, (policy) =>
+        desk.submit({ ...intakeOf(policy, {}, actor, body, undefined), category: body.category })
+      )
+      const exit = await run(Effect.exit(submit))
+      if (Exit.isFailure(exit)) return send(res, 422, { title: "Unprocessable", detail: String(exit.cause) })
+      // in the words of the version of the policy the case was opened under
+      const policy = exit.value.policy
+      return send(res, 201, views.submission(policy, actor, exit.value, views.policyZone(policy)))
     }
     send(res, 404, { title: "Not found" })
   }

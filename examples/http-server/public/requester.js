@@ -3,6 +3,7 @@
 // answered with the number meant). Every text is from i18n.js or, for the desk's own sentences, from the API in the
 // chosen language. Calls the /v1 API.
 import * as SP from "./common.js"
+import { satisfactionPart } from "./satisfaction.js"
 import { initialLanguage, LANGUAGES, language, policyName, setLanguage, t, translatePage } from "./i18n.js"
 
 const { el, api, showError } = SP
@@ -339,6 +340,8 @@ const showCase = async (view) => {
   if (view.reopenableUntil !== null && view.reopenableUntil > view.asOf) {
     parts.push(messageForm(c, t("case.reopen"), "actions/reopen", "reason"))
   }
+  const rating = satisfactionPart(view, (rated) => showCase(rated))
+  if (rating !== null) parts.push(rating)
   caseView.replaceChildren(...parts)
   caseView.hidden = false
   caseView.dataset.tracking = c.trackingNumber

@@ -61,7 +61,7 @@ const seedCases = Effect.gen(function* () {
   const desk = yield* SupportDesk.SupportDesk
   const live = yield* Clock.Clock
   const now = live.currentTimeMillisUnsafe()
-  const calendar = SupportPolicy.calendar(desk.policy)
+  const calendar = SupportPolicy.calendar(yield* desk.policyInForce)
 
   /** The instant `businessMs` of business time before now (in the policy's service hours). */
   const back = (businessMs: number): number => {
@@ -73,7 +73,7 @@ const seedCases = Effect.gen(function* () {
     Effect.provideService(effect, Clock.Clock, clockAt(live, instant))
 
   const day = 9 * HOUR // one business day: 09:00–18:00
-  const policy = desk.policy
+  const policy = yield* desk.policyInForce
   const fallbackChannel = policy.channels.find((c) => c.availability === "always" && c.opensCase)?.id
   /** The request as the policy can take it: its category and channel where the policy has them, else the closest. */
   const fit = (input: SupportDesk.SubmitInput): SupportDesk.SubmitInput | undefined => {

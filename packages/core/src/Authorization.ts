@@ -10,8 +10,10 @@
  *   left to agents.
  * - An **agent** handles every case, except that they do not speak for a party (answering, statements) and do not
  *   reopen: reopening is the requester's, within the policy's window.
- * - An **administrator** may do everything an agent may, reopen any answered or refused case (an appeal), and place
- *   and release legal holds (7.4).
+ * - An **administrator** may do everything an agent may, reopen any answered or refused case (an appeal), place
+ *   and release legal holds (7.4), publish versions of the policy and move open cases to one (7.1), and erase a
+ *   requester's personal data on their request (7.4).
+ * - Only the **requester** rates how their case was handled (7.4).
  *
  * Whether the case's state allows the action is a separate question (`CaseLifecycle.allowedIn`).
  *
@@ -48,6 +50,8 @@ export const DeskAction = Schema.Literals([
   "postAnnouncement",
   "viewQualityReviews",
   "viewReports",
+  "managePolicyVersions",
+  "eraseRequester",
   "viewAlerts"
 ])
 
@@ -67,7 +71,8 @@ const requesterActions: ReadonlySet<CaseLifecycle.Action> = new Set([
   "reopen",
   "close",
   "requestMediation",
-  "postStatement"
+  "postStatement",
+  "rateSatisfaction"
 ])
 
 const counterpartyActions: ReadonlySet<CaseLifecycle.Action> = new Set(["view", "postStatement"])
@@ -85,9 +90,20 @@ const accountManagerActions: ReadonlySet<CaseLifecycle.Action> = new Set([
   "addNote"
 ])
 
-const adminOnlyActions: ReadonlySet<CaseLifecycle.Action> = new Set(["placeLegalHold", "releaseLegalHold"])
+const adminOnlyActions: ReadonlySet<CaseLifecycle.Action> = new Set([
+  "placeLegalHold",
+  "releaseLegalHold",
+  "changePolicyVersion"
+])
 
-const partyOnlyActions: ReadonlySet<CaseLifecycle.Action> = new Set(["respond", "postStatement", "requestMediation"])
+const partyOnlyActions: ReadonlySet<CaseLifecycle.Action> = new Set([
+  "respond",
+  "postStatement",
+  "requestMediation",
+  "rateSatisfaction"
+])
+
+const adminOnlyDeskActions: ReadonlySet<DeskAction> = new Set(["managePolicyVersions", "eraseRequester"])
 
 /**
  * Whether an account manager handles the case: it is a case of a requester assigned to them, or it was routed or
@@ -153,6 +169,7 @@ export const decideDesk = (actor: Actor.Actor, action: DeskAction): Decision => 
         ? allowed
         : forbidden(`an account manager may not ${action}`)
     case "agent":
+      return adminOnlyDeskActions.has(action) ? forbidden(`only an administrator may ${action}`) : allowed
     case "administrator":
       return allowed
   }

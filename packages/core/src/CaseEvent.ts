@@ -376,12 +376,13 @@ export const QualityReviewed = event("qualityReviewed", {
 
 /**
  * Why a closed case was selected for quality review (clause 7.4): its record shows a breached clock, a refusal or a
- * reopening (the policy's `qualityReview.alwaysReview`), or it was drawn at the policy's `sampleRate`.
+ * reopening (the policy's `qualityReview.alwaysReview`), the requester rated it low (`lowSatisfaction`, the policy's
+ * `satisfaction.lowRating`), or it was drawn at the policy's `sampleRate`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const QualityReviewReason = Schema.Literals(["breached", "refused", "reopened", "sampled"])
+export const QualityReviewReason = Schema.Literals(["breached", "refused", "reopened", "sampled", "lowSatisfaction"])
 
 /**
  * @since 0.1.0
@@ -417,12 +418,52 @@ export const LegalHoldPlaced = event("legalHoldPlaced", { reason: Schema.optiona
 export const LegalHoldReleased = event("legalHoldReleased", {})
 
 /**
- * The personal data of the record was anonymised under the retention rules.
+ * Personal data was erased from the case (clause 7.4): the requester's (`whose` absent or `"requester"`: every text
+ * of the case is a redaction marker, the requester has no id or contact details), or the mediation counterparty's
+ * (`"counterparty"`: their statements and id). The facts the clocks are computed from are kept. `basis` says why (the
+ * policy's retention period, or a request); `erasureId` names the erasure. An `anonymised` without `basis` was
+ * written before erasure redacted texts: it removed the requester's contact details only.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Anonymised = event("anonymised", {})
+export const Anonymised = event("anonymised", {
+  basis: Schema.optionalKey(Schema.Literals(["retention", "request"])),
+  erasureId: Schema.optionalKey(Id),
+  whose: Schema.optionalKey(Schema.Literals(["requester", "counterparty"]))
+})
+
+/**
+ * A person asked for their personal data to be erased while the case was on a legal hold (clause 7.4): its
+ * requester, or its mediation counterparty (`whose`). The erasure waits until the hold is released.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ErasureRequested = event("erasureRequested", {
+  erasureId: Id,
+  whose: Schema.Literals(["requester", "counterparty"])
+})
+
+/**
+ * An administrator moved the case from one version of the policy to another (clause 7.1): from this event on, its
+ * clocks are those of version `to` (see `Sla.evaluate`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyChanged = event("policyChanged", { from: Schema.String, to: Schema.String })
+
+/**
+ * The requester rated how the case was handled, on the policy's scale (`satisfaction`), with an optional comment.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SatisfactionRated = event("satisfactionRated", {
+  rating: Schema.Int,
+  comment: Schema.optionalKey(Schema.String)
+})
 
 /**
  * The SLA metrics, as events name them (the same literals as `SupportPolicy.Metric`).
@@ -509,6 +550,9 @@ export const CaseEvent = Schema.Union([
   LegalHoldReleased,
   Anonymised,
   QualityReviewSelected,
+  ErasureRequested,
+  PolicyChanged,
+  SatisfactionRated,
   SlaWarning,
   SlaBreached,
   SlaEscalated
@@ -618,6 +662,8 @@ export const readersOf = (event: { readonly type: EventType }): Readers => {
     case "legalHoldPlaced":
     case "legalHoldReleased":
     case "anonymised":
+    case "erasureRequested":
+    case "satisfactionRated":
     case "assigned":
     case "counterpartyContacted":
     case "slaWarning":

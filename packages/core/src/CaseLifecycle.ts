@@ -33,7 +33,9 @@ import * as SupportCase from "./SupportCase.ts"
  * - `requestMediation`, `postStatement`, `recordMediationOutcome` (4.5),
  * - `linkIncident`, `unlinkIncident` (6.5),
  * - `recordQualityReview`: a reviewer rates a closed case (7.4),
- * - `placeLegalHold`, `releaseLegalHold`: a legal hold suspends the retention rules (7.4).
+ * - `placeLegalHold`, `releaseLegalHold`: a legal hold suspends the retention rules and erasure (7.4),
+ * - `changePolicyVersion`: an administrator moves an open case to another version of the policy (7.1),
+ * - `rateSatisfaction`: the requester rates how an answered case was handled (7.4).
  *
  * @since 0.1.0
  * @category schemas
@@ -62,7 +64,9 @@ export const Action = Schema.Literals([
   "unlinkIncident",
   "recordQualityReview",
   "placeLegalHold",
-  "releaseLegalHold"
+  "releaseLegalHold",
+  "changePolicyVersion",
+  "rateSatisfaction"
 ])
 
 /**
@@ -90,7 +94,10 @@ const ALL: ReadonlyArray<SupportCase.Status> = [...ACTIVE, ...ANSWERED, "refused
  * - a case on a verification hold is concluded before it is resolved or explained;
  * - a mediation ends with its recorded outcome, not with a plain resolution;
  * - only answered cases are reopened (a refused one too, by an administrator: `Authorization` decides who);
- * - a case is reviewed for quality once it is closed (clause 7.4 samples closed cases).
+ * - a case is reviewed for quality once it is closed (clause 7.4 samples closed cases);
+ * - only a case the desk still owes an answer moves to another version of the policy (an answered case keeps the
+ *   promises it was answered under);
+ * - a requester rates an answered case, resolved, explained or closed (the policy's `satisfaction` says until when).
  *
  * @since 0.1.0
  * @category models
@@ -119,7 +126,9 @@ export const allowedIn: { readonly [A in Action]: ReadonlyArray<SupportCase.Stat
   unlinkIncident: ALL,
   recordQualityReview: ["closed"],
   placeLegalHold: ALL,
-  releaseLegalHold: ALL
+  releaseLegalHold: ALL,
+  changePolicyVersion: ACTIVE,
+  rateSatisfaction: [...ANSWERED, "closed"]
 }
 
 /**
@@ -225,7 +234,17 @@ export const Facts = Schema.Struct({
   pendingQualityReview: Schema.optionalKey(
     Schema.Struct({ reasons: Schema.Array(CaseEvent.QualityReviewReason), selectedAt: CaseEvent.EpochMillis })
   ),
-  mediation: MediationFacts
+  mediation: MediationFacts,
+  /** The version of the policy an administrator last moved the case to (`policyChanged`), if ever. */
+  policyVersion: Schema.optionalKey(Schema.String),
+  /** How the current cycle was answered (with `answeredAt`), while it stays so. */
+  answer: Schema.optionalKey(Schema.Literals(["resolved", "explained", "refused"])),
+  /** When the current cycle was closed (withdrawn, merged or closed), while it stays so. */
+  closedAt: Schema.optionalKey(CaseEvent.EpochMillis),
+  /** The requester's satisfaction rating (clause 7.4; one per case). */
+  rating: Schema.optionalKey(
+    Schema.Struct({ rating: Schema.Int, at: CaseEvent.EpochMillis, comment: Schema.optionalKey(Schema.String) })
+  )
 })
 
 /**
@@ -395,6 +414,7 @@ export const step = (facts: Facts, e: CaseEvent.CaseEvent): Facts => {
       if (terminal === undefined) {
         terminal = e.type
         next.answeredAt = e.at
+        next.answer = e.type
         next.awaitingRequester = false
       }
       if (e.type === "refused") next.everRefused = true
@@ -403,11 +423,14 @@ export const step = (facts: Facts, e: CaseEvent.CaseEvent): Facts => {
     case "merged":
     case "closed":
       terminal = "closed"
+      next.closedAt ??= e.at
       break
     case "reopened":
       if (terminal !== undefined) {
         terminal = undefined
         delete next.answeredAt
+        delete next.answer
+        delete next.closedAt
         next.awaitingRequester = false
         next.reopenCount = facts.reopenCount + 1
       }
@@ -426,6 +449,12 @@ export const step = (facts: Facts, e: CaseEvent.CaseEvent): Facts => {
       break
     case "qualityReviewed":
       delete next.pendingQualityReview
+      break
+    case "policyChanged":
+      next.policyVersion = e.to
+      break
+    case "satisfactionRated":
+      next.rating ??= { rating: e.rating, at: e.at, ...(e.comment === undefined ? {} : { comment: e.comment }) }
       break
     default:
       break
@@ -468,7 +497,8 @@ export const stepAll = (facts: Facts, events: ReadonlyArray<CaseEvent.CaseEvent>
 }
 
 /**
- * What the record cannot say about a case: its ids, the policy it was opened under, who the requester is beyond
+ * What the record cannot say about a case: its ids, the policy version it was opened under (the record says when an
+ * administrator moved it to another), who the requester is beyond
  * their id and flags, and what the requester wrote on intake.
  *
  * @since 0.1.0
@@ -511,7 +541,7 @@ export const caseOf = (identity: Identity, facts: Facts, nextDueAt: number | nul
   id: identity.id,
   trackingNumber: identity.trackingNumber,
   policyId: identity.policyId,
-  policyVersion: identity.policyVersion,
+  policyVersion: facts.policyVersion ?? identity.policyVersion,
   requester: identity.requester,
   parties: facts.parties,
   channel: facts.channel,

@@ -29,6 +29,10 @@
  * - **Queries** by tracking number, by requester, by party, the open cases ordered by next due instant, and the
  *   cases in given statuses ordered by last update (the lifecycle sweeps: auto-closing, retention). Lists are
  *   ordered totally (ties broken by id, compared by code unit, i.e. a `"C"` collation), so paging is stable.
+ * - **Erasure is the one rewrite.** `erase` anonymises a case (its record rewritten with the same events, sequences,
+ *   types and instants, only what they say redacted; its outbox messages redacted, the unsent ones given up; its
+ *   idempotency keys deleted) or deletes it with everything that refers to it, leaving an anonymous tally
+ *   (`Erasure`). Nothing else changes a stored event.
  * - **SLA alerts.** Each case carries the next instant one of its SLA escalation levels falls due (`alertAt`, written
  *   with every change); `claimAlerts` hands the cases whose instant has passed to one claimer at a time, with a
  *   lease, so any number of processes can watch them. The alert events a change appends (`slaWarning`,
@@ -58,6 +62,7 @@
 import { Context, Effect, type Layer, type Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
 import type * as CaseLifecycle from "./CaseLifecycle.ts"
+import type * as Erasure from "./Erasure.ts"
 import * as CaseQuery from "./CaseQuery.ts"
 import { makeMemoryCaseStore } from "./internal/memoryCaseStore.ts"
 import * as memory from "./internal/memoryStore.ts"
@@ -429,6 +434,25 @@ export interface StatusQuery {
 }
 
 /**
+ * Filters for the tallies of deleted cases, by opening instant (then case id), oldest first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TallyQuery {
+  /** Only cases opened at or after this instant (epoch ms). */
+  readonly openedFrom?: number | undefined
+  /** Only cases opened strictly before this instant (epoch ms). */
+  readonly openedBefore?: number | undefined
+  /** Only cases last changed (`updatedAt`) at or after this instant (epoch ms): what a report of a period reads. */
+  readonly updatedSince?: number | undefined
+  /** At most this many tallies (a non-negative integer). */
+  readonly limit: number
+  /** Only tallies after this (openedAt, caseId) position, for paging. */
+  readonly after?: { readonly openedAt: number; readonly caseId: string } | undefined
+}
+
+/**
  * Paging for lists.
  *
  * @since 0.1.0
@@ -516,6 +540,19 @@ export class CaseStore extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<SupportCase.SupportCase>, CaseStoreFailure>
     /** How many cases a requester opened at or after `since` (epoch ms): the abuse rules' rate limits. */
     readonly countOpenedSince: (requesterId: string, since: number) => Effect.Effect<number, CaseStoreFailure>
+    /**
+     * Erases a case whose record ends at `expectedSequence` (otherwise {@link SequenceConflict}, nothing written), in
+     * one unit of work. `Anonymise`: the record is replaced by `events`, which must keep every stored event's
+     * sequence, type and instant (a write that does not dies); the state by `case`; each outbox message of the case
+     * by `message(it)`, and those still pending become `failed` (last error `"erased"`); the case's idempotency keys
+     * are deleted. `Delete`: the case, its record, its parties, its idempotency keys and its outbox messages are
+     * deleted and `tally` is kept. The only operation that rewrites stored events.
+     */
+    readonly erase: (
+      erasure: Erasure.CaseErasure
+    ) => Effect.Effect<void, SequenceConflict | CaseNotFound | CaseStoreFailure>
+    /** The tallies of deleted cases, by opening instant (then case id), oldest first. */
+    readonly listTallies: (query: TallyQuery) => Effect.Effect<ReadonlyArray<Erasure.Tally>, CaseStoreFailure>
     /**
      * Claims up to `limit` cases whose alert instant (`alertAt`) is at or before `now`, earliest first (then by
      * id), for `leaseMillis`: each one's alert instant becomes `now + leaseMillis`, so no other claim gets it until
@@ -674,6 +711,101 @@ export const validateChange = (
   if (new Set(keys).size !== keys.length) problems.push("events: a message key appears twice")
   problems.push(...messageProblems(change.outbox), ...alertAtProblems(change.alertAt))
   return problems.length === 0 ? Effect.void : die(operation, problems)
+}
+
+/**
+ * Checks an erasure before anything is read: `expectedSequence` is a positive integer; an anonymised record runs
+ * 1 … n from `submitted` (`CaseEvent.checkRecord`), at least to `expectedSequence`, and the new state belongs to
+ * `caseId` and ends at its last event; a tally names `caseId`. Dies naming the field when not. Adapters call it
+ * first, and {@link validateRewrite} once they hold the stored record.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateErasure = (erasure: Erasure.CaseErasure): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!Number.isSafeInteger(erasure.expectedSequence) || erasure.expectedSequence < 1) {
+    problems.push(`expectedSequence: expected a positive integer, got ${erasure.expectedSequence}`)
+  }
+  const outcome = erasure.outcome
+  if (outcome._tag === "Anonymise") {
+    for (const problem of CaseEvent.checkRecord(outcome.events)) {
+      problems.push(`outcome.events${problem.path}: ${problem.message}`)
+    }
+    if (outcome.events.length < erasure.expectedSequence) {
+      problems.push(
+        `outcome.events: the record keeps its ${erasure.expectedSequence} events, got ${outcome.events.length}`
+      )
+    }
+    if (outcome.case.id !== erasure.caseId) {
+      problems.push(`outcome.case.id: expected "${erasure.caseId}" (the caseId), got "${outcome.case.id}"`)
+    }
+    if (outcome.case.sequence !== outcome.events.length) {
+      problems.push(`outcome.case.sequence: expected ${outcome.events.length}, got ${outcome.case.sequence}`)
+    }
+  } else if (outcome.tally.caseId !== erasure.caseId) {
+    problems.push(`outcome.tally.caseId: expected "${erasure.caseId}" (the caseId), got "${outcome.tally.caseId}"`)
+  }
+  return problems.length === 0 ? Effect.void : die("erase", problems)
+}
+
+/**
+ * Checks an anonymised record against the stored one: every stored event keeps its sequence, type and instant (what
+ * an event says may change, not which events happened or when). Dies naming the event when not.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateRewrite = (
+  stored: ReadonlyArray<{ readonly sequence: number; readonly type: string; readonly at: number }>,
+  events: CaseEvent.Record
+): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  stored.forEach((before, i) => {
+    const after = events[i]
+    if (after === undefined) problems.push(`outcome.events[${i}]: the stored event ${before.sequence} is missing`)
+    else if (after.sequence !== before.sequence || after.type !== before.type || after.at !== before.at) {
+      problems.push(
+        `outcome.events[${i}]: erasure keeps event ${before.sequence} a "${before.type}" at ${before.at}, ` +
+          `got ${after.sequence} "${after.type}" at ${after.at}`
+      )
+    }
+  })
+  return problems.length === 0 ? Effect.void : die("erase", problems)
+}
+
+/**
+ * Checks a redacted outbox message: it keeps its id and its case. Dies naming the message when not.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateRedactedMessage = (before: Outbox.Message, after: Outbox.Message): Effect.Effect<void> =>
+  after.id === before.id && after.caseId === before.caseId
+    ? Effect.void
+    : die("erase", [`outcome.message: a redacted message keeps its id "${before.id}" and its case`])
+
+/**
+ * Checks a tally query: `limit` is a non-negative integer and the instants are integers. Dies naming the field when
+ * not. Adapters call it first.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateTallyQuery = (query: TallyQuery): Effect.Effect<void> => {
+  const problems: Array<string> = []
+  if (!isCount(query.limit)) problems.push(`limit: expected a non-negative integer, got ${query.limit}`)
+  for (const [name, value] of [
+    ["openedFrom", query.openedFrom],
+    ["openedBefore", query.openedBefore],
+    ["updatedSince", query.updatedSince],
+    ["after.openedAt", query.after?.openedAt]
+  ] as const) {
+    if (value !== undefined && !Number.isSafeInteger(value)) {
+      problems.push(`${name}: expected epoch milliseconds, got ${value}`)
+    }
+  }
+  return problems.length === 0 ? Effect.void : die("listTallies", problems)
 }
 
 /**

@@ -10,6 +10,7 @@ import * as CaseEvent from "./CaseEvent.ts"
 import type { CaseNotFound, CaseStoreFailure, IdempotencyConflict, SequenceConflict } from "./CaseStore.ts"
 import * as FieldProblem from "./FieldProblem.ts"
 import type * as Incident from "./Incident.ts"
+import type { PolicyStoreFailure } from "./PolicyStore.ts"
 
 /**
  * One problem with an input: the path of the field (`"requester.audience"`) and what is wrong with it.
@@ -171,6 +172,35 @@ export class AnnouncementNotFound extends Schema.TaggedError<AnnouncementNotFoun
 }) {}
 
 /**
+ * The requester cannot rate the case now (the policy's `satisfaction`): the policy asks nothing (`notAsked`), the case
+ * is not answered yet or was refused (`notAnswered`), the rating window closed (`windowClosed`), or the rating is not
+ * on the scale or carries a comment the policy does not take (`invalid`, with the field).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SatisfactionNotAvailable extends Schema.TaggedError<SatisfactionNotAvailable>()(
+  "SatisfactionNotAvailable",
+  {
+    caseId: Schema.String,
+    reason: Schema.Literals(["notAsked", "notAnswered", "windowClosed"]),
+    windowEndedAt: Schema.optionalKey(CaseEvent.EpochMillis),
+    message: Schema.String
+  }
+) {}
+
+/**
+ * The case was rated already: one rating per case.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SatisfactionAlreadyRated extends Schema.TaggedError<SatisfactionAlreadyRated>()(
+  "SatisfactionAlreadyRated",
+  { caseId: Schema.String, ratedAt: CaseEvent.EpochMillis, message: Schema.String }
+) {}
+
+/**
  * The errors of an action on a case that every action may fail with. `SequenceConflict` remains only when the case
  * kept changing through every retry.
  *
@@ -185,6 +215,7 @@ export type ActionError =
   | TransitionNotAllowed
   | SequenceConflict
   | CaseStoreFailure
+  | PolicyStoreFailure
 
 /**
  * What a submission can fail with.
@@ -192,7 +223,13 @@ export type ActionError =
  * @since 0.1.0
  * @category errors
  */
-export type SubmitError = InputInvalid | ChannelNotAccepted | RateLimitExceeded | IdempotencyConflict | CaseStoreFailure
+export type SubmitError =
+  | InputInvalid
+  | ChannelNotAccepted
+  | RateLimitExceeded
+  | IdempotencyConflict
+  | CaseStoreFailure
+  | PolicyStoreFailure
 
 /**
  * What the incident services can fail with.

@@ -183,6 +183,44 @@ export const QualityReviewInput = Schema.Struct({
 export type QualityReviewInput = typeof QualityReviewInput.Encoded
 
 /**
+ * The requester's satisfaction rating of their case (the policy's `satisfaction`): a whole number on the policy's
+ * scale, and a comment when the policy allows one.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateSatisfactionInput = Schema.Struct({
+  rating: Schema.Int,
+  comment: Schema.optionalKey(text("a comment", 2_000))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RateSatisfactionInput = typeof RateSatisfactionInput.Encoded
+
+/**
+ * Which open cases an administrator moves to a version of the policy (clause 7.1): those under one of the versions
+ * `from` (every other version when absent), or only those of `trackingNumbers`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MovePolicyVersionInput = Schema.Struct({
+  from: Schema.optionalKey(Schema.Array(Text.identifier("a version number", 100)).check(Schema.isMaxLength(100))),
+  trackingNumbers: Schema.optionalKey(
+    Schema.Array(Text.identifier("a tracking number", 100)).check(Schema.isMinLength(1), Schema.isMaxLength(1_000))
+  )
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MovePolicyVersionInput = typeof MovePolicyVersionInput.Encoded
+
+/**
  * The outcome of a verification (clause 7.2). A rejection explains the case to the requester: `explanation` is
  * required then.
  *

@@ -434,6 +434,15 @@ const globalSourcesDocument = {
     sampleRate: 0.05,
     alwaysReview: ["breached", "refused", "reopened"]
   },
+  satisfaction: {
+    clause: "7.4",
+    question: "How satisfied are you with how we handled your request?",
+    scale: { min: 1, max: 5 },
+    comment: "optional",
+    withinBusinessDays: 7,
+    lowRating: { atMost: 2, action: "review" },
+    description: "Chosen where the policy is silent; see docs/policy/global-sources.md"
+  },
   notices: [
     {
       clause: "Preamble",

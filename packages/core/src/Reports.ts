@@ -21,12 +21,20 @@
  *   the end of the period; grouped by week, at the end of each week.
  * - A clock or case is grouped by what the record said **at that instant**: the category, priority, channel, queue
  *   and assignee (`agent`) as of the instant it was decided; weeks start on Monday in the policy's time zone.
+ * - Each case is evaluated under the version of the policy it names (clause 7.1; `Options.versions`), as the desk
+ *   evaluates it.
+ * - **Satisfaction**: the requester ratings given in the period (grouped as of the rating), their average, and how
+ *   many were low by the case's version of the policy (`satisfaction.lowRating`).
+ * - A case deleted by erasure counts through its tally (`addTally`, `Erasure.Tally`): its clocks and rating as they
+ *   were when it was deleted, each grouped by what the record said when it was decided (a clock met after a breach
+ *   is timed in the group of its breach); it is not in any backlog.
  *
  * @since 0.1.0
  */
 import { Schema } from "effect"
 import { Temporal } from "temporal-polyfill"
 import * as CaseLifecycle from "./CaseLifecycle.ts"
+import type * as Erasure from "./Erasure.ts"
 import * as Sla from "./Sla.ts"
 import type * as SupportCase from "./SupportCase.ts"
 import * as SupportPolicy from "./SupportPolicy.ts"
@@ -85,8 +93,27 @@ export const MetricFigures = Schema.Struct({
 export type MetricFigures = typeof MetricFigures.Type
 
 /**
+ * The satisfaction ratings given in the period: how many, their average (null for none), and how many were low.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SatisfactionFigures = Schema.Struct({
+  rated: Schema.Int,
+  average: Schema.NullOr(Schema.Finite),
+  low: Schema.Int
+}).annotate({ identifier: "SlaSatisfactionFigures" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SatisfactionFigures = typeof SatisfactionFigures.Type
+
+/**
  * One group of a report: its key (a week's Monday `YYYY-MM-DD`, a category id, an agent id, …; `"(none)"` for cases
- * in no queue or assigned to no one), a label where the policy names it, the figures of every metric, and the backlog.
+ * in no queue or assigned to no one), a label where the policy names it, the figures of every metric, the backlog,
+ * and the satisfaction ratings.
  *
  * @since 0.1.0
  * @category schemas
@@ -95,7 +122,8 @@ export const Group = Schema.Struct({
   key: Schema.String,
   label: Schema.String,
   metrics: Schema.Array(MetricFigures),
-  backlog: Schema.Int
+  backlog: Schema.Int,
+  satisfaction: SatisfactionFigures
 }).annotate({ identifier: "SlaReportGroup" })
 
 /**
@@ -144,7 +172,11 @@ interface Tally {
 interface Bucket {
   readonly tallies: Map<SupportPolicy.Metric, Tally>
   backlog: number
+  readonly ratings: Array<number>
+  low: number
 }
+
+const newBucket = (): Bucket => ({ tallies: new Map(), backlog: 0, ratings: [], low: 0 })
 
 /**
  * The business-time percentile of sorted values by nearest rank: the smallest value with at least `p` of the values
@@ -179,27 +211,49 @@ const weekEnd = (monday: string, timeZone: string): number =>
  */
 export interface Builder {
   readonly add: (stored: SupportCase.WithRecord) => void
+  /** A case deleted by erasure, by its tally. */
+  readonly addTally: (tally: Erasure.Tally) => void
   readonly result: () => SlaReport
 }
 
 /**
- * Starts a report of `query` under `policy`, computed at `asOf` (clocks are evaluated at the end of the period, or
- * at `asOf` when the period has not ended).
+ * Options of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * The published versions of the policy by number: each case is evaluated under the version it names (and the ones
+   * it was moved through, see `Sla.evaluate`); the report's `policy` stands in for a version this does not know.
+   */
+  readonly versions?: ((version: string) => SupportPolicy.SupportPolicy | undefined) | undefined
+}
+
+/**
+ * Starts a report of `query` computed at `asOf` (clocks are evaluated at the end of the period, or at `asOf` when the
+ * period has not ended). `policy` (the version in force) gives the time zone, the labels and the metrics shown.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (policy: SupportPolicy.SupportPolicy, query: Query, asOf: number): Builder => {
+export const make = (
+  policy: SupportPolicy.SupportPolicy,
+  query: Query,
+  asOf: number,
+  options: Options = {}
+): Builder => {
   const zone = policy.calendar.spec.timeZone
   const until = Math.min(query.to, asOf)
   const buckets = new Map<string, Bucket>()
-  const total: Bucket = { tallies: new Map(), backlog: 0 }
+  const total: Bucket = newBucket()
   let cases = 0
+  const versionOf = (version: string) => options.versions?.(version) ?? policy
 
   const bucket = (key: string): Bucket => {
     let found = buckets.get(key)
     if (found === undefined) {
-      found = { tallies: new Map(), backlog: 0 }
+      found = newBucket()
       buckets.set(key, found)
     }
     return found
@@ -224,6 +278,49 @@ export const make = (policy: SupportPolicy.SupportPolicy, query: Query, asOf: nu
   }
 
   const inPeriod = (t: number | undefined): t is number => t !== undefined && t >= query.from && t < query.to
+
+  /** Counts the clocks decided in the period, and the business time of those met in it, by `keyAt`. */
+  const countClocks = (
+    clocks: ReadonlyArray<
+      Pick<Sla.Clock, "metric" | "state" | "outcome" | "usedMs" | "metAt" | "breachedAt" | "stoppedAt">
+    >,
+    keyAt: (t: number) => string
+  ) => {
+    for (const clock of clocks) {
+      const decided =
+        clock.state === "met"
+          ? { at: clock.metAt, kind: "met" as const }
+          : clock.state === "breached"
+            ? { at: clock.breachedAt, kind: "breached" as const }
+            : clock.state === "refused"
+              ? { at: clock.stoppedAt, kind: "refused" as const }
+              : undefined
+      if (decided !== undefined && inPeriod(decided.at)) {
+        for (const b of [bucket(keyAt(decided.at)), total]) {
+          const t = tally(b, clock.metric)
+          t.counted++
+          t[decided.kind]++
+        }
+      }
+      if (clock.outcome === "met" && inPeriod(clock.metAt)) {
+        for (const b of [bucket(keyAt(clock.metAt)), total]) tally(b, clock.metric).times.push(clock.usedMs)
+      }
+    }
+  }
+
+  /** Counts a rating given in the period, low by the case's version of the policy. */
+  const countRating = (
+    rating: { readonly rating: number; readonly at: number } | undefined,
+    version: SupportPolicy.SupportPolicy,
+    keyAt: (t: number) => string
+  ) => {
+    if (rating === undefined || !inPeriod(rating.at)) return
+    const low = version.satisfaction !== undefined && rating.rating <= version.satisfaction.lowRating.atMost
+    for (const b of [bucket(keyAt(rating.at)), total]) {
+      b.ratings.push(rating.rating)
+      if (low) b.low++
+    }
+  }
 
   const add = (stored: SupportCase.WithRecord): void => {
     const record = stored.events
@@ -251,27 +348,14 @@ export const make = (policy: SupportPolicy.SupportPolicy, query: Query, asOf: nu
           return facts.assignee?.id ?? none
       }
     }
-    const evaluation = Sla.evaluate(policy, record, until)
-    for (const clock of evaluation.clocks) {
-      const decided =
-        clock.state === "met"
-          ? { at: clock.metAt, kind: "met" as const }
-          : clock.state === "breached"
-            ? { at: clock.breachedAt, kind: "breached" as const }
-            : clock.state === "refused"
-              ? { at: clock.stoppedAt, kind: "refused" as const }
-              : undefined
-      if (decided !== undefined && inPeriod(decided.at)) {
-        for (const b of [bucket(keyAt(decided.at)), total]) {
-          const t = tally(b, clock.metric)
-          t.counted++
-          t[decided.kind]++
-        }
-      }
-      if (clock.outcome === "met" && inPeriod(clock.metAt)) {
-        for (const b of [bucket(keyAt(clock.metAt)), total]) tally(b, clock.metric).times.push(clock.usedMs)
-      }
-    }
+    const version = versionOf(stored.case.policyVersion)
+    const evaluation = Sla.evaluate(version, record, until, { versions: options.versions })
+    countClocks(evaluation.clocks, keyAt)
+    countRating(
+      record.find((e): e is Extract<typeof e, { type: "satisfactionRated" }> => e.type === "satisfactionRated"),
+      version,
+      keyAt
+    )
     // the backlog: still owing an answer at the end of the period (of each week)
     const activeAt = (end: number) => {
       const facts = factsAt(end, false)
@@ -298,7 +382,37 @@ export const make = (policy: SupportPolicy.SupportPolicy, query: Query, asOf: nu
     }
   }
 
+  const addTally = (t: Erasure.Tally): void => {
+    if (t.openedAt >= query.to) return
+    cases++
+    const keyOf =
+      (facts: Erasure.GroupFacts) =>
+      (at: number): string => {
+        switch (query.groupBy) {
+          case "week":
+            return weekOf(at, zone)
+          case "category":
+            return facts.category
+          case "priority":
+            return facts.priority
+          case "channel":
+            return facts.channel
+          case "queue":
+            return facts.queue ?? none
+          case "agent":
+            return facts.agent ?? none
+        }
+      }
+    for (const clock of t.clocks) countClocks([clock], keyOf(clock.facts))
+    if (t.satisfaction !== null) countRating(t.satisfaction, versionOf(t.policyVersion), keyOf(t.satisfaction.facts))
+  }
+
   const metrics = SupportPolicy.Metric.literals.filter((m) => policy.sla.some((r) => r.metric === m))
+  const satisfactionOf = (b: Bucket): SatisfactionFigures => ({
+    rated: b.ratings.length,
+    average: b.ratings.length === 0 ? null : b.ratings.reduce((sum, r) => sum + r, 0) / b.ratings.length,
+    low: b.low
+  })
   const labelOf = (key: string): string => {
     const list =
       query.groupBy === "category"
@@ -338,13 +452,19 @@ export const make = (policy: SupportPolicy.SupportPolicy, query: Query, asOf: nu
       cases,
       groups: keys.map((key) => {
         const b = buckets.get(key)!
-        return { key, label: labelOf(key), metrics: figures(b), backlog: b.backlog }
+        return { key, label: labelOf(key), metrics: figures(b), backlog: b.backlog, satisfaction: satisfactionOf(b) }
       }),
-      total: { key: "total", label: "Total", metrics: figures(total), backlog: total.backlog }
+      total: {
+        key: "total",
+        label: "Total",
+        metrics: figures(total),
+        backlog: total.backlog,
+        satisfaction: satisfactionOf(total)
+      }
     }
   }
 
-  return { add, result }
+  return { add, addTally, result }
 }
 
 const csvField = (value: string | number | null): string => {
@@ -357,7 +477,8 @@ const hours = (ms: number | null): string | null => (ms === null ? null : (ms / 
 
 /**
  * A report as CSV (RFC 4180, CRLF line ends): one row per group and metric, then the totals; attainment in percent
- * with one decimal, times in business hours with two.
+ * with one decimal, times in business hours with two; the group's backlog and satisfaction figures (average with two
+ * decimals) on each of its rows.
  *
  * @since 0.1.0
  * @category formatting
@@ -375,7 +496,10 @@ export const toCsv = (report: SlaReport): string => {
     "timed",
     "median_business_hours",
     "p90_business_hours",
-    "backlog_at_end"
+    "backlog_at_end",
+    "satisfaction_rated",
+    "satisfaction_average",
+    "satisfaction_low"
   ]
   const rows = [header.join(",")]
   for (const group of [...report.groups, report.total]) {
@@ -393,7 +517,10 @@ export const toCsv = (report: SlaReport): string => {
           m.timed,
           hours(m.medianBusinessMs),
           hours(m.p90BusinessMs),
-          group.backlog
+          group.backlog,
+          group.satisfaction.rated,
+          group.satisfaction.average === null ? null : group.satisfaction.average.toFixed(2),
+          group.satisfaction.low
         ]
           .map(csvField)
           .join(",")

@@ -321,11 +321,37 @@ export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => 
 }
 
 /**
+ * Options of {@link evaluate}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EvaluateOptions {
+  /**
+   * The published versions of the policy, by version number, for a record in which an administrator moved the case
+   * from one version to another (`policyChanged`, clause 7.1). Without it, `policyChanged` events are ignored and the
+   * whole record is evaluated under `policy`.
+   */
+  readonly versions?: ((version: string) => SupportPolicy.SupportPolicy | undefined) | undefined
+}
+
+/**
  * Evaluates the clocks of a case from its handling record as of `now` (a `Temporal.Instant` or epoch
  * milliseconds). Events after `now` are ignored, so an auditor can replay the record as of any instant.
  *
  * The record must satisfy `CaseEvent.checkRecord` (it starts with `submitted`, in order). Facts in events are not
  * checked against the policy here: an unknown priority simply matches no rule that names priorities.
+ *
+ * **Versions.** A case is evaluated for its whole life under the version of the policy it was opened under, unless an
+ * administrator moved it (a `policyChanged` event). Given `options.versions`, the record is evaluated in segments:
+ * until the first move under its `from` version, then under each `to` (`policy` stands in for a version `versions`
+ * does not know, and `evaluation.policy` names the version of the last segment). At a move, the clocks running or
+ * paused stop, cancelled (a breached one stays breached: what happened under the old version stays as it was), and
+ * every metric the case still owes in its cycle (a first response not given, the resolution, the progress updates)
+ * starts at the move under the new version's rule, if one applies: with the business time the stopped clock had used
+ * when that rule says `onPriorityChange: "keepElapsed"` (so the new target counts from the case's start), with its
+ * full target from the move when it says `"restart"` or when no clock of the metric was running. Clocks that ended
+ * before the move are not touched; what their version measured stays measured.
  *
  * The clocks are lazy views (due and warning instants and traces are computed when first read): read their fields,
  * or `JSON.stringify` them, but do not spread them (`{ ...clock }` copies the view's internals, not the fields).
@@ -336,8 +362,10 @@ export const planOf = (evaluation: Evaluation): ReadonlyArray<PlannedTarget> => 
 export const evaluate = (
   policy: SupportPolicy.SupportPolicy,
   record: ReadonlyArray<CaseEvent.CaseEvent>,
-  now: Temporal.Instant | number
-): Evaluation => engine.evaluate(policy, record, typeof now === "number" ? now : now.epochMilliseconds)
+  now: Temporal.Instant | number,
+  options?: EvaluateOptions
+): Evaluation =>
+  engine.evaluate(policy, record, typeof now === "number" ? now : now.epochMilliseconds, options?.versions)
 
 /**
  * The latest clock of a metric (the current period of a rolling progress-update rule), if any.
@@ -437,7 +465,10 @@ const reasonText: { readonly [K in typeof TraceReason.Type]: string } = {
   caseResolved: "the case was resolved by an event this rule does not count",
   caseWithdrawn: "the requester withdrew the case",
   caseMerged: "the case was merged into another",
-  caseClosed: "the case was closed unresolved"
+  caseClosed: "the case was closed unresolved",
+  policyChanged: "the case moved to another version of the policy",
+  policyChangedRestart: "the case moved to another version of the policy; full target from the move",
+  policyChangedKeepElapsed: "the case moved to another version of the policy; business time used before is kept"
 }
 
 /**

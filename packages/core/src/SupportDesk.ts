@@ -10,8 +10,11 @@
  * - **Answering** (6.1–6.3, 2.4; `answering.ts`): replies, progress updates, requests for information and answers,
  *   notes, priority, assignment, escalation to the account manager, resolution and explanation.
  * - **Verification** (7.2), **refusal** (7.3), **closing** (6.3: reopening, closing, the idle sweep), **records**
- *   (7.4: quality review, legal hold, retention), **mediation** (4.5), **incidents and announcements** (6.5), and
- *   **reading** a case with its record and live clocks, or the agents' queue.
+ *   (7.4: quality review, legal hold, retention), **erasure** of a requester's personal data (7.4), **satisfaction**
+ *   ratings (7.4), **mediation** (4.5), **incidents and announcements** (6.5), and **reading** a case with its record
+ *   and live clocks, or the agents' queue.
+ * - **Versions** of the policy (7.1; `versions.ts`): every version published is kept (`PolicyStore`); a case is
+ *   evaluated for its whole life under the version it was opened under, unless an administrator moves it.
  *
  * - **SLA alerts** (6.1–6.3, the policy's `sla[].escalations`; `alerts.ts`): `fireAlerts`, the watcher a worker runs
  *   (`SupportWorker`), appends the warnings, breaches and escalations that fell due, and notifies the people they
@@ -25,8 +28,8 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option } from "effect"
-import type * as Actor from "./Actor.ts"
+import { Clock, Context, Effect, Layer, Option, type Redacted } from "effect"
+import * as Actor from "./Actor.ts"
 import type * as CaseEvent from "./CaseEvent.ts"
 import {
   CaseStore,
@@ -39,29 +42,37 @@ import {
 import type * as DeskError from "./DeskError.ts"
 import * as Directory from "./Directory.ts"
 import type * as DeskInput from "./DeskInput.ts"
+import * as Erasure from "./Erasure.ts"
 import * as FailedLookups from "./FailedLookups.ts"
 import * as Incident from "./Incident.ts"
 import * as Alerts from "./internal/desk/alerts.ts"
 import * as Answering from "./internal/desk/answering.ts"
 import * as Closing from "./internal/desk/closing.ts"
 import * as Console from "./internal/desk/console.ts"
+import * as Erasing from "./internal/desk/erasure.ts"
 import * as Incidents from "./internal/desk/incidents.ts"
 import * as Intake from "./internal/desk/intake.ts"
 import * as Kernel from "./internal/desk/kernel.ts"
 import * as Mediation from "./internal/desk/mediation.ts"
+import * as Policies from "./internal/desk/policies.ts"
 import * as Reading from "./internal/desk/reading.ts"
 import * as Records from "./internal/desk/records.ts"
 import * as Refusal from "./internal/desk/refusal.ts"
+import * as Satisfaction from "./internal/desk/satisfaction.ts"
 import * as Verification from "./internal/desk/verification.ts"
+import * as Versions from "./internal/desk/versions.ts"
+import { canonicalJson } from "./internal/fingerprint.ts"
 import * as MemoryStorage from "./MemoryStorage.ts"
 import type * as Outbox from "./Outbox.ts"
 import * as Parties from "./Parties.ts"
+import * as PolicyStore from "./PolicyStore.ts"
 import * as Randomness from "./Randomness.ts"
 import type * as Reports from "./Reports.ts"
+import type * as SatisfactionToken from "./SatisfactionToken.ts"
 import type * as Sla from "./Sla.ts"
 import type * as SlaAlert from "./SlaAlert.ts"
 import type * as SupportCase from "./SupportCase.ts"
-import * as SupportPolicy from "./SupportPolicy.ts"
+import type * as SupportPolicy from "./SupportPolicy.ts"
 import type * as TaskStore from "./TaskStore.ts"
 
 export {
@@ -75,9 +86,11 @@ export {
   Language,
   MediationOutcomeInput,
   MessageInput,
+  MovePolicyVersionInput,
   OpenMediationInput,
   QualityReviewInput,
   QuoteInput,
+  RateSatisfactionInput,
   ReasonInput,
   RefuseInput,
   RequestMediationInput,
@@ -102,6 +115,8 @@ export {
   MediationNotAvailable,
   RateLimitExceeded,
   ReopenWindowClosed,
+  SatisfactionAlreadyRated,
+  SatisfactionNotAvailable,
   type SubmitError,
   TransitionNotAllowed,
   VerificationNotApplicable
@@ -199,9 +214,27 @@ export interface MediationView {
 }
 
 /**
+ * The satisfaction question of a case (the policy's `satisfaction`, clause 7.4): its scale, whether a comment is
+ * taken, and either the rating given or until when the requester may rate (null while the case is not answered, or
+ * when its answer was a refusal).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SatisfactionView {
+  readonly question: string
+  readonly scale: { readonly min: number; readonly max: number }
+  readonly comment: "none" | "optional"
+  readonly openUntil: number | null
+  readonly rating: { readonly rating: number; readonly comment?: string; readonly at: number } | null
+}
+
+/**
  * A case as an actor may read it: its state (as they may see it: `Authorization.visibleCase`), one page of the part
  * of its handling record they may see (the latest events, or those before a cursor), its SLA clocks evaluated at
- * `asOf`, until when the requester may reopen it, and its mediation.
+ * `asOf` (under the version of the policy it names, `case.policyVersion`), until when the requester may reopen it,
+ * its mediation, and its satisfaction question (null when the policy asks none, and for the other party of a
+ * mediation).
  *
  * @since 0.1.0
  * @category models
@@ -220,6 +253,7 @@ export interface CaseView {
   /** While the case is resolved or explained: the last instant the requester may reopen it (epoch ms). */
   readonly reopenableUntil: number | null
   readonly mediation: MediationView | null
+  readonly satisfaction: SatisfactionView | null
 }
 
 /**
@@ -232,6 +266,8 @@ export interface Submission {
   /** False when an idempotency key replayed an earlier submission (nothing new was written). */
   readonly created: boolean
   readonly view: CaseView
+  /** The version of the policy the case was opened under (the one in force then). */
+  readonly policy: SupportPolicy.SupportPolicy
   /** The targets that apply from intake (`Sla.plan`). */
   readonly plan: ReadonlyArray<Sla.PlannedTarget>
   /** The first-response due instant told to the requester, if a first-response rule applies (epoch ms). */
@@ -281,6 +317,68 @@ export interface PendingQualityReview {
   readonly reasons: ReadonlyArray<CaseEvent.QualityReviewReason>
   /** When the case was selected (as it closed). */
   readonly selectedAt: number
+}
+
+/**
+ * A published version of the policy as an administrator lists it, and whether it is the one in force.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PolicyVersionSummary extends PolicyStore.Summary {
+  readonly inForce: boolean
+}
+
+/**
+ * A case, by id and tracking number.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CaseRef {
+  readonly caseId: string
+  readonly trackingNumber: string
+}
+
+/**
+ * The outcome of moving open cases to a version of the policy (clause 7.1): the cases moved (each appended a
+ * `policyChanged` naming both versions), and those left where they were, with why (not open, unknown, or naming a
+ * category, priority, channel or audience the version does not have).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PolicyMove {
+  readonly version: string
+  readonly moved: ReadonlyArray<CaseRef & { readonly from: string }>
+  /** By tracking number (as given, when the cases to move were named). */
+  readonly skipped: ReadonlyArray<{ readonly trackingNumber: string; readonly reason: string }>
+}
+
+/**
+ * The outcome of a requester's erasure request (clause 7.4): the erasure's id (in every record it leaves), the cases
+ * anonymised and deleted, and those on a legal hold, which wait until it is released.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErasureReport {
+  readonly erasureId: string
+  readonly anonymised: ReadonlyArray<CaseRef>
+  readonly deleted: ReadonlyArray<CaseRef>
+  readonly held: ReadonlyArray<CaseRef>
+}
+
+/**
+ * The outcome of a rating through a signed link: the case rated, and the rating.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rated {
+  readonly trackingNumber: string
+  readonly rating: number
+  readonly ratedAt: number
 }
 
 /**
@@ -354,6 +452,17 @@ export interface Options {
    * always-open channel of the policy that opens cases and accepts the requester (see {@link fallbackChannel}).
    */
   readonly whenClosed?: Readonly<Record<string, string>> | undefined
+  /**
+   * How long the desk keeps the version in force before it reads it from the store again, in milliseconds (default
+   * 1000). Several processes share one store: a version published through another is in force here within this
+   * interval; one published through this desk is in force here at once.
+   */
+  readonly policyRefreshMillis?: number | undefined
+  /**
+   * The secret of signed rating links (`SatisfactionToken`; at least 32 characters), for `rateSatisfactionWithToken`.
+   * Without it, rating links are refused.
+   */
+  readonly satisfactionSecret?: Redacted.Redacted<string> | undefined
   /**
    * How many lookups of cases that do not exist or are not the actor's (a mistyped or guessed tracking number) an
    * actor may make in a window before their lookups are refused until it ends (`LookupThrottled`, HTTP 429 with
@@ -442,8 +551,56 @@ type Act<I, E = never> = (
  * @category models
  */
 export interface Service {
-  /** The policy the desk runs. */
-  readonly policy: SupportPolicy.SupportPolicy
+  /**
+   * The version of the policy in force: new cases are opened under it (clause 7.1). Read from the `PolicyStore` at
+   * most once per `Options.policyRefreshMillis`.
+   */
+  readonly policyInForce: Effect.Effect<SupportPolicy.SupportPolicy, PolicyStore.PolicyStoreFailure>
+  /** Every published version of the policy, in publication order (administrators). */
+  readonly policyVersions: (
+    actor: Actor.Actor
+  ) => Effect.Effect<ReadonlyArray<PolicyVersionSummary>, DeskError.ActionForbidden | PolicyStore.PolicyStoreFailure>
+  /** A published version of the policy (administrators). */
+  readonly policyVersion: (
+    actor: Actor.Actor,
+    version: string
+  ) => Effect.Effect<
+    PolicyStore.Published,
+    DeskError.ActionForbidden | PolicyStore.PolicyVersionNotFound | PolicyStore.PolicyStoreFailure
+  >
+  /**
+   * Publishes a version of the policy (administrators): the document is decoded like `SupportPolicy.decode` (each
+   * problem names its field), must keep the policy's `id`, and must bring a version number not published before.
+   * It is in force from now on: new cases are opened under it; open cases keep theirs until moved.
+   */
+  readonly publishPolicy: (
+    actor: Actor.Actor,
+    document: unknown
+  ) => Effect.Effect<
+    PolicyStore.Published,
+    | DeskError.ActionForbidden
+    | SupportPolicy.PolicyDecodeFailure
+    | PolicyStore.PolicyVersionExists
+    | PolicyStore.PolicyStoreFailure
+  >
+  /**
+   * Moves open cases to a published version (administrators): each appends `policyChanged` (both versions) and its
+   * clocks start again under that version from the move (see `Sla.evaluate`). A case already under it, or not open,
+   * or naming a category, priority, channel or audience the version does not have, is left where it is.
+   */
+  readonly movePolicyVersion: (
+    actor: Actor.Actor,
+    version: string,
+    input: DeskInput.MovePolicyVersionInput
+  ) => Effect.Effect<
+    PolicyMove,
+    | DeskError.ActionForbidden
+    | DeskError.LookupThrottled
+    | DeskError.InputInvalid
+    | PolicyStore.PolicyVersionNotFound
+    | PolicyStore.PolicyStoreFailure
+    | CaseStoreFailure
+  >
   /** Takes a request for support (clauses 2.2–2.4, 6.4). */
   readonly submit: (input: DeskInput.SubmitInput) => Effect.Effect<Submission, DeskError.SubmitError>
   /**
@@ -452,7 +609,7 @@ export interface Service {
    */
   readonly quote: (
     input: DeskInput.QuoteInput
-  ) => Effect.Effect<Quote, DeskError.InputInvalid | DeskError.ChannelNotAccepted>
+  ) => Effect.Effect<Quote, DeskError.InputInvalid | DeskError.ChannelNotAccepted | PolicyStore.PolicyStoreFailure>
   /** A buyer asks the platform to mediate a dispute on an order with a supplier (clause 4.5). */
   readonly openMediation: (
     input: DeskInput.OpenMediationInput
@@ -467,7 +624,10 @@ export interface Service {
     actor: Actor.Actor,
     ref: string,
     page?: PageOptions
-  ) => Effect.Effect<CaseView, CaseNotFound | DeskError.LookupThrottled | CaseStoreFailure>
+  ) => Effect.Effect<
+    CaseView,
+    CaseNotFound | DeskError.LookupThrottled | CaseStoreFailure | PolicyStore.PolicyStoreFailure
+  >
   /** A requester's cases (as requester or party), newest first; staff get their queue. */
   readonly listCases: (
     actor: Actor.Actor,
@@ -486,7 +646,10 @@ export interface Service {
   readonly findCases: (
     actor: Actor.Actor,
     input: FindInput
-  ) => Effect.Effect<CasePage, DeskError.InputInvalid | DeskError.ActionForbidden | CaseStoreFailure>
+  ) => Effect.Effect<
+    CasePage,
+    DeskError.InputInvalid | DeskError.ActionForbidden | CaseStoreFailure | PolicyStore.PolicyStoreFailure
+  >
   /** How many cases each view holds for the caller (staff). */
   readonly countViews: (
     actor: Actor.Actor
@@ -510,7 +673,10 @@ export interface Service {
   readonly slaReport: (
     actor: Actor.Actor,
     query: Reports.Query
-  ) => Effect.Effect<Reports.SlaReport, DeskError.InputInvalid | DeskError.ActionForbidden | CaseStoreFailure>
+  ) => Effect.Effect<
+    Reports.SlaReport,
+    DeskError.InputInvalid | DeskError.ActionForbidden | CaseStoreFailure | PolicyStore.PolicyStoreFailure
+  >
 
   readonly reply: Act<DeskInput.MessageInput>
   readonly progressUpdate: Act<DeskInput.MessageInput>
@@ -539,25 +705,74 @@ export interface Service {
    * event and a notice to its requester. Returns the ids of the cases it closed. Idempotent and safe to run
    * concurrently: a case changed meanwhile (a sequence conflict) is skipped until the next run.
    */
-  readonly closeIdle: (options?: CloseIdleOptions) => Effect.Effect<ReadonlyArray<string>, CaseStoreFailure>
+  readonly closeIdle: (
+    options?: CloseIdleOptions
+  ) => Effect.Effect<ReadonlyArray<string>, CaseStoreFailure | PolicyStore.PolicyStoreFailure>
   /**
    * A reviewer (an agent or an administrator) records the quality review of a closed case (clause 7.4): appends
    * `qualityReviewed`. Every case closing is selected for review or not as it closes (`qualityReviewSelected`).
    */
   readonly recordQualityReview: Act<DeskInput.QualityReviewInput>
-  /** An administrator places a legal hold on a case: retention does not anonymise it until released (7.4). */
-  readonly placeLegalHold: Act<DeskInput.ReasonInput>
-  /** An administrator releases the legal hold on a case. Releasing a case not on hold writes nothing. */
-  readonly releaseLegalHold: Act<DeskInput.ReasonInput>
   /**
-   * The retention sweep (clause 7.4, `retention`), run by the host on a schedule as the `system` actor: anonymises
-   * the closed cases last updated more than `retention.keepClosedCasesForDays` days ago, except those on a legal
-   * hold when `retention.legalHoldSuspends`. Anonymising removes the requester's email and name from the case's
-   * state and appends `anonymised`; the record's events (their bodies, the subject) and the outbox messages already
-   * written are kept as they are. A policy whose `afterwards` is `delete` is anonymised too: the store deletes
-   * nothing. Returns the ids of the cases it anonymised. Idempotent and safe to run concurrently.
+   * An administrator places a legal hold on a case: retention and erasure requests leave it as it is until released
+   * (7.4; when the policy's `retention.legalHoldSuspends`).
    */
-  readonly applyRetention: (options?: CloseIdleOptions) => Effect.Effect<ReadonlyArray<string>, CaseStoreFailure>
+  readonly placeLegalHold: Act<DeskInput.ReasonInput>
+  /**
+   * An administrator releases the legal hold on a case. Releasing a case not on hold writes nothing. An erasure
+   * requested while the case was held runs now (the view is of the case after it, or as released when the policy
+   * deletes erased cases).
+   */
+  readonly releaseLegalHold: Act<DeskInput.ReasonInput, Erasure.HolderFailure>
+  /**
+   * The retention sweep (clause 7.4, `retention`), run by the host on a schedule as the `system` actor: erases the
+   * closed cases last updated more than `retention.keepClosedCasesForDays` days ago (of their version of the policy),
+   * except those on a legal hold when `retention.legalHoldSuspends`. Erasure anonymises the case, or deletes it when
+   * the policy's `afterwards` is `delete` (see `Erasure`), after the other holders of personal data erased theirs.
+   * Returns the ids of the cases it erased. Idempotent and safe to run concurrently.
+   */
+  readonly applyRetention: (
+    options?: CloseIdleOptions
+  ) => Effect.Effect<ReadonlyArray<string>, CaseStoreFailure | PolicyStore.PolicyStoreFailure | Erasure.HolderFailure>
+  /**
+   * A requester's request to be forgotten (GDPR art. 17, PIPL, PDPO), made by an administrator (clause 7.4): the
+   * other holders of personal data erase theirs, then every case of the requester is erased as retention erases it
+   * (an open one is closed first, `reason: "erasure"`), and their statements in others' mediations are redacted.
+   * Cases on a legal hold wait (`erasureRequested`), and run when the hold is released. Each case records the
+   * erasure (`anonymised`, or its tally), without personal data.
+   */
+  readonly eraseRequester: (
+    actor: Actor.Actor,
+    requesterId: string
+  ) => Effect.Effect<
+    ErasureReport,
+    | DeskError.ActionForbidden
+    | DeskError.InputInvalid
+    | SequenceConflict
+    | CaseStoreFailure
+    | PolicyStore.PolicyStoreFailure
+    | Erasure.HolderFailure
+  >
+  /**
+   * The requester rates how their answered case was handled (the policy's `satisfaction`, clause 7.4): once per case
+   * (a second rating is `SatisfactionAlreadyRated`), within the policy's window; a low rating selects the case for
+   * quality review (`lowSatisfaction`) and, when the policy says so, reopens it.
+   */
+  readonly rateSatisfaction: Act<
+    DeskInput.RateSatisfactionInput,
+    DeskError.SatisfactionNotAvailable | DeskError.SatisfactionAlreadyRated
+  >
+  /** The same, through a signed rating link (`SatisfactionToken`, with `Options.satisfactionSecret`). */
+  readonly rateSatisfactionWithToken: (
+    token: string,
+    input: DeskInput.RateSatisfactionInput
+  ) => Effect.Effect<
+    Rated,
+    | SatisfactionToken.SatisfactionTokenInvalid
+    | DeskError.SatisfactionNotAvailable
+    | DeskError.SatisfactionAlreadyRated
+    | DeskError.ActionError
+  >
   /**
    * The closed cases selected for quality review and not reviewed since, oldest update first (agents and
    * administrators). It reads the records of closed cases one batch at a time until `limit` are found.
@@ -579,7 +794,7 @@ export interface Service {
     input: DeskInput.DeclareIncidentInput
   ) => Effect.Effect<
     Incident.Incident,
-    DeskError.InputInvalid | DeskError.ActionForbidden | Incident.IncidentStoreFailure
+    DeskError.InputInvalid | DeskError.ActionForbidden | Incident.IncidentStoreFailure | PolicyStore.PolicyStoreFailure
   >
   readonly updateIncident: (
     actor: Actor.Actor,
@@ -608,7 +823,12 @@ export interface Service {
     input: DeskInput.ResolveIncidentInput
   ) => Effect.Effect<
     IncidentResolution,
-    DeskError.IncidentError | Incident.IncidentVersionConflict | CaseNotFound | SequenceConflict | CaseStoreFailure
+    | DeskError.IncidentError
+    | Incident.IncidentVersionConflict
+    | CaseNotFound
+    | SequenceConflict
+    | CaseStoreFailure
+    | PolicyStore.PolicyStoreFailure
   >
   readonly getIncident: (
     incidentId: string
@@ -640,7 +860,7 @@ export interface Service {
    */
   readonly fireAlerts: (
     options?: FireAlertsOptions
-  ) => Effect.Effect<FiredAlerts, CaseStoreFailure | Directory.DirectoryUnavailable>
+  ) => Effect.Effect<FiredAlerts, CaseStoreFailure | Directory.DirectoryUnavailable | PolicyStore.PolicyStoreFailure>
   /**
    * The SLA alerts addressed to a staff member or their queues (`SlaAlert.keysOf`), newest first. Requesters are
    * refused.
@@ -664,7 +884,10 @@ export class SupportDesk extends Context.Service<SupportDesk, Service>()("@suppo
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * Builds the support desk for a policy, on the stores in context.
+ * Builds the support desk on the stores in context. `policy` seeds the `PolicyStore`: it is published (by the
+ * `system` actor) unless its version is, and then it must be the same document (a published version never changes:
+ * publish a changed policy as a new version). The version in force is the one published last, which after the first
+ * start may be a later one than `policy`.
  *
  * @since 0.1.0
  * @category constructors
@@ -677,29 +900,41 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
       )
     }
   }
+  const refreshMillis = options?.policyRefreshMillis ?? 1000
+  if (!Number.isSafeInteger(refreshMillis) || refreshMillis < 0) {
+    return yield* Effect.die(
+      new Error(`SupportDesk: options.policyRefreshMillis: expected a whole number of 0 or more, got ${refreshMillis}`)
+    )
+  }
+  const policyStore = yield* PolicyStore.PolicyStore
+  yield* seed(policyStore, policy)
   const context: Kernel.DeskContext = {
-    policy,
     options: options ?? {},
-    calendar: SupportPolicy.calendar(policy),
+    policies: Policies.make(policyStore, refreshMillis),
     store: yield* CaseStore,
     incidents: yield* Incident.IncidentStore,
     randomness: yield* Randomness.Randomness,
+    holders: yield* Erasure.PersonalDataHolders,
     failedLookups: Option.getOrElse(yield* Effect.serviceOption(FailedLookups.FailedLookups), FailedLookups.makeMemory),
     directory: yield* Effect.serviceOption(Directory.Directory)
   }
-  const kernel = Kernel.make(context, Records.selection(policy, context.randomness))
+  const kernel = Kernel.make(context, Records.selection(context.randomness))
   const intake = Intake.make(kernel)
+  const erasing = Erasing.make(kernel)
   return SupportDesk.of({
-    policy,
+    policyInForce: kernel.inForce,
     submit: intake.submit,
     quote: intake.quote,
+    ...Versions.make(kernel, policyStore),
     ...Reading.make(kernel),
     ...Console.make(kernel),
     ...Answering.make(kernel),
     ...Verification.make(kernel),
     ...Refusal.make(kernel),
     ...Closing.make(kernel),
-    ...Records.make(kernel),
+    ...Records.make(kernel, erasing),
+    eraseRequester: erasing.eraseRequester,
+    ...Satisfaction.make(kernel),
     ...Mediation.make(kernel, intake, yield* Effect.serviceOption(Parties.Parties)),
     ...Incidents.make(kernel),
     ...Alerts.make(
@@ -709,15 +944,44 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
   })
 })
 
+/** Publishes `policy` unless its version is published; dies when it is, with another document. */
+const seed = (store: PolicyStore.PolicyStore["Service"], policy: SupportPolicy.SupportPolicy) =>
+  Effect.gen(function* () {
+    const publish = Effect.flatMap(Clock.currentTimeMillis, (publishedAt) =>
+      store.publish({ policy, publishedAt, publishedBy: Actor.system })
+    )
+    const existing = yield* store.get(policy.version).pipe(
+      Effect.flatMap((found) =>
+        Option.isSome(found)
+          ? Effect.succeed(found.value)
+          : publish.pipe(
+              Effect.catchTag("PolicyVersionExists", () =>
+                Effect.flatMap(store.get(policy.version), (again) => Effect.succeed(Option.getOrThrow(again)))
+              )
+            )
+      ),
+      Effect.orDie
+    )
+    if (canonicalJson(existing.policy) !== canonicalJson(policy)) {
+      return yield* Effect.die(
+        new Error(
+          `SupportDesk: version ${policy.version} of the policy is published with another document; ` +
+            "a published version never changes: publish the changed policy as a new version"
+        )
+      )
+    }
+  })
+
 // -------------------------------------------------------------------------------------------------------------------
 // layers
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * The support desk running `policy` on the stores and randomness in context, and the staff `Directory` when the
- * context has one (display names; SLA escalations to queue leads and roles, which without one reach the case's
- * queue). A host that loads its policy from JSON
- * decodes it first: `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`.
+ * The support desk on the stores and randomness in context, and the staff `Directory` when the context has one
+ * (display names; SLA escalations to queue leads and roles, which without one reach the case's queue), with `policy`
+ * published as its first version (see {@link make}). A host that loads its policy from JSON decodes it first:
+ * `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`. Other holders of
+ * personal data take part in erasure when provided to this layer (`Erasure.layerHolder`).
  *
  * Two ports are read when they are in context: `Parties` (the host's order data, which confirms the counterparty of
  * a mediation: without it, mediations with a counterparty are refused) and `FailedLookups` (failed case lookups
@@ -729,13 +993,16 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
 export const layer = (
   policy: SupportPolicy.SupportPolicy,
   options?: Options
-): Layer.Layer<SupportDesk, never, CaseStore | Incident.IncidentStore | Randomness.Randomness> =>
-  Layer.effect(SupportDesk, make(policy, options))
+): Layer.Layer<
+  SupportDesk,
+  never,
+  CaseStore | Incident.IncidentStore | PolicyStore.PolicyStore | Randomness.Randomness
+> => Layer.effect(SupportDesk, make(policy, options))
 
 /**
  * The whole desk in memory: the desk running `policy` on `MemoryStorage.layerMemory` (case store, outbox, incident
- * store and task store on one fresh state, all also provided, so a host or a test can read the outbox or run a
- * `SupportWorker`), with the platform's cryptographic randomness unless `options.randomness` gives another
+ * store, policy store and task store on one fresh state, all also provided, so a host or a test can read the outbox
+ * or run a `SupportWorker`), with the platform's cryptographic randomness unless `options.randomness` gives another
  * (`Randomness.layerSeeded(seed)` in tests), the orders of `options.orders` as the parties of mediations, and the
  * staff in `options.staff` (`Directory.layerMemory`) if given.
  *
@@ -750,7 +1017,9 @@ export const layerMemory = (
     readonly orders?: ReadonlyArray<Parties.Order> | undefined
     readonly staff?: (Directory.Organisation & { readonly people: ReadonlyArray<Directory.Person> }) | undefined
   }
-): Layer.Layer<SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore> =>
+): Layer.Layer<
+  SupportDesk | CaseStore | Outbox.Outbox | Incident.IncidentStore | PolicyStore.PolicyStore | TaskStore.TaskStore
+> =>
   layer(policy, options).pipe(
     Layer.provideMerge(MemoryStorage.layerMemory),
     Layer.provide(Layer.mergeAll(options?.randomness ?? Randomness.layer, Parties.layerMemory(options?.orders ?? []))),

@@ -5,7 +5,8 @@
  * The document holds the policy's identity, its business calendar (clause 2.1), channels (2.2–2.4), audiences and
  * roles, the scope of service as categories (sections 1, 3, 4 and 5), priorities and triage rules, the SLA rules of
  * section 6 (what starts, pauses and stops each clock, warning points, and what a priority change or a reopen does),
- * content verification (7.2), refusal of abusive requests (7.3), and record retention and quality review (7.4).
+ * content verification (7.2), refusal of abusive requests (7.3), record retention, quality review and the
+ * requester's satisfaction rating (7.4).
  * Every entry names the clause it implements, so an auditor can trace each behaviour back to the policy text.
  *
  * {@link decode} validates the shape of every field and then the cross-references between them (a rule that names
@@ -644,6 +645,49 @@ export const QualityReview = Schema.Struct({
 })
 
 /**
+ * What the desk does with a low satisfaction rating: select the case for quality review (`review`, reason
+ * `lowSatisfaction`), or reopen an answered case as well (`reopen`; a closed case is only selected for review).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const LowRatingAction = Schema.Literals(["review", "reopen"])
+
+/**
+ * Asking the requester how their case was handled (filed under clause 7.4, quality assessment): one question on a
+ * scale, with an optional comment, answered once per case within `withinBusinessDays` business days of the answer
+ * (resolution or explanation; the closing, for a case closed unanswered). A rating at or below `lowRating.atMost`
+ * is low.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Satisfaction = Schema.Struct({
+  clause: Clause,
+  question: text,
+  scale: Schema.Struct({
+    min: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+    max: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+  }).annotate({ description: "The ratings the requester chooses from, min to max (at most 11 points)" }),
+  comment: Schema.Literals(["none", "optional"]).annotate({
+    description: "Whether the requester may add a comment to the rating"
+  }),
+  withinBusinessDays: PositiveInt.annotate({
+    description: "How many business days after the answer (or the closing) the requester may rate the case"
+  }),
+  lowRating: Schema.Struct({ atMost: Schema.Int, action: LowRatingAction }).annotate({
+    description: "A rating at or below atMost is low: the case is selected for review, and reopened when action says so"
+  }),
+  description: Schema.optionalKey(text)
+}).annotate({ identifier: "Satisfaction" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Satisfaction = typeof Satisfaction.Type
+
+/**
  * A clause that states something without machinery behind it (e.g. "interpretation of this policy is reserved"),
  * kept so every clause of the text is represented.
  *
@@ -678,6 +722,7 @@ const SupportPolicyFields = Schema.Struct({
   tracking: Tracking,
   retention: Retention,
   qualityReview: QualityReview,
+  satisfaction: Schema.optionalKey(Satisfaction),
   notices: Schema.Array(Notice)
 }).annotate({
   title: "Support policy",

@@ -66,6 +66,21 @@ export * as Incident from "./Incident.ts"
 /**
  * @since 0.1.0
  */
+export * as PolicyStore from "./PolicyStore.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as Erasure from "./Erasure.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as SatisfactionToken from "./SatisfactionToken.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as Randomness from "./Randomness.ts"
 
 /**

@@ -45,7 +45,7 @@ const table: ReadonlyArray<{
     name: "the requester",
     actor: owner,
     hidden: false,
-    allowed: ["view", "respond", "reopen", "close", "requestMediation", "postStatement"]
+    allowed: ["view", "respond", "reopen", "close", "requestMediation", "postStatement", "rateSatisfaction"]
   },
   { name: "the other party of the mediation", actor: counterparty, hidden: false, allowed: ["view", "postStatement"] },
   { name: "another requester", actor: stranger, hidden: true, allowed: [] },
@@ -117,14 +117,15 @@ const table: ReadonlyArray<{
       "unlinkIncident",
       "recordQualityReview",
       "placeLegalHold",
-      "releaseLegalHold"
+      "releaseLegalHold",
+      "changePolicyVersion"
     ]
   }
 ]
 
 describe("Authorization.decide", () => {
-  it("covers 24 actions", () => {
-    assert.strictEqual(CaseLifecycle.actions.length, 24)
+  it("covers 26 actions", () => {
+    assert.strictEqual(CaseLifecycle.actions.length, 26)
   })
 
   for (const row of table) {
@@ -198,6 +199,8 @@ describe("Authorization.decideDesk", () => {
         "postAnnouncement",
         "viewQualityReviews",
         "viewReports",
+        "managePolicyVersions",
+        "eraseRequester",
         "viewAlerts"
       ]
     ]

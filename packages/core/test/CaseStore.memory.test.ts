@@ -5,6 +5,7 @@ import * as CaseStore from "../src/CaseStore.ts"
 import * as Incident from "../src/Incident.ts"
 import * as MemoryStorage from "../src/MemoryStorage.ts"
 import * as Outbox from "../src/Outbox.ts"
+import * as PolicyStore from "../src/PolicyStore.ts"
 import * as Randomness from "../src/Randomness.ts"
 import * as SupportCase from "../src/SupportCase.ts"
 import * as TaskStore from "../src/TaskStore.ts"
@@ -16,9 +17,13 @@ StorageContract.suite("memory", MemoryStorage.layerMemory)
 // the same, with the ports' memory layers composed one by one on a shared state
 StorageContract.suite(
   "memory (composed)",
-  Layer.mergeAll(CaseStore.layerMemory, Outbox.layerMemory, Incident.layerMemory, TaskStore.layerMemory).pipe(
-    Layer.provide(MemoryStorage.layerStore)
-  )
+  Layer.mergeAll(
+    CaseStore.layerMemory,
+    Outbox.layerMemory,
+    Incident.layerMemory,
+    PolicyStore.layerMemory,
+    TaskStore.layerMemory
+  ).pipe(Layer.provide(MemoryStorage.layerStore))
 )
 
 describe("MemoryStorage", () => {

@@ -303,6 +303,18 @@ describe("Miscellaneous (section 7)", () => {
     )
   })
 
+  it("7.4 the requester is asked one question on a 1–5 scale within 7 business days of the answer; 1 or 2 is reviewed", () => {
+    assert.deepStrictEqual(policy.satisfaction, {
+      clause: "7.4",
+      question: "How satisfied are you with how we handled your request?",
+      scale: { min: 1, max: 5 },
+      comment: "optional",
+      withinBusinessDays: 7,
+      lowRating: { atMost: 2, action: "review" },
+      description: "Chosen where the policy is silent; see docs/policy/global-sources.md"
+    })
+  })
+
   it("7.5 interpretation of this policy is reserved by Global Sources", () => {
     assert.strictEqual(
       policy.notices.find((n) => n.clause === "7.5")!.text,

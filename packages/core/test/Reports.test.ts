@@ -222,12 +222,73 @@ describe("Reports: SLA reports from handling records", () => {
       const lines = csv.trimEnd().split("\r\n")
       assert.strictEqual(
         lines[0],
-        "week,label,metric,counted,met,breached,refused,attainment_percent,timed,median_business_hours,p90_business_hours,backlog_at_end"
+        "week,label,metric,counted,met,breached,refused,attainment_percent,timed,median_business_hours,p90_business_hours,backlog_at_end,satisfaction_rated,satisfaction_average,satisfaction_low"
       )
-      assert.include(lines, "2025-06-09,2025-06-09,firstResponse,4,2,1,1,66.7,3,3.00,27.00,1")
-      assert.include(lines, "2025-06-16,2025-06-16,resolution,1,0,1,0,0.0,0,,,2")
-      assert.include(lines, "total,Total,resolution,4,2,1,1,66.7,2,9.00,28.00,2")
+      assert.include(lines, "2025-06-09,2025-06-09,firstResponse,4,2,1,1,66.7,3,3.00,27.00,1,0,,0")
+      assert.include(lines, "2025-06-16,2025-06-16,resolution,1,0,1,0,0.0,0,,,2,0,,0")
+      assert.include(lines, "total,Total,resolution,4,2,1,1,66.7,2,9.00,28.00,2,0,,0")
       assert.lengthOf(lines, 1 + 3 * 3)
+    }).pipe(Effect.provide(deskLayer()))
+  )
+
+  it.effect("satisfaction: the ratings given in the period, grouped as of the rating, low by the case's policy", () =>
+    Effect.gen(function* () {
+      const desk = yield* Desk
+      yield* setNow("2025-06-09T10:00")
+      const a = yield* submit(buyer, { category: "consultation", subject: "A" })
+      const b = yield* submit(buyer, { category: "order-delivery", subject: "B" })
+      const c = yield* submit(buyer, { category: "consultation", subject: "C" })
+      yield* setNow("2025-06-09T11:00")
+      for (const tn of [a, b, c]) yield* desk.resolve(agent, tn, { body: "Done." })
+      yield* setNow("2025-06-09T12:00")
+      yield* desk.rateSatisfaction(buyer, a, { rating: 5 })
+      // the preset's low rating: 2 or less
+      yield* desk.rateSatisfaction(buyer, b, { rating: 1 })
+      yield* setNow("2025-06-17T10:00")
+      yield* desk.rateSatisfaction(buyer, c, { rating: 2 })
+      yield* setNow("2025-06-23T09:00")
+
+      const first = yield* desk.slaReport(agent, {
+        from: hk("2025-06-09T00:00"),
+        to: hk("2025-06-16T00:00"),
+        groupBy: "category"
+      })
+      assert.deepStrictEqual(
+        first.groups.map((g) => [g.key, g.satisfaction]),
+        [
+          ["consultation", { rated: 1, average: 5, low: 0 }],
+          ["order-delivery", { rated: 1, average: 1, low: 1 }]
+        ]
+      )
+      assert.deepStrictEqual(first.total.satisfaction, { rated: 2, average: 3, low: 1 })
+
+      const weeks = yield* desk.slaReport(agent, {
+        from: hk("2025-06-09T00:00"),
+        to: hk("2025-06-23T00:00"),
+        groupBy: "week"
+      })
+      assert.deepStrictEqual(
+        weeks.groups.map((g) => [g.key, g.satisfaction]),
+        [
+          ["2025-06-09", { rated: 2, average: 3, low: 1 }],
+          ["2025-06-16", { rated: 1, average: 2, low: 1 }]
+        ]
+      )
+      assert.deepStrictEqual(weeks.total.satisfaction, { rated: 3, average: 8 / 3, low: 2 })
+      const total = Reports.toCsv(weeks)
+        .trimEnd()
+        .split("\r\n")
+        .filter((line) => line.startsWith("total,"))
+      assert.isNotEmpty(total)
+      for (const line of total) assert.isTrue(line.endsWith(",3,2.67,2"), line)
+
+      // a case without a rating in the period counts none
+      const later = yield* desk.slaReport(agent, {
+        from: hk("2025-06-18T00:00"),
+        to: hk("2025-06-23T00:00"),
+        groupBy: "week"
+      })
+      assert.deepStrictEqual(later.total.satisfaction, { rated: 0, average: null, low: 0 })
     }).pipe(Effect.provide(deskLayer()))
   )
 

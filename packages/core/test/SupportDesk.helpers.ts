@@ -108,6 +108,7 @@ export const stored = (trackingNumber: string) =>
     assert.deepStrictEqual(found.value.facts, CaseLifecycle.factsUnsafe(events), "facts kept beside the record")
     assert.deepStrictEqual(
       found.value.clockRecord,
+      // the events that move clocks, SLA alerts, and every move to another version of the policy
       events.filter((e) => inClockRecord(policy, e)).map(CaseEvent.withoutText),
       "clock record kept beside the record"
     )

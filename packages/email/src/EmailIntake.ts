@@ -218,7 +218,6 @@ export const make = (options: Options) =>
     const transport = yield* EmailTransport
     const randomness = yield* Randomness.Randomness
     const threading = EmailThreading.make(options.threading)
-    const prefix = desk.policy.tracking.prefix
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
     const own = new Set((options.ownAddresses ?? []).map(Mailbox.normalizeAddress))
     const limit = options.newCasesPerAddress ?? { max: 5, windowMillis: 60 * 60_000 }
@@ -271,8 +270,8 @@ export const make = (options: Options) =>
       return Option.none()
     }
 
-    /** A tracking number of this desk named in the subject, if any. */
-    const trackingInSubject = (subject: string): Option.Option<string> => {
+    /** A tracking number of this desk (the prefix of the policy in force) named in the subject, if any. */
+    const trackingInSubject = (prefix: string, subject: string): Option.Option<string> => {
       const pattern = new RegExp(`${prefix}[\\s-]?[0-9A-Z]{4}[\\s-]?[0-9A-Z]{5}`, "gi")
       for (const match of subject.match(pattern) ?? []) {
         const parsed = TrackingNumber.parse(prefix, match)
@@ -472,7 +471,10 @@ export const make = (options: Options) =>
           }
         }
         if (Option.isNone(target) && Option.isSome(actor)) {
-          const named = trackingInSubject(email.subject ?? "")
+          const inForce = yield* desk.policyInForce.pipe(
+            Effect.catchTag("PolicyStoreFailure", unavailable("the policy store"))
+          )
+          const named = trackingInSubject(inForce.tracking.prefix, email.subject ?? "")
           if (Option.isSome(named)) {
             const found = yield* store
               .getByTrackingNumber(named.value)

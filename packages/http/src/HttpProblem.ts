@@ -5,11 +5,13 @@
  *
  * | status | problem              | raised for                                                                     |
  * | ------ | -------------------- | ------------------------------------------------------------------------------ |
- * | 400    | {@link InvalidRequest}     | a request that does not decode, or an input the desk refuses (`InputInvalid`) |
+ * | 400    | {@link InvalidRequest}     | a request that does not decode, an input the desk refuses (`InputInvalid`), a
+ * |        |                            | policy document that does not decode (`PolicyDecodeFailure`)                    |
  * | 401    | {@link Unauthenticated}    | no credentials, or credentials the host does not know                        |
  * | 403    | {@link Forbidden}          | an action the caller may not take (`ActionForbidden`)                         |
  * | 404    | {@link NotFound}           | a case the caller may not see (answered exactly like a missing one), incident  |
- * | 409    | {@link Conflict}           | a concurrent change (`SequenceConflict`), an idempotency key reused            |
+ * | 409    | {@link Conflict}           | a concurrent change (`SequenceConflict`), an idempotency key reused, a policy |
+ * |        |                            | version published before, a case rated before                                 |
  * | 413    | {@link PayloadTooLarge}    | a body over the API's size limit                                              |
  * | 415    | {@link UnsupportedMediaType} | a body that is not JSON                                                     |
  * | 422    | {@link Unprocessable}      | an action the case's state or the policy does not allow                       |
@@ -150,7 +152,8 @@ export class UnsupportedMediaType extends HttpApiError.Problem<UnsupportedMediaT
  * 422: the request is well formed but the case's state or the policy does not allow it: `TransitionNotAllowed`
  * (with the case's `caseStatus` and the `action`), `ReopenWindowClosed` (with `reopenWindowEndedAt`),
  * `AccountManagerMissing`, `VerificationNotApplicable`, `MediationNotAvailable`, `IncidentAlreadyResolved`,
- * `ChannelNotAccepted`.
+ * `ChannelNotAccepted`, `SatisfactionNotAvailable` (with its `reason`, and `windowEndedAt` when the rating window
+ * closed).
  *
  * @since 0.1.0
  * @category errors
@@ -162,7 +165,9 @@ export class Unprocessable extends HttpApiError.Problem<Unprocessable>()(
     ...base,
     caseStatus: Schema.optionalKey(Schema.String),
     action: Schema.optionalKey(Schema.String),
-    reopenWindowEndedAt: Schema.optionalKey(Schema.Int)
+    reopenWindowEndedAt: Schema.optionalKey(Schema.Int),
+    reason: Schema.optionalKey(Schema.String),
+    windowEndedAt: Schema.optionalKey(Schema.Int)
   }
 ) {}
 

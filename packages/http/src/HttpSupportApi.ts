@@ -12,6 +12,9 @@
  *   clock, the **console** (views with counts, search, people, live changes), **SLA reports** (JSON or CSV) and
  *   **quality reviews** (7.4), and the **policy**: the policy in force, the reply-by plan of a hypothetical request, and which channels
  *   are open now (2.1, 2.2).
+ * - **Records** (7.1, 7.4): the published **versions** of the policy (administrators list, read and publish them,
+ *   and move open cases to one), a requester's **erasure** request (administrators), and the requester's
+ *   **satisfaction** rating of their case (signed in, or through a signed link).
  *
  * Who is asking is the host's business: the `Authentication` port turns request headers into an actor. Errors are
  * `application/problem+json` (`HttpProblem`): a bad request is a 400 naming each bad field, never an empty body.
@@ -467,7 +470,8 @@ export class ReportsGroup extends HttpApiGroup.make("reports")
     }).annotate(
       OpenApi.Summary,
       "Per group (week, category, priority, queue, agent, channel) and metric: counted, met, breached, refused, " +
-        "attainment, median and p90 business time, backlog at the end; Accept: text/csv gives CSV"
+        "attainment, median and p90 business time, backlog at the end, satisfaction ratings given; " +
+        "Accept: text/csv gives CSV"
     )
   )
   .middleware(Authenticate)
@@ -573,10 +577,10 @@ export class AnnouncementsGroup extends HttpApiGroup.make("announcements")
  */
 export class PolicyGroup extends HttpApiGroup.make("policy")
   .add(
-    HttpApiEndpoint.get("get", "/v1/policy", { success: SupportPolicy.SupportPolicy }).annotate(
-      OpenApi.Summary,
-      "The support policy in force, as JSON"
-    ),
+    HttpApiEndpoint.get("get", "/v1/policy", {
+      success: SupportPolicy.SupportPolicy,
+      error: [ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "The version of the support policy in force (new cases are opened under it), as JSON"),
     HttpApiEndpoint.get("replyBy", "/v1/policy/reply-by", {
       query: {
         category: CaseEvent.Id,
@@ -586,17 +590,130 @@ export class PolicyGroup extends HttpApiGroup.make("policy")
         receivedAt: Schema.optionalKey(Text.identifier("an instant", 64)),
         timeZone: Schema.optionalKey(TimeZone)
       },
-      success: HttpViews.ReplyByPlan
+      success: HttpViews.ReplyByPlan,
+      error: [ServiceUnavailable]
     }).annotate(
       OpenApi.Summary,
       "The SLA plan of a hypothetical request; receivedAt is an ISO instant or epoch ms (default: now)"
     ),
-    HttpApiEndpoint.get("channels", "/v1/channels", { success: HttpViews.Channels }).annotate(
-      OpenApi.Summary,
-      "Each contact channel, open now or not, and when it next opens"
-    )
+    HttpApiEndpoint.get("channels", "/v1/channels", {
+      success: HttpViews.Channels,
+      error: [ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Each contact channel, open now or not, and when it next opens")
   )
   .annotateMerge(OpenApi.annotations({ title: "Policy", description: "The policy, its promises and its hours" })) {}
+
+const VersionParams = { version: Ref("a version number") }
+
+/**
+ * The body of `POST /v1/policy/versions`: a support policy document, as a host writes it (the JSON Schema
+ * `schema/support-policy.schema.json` of `@support-policy/core` describes it). It is decoded by
+ * `SupportPolicy.decode`: a bad document is a 400 naming each bad field.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyDocument = Schema.Record(Schema.String, Schema.Unknown).annotate({
+  identifier: "SupportPolicyDocument",
+  description:
+    "A support policy document (see schema/support-policy.schema.json in @support-policy/core), decoded by SupportPolicy.decode"
+})
+
+/**
+ * The versions of the policy (clause 7.1), for administrators: list, read, publish, and move open cases to one.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class PolicyVersionsGroup extends HttpApiGroup.make("policyVersions")
+  .add(
+    HttpApiEndpoint.get("list", "/v1/policy/versions", {
+      success: HttpViews.PolicyVersions,
+      error: [Forbidden, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Every published version of the policy, in publication order (administrators)"),
+    HttpApiEndpoint.get("get", "/v1/policy/versions/:version", {
+      params: VersionParams,
+      success: HttpViews.PublishedPolicy,
+      error: [Forbidden, NotFound, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "A published version of the policy, as published (administrators)"),
+    HttpApiEndpoint.post("publish", "/v1/policy/versions", {
+      payload: PolicyDocument,
+      success: Created(HttpViews.PublishedPolicy),
+      error: [Forbidden, Conflict, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "Publish a version of the policy: in force for new cases from now; 409 for a version number published before"
+    ),
+    HttpApiEndpoint.post("moveCases", "/v1/policy/versions/:version/move-cases", {
+      params: VersionParams,
+      payload: SupportDesk.MovePolicyVersionInput,
+      success: HttpViews.PolicyMove,
+      error: [Forbidden, NotFound, TooManyRequests, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "Move open cases to this version: their clocks start again under it from now (administrators)"
+    )
+  )
+  .middleware(Authenticate)
+  .annotateMerge(
+    OpenApi.annotations({ title: "Policy versions", description: "Versions of the policy and their cases (7.1)" })
+  ) {}
+
+/**
+ * Erasure of a requester's personal data on their request (clause 7.4), for administrators.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class ErasureGroup extends HttpApiGroup.make("erasure")
+  .add(
+    HttpApiEndpoint.post("eraseRequester", "/v1/requesters/:id/erasure", {
+      params: { id: Ref("a requester id") },
+      success: HttpViews.ErasureReport,
+      error: [Forbidden, Conflict, ServiceUnavailable]
+    }).annotate(
+      OpenApi.Summary,
+      "Erase a requester's personal data from every case of theirs; held cases wait (administrators)"
+    )
+  )
+  .middleware(Authenticate)
+  .annotateMerge(OpenApi.annotations({ title: "Erasure", description: "The right to be forgotten (7.4)" })) {}
+
+/**
+ * The body of a satisfaction rating through a signed link.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateWithTokenBody = Schema.Struct({
+  token: Text.identifier("a rating link's token", 1000),
+  ...SupportDesk.RateSatisfactionInput.fields
+}).annotate({ identifier: "RateWithTokenBody" })
+
+/**
+ * The requester's satisfaction rating of their answered case (clause 7.4): signed in, or through the signed link of
+ * the resolution e-mail.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class SatisfactionGroup extends HttpApiGroup.make("satisfaction")
+  .add(
+    HttpApiEndpoint.post("rate", "/v1/cases/:trackingNumber/satisfaction", {
+      params: CaseParams,
+      payload: SupportDesk.RateSatisfactionInput,
+      success: HttpViews.CaseView,
+      error: actionErrors
+    })
+      .middleware(Authenticate)
+      .annotate(OpenApi.Summary, "The requester rates how their answered case was handled; once per case (409 after)"),
+    HttpApiEndpoint.post("rateWithToken", "/v1/satisfaction", {
+      payload: RateWithTokenBody,
+      success: HttpViews.Rated,
+      error: [Forbidden, NotFound, Conflict, Unprocessable, TooManyRequests, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "Rate a case through a signed rating link (no sign-in)")
+  )
+  .annotateMerge(OpenApi.annotations({ title: "Satisfaction", description: "How the requester rates a case (7.4)" })) {}
 
 const Page = {
   limit: Schema.optionalKey(Limit),
@@ -672,6 +789,9 @@ export class Api extends HttpApi.make("support-policy")
     IncidentsGroup,
     AnnouncementsGroup,
     PolicyGroup,
+    PolicyVersionsGroup,
+    ErasureGroup,
+    SatisfactionGroup,
     EmailGroup
   )
   .middleware(ValidateRequest)

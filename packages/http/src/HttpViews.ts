@@ -85,10 +85,29 @@ export const Mediation = Schema.Struct({
 }).annotate({ identifier: "Mediation" })
 
 /**
+ * The satisfaction question of a case (the policy's `satisfaction`, clause 7.4): the question and its scale, whether a
+ * comment is taken, and either the rating given (`rating`) or until when the requester may rate (`openUntil`; null
+ * while the case is not answered).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Satisfaction = Schema.Struct({
+  question: Schema.String,
+  scale: Schema.Struct({ min: Schema.Int, max: Schema.Int }),
+  comment: Schema.Literals(["none", "optional"]),
+  openUntil: Schema.NullOr(EpochMillis),
+  rating: Schema.NullOr(
+    Schema.Struct({ rating: Schema.Int, comment: Schema.optionalKey(Schema.String), at: EpochMillis })
+  )
+}).annotate({ identifier: "Satisfaction" })
+
+/**
  * A case as the caller may see it: its state, one page of the part of its handling record they may read (clause
- * 6.4: the latest events, or those before `?before=`), its live SLA clocks, until when the requester may reopen it,
- * and its mediation. The counterparty of a mediation reads only what is addressed to both parties, from the
- * mediation's start.
+ * 6.4: the latest events, or those before `?before=`), its live SLA clocks (under the version of the policy it
+ * names), until when the requester may reopen it, its mediation, and its satisfaction question (null when the policy
+ * asks none, and for the other party of a mediation). The counterparty of a mediation reads only what is addressed to
+ * both parties, from the mediation's start.
  *
  * @since 0.1.0
  * @category schemas
@@ -106,6 +125,7 @@ export const CaseView = Schema.Struct({
   asOf: EpochMillis,
   reopenableUntil: Schema.NullOr(EpochMillis),
   mediation: Schema.NullOr(Mediation),
+  satisfaction: Schema.NullOr(Satisfaction),
   /** Display names of the people the case names (staff from the host's directory), by id. */
   names: Schema.optionalKey(Schema.Record(Schema.String, Schema.String))
 }).annotate({ identifier: "CaseView" })
@@ -535,6 +555,93 @@ export const QualityReviews = Schema.Struct({
     })
   )
 }).annotate({ identifier: "QualityReviews" })
+
+// -------------------------------------------------------------------------------------------------------------------
+// records: policy versions, erasure, satisfaction
+// -------------------------------------------------------------------------------------------------------------------
+
+const PublishedBy = Schema.Struct({ role: CaseEvent.ActorRole, id: Schema.String })
+
+/**
+ * A published version of the policy, without its document, and whether it is in force (clause 7.1).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyVersionSummary = Schema.Struct({
+  id: Schema.String,
+  version: Schema.String,
+  title: Schema.String,
+  effectiveDate: Schema.String,
+  publishedAt: EpochMillis,
+  publishedBy: PublishedBy,
+  position: Schema.Int,
+  inForce: Schema.Boolean
+}).annotate({ identifier: "PolicyVersionSummary" })
+
+/**
+ * Every published version of the policy, in publication order (the last is in force).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyVersions = Schema.Struct({ items: Schema.Array(PolicyVersionSummary) }).annotate({
+  identifier: "PolicyVersions"
+})
+
+/**
+ * A published version of the policy: the document, when and by whom it was published, its place in publication order.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PublishedPolicy = Schema.Struct({
+  policy: SupportPolicy.SupportPolicy,
+  publishedAt: EpochMillis,
+  publishedBy: PublishedBy,
+  position: Schema.Int
+}).annotate({ identifier: "PublishedPolicy" })
+
+const CaseRef = Schema.Struct({ caseId: Schema.String, trackingNumber: Schema.String })
+
+/**
+ * The outcome of moving open cases to a version of the policy: the cases moved (from which version) and those left
+ * where they were, with why.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyMove = Schema.Struct({
+  version: Schema.String,
+  moved: Schema.Array(Schema.Struct({ ...CaseRef.fields, from: Schema.String })),
+  skipped: Schema.Array(Schema.Struct({ trackingNumber: Schema.String, reason: Schema.String }))
+}).annotate({ identifier: "PolicyMove" })
+
+/**
+ * The outcome of an erasure request (clause 7.4): the erasure's id, the cases anonymised and deleted, and those on a
+ * legal hold, which wait until it is released.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ErasureReport = Schema.Struct({
+  erasureId: Schema.String,
+  anonymised: Schema.Array(CaseRef),
+  deleted: Schema.Array(CaseRef),
+  held: Schema.Array(CaseRef)
+}).annotate({ identifier: "ErasureReport" })
+
+/**
+ * A rating given through a signed link: the case and the rating.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Rated = Schema.Struct({
+  trackingNumber: Schema.String,
+  rating: Schema.Int,
+  ratedAt: EpochMillis
+}).annotate({ identifier: "Rated" })
 
 // -------------------------------------------------------------------------------------------------------------------
 // email

@@ -1,5 +1,5 @@
 /**
- * The OpenAPI document lists every endpoint of the issue, with its parameters, its security and its problem
+ * The OpenAPI document lists every endpoint the API promises, with its parameters, its security and its problem
  * responses, and every endpoint it lists is served.
  */
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
@@ -66,13 +66,22 @@ const required = [
   "GET /v1/desk/changes",
   "GET /v1/reports/sla",
   "GET /v1/quality-reviews",
+  // email
   "GET /v1/outbox/failed",
   "POST /v1/outbox/{messageId}/retry",
   "GET /v1/mail",
   "GET /v1/cases/{trackingNumber}/mail",
   "GET /v1/mail/{mailId}/original",
   "GET /v1/mail/failing-addresses",
-  "DELETE /v1/mail/failing-addresses/{address}"
+  "DELETE /v1/mail/failing-addresses/{address}",
+  // records: policy versions (7.1), erasure and satisfaction (7.4)
+  "GET /v1/policy/versions",
+  "GET /v1/policy/versions/{version}",
+  "POST /v1/policy/versions",
+  "POST /v1/policy/versions/{version}/move-cases",
+  "POST /v1/requesters/{id}/erasure",
+  "POST /v1/cases/{trackingNumber}/satisfaction",
+  "POST /v1/satisfaction"
 ]
 
 const operations = (doc: any): Array<{ key: string; operation: any }> =>
@@ -139,10 +148,26 @@ describe("GET /openapi.json", () => {
     }
     assert.deepStrictEqual(submit.security, [{ bearer: [] }])
     assert.containsAllKeys(op("POST /v1/cases/{trackingNumber}/actions/reopen").responses, ["200", "404", "409", "422"])
-    // public endpoints need no credentials
-    for (const key of ["GET /v1/policy", "GET /v1/policy/reply-by", "GET /v1/channels", "GET /v1/announcements"]) {
+    // public endpoints need no credentials (a signed rating link is its own credential)
+    for (const key of [
+      "GET /v1/policy",
+      "GET /v1/policy/reply-by",
+      "GET /v1/channels",
+      "GET /v1/announcements",
+      "POST /v1/satisfaction"
+    ]) {
       assert.deepStrictEqual(op(key).security ?? [], [], key)
     }
+    for (const key of [
+      "GET /v1/policy/versions",
+      "POST /v1/policy/versions",
+      "POST /v1/requesters/{id}/erasure",
+      "POST /v1/cases/{trackingNumber}/satisfaction"
+    ]) {
+      assert.deepStrictEqual(op(key).security, [{ bearer: [] }], key)
+    }
+    assert.containsAllKeys(op("POST /v1/policy/versions").responses, ["201", "400", "403", "409", "503"])
+    assert.containsAllKeys(op("POST /v1/cases/{trackingNumber}/satisfaction").responses, ["200", "409", "422"])
     assert.deepStrictEqual(spec.components.securitySchemes.bearer, { type: "http", scheme: "Bearer" })
   })
 

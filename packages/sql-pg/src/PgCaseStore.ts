@@ -18,6 +18,10 @@
  * - Reads take the case, its facts and its clock record in one statement (one snapshot), and decode them with the
  *   core schemas: a row that does not decode is a `CaseStoreFailure` with reason `"Corrupt"`. A driver failure is
  *   `"Unavailable"` (an outage) or `"Rejected"` (a value the database refused), by its SQLSTATE.
+ * - `erase` locks the case row like `update`, checks the rewritten record against the stored one, and rewrites (or
+ *   deletes) the case's rows in every table in the same transaction: its events, facts, clock record, parties, search
+ *   text, outbox messages and idempotency keys. PostgreSQL keeps the old versions of rewritten and deleted rows until
+ *   `VACUUM` reclaims them (autovacuum does, in time): a `pg_dump` never shows them.
  * - SLA alerts: each write sets (or removes) the case's row of `support_alert_schedule` in its statement;
  *   `claimAlerts` is one statement that picks the due rows in `(alert_at, case_id)` order with `FOR UPDATE SKIP
  *   LOCKED` and moves their instant to the end of the lease; the alert events a write appends go to `support_alerts`
@@ -27,7 +31,15 @@
  *
  * @since 0.1.0
  */
-import { CaseEvent, type CaseQuery, CaseStore, type Outbox, SlaAlert, type SupportCase } from "@support-policy/core"
+import {
+  CaseEvent,
+  type CaseQuery,
+  CaseStore,
+  type Erasure,
+  type Outbox,
+  SlaAlert,
+  type SupportCase
+} from "@support-policy/core"
 import { Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
 import * as CaseQuerySql from "./internal/caseQuery.ts"
@@ -647,7 +659,141 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
       Effect.withSpan("PgCaseStore.append")
     )
 
-  return { update, append }
+  /** Erases a case in the transaction that locked its row (see `CaseStore.erase`). */
+  const eraseLocked = (erasure: Erasure.CaseErasure) =>
+    Effect.gen(function* () {
+      const caseId = erasure.caseId
+      const current = yield* lock(caseId)
+      if (current.case.sequence !== erasure.expectedSequence) {
+        return yield* new CaseStore.SequenceConflict({
+          caseId,
+          expected: erasure.expectedSequence,
+          actual: current.case.sequence
+        })
+      }
+      const outcome = erasure.outcome
+      if (outcome._tag === "Delete") {
+        // children first: parties, events and clock events refer to the case row
+        yield* sql`DELETE FROM support_outbox WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_case_parties WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_alert_recipients WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_alerts WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_alert_schedule WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_case_events WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_cases WHERE id = ${caseId}`
+        const tally = outcome.tally
+        yield* sql`
+            INSERT INTO support_case_tallies (case_id, opened_at, updated_at, erased_at, data)
+            VALUES (${caseId}, ${tally.openedAt}, ${tally.updatedAt}, ${tally.erasure.at}, ${JSON.stringify(tally)}::jsonb)`
+        return
+      }
+      const stored = yield* sql<{ sequence: number; type: string; at: unknown }>`
+          SELECT sequence, type, at FROM support_case_events WHERE case_id = ${caseId} ORDER BY sequence`
+      yield* CaseStore.validateRewrite(
+        stored.map((row) => ({ sequence: row.sequence, type: row.type, at: Rows.toNumber(row.at) ?? -1 })),
+        outcome.events
+      )
+      const c = outcome.case
+      if (current.case.trackingNumber !== c.trackingNumber) {
+        return yield* Effect.die(
+          new Error("CaseStore.erase: outcome.case.trackingNumber: a case keeps its tracking number")
+        )
+      }
+      const messageRows = yield* sql<Rows.OutboxRow>`
+          SELECT id, status, attempts, available_at, last_error, sent_at, data FROM support_outbox
+          WHERE case_id = ${caseId} FOR UPDATE`
+      const deliveries = yield* corrupt(Rows.all(messageRows, Rows.delivery))
+      const redacted = deliveries.map((d) => outcome.message(d.message))
+      yield* Effect.forEach(deliveries, (d, i) => CaseStore.validateRedactedMessage(d.message, redacted[i]), {
+        discard: true
+      })
+      // the stored events are rewritten in place (same keys), the new ones inserted
+      const rewritten = outcome.events.slice(0, stored.length)
+      if (rewritten.length > 0) {
+        yield* sql`
+            UPDATE support_case_events e SET data = r.data
+            FROM jsonb_to_recordset(${JSON.stringify(rewritten.map((ev) => ({ sequence: ev.sequence, data: ev })))}::jsonb)
+              AS r(sequence integer, data jsonb)
+            WHERE e.case_id = ${caseId} AND e.sequence = r.sequence`
+      }
+      // the new events, the clock record and the facts rebuilt from the redacted record, and the parties, as one input
+      const input = JSON.stringify({
+        id: caseId,
+        case: { id: caseId, ...caseColumns(c), data: c, facts: outcome.facts },
+        events: eventRows(caseId, outcome.events.slice(stored.length)),
+        clock: clockRows(caseId, outcome.clockRecord),
+        parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: caseId }))
+      })
+      yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${caseId}`
+      yield* sql`DELETE FROM support_case_parties WHERE case_id = ${caseId}`
+      yield* sql`
+          WITH input AS (SELECT ${input}::jsonb AS j),
+          events AS (
+            INSERT INTO support_case_events (case_id, sequence, type, at, readers, data)
+            SELECT r.case_id, r.sequence, r.type, r.at, r.readers, r.data
+            FROM input, jsonb_populate_recordset(NULL::support_case_events, input.j->'events') AS r
+          ),
+          clock AS (
+            INSERT INTO support_case_clock_events (case_id, sequence, data)
+            SELECT r.case_id, r.sequence, r.data
+            FROM input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
+          ),
+          parties AS (
+            INSERT INTO support_case_parties (party_id, opened_at, case_id)
+            SELECT r.party_id, r.opened_at, r.case_id
+            FROM input, jsonb_populate_recordset(NULL::support_case_parties, input.j->'parties') AS r
+          )
+          UPDATE support_cases c
+          SET requester_id = r.requester_id, status = r.status, priority = r.priority, category = r.category,
+              assignee_id = r.assignee_id, updated_at = r.updated_at, sequence = r.sequence,
+              next_due_at = r.next_due_at, data = r.data, facts = r.facts, channel = r.channel,
+              assignee_queue = r.assignee_queue, account_manager_id = r.account_manager_id
+          FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
+          WHERE c.id = input.j->>'id'`
+      // the console's search text is rebuilt from the redacted record
+      yield* SearchColumns.rebuild([caseId]).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      if (redacted.length > 0) {
+        yield* sql`
+            UPDATE support_outbox o
+            SET data = r.data,
+                status = CASE WHEN o.status = 'pending' THEN 'failed' ELSE o.status END,
+                last_error = CASE WHEN o.status = 'pending' THEN 'erased' ELSE o.last_error END
+            FROM jsonb_to_recordset(${JSON.stringify(redacted.map((m) => ({ id: m.id, data: m })))}::jsonb)
+              AS r(id text, data jsonb)
+            WHERE o.id = r.id`
+      }
+      yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${caseId}`
+    })
+
+  const erase = (erasure: Erasure.CaseErasure) =>
+    CaseStore.validateErasure(erasure).pipe(
+      Effect.andThen(transact("erase", eraseLocked(erasure))),
+      Effect.withSpan("PgCaseStore.erase")
+    )
+
+  const listTallies = (query: CaseStore.TallyQuery) => {
+    const where: Array<Statement.Fragment> = [sql`true`]
+    if (query.openedFrom !== undefined) where.push(sql`opened_at >= ${query.openedFrom}`)
+    if (query.openedBefore !== undefined) where.push(sql`opened_at < ${query.openedBefore}`)
+    if (query.updatedSince !== undefined) where.push(sql`updated_at >= ${query.updatedSince}`)
+    if (query.after !== undefined) {
+      where.push(sql`(opened_at, case_id) > (${query.after.openedAt}, ${query.after.caseId})`)
+    }
+    return CaseStore.validateTallyQuery(query).pipe(
+      Effect.andThen(
+        sql<Rows.TallyRow>`
+            SELECT case_id, data FROM support_case_tallies WHERE ${sql.and(where)}
+            ORDER BY opened_at, case_id LIMIT ${query.limit}`
+      ),
+      Effect.catchTag("SqlError", storeFailure("listTallies")),
+      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.tally))),
+      Effect.withSpan("PgCaseStore.listTallies")
+    )
+  }
+
+  return { update, append, erase, listTallies }
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -730,7 +876,7 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
   const sql = yield* SqlClient.SqlClient
   const reads = makeReads(sql)
   const { create } = makeSubmissions(sql, reads)
-  const { update, append } = makeWrites(sql, reads)
+  const { update, append, erase, listTallies } = makeWrites(sql, reads)
   const { claimAlerts, listAlerts } = makeAlerts(sql)
   return CaseStore.CaseStore.of({
     create,
@@ -748,7 +894,9 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
     listAlerts,
     find: reads.find,
     count: reads.count,
-    getMany: reads.getMany
+    getMany: reads.getMany,
+    erase,
+    listTallies
   })
 })
 

@@ -19,6 +19,8 @@
  * - `support_alert_schedule` (a case's next SLA alert instant, claimed with `FOR UPDATE SKIP LOCKED`), `support_alerts`
  *   and `support_alert_recipients`: SLA alerts, due and fired.
  * - `support_tasks`: the periodic tasks the workers share, each with its next run and the lease of a run.
+ * - `support_policy_versions`: every published version of the policy (clause 7.1), immutable, in publication order.
+ * - `support_case_tallies`: what a deleted case leaves for reports (erasure, clause 7.4): anonymous facts only.
  * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case,
  *   and its searchable text in three parts (public, people, internal) with trigram indexes (`pg_trgm`) and an index
  *   of its Chinese, Japanese and Korean characters and character pairs (`search_grams`).
@@ -292,6 +294,31 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       last_run_at bigint,
       last_error text
     )`
+  ]),
+  // Every published version of the policy, never updated: the version number is the key (published once), the
+  // identity column the publication order (the greatest is in force).
+  "40_policy_versions": statements([
+    `CREATE TABLE support_policy_versions (
+      version text COLLATE "C" PRIMARY KEY,
+      position bigint GENERATED ALWAYS AS IDENTITY,
+      policy_id text NOT NULL,
+      published_at bigint NOT NULL,
+      data jsonb NOT NULL,
+      CONSTRAINT support_policy_versions_position_key UNIQUE (position)
+    )`
+  ]),
+  // What a deleted case leaves (erasure): anonymous facts for reports, by opening instant and last change.
+  "41_case_tallies": statements([
+    `CREATE TABLE support_case_tallies (
+      case_id text COLLATE "C" PRIMARY KEY,
+      opened_at bigint NOT NULL,
+      updated_at bigint NOT NULL,
+      erased_at bigint NOT NULL,
+      data jsonb NOT NULL
+    )`,
+    "CREATE INDEX support_case_tallies_opened_idx ON support_case_tallies (opened_at, case_id)",
+    // a report of a period reads the tallies of cases that changed in or after it
+    "CREATE INDEX support_case_tallies_updated_idx ON support_case_tallies (updated_at)"
   ]),
   // The console: views by status, assignee and queue in three orders, and search (decision 80). The searchable text
   // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches), written with

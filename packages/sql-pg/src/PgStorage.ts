@@ -1,6 +1,6 @@
 /**
  * Every storage port of `@support-policy/core` on PostgreSQL at once — `CaseStore`, `Outbox`, `IncidentStore`,
- * `FailedLookups`, `Mailbox` and `TaskStore` — with the migrations applied first.
+ * `FailedLookups`, `Mailbox`, `PolicyStore` and `TaskStore` — with the migrations applied first.
  *
  * - `layer` needs a `SqlClient`: provide `PgClient.layer(...)` / `PgClient.layerConfig(...)` from `@effect/sql-pg`
  *   for a PostgreSQL server, or `PgliteClient.layer(...)` from `@support-policy/sql-pg/pglite` for embedded PGlite.
@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import type { CaseStore, FailedLookups, Incident, Mailbox, Outbox, TaskStore } from "@support-policy/core"
+import type { CaseStore, FailedLookups, Incident, Mailbox, Outbox, PolicyStore, TaskStore } from "@support-policy/core"
 import { Effect, Layer, type Redacted } from "effect"
 import type { Migrator, SqlClient, SqlError } from "effect/sql"
 // By the package's own name, so the published build loads (and its types name) the public `./pglite` entry point.
@@ -22,6 +22,7 @@ import * as PgIncidentStore from "./PgIncidentStore.ts"
 import * as PgMailbox from "./PgMailbox.ts"
 import * as PgMigrations from "./PgMigrations.ts"
 import * as PgOutbox from "./PgOutbox.ts"
+import * as PgPolicyStore from "./PgPolicyStore.ts"
 import * as PgTaskStore from "./PgTaskStore.ts"
 
 /**
@@ -36,10 +37,12 @@ export type Services =
   | Incident.IncidentStore
   | FailedLookups.FailedLookups
   | Mailbox.Mailbox
+  | PolicyStore.PolicyStore
   | TaskStore.TaskStore
 
 /**
- * The case store, outbox, incident store, failed lookups, mailbox and task store on the `SqlClient` in context,
+ * The case store, outbox, incident store, failed lookups, mailbox, policy store and task store on the `SqlClient` in
+ * context,
  * after applying the migrations.
  *
  * @since 0.1.0
@@ -52,6 +55,7 @@ export const layer: Layer.Layer<Services, Migrator.MigrationError | SqlError.Sql
     PgIncidentStore.layer,
     PgFailedLookups.layer,
     PgMailbox.layer,
+    PgPolicyStore.layer,
     PgTaskStore.layer
   ).pipe(Layer.provide(PgMigrations.layer))
 

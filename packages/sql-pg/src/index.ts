@@ -26,6 +26,11 @@ export * as PgFailedLookups from "./PgFailedLookups.ts"
 /**
  * @since 0.1.0
  */
+export * as PgPolicyStore from "./PgPolicyStore.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as PgStorage from "./PgStorage.ts"
 
 /**

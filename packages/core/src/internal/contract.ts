@@ -7,11 +7,17 @@ import { Effect, Exit, Layer, Option } from "effect"
 import type * as CaseStore from "../CaseStore.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
+import type * as PolicyStore from "../PolicyStore.ts"
 import * as Randomness from "../Randomness.ts"
 import type * as TaskStore from "../TaskStore.ts"
 
 /** The storage ports a contract suite runs against. */
-export type Storage = CaseStore.CaseStore | Outbox.Outbox | Incident.IncidentStore | TaskStore.TaskStore
+export type Storage =
+  | CaseStore.CaseStore
+  | Outbox.Outbox
+  | Incident.IncidentStore
+  | PolicyStore.PolicyStore
+  | TaskStore.TaskStore
 
 /** The test API a suite registers its tests with. */
 export type It = Vitest.Vitest.MethodsNonLive<Storage | Randomness.Randomness>

@@ -8,6 +8,7 @@ import { Effect, Layer, Option, Semaphore } from "effect"
 import * as CaseEvent from "../CaseEvent.ts"
 import * as CaseQuery from "../CaseQuery.ts"
 import * as CaseStore from "../CaseStore.ts"
+import type * as Erasure from "../Erasure.ts"
 import type * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 import * as memory from "./memoryStore.ts"
@@ -357,6 +358,80 @@ export const makeMemoryCaseStore = (
           )
         )
 
+      /** Erases a case under its lock (see `CaseStore.erase`): every check first, then one synchronous write. */
+      const erase = (
+        erasure: Erasure.CaseErasure
+      ): Effect.Effect<void, CaseStore.SequenceConflict | CaseStore.CaseNotFound> =>
+        Effect.flatMap(CaseStore.validateErasure(erasure), () =>
+          lockOf(erasure.caseId).withPermit(
+            Effect.gen(function* () {
+              const entry = yield* entryOf(erasure.caseId)
+              if (entry.case.sequence !== erasure.expectedSequence) {
+                return yield* new CaseStore.SequenceConflict({
+                  caseId: erasure.caseId,
+                  expected: erasure.expectedSequence,
+                  actual: entry.case.sequence
+                })
+              }
+              const messages = [...state.outbox.values()].filter((m) => m.message.caseId === erasure.caseId)
+              const outcome = erasure.outcome
+              if (outcome._tag === "Delete") {
+                state.cases.delete(erasure.caseId)
+                state.trackingNumbers.delete(entry.case.trackingNumber)
+                for (const m of messages) state.outbox.delete(m.message.id)
+                memory.deleteIdempotencyKeys(state, erasure.caseId)
+                for (const key of [...state.alerts.keys()]) {
+                  if (key.startsWith(`${erasure.caseId}/`)) state.alerts.delete(key)
+                }
+                state.tallies.set(erasure.caseId, memory.frozenCopy(outcome.tally))
+                return
+              }
+              yield* CaseStore.validateRewrite(entry.events, outcome.events)
+              if (outcome.case.trackingNumber !== entry.case.trackingNumber) {
+                return yield* die("erase", "outcome.case.trackingNumber: a case keeps its tracking number")
+              }
+              const redacted = messages.map((m) => memory.frozenCopy(outcome.message(m.message)))
+              yield* Effect.forEach(messages, (m, i) => CaseStore.validateRedactedMessage(m.message, redacted[i]), {
+                discard: true
+              })
+              // every check passed: write in one synchronous step
+              entry.case = memory.frozenCopy(outcome.case)
+              entry.facts = memory.frozenCopy(outcome.facts)
+              entry.clockRecord = memory.frozenCopy(outcome.clockRecord)
+              entry.events = memory.frozenCopy(outcome.events)
+              messages.forEach((m, i) => {
+                m.message = redacted[i]
+                if (m.status === "pending") {
+                  m.status = "failed"
+                  m.lastError = "erased"
+                }
+              })
+              memory.deleteIdempotencyKeys(state, erasure.caseId)
+            })
+          )
+        )
+
+      const listTallies = (query: CaseStore.TallyQuery) =>
+        Effect.flatMap(CaseStore.validateTallyQuery(query), () =>
+          Effect.sync(() => {
+            const found: Array<Erasure.Tally> = []
+            for (const tally of state.tallies.values()) {
+              if (query.openedFrom !== undefined && tally.openedAt < query.openedFrom) continue
+              if (query.openedBefore !== undefined && tally.openedAt >= query.openedBefore) continue
+              if (query.updatedSince !== undefined && tally.updatedAt < query.updatedSince) continue
+              if (
+                query.after !== undefined &&
+                (tally.openedAt < query.after.openedAt ||
+                  (tally.openedAt === query.after.openedAt && tally.caseId <= query.after.caseId))
+              )
+                continue
+              found.push(tally)
+            }
+            found.sort((a, b) => a.openedAt - b.openedAt || memory.compareIds(a.caseId, b.caseId))
+            return Object.freeze(found.slice(0, query.limit))
+          })
+        )
+
       const claimAlerts = (options: CaseStore.AlertClaimOptions): Effect.Effect<ReadonlyArray<CaseStore.AlertClaim>> =>
         Effect.flatMap(CaseStore.validateAlertClaim(options), () =>
           Effect.sync(() => {
@@ -405,7 +480,9 @@ export const makeMemoryCaseStore = (
         listAlerts,
         find,
         count,
-        getMany
+        getMany,
+        erase,
+        listTallies
       })
     })
   )

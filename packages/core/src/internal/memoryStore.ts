@@ -12,8 +12,10 @@
 import { Context, Layer } from "effect"
 import type * as CaseEvent from "../CaseEvent.ts"
 import type * as CaseLifecycle from "../CaseLifecycle.ts"
+import type * as Erasure from "../Erasure.ts"
 import type * as Incident from "../Incident.ts"
 import type * as Outbox from "../Outbox.ts"
+import type * as PolicyStore from "../PolicyStore.ts"
 import * as SlaAlert from "../SlaAlert.ts"
 import type * as SupportCase from "../SupportCase.ts"
 
@@ -37,7 +39,8 @@ export interface AlertEntry {
 
 /** A stored outbox message with its mutable delivery state; `order` is the write order. */
 export interface OutboxEntry {
-  readonly message: Outbox.Message
+  /** Replaced only by an erasure (redacted). */
+  message: Outbox.Message
   readonly order: number
   status: Outbox.Delivery["status"]
   attempts: number
@@ -58,6 +61,10 @@ export interface State {
   readonly outbox: Map<string, OutboxEntry>
   readonly incidents: Map<string, Incident.Incident>
   readonly announcements: Map<string, Incident.Announcement>
+  /** Published policy versions by version, in publication order (a `Map` keeps insertion order). */
+  readonly policies: Map<string, PolicyStore.Published>
+  /** The anonymous tallies of deleted cases, by case id. */
+  readonly tallies: Map<string, Erasure.Tally>
   /** `${caseId}/${sequence}` → the alert of that event */
   readonly alerts: Map<string, AlertEntry>
   /** task name → its schedule (`TaskStore.layerMemory`) */
@@ -80,6 +87,8 @@ export class MemoryStore extends Context.Service<MemoryStore, State>()(
     outbox: new Map(),
     incidents: new Map(),
     announcements: new Map(),
+    policies: new Map(),
+    tallies: new Map(),
     alerts: new Map(),
     tasks: new Map(),
     nextOrder: 0
@@ -138,6 +147,11 @@ export const insertMessages = (state: State, messages: ReadonlyArray<Outbox.Mess
       sentAt: null
     })
   }
+}
+
+/** Deletes the idempotency keys that name a case (erasure). */
+export const deleteIdempotencyKeys = (state: State, caseId: string): void => {
+  for (const [scope, used] of state.idempotency) if (used.caseId === caseId) state.idempotency.delete(scope)
 }
 
 /** Indexes the alert events among `events` appended to `supportCase`. Call after every check passed. */

@@ -182,6 +182,21 @@ export const checkReferences = (policy: SupportPolicy): ReadonlyArray<Problem> =
   refs("mediation.categories", policy.mediation.categories, categories, "category")
   refs("mediation.audiences", policy.mediation.audiences, audiences, "audience")
   if (policy.mediation.hold !== undefined) ref("mediation.hold", policy.mediation.hold, holds, "hold")
+  const satisfaction = policy.satisfaction
+  if (satisfaction !== undefined) {
+    const { min, max } = satisfaction.scale
+    if (max <= min) problems.push({ path: "satisfaction.scale.max", message: `expected more than min (${min})` })
+    else if (max - min > 10) {
+      problems.push({ path: "satisfaction.scale.max", message: "expected a scale of at most 11 points" })
+    }
+    const low = satisfaction.lowRating.atMost
+    if (max > min && (low < min || low >= max)) {
+      problems.push({
+        path: "satisfaction.lowRating.atMost",
+        message: `expected a rating of the scale below its top, from ${min} to ${max - 1}`
+      })
+    }
+  }
 
   const named = namedEvents(policy)
   if (named.length > MAX_NAMED_EVENTS) {

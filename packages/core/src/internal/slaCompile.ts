@@ -34,7 +34,10 @@ export const TRACE_REASONS = [
   "caseResolved",
   "caseWithdrawn",
   "caseMerged",
-  "caseClosed"
+  "caseClosed",
+  "policyChanged",
+  "policyChangedRestart",
+  "policyChangedKeepElapsed"
 ] as const
 
 export const REOPEN_KEEP = 0

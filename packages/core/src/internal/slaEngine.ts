@@ -17,12 +17,18 @@
  * The numbers of a clock live in one array of doubles (unboxed), not in object fields, and the engine's clock object
  * is itself the `Sla.Clock` the caller receives (its public fields are getters over that array; `toJSON` gives the
  * plain form). Measured with `pnpm bench sla`.
+ *
+ * A record with `policyChanged` events (an administrator moved the case to another version of the policy, clause
+ * 7.1) is evaluated in segments, each under its own version: the pass of one segment hands the case over to the next
+ * at the event's instant (`handOver`): the clocks running or paused then stop (cancelled, breached ones stay
+ * breached), and every metric the case still owes starts again under the new version's rule, keeping the business
+ * time already used when that rule says `onPriorityChange: keepElapsed` and with its full target otherwise.
  */
 import type * as CaseEvent from "../CaseEvent.ts"
 import type { Clock, ClockState, Evaluation, TraceEntry } from "../Sla.ts"
 import type { SupportPolicy, Target } from "../SupportPolicy.ts"
 import * as cal from "./calendar.ts"
-import { compiledPolicy } from "./policyCompiled.ts"
+import { type CompiledPolicy, compiledPolicy } from "./policyCompiled.ts"
 import {
   INTRINSIC_EVENTS,
   intrinsicCode,
@@ -396,7 +402,7 @@ class Sweep {
   cycleStart = 0
   readonly facts: Facts = { priority: "", category: "", channel: "", audience: "", flags: [] }
 
-  readonly runs: Array<Run> = []
+  runs: Array<Run> = []
   /** Per metric: the active clock. */
   readonly active: Array<Run | undefined> = [undefined, undefined, undefined]
   /** Bits of the metrics with an active clock, and of those satisfied for the cycle. */
@@ -900,11 +906,11 @@ class Sweep {
   }
 
   /** Applies the events of the record up to `now`. */
-  run(record: ReadonlyArray<CaseEvent.CaseEvent>, now: number): void {
+  run(record: ReadonlyArray<CaseEvent.CaseEvent>, now: number, from = 0, to = record.length): void {
     const sla = this.sla
     // an event outside these (a note, an assignment, an unknown type, …) changes nothing
     const concerned = CASE_EVENTS | sla.startMask | sla.stopMask | sla.holdEventMask
-    for (let i = 0; i < record.length; i++) {
+    for (let i = from; i < to; i++) {
       const e = record[i]
       const t = e.at
       if (t > now) break
@@ -912,6 +918,71 @@ class Sweep {
       if (code < 0 || (concerned & (1 << code)) === 0) continue
       this.index = i
       this.apply(e, t, code)
+    }
+    this.index = -1
+  }
+
+  /**
+   * Takes the case over from the pass of the previous version (`from`) at `t`, the instant of the `policyChanged`
+   * event at `index`: its clocks still running or paused stop (cancelled; a breach stays), the facts, the status, the
+   * cycle, what the cycle already satisfied and the holds in force (by id) carry over, and every metric the case still
+   * owes starts under this version's rule, with the business time its stopped clock used when the rule keeps elapsed
+   * time on a change, else with the full target.
+   */
+  handOver(from: Sweep, t: number, index: number): void {
+    const carried = [Number.NaN, Number.NaN, Number.NaN]
+    from.index = index
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      const run = from.active[m]
+      if (run === undefined) continue
+      from.stop(run, t, CANCELLED, "policyChanged")
+      carried[m] = run.v[USED]
+    }
+    from.index = -1
+    this.runs = from.runs
+    this.status = from.status
+    this.cycle = from.cycle
+    this.cycleStart = from.cycleStart
+    this.facts.priority = from.facts.priority
+    this.facts.category = from.facts.category
+    this.facts.channel = from.facts.channel
+    this.facts.audience = from.facts.audience
+    this.facts.flags = from.facts.flags
+    this.satisfiedMask = from.satisfiedMask
+    this.lastUpdate = from.lastUpdate
+    for (let m = 0; m < METRIC_COUNT; m++) this.instances[m] = from.instances[m]
+    this.ref = t
+    // the holds in force, and their history, by id: a hold this version does not define is dropped
+    const bitOf = (oldBit: number): number => {
+      const id = from.sla.holds.find((h) => h.bit === oldBit)?.id
+      return this.sla.holds.find((h) => h.id === id)?.bit ?? 0
+    }
+    for (let rest = from.holdMask; rest !== 0; rest &= rest - 1) this.holdMask |= bitOf(rest & -rest)
+    if (from.holdKeys !== undefined) {
+      for (let k = 0; k < from.holdKeys.length; k++) {
+        const bit = bitOf(1 << k)
+        if (bit === 0 || from.holdKeys[k].length === 0) continue
+        if (this.holdKeys === undefined) this.holdKeys = this.sla.holds.map(() => [])
+        this.holdKeys[31 - Math.clz32(bit)] = [...from.holdKeys[k]]
+      }
+    }
+    if (from.holdLog !== undefined) {
+      const log: Array<number> = []
+      for (let s = 0; s < from.holdLog.length; s += 3) {
+        const bit = bitOf(from.holdLog[s])
+        if (bit !== 0) log.push(bit, from.holdLog[s + 1], from.holdLog[s + 2])
+      }
+      if (log.length > 0) this.holdLog = log
+    }
+    if (this.status !== OPEN) return
+    this.index = index
+    for (let m = 0; m < METRIC_COUNT; m++) {
+      if ((this.satisfiedMask & (1 << m)) !== 0) continue
+      const rule = ruleFor(this.sla, m, this.facts)
+      if (rule === undefined) continue
+      const used = carried[m]
+      if (!Number.isNaN(used) && rule.keepOnChange) this.start(rule, m, t, t, used, used, "policyChangedKeepElapsed")
+      else this.start(rule, m, t, t, 0, 0, "policyChangedRestart")
     }
     this.index = -1
   }
@@ -935,45 +1006,103 @@ class Sweep {
 // results
 // -------------------------------------------------------------------------------------------------------------------
 
+/**
+ * A stretch of the record evaluated under one version of the policy: the events `[from, to)`, entered at the
+ * `policyChanged` event `from - 1` (none for the first).
+ */
+interface Segment {
+  readonly source: SupportPolicy
+  readonly policy: CompiledPolicy
+  readonly from: number
+  readonly to: number
+}
+
 /** What the clocks of one evaluation share: the inputs, for the replay that produces traces. */
-class Context {
-  readonly c: cal.Compiled
-  readonly sla: CompiledSla
+class Shared {
   readonly record: ReadonlyArray<CaseEvent.CaseEvent>
   readonly now: number
+  readonly segments: ReadonlyArray<Segment>
+  /** The segment the last pass ended in. */
+  entered = 0
   #replay: Sweep | undefined = undefined
 
-  constructor(c: cal.Compiled, sla: CompiledSla, record: ReadonlyArray<CaseEvent.CaseEvent>, now: number) {
-    this.c = c
-    this.sla = sla
+  constructor(record: ReadonlyArray<CaseEvent.CaseEvent>, now: number, segments: ReadonlyArray<Segment>) {
     this.record = record
     this.now = now
+    this.segments = segments
   }
 
   traceOf(index: number): ReadonlyArray<TraceEntry> {
     if (this.#replay === undefined) {
-      const replay = new Sweep(this.c, this.sla, this, true)
-      replay.run(this.record, this.now)
+      const replay = sweepAll(this, true)
       for (const run of replay.runs) if (run.outcomeCode === ACTIVE) replay.settle(run, this.now)
       this.#replay = replay
     }
-    const replay = this.#replay
     const record = this.record
-    return replay.runs[index].log!.map((l): TraceEntry => {
+    const run = this.#replay.runs[index]
+    const c = run.context!.c
+    const names = run.context!.names
+    return run.log!.map((l): TraceEntry => {
       const e = l.event >= 0 ? record[l.event] : undefined
       return {
         at: l.at,
         step: l.step,
         sequence: e?.sequence,
         event: e?.type,
-        dueAt: l.step === "breached" ? l.at : l.left > 0 ? addMillis(this.c, l.at, l.left) : undefined,
+        dueAt: l.step === "breached" ? l.at : l.left > 0 ? addMillis(c, l.at, l.left) : undefined,
         usedMs: l.usedMs,
-        hold: l.holds === 0 ? undefined : replay.holdNames(l.holds),
+        hold: l.holds === 0 ? undefined : names(l.holds),
         rule: l.rule,
         reason: l.reason
       }
     })
   }
+}
+
+/** What the clocks of one segment share: its calendar and rules, and the evaluation's inputs. */
+class Context {
+  readonly c: cal.Compiled
+  readonly sla: CompiledSla
+  readonly shared: Shared
+
+  constructor(c: cal.Compiled, sla: CompiledSla, shared: Shared) {
+    this.c = c
+    this.sla = sla
+    this.shared = shared
+  }
+
+  traceOf(index: number): ReadonlyArray<TraceEntry> {
+    return this.shared.traceOf(index)
+  }
+
+  /** The ids of the holds of a mask of this segment's policy, comma-separated. */
+  names = (mask: number): string | undefined => {
+    let out: string | undefined
+    for (const h of this.sla.holds) {
+      if ((mask & h.bit) !== 0) out = out === undefined ? h.id : `${out},${h.id}`
+    }
+    return out
+  }
+}
+
+/**
+ * The pass over every segment of the record, handing the case over at each `policyChanged` up to `now`. Returns the
+ * last pass; `entered` is the index of its segment.
+ */
+const sweepAll = (shared: Shared, recording: boolean): Sweep => {
+  let sweep: Sweep | undefined
+  shared.entered = 0
+  for (let k = 0; k < shared.segments.length; k++) {
+    const segment = shared.segments[k]
+    if (segment.from > 0 && shared.record[segment.from - 1].at > shared.now) break
+    const c = segment.policy.calendar.compiled
+    const next = new Sweep(c, segment.policy.sla, new Context(c, segment.policy.sla, shared), recording)
+    if (sweep !== undefined) next.handOver(sweep, shared.record[segment.from - 1].at, segment.from - 1)
+    next.run(shared.record, shared.now, segment.from, segment.to)
+    sweep = next
+    shared.entered = k
+  }
+  return sweep!
 }
 
 const maybe = (value: number): number | undefined => (value >= 0 ? value : undefined)
@@ -997,16 +1126,47 @@ const nextPoint = (run: Run): void => {
 
 const BREACHED_STATE = STATES.indexOf("breached")
 
+/**
+ * The segments of a record: one under `policy` when it has no `policyChanged` event (or `versions` is not given),
+ * else one per version, the first under the version the first move left (`from`), each next under the version it
+ * moved to (`to`); a version `versions` does not know is taken as the version before it. (The pass enters only the
+ * segments whose move happened by the evaluation instant.)
+ */
+const segmentsOf = (
+  policy: SupportPolicy,
+  record: ReadonlyArray<CaseEvent.CaseEvent>,
+  versions: ((version: string) => SupportPolicy | undefined) | undefined
+): ReadonlyArray<Segment> => {
+  const single = [{ source: policy, policy: compiledPolicy(policy), from: 0, to: record.length }]
+  if (versions === undefined) return single
+  const moves: Array<number> = []
+  for (let i = 0; i < record.length; i++) {
+    if (record[i].type === "policyChanged") moves.push(i)
+  }
+  if (moves.length === 0) return single
+  const segments: Array<Segment> = []
+  let current = versions((record[moves[0]] as CaseEvent.Of<"policyChanged">).from) ?? policy
+  let from = 0
+  for (const i of moves) {
+    segments.push({ source: current, policy: compiledPolicy(current), from, to: i })
+    current = versions((record[i] as CaseEvent.Of<"policyChanged">).to) ?? current
+    from = i + 1
+  }
+  segments.push({ source: current, policy: compiledPolicy(current), from, to: record.length })
+  return segments
+}
+
 export const evaluate = (
   policy: SupportPolicy,
   record: ReadonlyArray<CaseEvent.CaseEvent>,
-  now: number
+  now: number,
+  versions?: ((version: string) => SupportPolicy | undefined) | undefined
 ): Evaluation => {
-  const compiled = compiledPolicy(policy)
-  const c = compiled.calendar.compiled
-  const context = new Context(c, compiled.sla, record, now)
-  const sweep = new Sweep(c, compiled.sla, context, false)
-  sweep.run(record, now)
+  const segments = segmentsOf(policy, record, versions)
+  const shared = new Shared(record, now, segments)
+  const sweep = sweepAll(shared, false)
+  const c = sweep.c
+  const applied = segments[shared.entered].source
   const runs = sweep.runs
   let nextChangeAt = Number.POSITIVE_INFINITY
   // a stopped clock was settled when it stopped
@@ -1035,7 +1195,7 @@ export const evaluate = (
   const clocks: ReadonlyArray<Clock> = runs
   const submitted = sweep.status !== NOT_SUBMITTED
   return {
-    policy: { id: policy.id, version: policy.version },
+    policy: { id: applied.id, version: applied.version },
     asOf: now,
     status: STATUS[sweep.status],
     cycle: sweep.cycle,

@@ -10,6 +10,7 @@ import { Effect, Schema } from "effect"
 import * as CaseEvent from "../CaseEvent.ts"
 import * as CaseLifecycle from "../CaseLifecycle.ts"
 import type * as CaseStore from "../CaseStore.ts"
+import * as Erasure from "../Erasure.ts"
 import * as Incident from "../Incident.ts"
 import * as Outbox from "../Outbox.ts"
 import * as Randomness from "../Randomness.ts"
@@ -37,6 +38,19 @@ const decodeEvents = Schema.decodeUnknownSync(CaseEvent.Record)
 const decodeMessage = Schema.decodeUnknownSync(Outbox.Message)
 const decodeIncident = Schema.decodeUnknownSync(Incident.Incident)
 const decodeAnnouncement = Schema.decodeUnknownSync(Incident.Announcement)
+const decodeTally = Schema.decodeUnknownSync(Erasure.Tally)
+
+/**
+ * A random whole number from 0 to `below` − 1.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const randomInt = (below: number): Effect.Effect<number, never, Randomness.Randomness> =>
+  Effect.map(
+    Randomness.Randomness.use((r) => r.bytes(4)),
+    (b) => Math.floor(((((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 2 ** 32) * below)
+  )
 
 /**
  * Options of {@link message}.
@@ -404,3 +418,87 @@ export const announcement = (
       expiresAt: options.expiresAt ?? null
     })
   )
+
+/**
+ * Options of {@link tally}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TallyOptions {
+  readonly openedAt?: number | undefined
+}
+
+/**
+ * The tally a deleted case leaves: a closed case with a met first response and a breached resolution clock, deleted
+ * on a requester's request.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tally = (
+  caseId: string,
+  options: TallyOptions = {}
+): Effect.Effect<Erasure.Tally, never, Randomness.Randomness> =>
+  Effect.map(id("erasure"), (erasureId) => {
+    const openedAt = options.openedAt ?? baseTime
+    return decodeTally({
+      caseId,
+      policyId: "global-sources",
+      policyVersion: "1.8",
+      openedAt,
+      updatedAt: openedAt + 10 * 86_400_000,
+      status: "closed",
+      channel: "online-form",
+      category: "consultation",
+      priority: "normal",
+      audience: "buyer",
+      reopenCount: 0,
+      clocks: [
+        {
+          rule: "first-response",
+          clause: "6.1",
+          metric: "firstResponse",
+          instance: 1,
+          cycle: 1,
+          state: "met",
+          outcome: "met",
+          targetMs: 64_800_000,
+          startedAt: openedAt,
+          dueAt: openedAt + 2 * 86_400_000,
+          usedMs: 3_600_000,
+          metAt: openedAt + 3_600_000,
+          stoppedAt: openedAt + 3_600_000,
+          facts: { category: "consultation", priority: "normal", channel: "online-form", queue: null, agent: "agent-1" }
+        },
+        {
+          rule: "resolution",
+          clause: "6.3",
+          metric: "resolution",
+          instance: 1,
+          cycle: 1,
+          state: "breached",
+          outcome: "met",
+          targetMs: 226_800_000,
+          startedAt: openedAt,
+          dueAt: openedAt + 9 * 86_400_000,
+          usedMs: 250_000_000,
+          breachedAt: openedAt + 9 * 86_400_000,
+          metAt: openedAt + 10 * 86_400_000,
+          stoppedAt: openedAt + 10 * 86_400_000,
+          facts: { category: "consultation", priority: "normal", channel: "online-form", queue: null, agent: "agent-1" }
+        }
+      ],
+      satisfaction: {
+        rating: 4,
+        at: openedAt + 10 * 86_400_000,
+        facts: { category: "consultation", priority: "normal", channel: "online-form", queue: null, agent: "agent-1" }
+      },
+      erasure: {
+        id: erasureId,
+        basis: "request",
+        at: openedAt + 11 * 86_400_000,
+        by: { role: "administrator", id: "admin-1" }
+      }
+    })
+  })

@@ -1,5 +1,5 @@
 /**
- * The contract suites of the storage ports (`CaseStore` with its SLA alerts, `Outbox`, `IncidentStore`, `TaskStore`) on one build of an
+ * The contract suites of the storage ports (`CaseStore` with its SLA alerts, `Outbox`, `IncidentStore`, `PolicyStore`, `TaskStore`) on one build of an
  * adapter's layer: what a storage adapter runs to prove itself (the memory layers and the PostgreSQL adapter run the
  * very same tests).
  *
@@ -19,8 +19,11 @@ import * as contract from "../internal/contract.ts"
 import * as AlertsContract from "./AlertsContract.ts"
 import * as CaseQueryContract from "./CaseQueryContract.ts"
 import * as CaseStoreContract from "./CaseStoreContract.ts"
+import * as ErasureContract from "./ErasureContract.ts"
 import * as IncidentStoreContract from "./IncidentStoreContract.ts"
 import * as OutboxContract from "./OutboxContract.ts"
+import * as PolicyStoreContract from "./PolicyStoreContract.ts"
+import * as PolicyVersionsContract from "./PolicyVersionsContract.ts"
 import * as TaskStoreContract from "./TaskStoreContract.ts"
 
 /**
@@ -51,7 +54,10 @@ export const suite = <E>(name: string, layer: Layer.Layer<Storage, E>, options: 
     describe("CaseStore", () => CaseStoreContract.tests(it, options))
     describe("CaseStore: SLA alerts", () => AlertsContract.tests(it, options))
     describe("CaseStore", () => CaseQueryContract.tests(it))
+    describe("CaseStore erasure", () => ErasureContract.tests(it, options))
     describe("Outbox", () => OutboxContract.tests(it, options))
     describe("IncidentStore", () => IncidentStoreContract.tests(it, options))
+    describe("PolicyStore", () => PolicyStoreContract.tests(it, options))
+    describe("policy versions on the desk", () => PolicyVersionsContract.tests(it, options))
     describe("TaskStore", () => TaskStoreContract.tests(it, options))
   })

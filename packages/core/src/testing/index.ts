@@ -19,6 +19,11 @@ export * as CaseStoreContract from "./CaseStoreContract.ts"
 /**
  * @since 0.1.0
  */
+export * as ErasureContract from "./ErasureContract.ts"
+
+/**
+ * @since 0.1.0
+ */
 export * as Fixtures from "./Fixtures.ts"
 
 /**
@@ -35,6 +40,16 @@ export * as OutboxContract from "./OutboxContract.ts"
  * @since 0.1.0
  */
 export * as PartiesContract from "./PartiesContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PolicyStoreContract from "./PolicyStoreContract.ts"
+
+/**
+ * @since 0.1.0
+ */
+export * as PolicyVersionsContract from "./PolicyVersionsContract.ts"
 
 /**
  * @since 0.1.0

@@ -5,9 +5,13 @@
 import {
   type CaseStore,
   FieldProblem as CoreFieldProblem,
+  type Erasure,
   type Incident,
   type Parties,
-  type SupportDesk
+  type PolicyStore,
+  type SatisfactionToken,
+  type SupportDesk,
+  type SupportPolicy
 } from "@support-policy/core"
 import { ByteSize, Cause, Effect, type Layer, SchemaIssue, type Types } from "effect"
 import {
@@ -108,25 +112,39 @@ export type DeskError =
   | Incident.IncidentNotFound
   | Incident.IncidentVersionConflict
   | Incident.IncidentStoreFailure
+  | PolicyStore.PolicyStoreFailure
+  | PolicyStore.PolicyVersionNotFound
+  | PolicyStore.PolicyVersionExists
+  | SupportPolicy.PolicyDecodeFailure
+  | SupportDesk.SatisfactionNotAvailable
+  | SupportDesk.SatisfactionAlreadyRated
+  | SatisfactionToken.SatisfactionTokenInvalid
+  | Erasure.HolderFailure
   | Parties.PartiesFailure
 
 type Tagged<T extends string> = { readonly _tag: T }
 
 /** The problem each desk error becomes. */
 export type ProblemOf<E> =
-  E extends Tagged<"InputInvalid">
+  E extends Tagged<"InputInvalid" | "PolicyDecodeFailure">
     ? InvalidRequest
-    : E extends Tagged<"CaseNotFound" | "IncidentNotFound" | "AnnouncementNotFound">
+    : E extends Tagged<"CaseNotFound" | "IncidentNotFound" | "AnnouncementNotFound" | "PolicyVersionNotFound">
       ? NotFound
-      : E extends Tagged<"ActionForbidden">
+      : E extends Tagged<"ActionForbidden" | "SatisfactionTokenInvalid">
         ? Forbidden
-        : E extends Tagged<"SequenceConflict" | "IdempotencyConflict" | "IncidentVersionConflict">
+        : E extends Tagged<
+              | "SequenceConflict"
+              | "IdempotencyConflict"
+              | "IncidentVersionConflict"
+              | "PolicyVersionExists"
+              | "SatisfactionAlreadyRated"
+            >
           ? Conflict
           : E extends Tagged<"RateLimitExceeded" | "LookupThrottled">
             ? TooManyRequests
             : E extends Tagged<"CaseStoreFailure" | "IncidentStoreFailure">
               ? ServiceUnavailable | InvalidRequest
-              : E extends Tagged<"PartiesFailure">
+              : E extends Tagged<"PartiesFailure" | "PolicyStoreFailure" | "HolderFailure">
                 ? ServiceUnavailable
                 : E extends Tagged<
                       | "TransitionNotAllowed"
@@ -136,6 +154,7 @@ export type ProblemOf<E> =
                       | "VerificationNotApplicable"
                       | "MediationNotAvailable"
                       | "IncidentAlreadyResolved"
+                      | "SatisfactionNotAvailable"
                     >
                   ? Unprocessable
                   : never
@@ -146,6 +165,8 @@ export type Locate = (path: string) => { readonly in: Location; readonly path: s
 export const inBody: Locate = (path) => ({ in: "body", path })
 
 export const inQuery: Locate = (path) => ({ in: "query", path })
+
+export const inPath: Locate = (path) => ({ in: "path", path })
 
 /** A submission's input is the body, the authenticated requester (`requester.*`) and the `Idempotency-Key`. */
 export const inSubmission: Locate = (path) =>
@@ -219,6 +240,36 @@ export const problemOf = (error: DeskError, locate: Locate = inBody): Problem =>
           })
     case "PartiesFailure":
       return new ServiceUnavailable({ code: error._tag, detail: "The order data is unavailable; retry later" })
+    case "PolicyStoreFailure":
+      return new ServiceUnavailable({ code: error._tag, detail: "The policy store is unavailable; retry later" })
+    case "HolderFailure":
+      return new ServiceUnavailable({
+        code: error._tag,
+        detail: "A store of personal data could not erase it; nothing was erased from the cases: retry later"
+      })
+    case "PolicyDecodeFailure":
+      return invalidRequest(
+        "PolicyDecodeFailure",
+        error.problems.map((p) => ({ ...locate(p.path), message: p.message }))
+      )
+    case "PolicyVersionNotFound":
+      return new NotFound({ code: error._tag, detail: `No version "${error.version}" of the policy was published` })
+    case "PolicyVersionExists":
+      return new Conflict({
+        code: error._tag,
+        detail: `Version "${error.version}" of the policy was published before; a published version never changes`
+      })
+    case "SatisfactionAlreadyRated":
+      return new Conflict({ code: error._tag, detail: error.message })
+    case "SatisfactionTokenInvalid":
+      return new Forbidden({ code: error._tag, detail: error.message })
+    case "SatisfactionNotAvailable":
+      return new Unprocessable({
+        code: error._tag,
+        detail: error.message,
+        reason: error.reason,
+        ...(error.windowEndedAt === undefined ? {} : { windowEndedAt: error.windowEndedAt })
+      })
     case "TransitionNotAllowed":
       return new Unprocessable({
         code: error._tag,

@@ -112,7 +112,8 @@ export const caseView = (actor: Actor.Actor, view: SupportDesk.CaseView): HttpVi
     },
     asOf: view.asOf,
     reopenableUntil: view.reopenableUntil,
-    mediation: view.mediation
+    mediation: view.mediation,
+    satisfaction: view.satisfaction
   }
 }
 

@@ -12,6 +12,7 @@ import {
   MemoryStorage,
   type Outbox,
   Parties,
+  PolicyStore,
   Presets,
   Randomness,
   SupportDesk
@@ -162,7 +163,7 @@ export interface ServerOptions {
   /** The Node server to serve on (default `createServer()`). */
   readonly nodeServer?: () => NodeHttp.Server
   /** The case store, outbox and incident store to run on (default: fresh memory stores). */
-  readonly storage?: Layer.Layer<CaseStore.CaseStore | Incident.IncidentStore | Outbox.Outbox>
+  readonly storage?: Layer.Layer<CaseStore.CaseStore | Incident.IncidentStore | Outbox.Outbox | PolicyStore.PolicyStore>
 }
 
 /** The orders the server's `Parties` knows: who may mediate with whom (clause 4.5). */
@@ -185,11 +186,15 @@ export const startServer = async (options: ServerOptions = {}): Promise<Server> 
     Incident.IncidentStore,
     Effect.map(Effect.service(Incident.IncidentStore), options.incidentStore ?? ((store) => store))
   ).pipe(Layer.provide(storage))
+  const policyStore = Layer.effect(PolicyStore.PolicyStore, Effect.service(PolicyStore.PolicyStore)).pipe(
+    Layer.provide(storage)
+  )
   const desk = SupportDesk.layer(policy, options.deskOptions ?? { whenClosed: { "live-chat": "online-form" } }).pipe(
     Layer.provide(
       Layer.mergeAll(
         caseStore,
         incidentStore,
+        policyStore,
         Randomness.layerSeeded(7),
         Directory.layerMemory(people),
         Parties.layerMemory(orders)

@@ -3,7 +3,16 @@
  * what it holds, and checked against the key columns beside it, so a row that was tampered with or damaged surfaces
  * as an error naming the row, never as a wrong case.
  */
-import { CaseEvent, CaseLifecycle, type CaseStore, Incident, Outbox, SlaAlert, SupportCase } from "@support-policy/core"
+import {
+  CaseEvent,
+  CaseLifecycle,
+  type CaseStore,
+  Erasure,
+  Incident,
+  Outbox,
+  SlaAlert,
+  SupportCase
+} from "@support-policy/core"
 import { Result, Schema } from "effect"
 
 /** A problem with a stored row, as text for a `Corrupt` failure. */
@@ -15,6 +24,7 @@ const decodeEvent = Schema.decodeUnknownResult(CaseEvent.CaseEvent)
 const decodeMessage = Schema.decodeUnknownResult(Outbox.Message)
 const decodeIncident = Schema.decodeUnknownResult(Incident.Incident)
 const decodeAnnouncement = Schema.decodeUnknownResult(Incident.Announcement)
+const decodeTally = Schema.decodeUnknownResult(Erasure.Tally)
 const decodeAlert = Schema.decodeUnknownResult(SlaAlert.SlaAlert)
 
 /** PostgreSQL's `bigint` arrives as a `bigint` from `@effect/sql-pg` and as a `number` from PGlite. */
@@ -227,6 +237,21 @@ export const announcement = (row: AnnouncementRow): Decoded<Incident.Announcemen
   if (Result.isFailure(decoded)) return Result.fail(`announcement ${row.id}: ${decoded.failure.message}`)
   if (decoded.success.id !== row.id)
     return Result.fail(`announcement ${row.id}: its document names ${decoded.success.id}`)
+  return Result.succeed(decoded.success)
+}
+
+/** Row of `support_case_tallies`. */
+export interface TallyRow {
+  readonly case_id: string
+  readonly data: unknown
+}
+
+export const tally = (row: TallyRow): Decoded<Erasure.Tally> => {
+  const decoded = decodeTally(json(row.data))
+  if (Result.isFailure(decoded)) return Result.fail(`tally of case ${row.case_id}: ${decoded.failure.message}`)
+  if (decoded.success.caseId !== row.case_id) {
+    return Result.fail(`tally of case ${row.case_id}: its document names case ${decoded.success.caseId}`)
+  }
   return Result.succeed(decoded.success)
 }
 

@@ -217,5 +217,24 @@ export const start = async (options: StartOptions): Promise<Server> => {
 }
 
 /** The connection URL of an endpoint, for `PgStorage.layerUrl` (TCP on the loopback port). */
+/**
+ * The whole database as `pg_dump` writes it (plain SQL: every table's definition and rows), read over TCP on loopback
+ * with the `pg_dump` of the server's installation.
+ */
+export const dump = (endpoint: Endpoint, database: string): Promise<string> => {
+  const found = findBinDir()
+  if ("missing" in found) return Promise.reject(new Error(found.missing))
+  const args = ["--host", endpoint.host, "--port", String(endpoint.port), "--username", endpoint.username]
+  return new Promise((resolve, reject) => {
+    execFile(
+      Path.join(found.binDir, "pg_dump"),
+      [...args, "--no-password", "--dbname", database],
+      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`pg_dump failed: ${error.message}\n${stderr}`)) : resolve(stdout)
+    )
+  })
+}
+
 export const url = (endpoint: Endpoint, database: string = endpoint.database): string =>
   `postgres://${endpoint.username}@${endpoint.host}:${endpoint.port}/${database}`

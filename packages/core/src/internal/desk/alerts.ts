@@ -10,6 +10,7 @@
  * level: the alerts fired are kept in the clock record, a level already there is never due again
  * (`escalations.ts`), and two watchers of one case run one after the other, the second seeing what the first fired.
  */
+import type { PolicyStoreFailure } from "../../PolicyStore.ts"
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
@@ -38,7 +39,7 @@ const positiveInt = (operation: string, field: string, value: number): Effect.Ef
     : Effect.die(new Error(`SupportDesk.${operation}: ${field}: expected a positive integer, got ${value}`))
 
 export const make = (k: Kernel, staff: Directory.Directory["Service"]) => {
-  const { policy, calendar, store } = k
+  const { store } = k
 
   /** The people and queues a level names on a case, looked up in the staff directory. */
   const reach = (c: SupportCase.SupportCase, level: SupportPolicy.EscalationLevel) =>
@@ -95,13 +96,18 @@ export const make = (k: Kernel, staff: Directory.Directory["Service"]) => {
    */
   const fireCase = (
     caseId: string
-  ): Effect.Effect<ReadonlyArray<SlaAlert.SlaAlert>, CaseStoreFailure | Directory.DirectoryUnavailable> =>
+  ): Effect.Effect<
+    ReadonlyArray<SlaAlert.SlaAlert>,
+    CaseStoreFailure | Directory.DirectoryUnavailable | PolicyStoreFailure
+  > =>
     store
       .update(caseId, (current) =>
         Effect.gen(function* () {
           const t = Math.max(yield* k.now, current.case.updatedAt)
-          const evaluation = k.evaluate(current.clockRecord, t)
-          const due = Escalations.pending(policy, calendar, current.clockRecord, evaluation).filter(
+          // the levels of the case's version of the policy (clause 7.1)
+          const rules = yield* k.rulesOfStored(current)
+          const evaluation = rules.evaluate(current.clockRecord, t)
+          const due = Escalations.pending(rules.policy, rules.calendar, current.clockRecord, evaluation).filter(
             (p) => p.firesAt <= t
           )
           const events: Array<Draft> = []
@@ -119,14 +125,14 @@ export const make = (k: Kernel, staff: Directory.Directory["Service"]) => {
               to
             })
             notices.push(
-              ...k.notices.slaAlert(
+              ...rules.notices.slaAlert(
                 current.case,
                 { type: p.type, clock: p.clock, rule: p.rule, level: p.level, dueAt: p.dueAt },
                 people
               )
             )
           }
-          const made = yield* k.change(current, { events, notices }, Actor.system, t)
+          const made = yield* k.change(current, { events, notices }, Actor.system, t, rules)
           return { change: made.change, result: SlaAlert.fromEvents(made.change.case, made.change.events) }
         })
       )

@@ -29,12 +29,10 @@ const decodeAssign = decoder(AssignInput)
 const decodeReason = decoder(ReasonInput)
 
 export const make = (k: Kernel) => {
-  const { policy } = k
-
   const reply = Effect.fn("SupportDesk.reply")(function* (actor: Actor.Actor, ref: string, input: MessageInput) {
     const { body } = yield* decodeMessage(input)
     return yield* k.run(actor, ref, "reply", (ctx) =>
-      step([{ type: "replied", body }], k.notices.reply(ctx.case, body))
+      step([{ type: "replied", body }], ctx.notices.reply(ctx.case, body))
     )
   })
 
@@ -45,7 +43,7 @@ export const make = (k: Kernel) => {
   ) {
     const { body } = yield* decodeMessage(input)
     return yield* k.run(actor, ref, "progressUpdate", (ctx) =>
-      step([{ type: "progressUpdated", body }], k.notices.progressUpdate(ctx.case, body))
+      step([{ type: "progressUpdated", body }], ctx.notices.progressUpdate(ctx.case, body))
     )
   })
 
@@ -56,7 +54,7 @@ export const make = (k: Kernel) => {
   ) {
     const { body } = yield* decodeMessage(input)
     return yield* k.run(actor, ref, "requestInformation", (ctx) =>
-      step([{ type: "informationRequested", body }], k.notices.informationRequested(ctx.case, body))
+      step([{ type: "informationRequested", body }], ctx.notices.informationRequested(ctx.case, body))
     )
   })
 
@@ -67,7 +65,7 @@ export const make = (k: Kernel) => {
       ref,
       "respond",
       () => step([{ type: "requesterResponded", body, ...(messageKey === undefined ? {} : { messageKey }) }]),
-      messageLimitExceeded(policy, actor.id)
+      messageLimitExceeded(actor.id)
     )
   })
 
@@ -82,25 +80,26 @@ export const make = (k: Kernel) => {
     input: ChangePriorityInput
   ) {
     const { priority, reason } = yield* decodeChangePriority(input)
-    if (!policy.priorities.some((p) => p.id === priority)) {
-      return yield* invalid([
-        {
-          path: "priority",
-          message: `unknown priority "${priority}"; expected one of ${policy.priorities.map((p) => p.id).join(", ")}`
-        }
-      ])
-    }
     return yield* k.run(actor, ref, "changePriority", (ctx) =>
-      ctx.facts.priority === priority
-        ? Effect.fail(invalid([{ path: "priority", message: `the case already has priority "${priority}"` }]))
-        : step([
-            {
-              type: "priorityChanged",
-              from: ctx.facts.priority,
-              to: priority,
-              ...(reason === undefined ? {} : { reason })
-            }
-          ])
+      !ctx.policy.priorities.some((p) => p.id === priority)
+        ? Effect.fail(
+            invalid([
+              {
+                path: "priority",
+                message: `unknown priority "${priority}"; expected one of ${ctx.policy.priorities.map((p) => p.id).join(", ")}`
+              }
+            ])
+          )
+        : ctx.facts.priority === priority
+          ? Effect.fail(invalid([{ path: "priority", message: `the case already has priority "${priority}"` }]))
+          : step([
+              {
+                type: "priorityChanged",
+                from: ctx.facts.priority,
+                to: priority,
+                ...(reason === undefined ? {} : { reason })
+              }
+            ])
     )
   })
 
@@ -110,7 +109,7 @@ export const make = (k: Kernel) => {
       return yield* invalid([{ path: "to.id", message: `an assignment to an ${to.role} names them` }])
     }
     return yield* k.run(actor, ref, "assign", (ctx) =>
-      step([{ type: "assigned", to }], k.notices.assigned(ctx.case, to, ctx.facts.priority))
+      step([{ type: "assigned", to }], ctx.notices.assigned(ctx.case, to, ctx.facts.priority))
     )
   })
 
@@ -129,7 +128,7 @@ export const make = (k: Kernel) => {
         const to: CaseEvent.Assignee = { role: "accountManager", id: managerId }
         return {
           events: [{ type: "escalated", to, ...(reason === undefined ? {} : { reason }) }],
-          notices: [k.notices.escalated(ctx.case, managerId, reason)]
+          notices: [ctx.notices.escalated(ctx.case, managerId, reason)]
         } satisfies Step
       })
     )
@@ -138,7 +137,7 @@ export const make = (k: Kernel) => {
   const resolve = Effect.fn("SupportDesk.resolve")(function* (actor: Actor.Actor, ref: string, input: MessageInput) {
     const { body } = yield* decodeMessage(input)
     return yield* k.run(actor, ref, "resolve", (ctx) =>
-      step([{ type: "resolved", body }], k.notices.resolved(ctx.case, body, ctx.now))
+      step([{ type: "resolved", body }], ctx.notices.resolved(ctx.case, body, ctx.now))
     )
   })
 
@@ -147,7 +146,7 @@ export const make = (k: Kernel) => {
     return yield* k.run(actor, ref, "explain", (ctx) =>
       step(
         [{ type: "explained", body, ...(reason === undefined ? {} : { reason }) }],
-        k.notices.explained(ctx.case, body, ctx.now)
+        ctx.notices.explained(ctx.case, body, ctx.now)
       )
     )
   })

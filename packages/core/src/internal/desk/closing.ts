@@ -10,8 +10,10 @@ import { ReopenWindowClosed } from "../../DeskError.ts"
 import { decoder, ReasonInput } from "../../DeskInput.ts"
 import * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
+import type * as SupportPolicy from "../../SupportPolicy.ts"
 import type { CloseIdleOptions } from "../../SupportDesk.ts"
 import { type Kernel, type Step, step } from "./kernel.ts"
+import * as Policies from "./policies.ts"
 import { reopenableUntil } from "./views.ts"
 
 const decodeReason = decoder(ReasonInput)
@@ -27,14 +29,13 @@ export const batchSizeOf = (operation: string, options: CloseIdleOptions | undef
 }
 
 export const make = (k: Kernel) => {
-  const { policy, calendar } = k
-
   const reopen = Effect.fn("SupportDesk.reopen")(function* (actor: Actor.Actor, ref: string, input: ReasonInput) {
     const { reason } = yield* decodeReason(input)
     return yield* k.run(actor, ref, "reopen", (ctx) =>
       Effect.gen(function* () {
+        const policy = ctx.policy
         if (actor.role === "requester") {
-          const until = reopenableUntil(policy, calendar, ctx.facts)
+          const until = reopenableUntil(policy, ctx.calendar, ctx.facts)
           if (until === null || ctx.now > until) {
             const answeredAt = ctx.facts.answeredAt ?? ctx.facts.updatedAt
             return yield* new ReopenWindowClosed({
@@ -51,7 +52,7 @@ export const make = (k: Kernel) => {
         }
         return {
           events: [{ type: "reopened", ...(reason === undefined ? {} : { reason }) }],
-          notices: k.notices.reopened(ctx.case, actor, reason)
+          notices: ctx.notices.reopened(ctx.case, actor, reason)
         } satisfies Step
       })
     )
@@ -62,52 +63,60 @@ export const make = (k: Kernel) => {
     return yield* k.run(actor, ref, "close", (ctx) =>
       step(
         [{ type: "closed", ...(reason === undefined ? {} : { reason }) }],
-        actor.role === "requester" ? [] : [k.notices.closed(ctx.case, reason)]
+        actor.role === "requester" ? [] : [ctx.notices.closed(ctx.case, reason)]
       )
     )
   })
 
-  /** The auto-closing rules of clause 6.3: the statuses, the business days of inactivity, and the close reason. */
+  /**
+   * The auto-closing rules of clause 6.3: the statuses, the business days of inactivity (in the case's version of the
+   * policy), and the close reason.
+   */
   const idleRules = [
     {
       statuses: ["resolved", "explained"],
-      days: policy.lifecycle.closeResolvedAfterBusinessDays,
+      days: (p: SupportPolicy.SupportPolicy) => p.lifecycle.closeResolvedAfterBusinessDays,
       reason: "inactiveAfterAnswer"
     },
     {
       statuses: ["awaitingRequester"],
-      days: policy.lifecycle.closeAwaitingRequesterAfterBusinessDays,
+      days: (p: SupportPolicy.SupportPolicy) => p.lifecycle.closeAwaitingRequesterAfterBusinessDays,
       reason: "requesterDidNotRespond"
     }
   ] as const satisfies ReadonlyArray<{ readonly statuses: ReadonlyArray<SupportCase.Status> } & Record<string, unknown>>
 
-  /** Whether a case last updated at `updatedAt` has been idle for `days` business days at `t`. */
-  const idleFor = (updatedAt: number, days: number, t: number): boolean =>
+  /** Whether a case last updated at `updatedAt` has been idle for `days` business days of `calendar` at `t`. */
+  const idleFor = (calendar: BusinessCalendar.BusinessCalendar, updatedAt: number, days: number, t: number) =>
     BusinessCalendar.addBusinessDays(calendar, Sla.instant(updatedAt), days).epochMilliseconds <= t
 
   const closeIdle = Effect.fn("SupportDesk.closeIdle")(function* (options?: CloseIdleOptions) {
     const batchSize = yield* batchSizeOf("closeIdle", options)
     const t = yield* k.now
+    const versions = yield* k.policies.all
     const closed: Array<string> = []
     for (const rule of idleRules) {
       const statuses: ReadonlyArray<SupportCase.Status> = rule.statuses
       // N business days after an instant is more than N - 2 days after it (the N-th business day can end earlier in
       // its day, and the zone can change its offset), so a case updated after `t - (N - 2) days` cannot be idle
-      // yet: the store lists the candidates up to that bound, and each is checked exactly against the calendar.
-      const updatedBefore = t - Math.max(0, rule.days - 2) * DAY + 1
+      // yet: the store lists the candidates up to that bound (N the least of every version), and each is checked
+      // exactly against the calendar of its own version.
+      const least = Math.min(...versions.map(rule.days))
+      const updatedBefore = t - Math.max(0, least - 2) * DAY + 1
       yield* k.forEachByStatus({ statuses, updatedBefore }, batchSize, (candidate) =>
         Effect.gen(function* () {
-          if (!idleFor(candidate.updatedAt, rule.days, t)) return true
+          const version = Policies.rulesOf(yield* k.policies.require(candidate.policyVersion))
+          if (!idleFor(version.calendar, candidate.updatedAt, rule.days(version.policy), t)) return true
           const done = yield* k
             .commitTo(
               candidate.id,
-              (current) =>
+              (current, _t, rules) =>
                 Effect.succeed(
-                  !statuses.includes(current.facts.status) || !idleFor(current.case.updatedAt, rule.days, t)
+                  !statuses.includes(current.facts.status) ||
+                    !idleFor(rules.calendar, current.case.updatedAt, rule.days(rules.policy), t)
                     ? Option.none()
                     : Option.some<Step>({
                         events: [{ type: "closed", reason: rule.reason }],
-                        notices: [k.notices.closedIdle(current.case, rule.reason)]
+                        notices: [rules.notices.closedIdle(current.case, rule.reason)]
                       })
                 ),
               Actor.system

@@ -97,7 +97,7 @@ const invalid = (path: string, message: string) =>
   new InputInvalid({ message: `${path}: ${message}`, problems: [{ path, message }] })
 
 export const make = (k: Kernel) => {
-  const { store, policy } = k
+  const { store } = k
 
   /** What an actor may see of the desk's cases: staff all, account managers theirs, requesters their own. */
   const scopeOf = (actor: Actor.Actor): CaseQuery.Filter =>
@@ -151,6 +151,7 @@ export const make = (k: Kernel) => {
     Effect.gen(function* () {
       const none = { exact: null, didYouMean: [] as ReadonlyArray<string> }
       const typed = (q ?? "").replace(/[\s-]/g, "")
+      const policy = yield* k.inForce
       const prefix = policy.tracking.prefix
       if (!/^[A-Za-z0-9]+$/.test(typed) || (typed.length !== 9 && typed.length !== prefix.length + 9)) return none
       const exact = TrackingNumber.parse(policy.tracking.prefix, typed)
@@ -260,7 +261,8 @@ export const make = (k: Kernel) => {
     }
     if (query.to - query.from > MAX_PERIOD) return yield* invalid("to", "a report covers at most 366 days")
     const now = yield* k.now
-    const builder = Reports.make(policy, query, now)
+    // each case under the version it names: loaded into the desk's cache before the builder reads it
+    const builder = Reports.make(yield* k.inForce, query, now, { versions: k.policies.loaded })
     const batch = 200
     const visit = (filter: CaseQuery.Filter) =>
       Effect.gen(function* () {
@@ -268,7 +270,10 @@ export const make = (k: Kernel) => {
         for (;;) {
           const found = yield* store.find({ ...filter, sort: "received", order: "asc", limit: batch, after })
           if (found.length === 0) return
-          for (const stored of yield* store.getMany(found.map((c) => c.id))) builder.add(stored)
+          for (const stored of yield* store.getMany(found.map((c) => c.id))) {
+            yield* k.rulesOfCase(stored)
+            builder.add(stored)
+          }
           if (found.length < batch) return
           after = CaseQuery.cursorOf(found[found.length - 1], "received")
         }
@@ -280,6 +285,22 @@ export const make = (k: Kernel) => {
       openedBefore: query.to,
       updatedSince: query.from
     })
+    // the cases deleted by erasure, by their tallies (decision 73)
+    let after: { readonly openedAt: number; readonly caseId: string } | undefined
+    for (;;) {
+      const tallies = yield* store.listTallies({
+        openedBefore: query.to,
+        updatedSince: query.from,
+        limit: batch,
+        after
+      })
+      for (const tally of tallies) {
+        yield* k.policies.version(tally.policyVersion)
+        builder.addTally(tally)
+      }
+      if (tallies.length < batch) break
+      after = { openedAt: tallies[tallies.length - 1].openedAt, caseId: tallies[tallies.length - 1].caseId }
+    }
     return builder.result()
   })
 

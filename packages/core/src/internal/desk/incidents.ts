@@ -26,7 +26,7 @@ const decodeAnnouncement = decoder(AnnouncementInput)
 const decodeUpdateAnnouncement = decoder(UpdateAnnouncementInput)
 
 export const make = (k: Kernel) => {
-  const { policy, incidents } = k
+  const { incidents } = k
 
   const getIncident = Effect.fn("SupportDesk.getIncident")(function* (incidentId: string) {
     const found = yield* incidents.get(incidentId)
@@ -71,6 +71,7 @@ export const make = (k: Kernel) => {
       linkedCaseIds: [],
       version: 1
     }
+    const policy = yield* k.inForce
     const announcement =
       policy.incidents.announce || decoded.announcement !== undefined
         ? yield* newAnnouncement(
@@ -125,12 +126,12 @@ export const make = (k: Kernel) => {
     k
       .commitTo(
         caseId,
-        (current) =>
+        (current, _t, rules) =>
           Effect.succeed(
             current.facts.linkedIncidents.includes(resolved.id)
               ? Option.some<Step>({
                   events: [{ type: "incidentUnlinked", incidentId: resolved.id, reason: "incidentResolved" }],
-                  notices: [k.notices.incidentResolved(current.case, resolved, note)]
+                  notices: [rules.notices.incidentResolved(current.case, resolved, note)]
                 })
               : Option.none()
           ),
@@ -167,7 +168,7 @@ export const make = (k: Kernel) => {
     const view = yield* k.run(actor, ref, "linkIncident", (ctx) =>
       ctx.facts.linkedIncidents.includes(incidentId)
         ? step([])
-        : step([{ type: "incidentLinked", incidentId }], [k.notices.incidentLinked(ctx.case, incident)])
+        : step([{ type: "incidentLinked", incidentId }], [ctx.notices.incidentLinked(ctx.case, incident)])
     )
     yield* retry(
       Effect.gen(function* () {

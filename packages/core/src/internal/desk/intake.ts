@@ -8,6 +8,8 @@
  *
  * `quote` runs the same steps without writing: what a submission received at an instant would be promised (the
  * HTTP API's reply-by preview), so the preview and the submission cannot disagree.
+ *
+ * A new case is opened under the version of the policy in force (clause 7.1; `policies.ts`), and names it.
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
@@ -24,8 +26,10 @@ import type { Options, Quote, Submission } from "../../SupportDesk.ts"
 import * as SupportPolicy from "../../SupportPolicy.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
 import { fingerprint } from "../fingerprint.ts"
-import type { Kernel } from "./kernel.ts"
+import * as Escalations from "./escalations.ts"
+import { inClockRecord, type Kernel } from "./kernel.ts"
 import { message, type Notice } from "./notices.ts"
+import * as Policies from "./policies.ts"
 import * as Refusal from "./refusal.ts"
 import { nextDueAt } from "./views.ts"
 
@@ -223,10 +227,9 @@ const initialRecord = (
 }
 
 export const make = (k: Kernel) => {
-  const { policy, calendar, store, options } = k
-  const drawTrackingNumber = TrackingNumber.make(policy.tracking.prefix).pipe(
-    Effect.provideService(Randomness.Randomness, k.randomness)
-  )
+  const { store, options } = k
+  const drawTrackingNumber = (prefix: string) =>
+    TrackingNumber.make(prefix).pipe(Effect.provideService(Randomness.Randomness, k.randomness))
 
   // -----------------------------------------------------------------------------------------------------------------
   // quote
@@ -234,6 +237,7 @@ export const make = (k: Kernel) => {
 
   const quote = Effect.fn("SupportDesk.quote")(function* (input: QuoteInput) {
     const decoded = yield* decodeQuote(input)
+    const { policy, calendar } = Policies.rulesOf(yield* k.inForce)
     const t = decoded.receivedAt ?? (yield* k.now)
     const audience =
       decoded.audience ??
@@ -268,7 +272,7 @@ export const make = (k: Kernel) => {
       triaged.assignee,
       undefined
     )
-    const plan = Sla.planOf(k.evaluate(record, t))
+    const plan = Sla.planOf(Sla.evaluate(policy, record, t))
     return {
       receivedAt: t,
       priority,
@@ -289,6 +293,11 @@ export const make = (k: Kernel) => {
     Effect.gen(function* () {
       // the clock record starts with the submission (without its texts): the facts the promises were made from
       const submitted = stored.clockRecord[0] as CaseEvent.Of<"submitted">
+      // promised under the version the case was opened under (a move is in the clock record)
+      const opening = stored.clockRecord.find((e) => e.type === "policyChanged")
+      const policy = yield* k.policies.require(
+        opening?.type === "policyChanged" ? opening.from : stored.case.policyVersion
+      )
       const plan = Sla.plan(policy, {
         receivedAt: CaseEvent.instant(submitted),
         priority: submitted.priority,
@@ -300,6 +309,7 @@ export const make = (k: Kernel) => {
       return {
         created: false,
         view: yield* k.viewStored(actor, stored, t),
+        policy,
         plan,
         replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
         channel: { requested, taken: submitted.channel, nextOpening: null },
@@ -313,6 +323,8 @@ export const make = (k: Kernel) => {
     mediation: { readonly counterpartyId: string } | undefined
   ): Effect.Effect<Submission, SubmitError> =>
     Effect.gen(function* () {
+      const rules = Policies.rulesOf(yield* k.inForce)
+      const { policy, calendar } = rules
       const requested = yield* validate(
         policy,
         { ...input.requester, category: input.category, channel: input.channel },
@@ -337,8 +349,8 @@ export const make = (k: Kernel) => {
         mediation
       )
       // the one evaluation of a new case: its state's next due instant, its view, and its promises
-      const clockRecord = events.filter((e) => k.inClockRecord(e)).map(CaseEvent.withoutText)
-      const evaluation = k.evaluate(clockRecord, t)
+      const clockRecord = events.filter((e) => inClockRecord(policy, e)).map(CaseEvent.withoutText)
+      const evaluation = Sla.evaluate(policy, clockRecord, t)
       const facts = CaseLifecycle.factsUnsafe(events)
       const plan = Sla.planOf(evaluation)
       const due = nextDueAt(evaluation)
@@ -362,7 +374,7 @@ export const make = (k: Kernel) => {
 
       for (let draw = 1; ; draw++) {
         const id = yield* k.randomId
-        const trackingNumber = yield* drawTrackingNumber
+        const trackingNumber = yield* drawTrackingNumber(policy.tracking.prefix)
         const supportCase = CaseLifecycle.caseOf(
           {
             id,
@@ -376,8 +388,10 @@ export const make = (k: Kernel) => {
           facts,
           due
         )
-        const notices: Array<Notice> = [k.notices.acknowledgment(supportCase, channel, plan)]
-        if (mediation !== undefined) notices.push(k.notices.mediationInvitation(supportCase, mediation.counterpartyId))
+        const notices: Array<Notice> = [rules.notices.acknowledgment(supportCase, channel, plan)]
+        if (mediation !== undefined) {
+          notices.push(rules.notices.mediationInvitation(supportCase, mediation.counterpartyId))
+        }
         const outbox = yield* Effect.forEach(notices, (notice) =>
           Effect.map(k.randomId, (messageId) => message(messageId, notice, supportCase, 1, t))
         )
@@ -390,7 +404,7 @@ export const make = (k: Kernel) => {
             outbox,
             idempotency,
             openingLimits: Refusal.openingLimits(policy, t),
-            alertAt: k.alertAt(clockRecord, evaluation)
+            alertAt: Escalations.nextAlertAt(Escalations.pending(policy, calendar, clockRecord, evaluation))
           })
           .pipe(
             Effect.map(Option.some),
@@ -406,7 +420,17 @@ export const make = (k: Kernel) => {
         if (!created.created) return yield* replayed(requesterView, created.stored, requested.id, t)
         return {
           created: true,
-          view: k.viewOfRecord(requesterView, { stored: created.stored, evaluation }, events, t),
+          view: k.viewOfRecord(
+            requesterView,
+            {
+              stored: created.stored,
+              evaluation,
+              rules: { ...rules, evaluate: (r, at) => Sla.evaluate(policy, r, at) }
+            },
+            events,
+            t
+          ),
+          policy,
           plan,
           replyBy: plan.find((p) => p.metric === "firstResponse")?.dueAt ?? null,
           channel,

@@ -16,6 +16,9 @@
  * after another, each deciding on the state the one before left, so none fails because it was concurrent. Nothing
  * here reads the whole record: the facts and the clock record are kept beside the case, and a view reads one page of
  * the record (the latest events the reader may see, with a cursor to the page before).
+ *
+ * A case is decided, evaluated and written to in the words of the version of the policy it names (clause 7.1;
+ * `policies.ts`): the action's plan gets that version (`ctx.policy`) and its texts (`ctx.notices`).
  */
 import { Clock, Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
@@ -34,8 +37,10 @@ import {
 } from "../../CaseStore.ts"
 import { type ActionError, isConflict, type RateLimitExceeded, TransitionNotAllowed } from "../../DeskError.ts"
 import type * as Directory from "../../Directory.ts"
+import type * as Erasure from "../../Erasure.ts"
 import type * as FailedLookups from "../../FailedLookups.ts"
 import type * as Incident from "../../Incident.ts"
+import type { PolicyStoreFailure } from "../../PolicyStore.ts"
 import * as Randomness from "../../Randomness.ts"
 import * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
@@ -45,6 +50,7 @@ import { isInert } from "../slaEngine.ts"
 import * as Escalations from "./escalations.ts"
 import * as Lookup from "./lookup.ts"
 import * as Notices from "./notices.ts"
+import * as Policies from "./policies.ts"
 import * as Views from "./views.ts"
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -64,41 +70,76 @@ export interface Step {
   readonly requester?: SupportCase.Requester | undefined
 }
 
-/** What an action's plan decides from: the case as stored (state, facts, clock record), and the instant. */
+/**
+ * What an action's plan decides from: the case as stored (state, facts, clock record), the instant, and the version
+ * of the policy the case is under with its texts.
+ */
 export interface Ctx {
   readonly stored: Stored
   readonly case: SupportCase.SupportCase
   readonly facts: CaseLifecycle.Facts
   readonly now: number
+  readonly policy: SupportPolicy.SupportPolicy
+  readonly calendar: BusinessCalendar.BusinessCalendar
+  readonly notices: Notices.Notices
 }
 
-/** What the desk is made of: its policy and options, and the ports it runs on. */
+/** What the desk is made of: its options, the versions of its policy, and the ports it runs on. */
 export interface DeskContext {
-  readonly policy: SupportPolicy.SupportPolicy
   readonly options: Options
-  readonly calendar: BusinessCalendar.BusinessCalendar
+  readonly policies: Policies.Policies
   readonly store: CaseStore["Service"]
   readonly incidents: Incident.IncidentStore["Service"]
   readonly randomness: Randomness.Randomness["Service"]
   readonly failedLookups: FailedLookups.FailedLookups["Service"]
   /** The host's staff directory, if it gave one (display names, the people a case can be assigned to). */
   readonly directory: Option.Option<Directory.Directory["Service"]>
+  readonly holders: ReadonlyArray<Erasure.PersonalDataHolder>
 }
 
 /**
- * What runs as a case closes (by any action or sweep): the reasons it is selected for quality review, none when it
- * is not (clause 7.4; `records.ts`).
+ * What runs as a case closes (by any action or sweep): the reasons it is selected for quality review under the
+ * case's version of the policy, none when it is not (clause 7.4; `records.ts`).
  */
 export type OnClose = (
+  policy: SupportPolicy.SupportPolicy,
   facts: CaseLifecycle.Facts,
   evaluation: Sla.Evaluation,
   t: number
 ) => Effect.Effect<ReadonlyArray<CaseEvent.QualityReviewReason>>
 
-/** A written (or read) case with its clocks evaluated at the instant of the write (or read). */
+/** The rules of the version a case is under, and how its clock record is evaluated (across the versions it went through). */
+export interface CaseRules extends Policies.Rules {
+  readonly evaluate: (clockRecord: CaseEvent.Record, t: number) => Sla.Evaluation
+}
+
+/**
+ * Whether an event of `type` may be left out of a case's clock record under `rules`: inert under the case's version
+ * (and the version it moved from, for the event that moves it). A move itself is never inert: the engine splits the
+ * record at it.
+ */
+export const inertUnder = (
+  type: CaseEvent.EventType,
+  ...versions: ReadonlyArray<SupportPolicy.SupportPolicy>
+): boolean => type !== "policyChanged" && versions.every((policy) => isInert(policy, type))
+
+/**
+ * Whether an event goes into a case's clock record under `policy` (the case's version): it moves a clock, it moves
+ * the case to another version, or it is an SLA alert (which moves none, but tells the watcher which escalation levels
+ * fired: `escalations.ts`).
+ */
+export const inClockRecord = (policy: SupportPolicy.SupportPolicy, event: CaseEvent.CaseEvent): boolean =>
+  !inertUnder(event.type, policy) || CaseEvent.isSlaAlert(event)
+
+/** The next instant an SLA escalation level of a case falls due under its rules (`CaseStore.NewCase.alertAt`). */
+export const alertAtUnder = (rules: CaseRules, clockRecord: CaseEvent.Record, evaluation: Sla.Evaluation) =>
+  Escalations.nextAlertAt(Escalations.pending(rules.policy, rules.calendar, clockRecord, evaluation))
+
+/** A written (or read) case with its clocks evaluated at the instant of the write (or read), under its rules. */
 export interface Written {
   readonly stored: Stored
   readonly evaluation: Sla.Evaluation
+  readonly rules: CaseRules
 }
 
 const ACTION_RETRIES = 4
@@ -119,40 +160,27 @@ export const DEFAULT_LOOKUP_THROTTLE = { maxFailures: 20, windowMs: 10 * 60_000 
 const HOUR = 3_600_000
 
 /**
- * Whether an event goes into a case's clock record: it moves a clock under the policy, or it is an SLA alert (which
- * moves none, but tells the watcher which escalation levels fired: `escalations.ts`).
- */
-export const inClockRecord = (policy: SupportPolicy.SupportPolicy, event: CaseEvent.CaseEvent): boolean =>
-  !isInert(policy, event.type) || CaseEvent.isSlaAlert(event)
-
-/**
  * How an action's step becomes a change of a case (see `change` inside): shared by every write of the kernel.
  */
 const makeChange = (
-  policy: SupportPolicy.SupportPolicy,
-  calendar: BusinessCalendar.BusinessCalendar,
   onClose: OnClose,
   randomId: Effect.Effect<string>,
-  evaluate: (clockRecord: CaseEvent.Record, t: number) => Sla.Evaluation
+  rulesFor: (version: string, clockRecord: CaseEvent.Record) => Effect.Effect<CaseRules, PolicyStoreFailure>
 ) => {
   /** The policy's `messagesSent` limits at `t`, for the store to check in the same write as the message. */
-  const messageLimits = (t: number) =>
+  const messageLimits = (policy: SupportPolicy.SupportPolicy, t: number) =>
     policy.refusal.rateLimits
       .filter((limit) => limit.measure === "messagesSent")
       .map((limit) => ({ id: limit.id, since: t - limit.windowHours * HOUR, max: limit.limit }))
 
   /**
    * The change a step makes to a case as stored: the events numbered on from the record at `t`, by `actor` unless a
-   * draft names another; the facts stepped over them; the clock events among them (with the SLA alerts fired, so the
-   * clock record tells which escalation levels are done); the clocks evaluated once on the clock record (for the
-   * state's next due instant, the next SLA alert instant and the caller's view); a closing's quality review; the
-   * notices as outbox messages. A requester's message carries the policy's message limits. An empty step still
-   * writes the case's next alert instant (the SLA watcher's case with nothing due any more).
+   * draft names another; the facts stepped over them; the clock events among them; the clocks evaluated once on the
+   * clock record (for the state's next due instant and the caller's view); a closing's quality review; the notices
+   * as outbox messages. A requester's message carries the policy's message limits. `rules` are those of the case
+   * as stored; an event that moves the case to another version evaluates it under the versions it went through.
    */
-  const nextAlertAt = (clockRecord: CaseEvent.Record, evaluation: Sla.Evaluation) =>
-    Escalations.nextAlertAt(Escalations.pending(policy, calendar, clockRecord, evaluation))
-
-  const change = (current: Stored, decided: Step, actor: CaseEvent.Actor, t: number) =>
+  const change = (current: Stored, decided: Step, actor: CaseEvent.Actor, t: number, rules: CaseRules) =>
     Effect.gen(function* () {
       const base = current.case.sequence
       const events = decided.events.map(
@@ -160,11 +188,14 @@ const makeChange = (
       )
       const lastSequence = events.length > 0 ? events[events.length - 1].sequence : null
       let facts = CaseLifecycle.stepAll(current.facts, events)
-      const clockEvents = events.filter((e) => inClockRecord(policy, e)).map(CaseEvent.withoutText)
+      const clockEvents = events.filter((e) => inClockRecord(rules.policy, e)).map(CaseEvent.withoutText)
       let clockRecord = clockEvents.length > 0 ? [...current.clockRecord, ...clockEvents] : current.clockRecord
-      let evaluation = evaluate(clockRecord, t)
+      const moved = facts.policyVersion !== current.facts.policyVersion
+      const after = moved ? yield* rulesFor(facts.policyVersion ?? current.case.policyVersion, clockRecord) : rules
+      const policy = after.policy
+      let evaluation = after.evaluate(clockRecord, t)
       if (facts.status === "closed" && current.facts.status !== "closed") {
-        const reasons = yield* onClose(facts, evaluation, t)
+        const reasons = yield* onClose(policy, facts, evaluation, t)
         if (reasons.length > 0) {
           const selected: CaseEvent.CaseEvent = {
             type: "qualityReviewSelected",
@@ -178,7 +209,7 @@ const makeChange = (
           if (inClockRecord(policy, selected)) {
             clockEvents.push(CaseEvent.withoutText(selected))
             clockRecord = [...clockRecord, CaseEvent.withoutText(selected)]
-            evaluation = evaluate(clockRecord, t)
+            evaluation = after.evaluate(clockRecord, t)
           }
         }
       }
@@ -193,7 +224,7 @@ const makeChange = (
       )
       const limited =
         actor.role === "requester" && events.some((e) => e.actor.role === "requester" && messageTypes.includes(e.type))
-      const written: Written = { stored: { case: next, facts, clockRecord }, evaluation }
+      const written: Written = { stored: { case: next, facts, clockRecord }, evaluation, rules: after }
       return {
         change: {
           events,
@@ -201,8 +232,8 @@ const makeChange = (
           facts,
           clockEvents,
           outbox,
-          alertAt: nextAlertAt(clockRecord, evaluation),
-          ...(limited ? { messageLimits: { authorId: actor.id, limits: messageLimits(t) } } : {})
+          alertAt: alertAtUnder(after, clockRecord, evaluation),
+          ...(limited ? { messageLimits: { authorId: actor.id, limits: messageLimits(policy, t) } } : {})
         } satisfies Change,
         written
       }
@@ -212,14 +243,9 @@ const makeChange = (
 }
 
 export const make = (context: DeskContext, onClose: OnClose) => {
-  const { policy, calendar, store } = context
+  const { policies, store } = context
   const now = Clock.currentTimeMillis
   const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
-  const notices = Notices.make(policy, calendar)
-  const evaluate = (clockRecord: CaseEvent.Record, t: number) => Sla.evaluate(policy, clockRecord, t)
-  /** The next instant an SLA escalation level falls due (`CaseStore.NewCase.alertAt`), or null. */
-  const alertAt = (clockRecord: CaseEvent.Record, evaluation: Sla.Evaluation) =>
-    Escalations.nextAlertAt(Escalations.pending(policy, calendar, clockRecord, evaluation))
   const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
 
   /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
@@ -234,6 +260,47 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   })
 
   const { find, authorize, authorizeDesk, checkThrottle, lookupFailed, load } = Lookup.make(context, throttle)
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // versions of the policy (clause 7.1)
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** The version of the policy in force now: new cases are opened under it. */
+  const inForce = Effect.flatMap(now, policies.inForceAt)
+
+  const caseRules = (policy: SupportPolicy.SupportPolicy, moved: boolean): CaseRules => {
+    const rules = Policies.rulesOf(policy)
+    return {
+      ...rules,
+      evaluate: moved
+        ? (record, t) => Sla.evaluate(policy, record, t, { versions: policies.loaded })
+        : (record, t) => Sla.evaluate(policy, record, t)
+    }
+  }
+
+  /**
+   * The rules of the version `version` (a case's), loading every version its record (or clock record, which keeps
+   * every move) went through first, so that the engine finds each (`policies.loaded`). Versions are cached: after the
+   * first read of a version, this is a lookup.
+   */
+  const rulesFor = (version: string, record: CaseEvent.Record): Effect.Effect<CaseRules, PolicyStoreFailure> =>
+    Effect.gen(function* () {
+      const policy = yield* policies.require(version)
+      let moved = false
+      for (const e of record) {
+        if (e.type !== "policyChanged") continue
+        moved = true
+        yield* policies.require(e.from)
+        yield* policies.require(e.to)
+      }
+      return caseRules(policy, moved)
+    })
+
+  /** The rules of a stored case: the version it names, evaluated over its clock record. */
+  const rulesOfStored = (stored: Stored) => rulesFor(stored.case.policyVersion, stored.clockRecord)
+
+  /** The rules of a case with its whole record (a report, an erasure). */
+  const rulesOfCase = (stored: SupportCase.WithRecord) => rulesFor(stored.case.policyVersion, stored.events)
 
   // ---------------------------------------------------------------------------------------------------------------
   // views
@@ -255,7 +322,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
           : yield* store.events(c.id, { limit: limit + 1, before, from: query.from, readers: query.readers })
       const more = found.length > limit
       const events = more ? found.slice(found.length - limit) : found
-      return Views.viewOf(policy, calendar, actor, written, events, more ? events[0].sequence : null, t)
+      return Views.viewOf(actor, written, events, more ? events[0].sequence : null, t)
     })
 
   /**
@@ -265,46 +332,46 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   const viewOfRecord = (actor: Actor.Actor, written: Written, record: CaseEvent.Record, t: number): CaseView => {
     const visible = Authorization.visibleRecord(actor, written.stored.case, written.stored.facts, record)
     const events = visible.length > DEFAULT_PAGE ? visible.slice(visible.length - DEFAULT_PAGE) : visible
-    return Views.viewOf(
-      policy,
-      calendar,
-      actor,
-      written,
-      events,
-      visible.length > DEFAULT_PAGE ? events[0].sequence : null,
-      t
-    )
+    return Views.viewOf(actor, written, events, visible.length > DEFAULT_PAGE ? events[0].sequence : null, t)
   }
 
-  /** A stored case as `actor` reads it at `t`: evaluated once. */
+  /** A stored case as `actor` reads it at `t`: evaluated once, under its version of the policy. */
   const viewStored = (actor: Actor.Actor, stored: Stored, t: number, page?: PageOptions) =>
-    view(actor, { stored, evaluation: evaluate(stored.clockRecord, Math.max(t, stored.case.updatedAt)) }, t, page)
+    Effect.flatMap(rulesOfStored(stored), (rules) =>
+      view(
+        actor,
+        { stored, evaluation: rules.evaluate(stored.clockRecord, Math.max(t, stored.case.updatedAt)), rules },
+        t,
+        page
+      )
+    )
 
   // ---------------------------------------------------------------------------------------------------------------
   // writing
   // ---------------------------------------------------------------------------------------------------------------
 
-  const change = makeChange(policy, calendar, onClose, randomId, evaluate)
+  const change = makeChange(onClose, randomId, rulesFor)
 
   /**
    * Writes a step to a case by id, deciding on its state as it is when the store locks it (the desk's own writes:
    * sweeps, incident resolution). `decide` answers none to write nothing; the result is the case as written (or
-   * none).
+   * none). `decide` gets the case's rules (its version of the policy).
    */
   const commitTo = <E>(
     caseId: string,
-    decide: (current: Stored, t: number) => Effect.Effect<Option.Option<Step>, E>,
+    decide: (current: Stored, t: number, rules: CaseRules) => Effect.Effect<Option.Option<Step>, E>,
     actor: CaseEvent.Actor
   ) =>
     onStoreRefusal(
       store.update(caseId, (current) =>
         Effect.gen(function* () {
           const t = Math.max(yield* now, current.case.updatedAt)
-          const decided = yield* decide(current, t)
+          const rules = yield* rulesOfStored(current)
+          const decided = yield* decide(current, t, rules)
           if (Option.isNone(decided) || decided.value.events.length === 0) {
             return { change: undefined, result: Option.none<Written>() }
           }
-          const made = yield* change(current, decided.value, actor, t)
+          const made = yield* change(current, decided.value, actor, t, rules)
           return { change: made.change, result: Option.some(made.written) }
         })
       ),
@@ -337,14 +404,23 @@ export const make = (context: DeskContext, onClose: OnClose) => {
             })
           }
           const t = Math.max(yield* now, current.case.updatedAt)
-          const decided = yield* plan({ stored: current, case: current.case, facts, now: t })
+          const rules = yield* rulesOfStored(current)
+          const decided = yield* plan({
+            stored: current,
+            case: current.case,
+            facts,
+            now: t,
+            policy: rules.policy,
+            calendar: rules.calendar,
+            notices: rules.notices
+          })
           if (decided.events.length === 0) {
             return {
               change: undefined,
-              result: { written: { stored: current, evaluation: evaluate(current.clockRecord, t) }, t }
+              result: { written: { stored: current, evaluation: rules.evaluate(current.clockRecord, t), rules }, t }
             }
           }
-          const made = yield* change(current, decided, Actor.toEventActor(actor), t)
+          const made = yield* change(current, decided, Actor.toEventActor(actor), t, rules)
           return { change: made.change, result: { written: made.written, t } }
         })
       )
@@ -357,7 +433,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     ref: string,
     action: CaseLifecycle.Action,
     plan: (ctx: Ctx) => Effect.Effect<Step, E>
-  ): Effect.Effect<CaseView, E | ActionError> =>
+  ): Effect.Effect<CaseView, E | ActionError | PolicyStoreFailure> =>
     onStoreRefusal(runAction(actor, ref, action, plan), (refusal) =>
       Effect.die(new Error(`SupportDesk: action ${action} met a refusal it does not check (${refusal._tag})`))
     )
@@ -372,13 +448,18 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     ref: string,
     action: CaseLifecycle.Action,
     plan: (ctx: Ctx) => Effect.Effect<Step, E>,
-    exceeded: (reached: { readonly limitId: string; readonly count: number }) => RateLimitExceeded
-  ): Effect.Effect<CaseView, E | ActionError | RateLimitExceeded> =>
+    exceeded: (
+      policy: SupportPolicy.SupportPolicy
+    ) => (reached: { readonly limitId: string; readonly count: number }) => RateLimitExceeded
+  ): Effect.Effect<CaseView, E | ActionError | RateLimitExceeded | PolicyStoreFailure> =>
     onStoreRefusal(
       runAction(actor, ref, action, plan),
-      (refusal): Effect.Effect<CaseView, RateLimitExceeded | ActionError> =>
+      (refusal): Effect.Effect<CaseView, RateLimitExceeded | ActionError | PolicyStoreFailure> =>
         refusal._tag === "MessageLimitReached"
-          ? Effect.fail(exceeded(refusal))
+          ? // the limit is the one of the case's version of the policy
+            Effect.flatMap(load(actor, ref, action), (stored) =>
+              Effect.flatMap(rulesOfStored(stored), (rules) => Effect.fail(exceeded(rules.policy)(refusal)))
+            )
           : Effect.flatMap(load(actor, ref, action), (stored) =>
               Effect.flatMap(now, (t) => viewStored(actor, stored, t))
             )
@@ -410,11 +491,10 @@ export const make = (context: DeskContext, onClose: OnClose) => {
     ...context,
     now,
     randomId,
-    notices,
-    evaluate,
-    alertAt,
-    /** Whether an event goes into the clock record (under this desk's policy). */
-    inClockRecord: (event: CaseEvent.CaseEvent) => inClockRecord(policy, event),
+    inForce,
+    rulesFor,
+    rulesOfStored,
+    rulesOfCase,
     directoryPeople,
     find,
     load,

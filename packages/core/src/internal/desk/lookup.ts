@@ -16,7 +16,7 @@ import * as TrackingNumber from "../../TrackingNumber.ts"
 import type { DeskContext } from "./kernel.ts"
 
 export const make = (context: DeskContext, throttle: NonNullable<Options["lookupThrottle"]>) => {
-  const { policy, store } = context
+  const { policies, store } = context
   const now = Clock.currentTimeMillis
 
   const forbidden = (actor: Actor.Actor, action: string, caseId: string | null, message: string) =>
@@ -73,13 +73,19 @@ export const make = (context: DeskContext, throttle: NonNullable<Options["lookup
     })
 
   /**
-   * A case by tracking number (as a person types it) or by id: one read either way. A reference that reads as a
-   * tracking number is looked up as one only.
+   * A case by tracking number (as a person types it, with the prefix of the version of the policy in force) or by id:
+   * one read either way; a reference that is neither is looked up as a tracking number exactly as stored (one of an
+   * earlier version's prefix, clause 7.1).
    */
-  const find = (ref: string) => {
-    const tracking = TrackingNumber.parse(policy.tracking.prefix, ref)
-    return Option.isSome(tracking) ? store.getByTrackingNumber(tracking.value) : store.get(ref)
-  }
+  const find = (ref: string) =>
+    Effect.gen(function* () {
+      const policy = yield* Effect.flatMap(now, policies.inForceAt)
+      const tracking = TrackingNumber.parse(policy.tracking.prefix, ref)
+      if (Option.isSome(tracking)) return yield* store.getByTrackingNumber(tracking.value)
+      const byId = yield* store.get(ref)
+      if (Option.isSome(byId)) return byId
+      return yield* store.getByTrackingNumber(ref.trim())
+    })
 
   /** Whether `actor` may take `action` on a case as it is: the case, a forbidden action, or a missing one. */
   const authorize = (

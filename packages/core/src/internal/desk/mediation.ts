@@ -19,6 +19,7 @@ import {
 } from "../../DeskInput.ts"
 import type * as Parties from "../../Parties.ts"
 import type { IntakeRoom } from "./intake.ts"
+import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { type Draft, type Kernel, type Step, step } from "./kernel.ts"
 import { messageLimitExceeded } from "./refusal.ts"
 
@@ -28,10 +29,8 @@ const decodeRespond = decoder(RespondInput)
 const decodeOutcome = decoder(MediationOutcomeInput)
 
 export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parties.Parties["Service"]>) => {
-  const { policy } = k
-
-  /** Whether the policy mediates for this audience and category. */
-  const mediationAvailable = (audience: string, category: string | undefined) =>
+  /** Whether the policy (the case's version) mediates for this audience and category. */
+  const mediationAvailable = (policy: SupportPolicy.SupportPolicy, audience: string, category: string | undefined) =>
     Effect.gen(function* () {
       if (category === undefined) {
         return yield* new MediationNotAvailable({ reason: "category", message: "the policy mediates no category" })
@@ -59,7 +58,12 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
    * The counterparty named, confirmed by the host as the other party of the order for the requester: a 400 naming
    * the field otherwise (an unknown order, or somebody who is not its other party: staff, the requester, a stranger).
    */
-  const confirmCounterparty = (requesterId: string, orderReference: string | undefined, counterpartyId: string) =>
+  const confirmCounterparty = (
+    policy: SupportPolicy.SupportPolicy,
+    requesterId: string,
+    orderReference: string | undefined,
+    counterpartyId: string
+  ) =>
     Effect.gen(function* () {
       if (orderReference === undefined) {
         return yield* invalid([
@@ -91,11 +95,13 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
   const openMediation = Effect.fn("SupportDesk.openMediation")(function* (input: OpenMediationInput) {
     const decoded = yield* decodeOpenMediation(input)
     const { counterpartyId, ...request } = decoded
+    const policy = yield* k.inForce
     const category = yield* mediationAvailable(
+      policy,
       decoded.requester.audience,
       decoded.category ?? policy.mediation.categories[0]
     )
-    yield* confirmCounterparty(decoded.requester.id, decoded.orderReference, counterpartyId)
+    yield* confirmCounterparty(policy, decoded.requester.id, decoded.orderReference, counterpartyId)
     return yield* intake.openCase({ ...request, category }, { counterpartyId })
   })
 
@@ -113,14 +119,16 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
         { path: "orderReference", message: `the case concerns order "${found.case.orderReference}"` }
       ])
     }
-    yield* confirmCounterparty(found.case.requester.id, order, counterpartyId)
+    yield* confirmCounterparty((yield* k.rulesOfStored(found)).policy, found.case.requester.id, order, counterpartyId)
     return yield* k.runMessage(
       actor,
       ref,
       "requestMediation",
       (ctx) =>
         Effect.gen(function* () {
+          const policy = ctx.policy
           const category = yield* mediationAvailable(
+            policy,
             ctx.case.requester.audience,
             policy.mediation.categories.includes(ctx.facts.category)
               ? ctx.facts.category
@@ -144,9 +152,9 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
             },
             { type: "counterpartyContacted", counterpartyId, actor: Actor.system }
           )
-          return { events, notices: [k.notices.mediationInvitation(ctx.case, counterpartyId)] } satisfies Step
+          return { events, notices: [ctx.notices.mediationInvitation(ctx.case, counterpartyId)] } satisfies Step
         }),
-      messageLimitExceeded(policy, actor.id)
+      messageLimitExceeded(actor.id)
     )
   })
 
@@ -168,9 +176,9 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
               ? { type: "requesterResponded", body, ...key }
               : { type: "counterpartyResponded", counterpartyId: actor.id, body, ...key }
           ],
-          k.notices.statement(ctx.case, actor.id, body)
+          ctx.notices.statement(ctx.case, actor.id, body)
         ),
-      messageLimitExceeded(policy, actor.id)
+      messageLimitExceeded(actor.id)
     )
   })
 
@@ -188,7 +196,7 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
             ? { type: "resolved", body }
             : { type: "explained", reason: `mediation-${outcome}`, body }
         ],
-        k.notices.mediationOutcome(ctx.case, outcome, body, ctx.now)
+        ctx.notices.mediationOutcome(ctx.case, outcome, body, ctx.now)
       )
     )
   })

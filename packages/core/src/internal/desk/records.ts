@@ -1,32 +1,46 @@
 /**
  * Clause 7.4, "all support records may be used for quality assessment": every closing decides whether the case is
- * selected for a quality review (always when the policy says so for what its record shows, else at the policy's
- * sample rate), reviewers list the selected cases and rate them, and the retention rules anonymise closed cases
- * after the policy's period unless an administrator placed a legal hold on them.
+ * selected for a quality review (always when the policy says so for what its record shows, or when the requester
+ * rated it low, else at the policy's sample rate), reviewers list the selected cases and rate them, and the retention
+ * rules erase closed cases after the policy's period (`erasure.ts`) unless an administrator placed a legal hold on
+ * them.
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
 import type * as CaseEvent from "../../CaseEvent.ts"
+import type * as CaseLifecycle from "../../CaseLifecycle.ts"
 import { decoder, QualityReviewInput, ReasonInput } from "../../DeskInput.ts"
+import type * as Erasure from "../../Erasure.ts"
 import type * as Randomness from "../../Randomness.ts"
 import type { CloseIdleOptions, PendingQualityReview } from "../../SupportDesk.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { batchSizeOf } from "./closing.ts"
-import { type Kernel, type OnClose, type Step, step } from "./kernel.ts"
+import { type Erasing, isErased, onLegalHold, pendingErasure } from "./erasure.ts"
+import { type Kernel, type OnClose, step } from "./kernel.ts"
 
 const decodeReason = decoder(ReasonInput)
 const decodeQualityReview = decoder(QualityReviewInput)
 
 const DAY = 86_400_000
 
+/** Whether the requester's rating of the case is low by the policy (`satisfaction.lowRating.atMost`). */
+export const ratedLow = (policy: SupportPolicy.SupportPolicy, facts: CaseLifecycle.Facts): boolean => {
+  const rating = facts.rating
+  return (
+    rating !== undefined && policy.satisfaction !== undefined && rating.rating <= policy.satisfaction.lowRating.atMost
+  )
+}
+
+/**
 /**
  * The kernel's on-close hook: whether a case whose facts (after its closing) are `facts` is selected for quality
- * review, and why: always when its record shows what the policy's `alwaysReview` lists (a breached clock, a refusal,
- * a reopening), else at its `sampleRate` (one draw from `Randomness`). An empty list: not selected.
+ * review under its version of the policy, and why: always when its record shows what the policy's `alwaysReview`
+ * lists (a breached clock, a refusal, a reopening) or a low satisfaction rating, else at its `sampleRate` (one draw
+ * from `Randomness`). An empty list: not selected.
  */
 export const selection =
-  (policy: SupportPolicy.SupportPolicy, randomness: Randomness.Randomness["Service"]): OnClose =>
-  (facts, evaluation) =>
+  (randomness: Randomness.Randomness["Service"]): OnClose =>
+  (policy, facts, evaluation) =>
     Effect.gen(function* () {
       const { alwaysReview, sampleRate } = policy.qualityReview
       const reasons: Array<CaseEvent.QualityReviewReason> = []
@@ -35,6 +49,7 @@ export const selection =
       }
       if (alwaysReview.includes("refused") && facts.everRefused) reasons.push("refused")
       if (alwaysReview.includes("reopened") && facts.reopenCount > 0) reasons.push("reopened")
+      if (ratedLow(policy, facts)) reasons.push("lowSatisfaction")
       if (reasons.length === 0 && sampleRate > 0) {
         const bytes = yield* randomness.bytes(4)
         const draw = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0
@@ -43,8 +58,8 @@ export const selection =
       return reasons
     })
 
-export const make = (k: Kernel) => {
-  const { policy, store } = k
+export const make = (k: Kernel, erasing: Erasing) => {
+  const { store } = k
 
   const recordQualityReview = Effect.fn("SupportDesk.recordQualityReview")(function* (
     actor: Actor.Actor,
@@ -99,42 +114,46 @@ export const make = (k: Kernel) => {
     input: ReasonInput
   ) {
     yield* decodeReason(input)
-    return yield* k.run(actor, ref, "releaseLegalHold", (ctx) =>
+    const released = yield* k.run(actor, ref, "releaseLegalHold", (ctx) =>
       step(ctx.facts.legalHold ? [{ type: "legalHoldReleased" }] : [])
     )
+    // an erasure requested while the case was held runs now
+    const found = yield* erasing.withRecord(released.case.id)
+    if (Option.isNone(found) || pendingErasure(found.value.events) === undefined) return released
+    const done = yield* erasing.eraseReleased(found.value)
+    if (Option.isNone(done) || done.value === "deleted") return released
+    const after = yield* store.get(released.case.id)
+    return Option.isNone(after) ? released : yield* k.viewStored(actor, after.value, yield* k.now)
   })
 
   const applyRetention = Effect.fn("SupportDesk.applyRetention")(function* (options?: CloseIdleOptions) {
     const batchSize = yield* batchSizeOf("applyRetention", options)
     const t = yield* k.now
-    // a case closed before its last update: kept `keepClosedCasesForDays` after the later of both
-    const updatedBefore = t - policy.retention.keepClosedCasesForDays * DAY
-    const anonymised: Array<string> = []
+    const erasure: Erasure.Erasure = { id: yield* k.randomId, basis: "retention", at: t, by: Actor.system }
+    // a case closed before its last update is kept `keepClosedCasesForDays` (of its version) after the later of
+    // both: the store lists the candidates by the shortest period of every version, each is checked by its own
+    const versions = yield* k.policies.all
+    const updatedBefore = t - Math.min(...versions.map((p) => p.retention.keepClosedCasesForDays)) * DAY
+    const erased: Array<string> = []
     yield* k.forEachByStatus({ statuses: ["closed"], updatedBefore }, batchSize, (candidate) =>
       Effect.gen(function* () {
-        const done = yield* k
-          .commitTo(
-            candidate.id,
-            (current) => {
-              const { case: c, facts } = current
-              if (c.status !== "closed" || c.updatedAt >= updatedBefore || facts.anonymised) {
-                return Effect.succeed(Option.none())
-              }
-              if (policy.retention.legalHoldSuspends && facts.legalHold) return Effect.succeed(Option.none())
-              const { email: _email, name: _name, ...requester } = c.requester
-              return Effect.succeed(Option.some<Step>({ events: [{ type: "anonymised" }], notices: [], requester }))
-            },
-            Actor.system
-          )
-          .pipe(
-            Effect.map(Option.isSome),
-            Effect.catchTag("CaseNotFound", () => Effect.succeed(false))
-          )
-        if (done) anonymised.push(candidate.id)
+        const done = yield* Effect.gen(function* () {
+          const found = yield* erasing.withRecord(candidate.id)
+          if (Option.isNone(found)) return false
+          const stored = found.value
+          const { policy } = yield* k.rulesOfCase(stored)
+          const due = t - policy.retention.keepClosedCasesForDays * DAY
+          if (stored.case.status !== "closed" || stored.case.updatedAt >= due) return false
+          if (isErased(stored.events)) return false
+          if (policy.retention.legalHoldSuspends && onLegalHold(stored.events)) return false
+          yield* erasing.eraseForRetention(stored, erasure)
+          return true
+        }).pipe(Effect.catchTag(["SequenceConflict", "CaseNotFound"], () => Effect.succeed(false)))
+        if (done) erased.push(candidate.id)
         return true
       })
     )
-    return anonymised
+    return erased
   })
 
   return { recordQualityReview, qualityReviews, placeLegalHold, releaseLegalHold, applyRetention }

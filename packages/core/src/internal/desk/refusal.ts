@@ -48,32 +48,33 @@ export const openingLimitExceeded = (
 
 /** The refusal of a message the store found over a message limit (counted over all the requester's cases). */
 export const messageLimitExceeded =
-  (policy: SupportPolicy.SupportPolicy, requesterId: string) =>
+  (requesterId: string) =>
+  (policy: SupportPolicy.SupportPolicy) =>
   (reached: { readonly limitId: string; readonly count: number }): RateLimitExceeded =>
     exceeded(policy, requesterId, policy.refusal.rateLimits.find((l) => l.id === reached.limitId)!, reached.count)
 
 const decodeRefuse = decoder(RefuseInput)
 
 export const make = (k: Kernel) => {
-  const { policy } = k
-
   const refuse = Effect.fn("SupportDesk.refuse")(function* (actor: Actor.Actor, ref: string, input: RefuseInput) {
     const { body, reason } = yield* decodeRefuse(input)
-    const code = policy.refusal.reasons.find((r) => r.code === reason)
-    if (code === undefined) {
-      return yield* invalid([
-        {
-          path: "reason",
-          message: `unknown refusal reason "${reason}"; expected one of ${policy.refusal.reasons.map((r) => r.code).join(", ")}`
-        }
-      ])
-    }
-    return yield* k.run(actor, ref, "refuse", (ctx) =>
-      step(
+    return yield* k.run(actor, ref, "refuse", (ctx) => {
+      const code = ctx.policy.refusal.reasons.find((r) => r.code === reason)
+      if (code === undefined) {
+        return Effect.fail(
+          invalid([
+            {
+              path: "reason",
+              message: `unknown refusal reason "${reason}"; expected one of ${ctx.policy.refusal.reasons.map((r) => r.code).join(", ")}`
+            }
+          ])
+        )
+      }
+      return step(
         [{ type: "refused", reason, ...(body === undefined ? {} : { body }) }],
-        [k.notices.refused(ctx.case, code.description, body)]
+        [ctx.notices.refused(ctx.case, code.description, body)]
       )
-    )
+    })
   })
 
   return { refuse }

@@ -13,8 +13,6 @@ const decodeReason = decoder(ReasonInput)
 const decodeConclude = decoder(ConcludeVerificationInput)
 
 export const make = (k: Kernel) => {
-  const { policy } = k
-
   const holdForVerification = Effect.fn("SupportDesk.holdForVerification")(function* (
     actor: Actor.Actor,
     ref: string,
@@ -23,18 +21,18 @@ export const make = (k: Kernel) => {
     const { reason } = yield* decodeReason(input)
     return yield* k.run(actor, ref, "holdForVerification", (ctx) =>
       Effect.gen(function* () {
-        if (!policy.verification.categories.includes(ctx.facts.category)) {
+        if (!ctx.policy.verification.categories.includes(ctx.facts.category)) {
           return yield* new VerificationNotApplicable({
             caseId: ctx.case.id,
             category: ctx.facts.category,
             message:
               `the policy does not hold "${ctx.facts.category}" cases for verification ` +
-              `(clause ${policy.verification.clause})`
+              `(clause ${ctx.policy.verification.clause})`
           })
         }
         return {
           events: [{ type: "verificationStarted", ...(reason === undefined ? {} : { reason }) }],
-          notices: [k.notices.verificationHold(ctx.case, reason)]
+          notices: [ctx.notices.verificationHold(ctx.case, reason)]
         } satisfies Step
       })
     )
@@ -65,7 +63,7 @@ export const make = (k: Kernel) => {
         ? step([concluded])
         : step(
             [concluded, { type: "explained", reason: "verification-rejected", body: explanation }],
-            k.notices.explained(ctx.case, explanation, ctx.now)
+            ctx.notices.explained(ctx.case, explanation, ctx.now)
           )
     )
   })

@@ -8,7 +8,7 @@ import { CurrentActor } from "../../Authentication.ts"
 import type { Api } from "../../HttpSupportApi.ts"
 import type { Options } from "../options.ts"
 import { deskErrors, inQuery } from "../problems.ts"
-import { intakeOf, named, openWith, requireRequester } from "./shared.ts"
+import { inForce, intakeOf, named, openWith, requireRequester } from "./shared.ts"
 
 export const layer = (api: typeof Api, options: Options) =>
   HttpApiBuilder.group(
@@ -16,17 +16,17 @@ export const layer = (api: typeof Api, options: Options) =>
     "cases",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      const policy = desk.policy
       return handlers
         .handle("submit", ({ headers, payload }) =>
           Effect.gen(function* () {
             const actor = yield* requireRequester(yield* CurrentActor)
+            const policy = yield* inForce(desk)
             const input: SupportDesk.SubmitInput = SupportDesk.assumeDecoded({
               ...intakeOf(policy, options, actor, payload, headers["idempotency-key"]),
               category: payload.category,
               ...(payload.orderReference === undefined ? {} : { orderReference: payload.orderReference })
             })
-            return yield* openWith(policy, actor, payload, desk.submit(input))
+            return yield* openWith(actor, payload, desk.submit(input))
           })
         )
         .handle("list", ({ query }) =>

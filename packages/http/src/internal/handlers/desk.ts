@@ -11,6 +11,7 @@ import type { Api } from "../../HttpSupportApi.ts"
 import type * as HttpViews from "../../HttpViews.ts"
 import type { Options } from "../options.ts"
 import { deskErrors, invalidRequest } from "../problems.ts"
+import { inForce } from "./shared.ts"
 
 export const layer = (api: typeof Api, options: Options) =>
   HttpApiBuilder.group(
@@ -18,13 +19,13 @@ export const layer = (api: typeof Api, options: Options) =>
     "desk",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      const policy = desk.policy
       const dueSoonMinutes = options.dueSoonMinutes ?? 240
-      const calendar = SupportPolicy.calendar(policy)
       return handlers
         .handle("queue", ({ query }) =>
           Effect.gen(function* () {
             const actor = yield* CurrentActor
+            const policy = yield* inForce(desk)
+            const calendar = SupportPolicy.calendar(policy)
             const problems: Array<FieldProblem> = []
             ;(query.priority ?? []).forEach((id, i) => {
               if (!policy.priorities.some((p) => p.id === id)) {

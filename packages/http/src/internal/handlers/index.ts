@@ -13,11 +13,14 @@ import * as Cases from "./cases.ts"
 import * as Console from "./console.ts"
 import * as Desk from "./desk.ts"
 import * as Email from "./email.ts"
+import * as Erasure from "./erasure.ts"
 import * as Incidents from "./incidents.ts"
 import * as Mediation from "./mediation.ts"
 import * as Policy from "./policy.ts"
 import * as Quality from "./quality.ts"
 import * as Reports from "./reports.ts"
+import * as Satisfaction from "./satisfaction.ts"
+import * as Versions from "./versions.ts"
 
 /** The layers of every group of `api`, with the API's middleware provided. */
 export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer<MI, ME, MR>, options: Options) =>
@@ -32,5 +35,8 @@ export const groupLayers = <MI, ME, MR>(api: typeof Api, middleware: Layer.Layer
     Incidents.layer(api),
     Announcements.layer(api),
     Policy.layer(api, options),
+    Versions.layer(api),
+    Erasure.layer(api),
+    Satisfaction.layer(api),
     Email.layer(api)
   ).pipe(Layer.provide(middleware))

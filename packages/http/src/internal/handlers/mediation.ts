@@ -8,7 +8,7 @@ import { HttpApiBuilder } from "effect/http-api"
 import { CurrentActor } from "../../Authentication.ts"
 import type { Api } from "../../HttpSupportApi.ts"
 import type { Options } from "../options.ts"
-import { act, intakeOf, openWith, requireRequester } from "./shared.ts"
+import { act, inForce, intakeOf, openWith, requireRequester } from "./shared.ts"
 
 export const layer = (api: typeof Api, options: Options) =>
   HttpApiBuilder.group(
@@ -16,18 +16,18 @@ export const layer = (api: typeof Api, options: Options) =>
     "mediation",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      const policy = desk.policy
       return handlers
         .handle("open", ({ headers, payload }) =>
           Effect.gen(function* () {
             const actor = yield* requireRequester(yield* CurrentActor)
+            const policy = yield* inForce(desk)
             const input: SupportDesk.OpenMediationInput = SupportDesk.assumeDecoded({
               ...intakeOf(policy, options, actor, payload, headers["idempotency-key"]),
               orderReference: payload.orderReference,
               counterpartyId: payload.counterpartyId,
               ...(payload.category === undefined ? {} : { category: payload.category })
             })
-            return yield* openWith(policy, actor, payload, desk.openMediation(input))
+            return yield* openWith(actor, payload, desk.openMediation(input))
           })
         )
         .handle("request", act(desk)(desk.requestMediation))

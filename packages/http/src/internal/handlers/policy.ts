@@ -11,7 +11,7 @@ import type * as HttpViews from "../../HttpViews.ts"
 import type { Options } from "../options.ts"
 import { deskErrors, inQuery, invalidRequest } from "../problems.ts"
 import * as views from "../views.ts"
-import { defaultChannelOf, readerLanguage } from "./shared.ts"
+import { defaultChannelOf, inForce, readerLanguage } from "./shared.ts"
 
 /** An instant as an ISO 8601 instant or epoch milliseconds, in the years 2000–2099; else undefined. */
 const parseInstant = (text: string): number | undefined => {
@@ -33,14 +33,12 @@ export const layer = (api: typeof Api, options: Options) =>
     "policy",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      const policy = desk.policy
-      const calendar = SupportPolicy.calendar(policy)
-      const zone = views.policyZone(policy)
-      const defaultChannel = defaultChannelOf(policy, options)
       return handlers
-        .handle("get", () => Effect.succeed(policy))
+        .handle("get", () => inForce(desk))
         .handle("replyBy", ({ query }) =>
           Effect.gen(function* () {
+            const policy = yield* inForce(desk)
+            const zone = views.policyZone(policy)
             const receivedAt = query.receivedAt === undefined ? undefined : parseInstant(query.receivedAt)
             if (query.receivedAt !== undefined && receivedAt === undefined) {
               return yield* invalidRequest("RequestInvalid", [
@@ -55,7 +53,7 @@ export const layer = (api: typeof Api, options: Options) =>
             const quote = yield* desk
               .quote({
                 category: query.category,
-                channel: query.channel ?? defaultChannel,
+                channel: query.channel ?? defaultChannelOf(policy, options),
                 ...(query.audience === undefined ? {} : { audience: query.audience }),
                 ...(query.priority === undefined ? {} : { priority: query.priority }),
                 ...(receivedAt === undefined ? {} : { receivedAt })
@@ -87,6 +85,9 @@ export const layer = (api: typeof Api, options: Options) =>
         )
         .handle("channels", () =>
           Effect.gen(function* () {
+            const policy = yield* inForce(desk)
+            const calendar = SupportPolicy.calendar(policy)
+            const zone = views.policyZone(policy)
             const now = yield* Clock.currentTimeMillis
             const instant = Temporal.Instant.fromEpochMilliseconds(now)
             const open = BusinessCalendar.isOpen(calendar, instant)

@@ -31,10 +31,10 @@ export const layer = (api: typeof Api) =>
     "reports",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      const zone = desk.policy.calendar.spec.timeZone
       return handlers.handle("sla", ({ query }) =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
+          const zone = (yield* desk.policyInForce.pipe(deskErrors())).calendar.spec.timeZone
           const problems: Array<FieldProblem> = []
           const from = parseInstant(query.from, zone)
           const to = parseInstant(query.to, zone)

@@ -71,9 +71,11 @@ export const intakeOf = (
   ...(idempotencyKey === undefined ? {} : { idempotencyKey })
 })
 
-/** Opens a case through `open` (the desk's submit or openMediation) and answers with the submission as a view. */
+/**
+ * Opens a case through `open` (the desk's submit or openMediation) and answers with the submission as a view, in the
+ * words of the version of the policy the case was opened under.
+ */
 export const openWith = <E extends DeskError>(
-  policy: SupportPolicy.SupportPolicy,
   actor: Actor.Requester,
   body: { readonly timeZone?: string | undefined; readonly language?: string | undefined },
   open: Effect.Effect<SupportDesk.Submission, E>
@@ -81,7 +83,13 @@ export const openWith = <E extends DeskError>(
   Effect.gen(function* () {
     const language = body.language === undefined ? yield* readerLanguage : Sla.textLanguage(body.language)
     const result = yield* open.pipe(deskErrors(inSubmission))
-    return views.submissionResponse(policy, actor, result, body.timeZone ?? views.policyZone(policy), language)
+    return views.submissionResponse(
+      result.policy,
+      actor,
+      result,
+      body.timeZone ?? views.policyZone(result.policy),
+      language
+    )
   })
 
 /** The language the reader asked for (`Accept-Language`): the desk writes English and Simplified Chinese. */
@@ -89,6 +97,9 @@ export const readerLanguage = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
   return Sla.textLanguage(request.headers["accept-language"])
 })
+
+/** The version of the policy in force (a submission's default channel, the queue's filters, the channels' hours). */
+export const inForce = (desk: SupportDesk.SupportDesk["Service"]) => desk.policyInForce.pipe(deskErrors())
 
 /**
  * The handler of an action on a case: the desk's action as the authenticated actor, on the payload the API decoded
