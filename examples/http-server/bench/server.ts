@@ -98,16 +98,17 @@ const bareHandler = (context: Context.Context<SupportDesk.SupportDesk | Authenti
     if (req.method === "POST" && url === "/v1/cases") {
       if (actor.role !== "requester") return send(res, 403, { title: "Forbidden" })
       const body = JSON.parse(await readBody(req))
-      // the policy in force for the channel's default, as the API reads it; not marked as decoded: the desk decodes
-      // the input itself, as the API's schemas do for the API
-      const submit = Effect.flatMap(desk.policyInForce, (policy) =>
-        desk.submit({ ...intakeOf(policy, {}, actor, body, undefined), category: body.category })
-      )
-      const exit = await run(Effect.exit(submit))
-      if (Exit.isFailure(exit)) return send(res, 422, { title: "Unprocessable", detail: String(exit.cause) })
-      // in the words of the version of the policy the case was opened under
-      const policy = exit.value.policy
-      return send(res, 201, views.submission(policy, actor, exit.value, views.policyZone(policy)))
+      // the version in force, as the API reads it (cached by the desk between refreshes)
+      const policy = await run(desk.policyInForce)
+      // not marked as decoded: the desk decodes the input itself, as the API's schemas do for the API
+      const input: SupportDesk.SubmitInput = {
+        ...intakeOf(policy, {}, actor, body, undefined),
+        category: body.category
+      }
+      const exit = await run(Effect.exit(desk.submit(input)))
+      return Exit.isSuccess(exit)
+        ? send(res, 201, views.submission(exit.value.policy, actor, exit.value, views.policyZone(exit.value.policy)))
+        : send(res, 422, { title: "Unprocessable", detail: String(exit.cause) })
     }
     send(res, 404, { title: "Not found" })
   }
