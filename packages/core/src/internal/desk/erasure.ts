@@ -198,15 +198,29 @@ export const make = (k: Kernel) => {
       })
     ).pipe(Effect.catchTag("CaseNotFound", () => Effect.succeed(Option.none<"anonymised" | "deleted">())))
 
-  /** The subject of one case's erasure for the other holders (its requester, their address). */
-  const subjectOf = (stored: SupportCase.WithRecord, erasure: Erasure.Erasure, whom: Whom): Erasure.Subject => ({
-    erasure,
-    requesterId: whom.personId,
-    emails:
-      whom.whose === "requester" && stored.case.requester.email !== undefined ? [stored.case.requester.email] : [],
-    caseIds: [stored.case.id],
-    heldCaseIds: []
-  })
+  /**
+   * The subject of one case's erasure for the other holders (retention, a released hold): its requester, and their
+   * address only when no other case of theirs that is not erased still knows it (those may still write to it).
+   */
+  const subjectOf = (stored: SupportCase.WithRecord, erasure: Erasure.Erasure, whom: Whom) =>
+    Effect.gen(function* () {
+      const email = whom.whose === "requester" ? stored.case.requester.email : undefined
+      let stillKnown = false
+      for (let offset = 0; email !== undefined && !stillKnown; offset += 200) {
+        const page = yield* store.listByRequester(whom.personId, { limit: 200, offset })
+        stillKnown = page.some(
+          (c) => c.id !== stored.case.id && c.requester.email?.trim().toLowerCase() === email.trim().toLowerCase()
+        )
+        if (page.length < 200) break
+      }
+      return {
+        erasure,
+        requesterId: whom.personId,
+        emails: email !== undefined && !stillKnown ? [email] : [],
+        caseIds: [stored.case.id],
+        heldCaseIds: []
+      } satisfies Erasure.Subject
+    })
 
   /** Who an erasure of a case is for, given the person erased: its requester, or its mediation counterparty. */
   const whomIn = (stored: SupportCase.WithRecord, personId: string): Whom =>
@@ -309,7 +323,7 @@ export const make = (k: Kernel) => {
         at: yield* k.now,
         by: pending.actor
       }
-      yield* callHolders(subjectOf(stored, erasure, whom))
+      yield* callHolders(yield* subjectOf(stored, erasure, whom))
       return yield* eraseCase(stored.case.id, erasure, () => whom)
     })
 
@@ -317,7 +331,7 @@ export const make = (k: Kernel) => {
   const eraseForRetention = (stored: SupportCase.WithRecord, erasure: Erasure.Erasure) =>
     Effect.gen(function* () {
       const whom: Whom = { whose: "requester", personId: stored.case.requester.id }
-      yield* callHolders(subjectOf(stored, erasure, whom))
+      yield* callHolders(yield* subjectOf(stored, erasure, whom))
       return yield* eraseStored(stored, erasure, whom)
     })
 
