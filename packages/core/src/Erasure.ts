@@ -195,8 +195,10 @@ export interface CaseErasure {
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * Whose personal data an erasure removes, as other stores know them: the requester's id, the cases being erased, the
- * cases kept on a legal hold (whose data a holder keeps too), and the email addresses to forget. On a request those
+ * Whose personal data an erasure removes, as other stores know them: the requester's id, the cases erased for their
+ * requester (everything of such a case goes; a person erased as the counterparty of others' mediations loses only
+ * their statements there, and those cases are not named), the cases kept on a legal hold (whose data a holder keeps
+ * too), and the email addresses to forget. On a request those
  * are every address the requester's cases knew (held ones too: what is kept by address alone goes, what belongs to a
  * held case stays). The retention sweep and a released hold erase one case each: its address comes only when no
  * other case of the requester that is not erased knows it, since those may still write to it.

@@ -406,6 +406,12 @@ describe("SupportDesk erasure (clause 7.4)", () => {
           other: (yield* stored(otherTn)).case.id
         }
         const all = yield* mails(ids)
+        // erasing the supplier, the counterparty of her dispute, leaves the dispute's mails: they are hers
+        yield* desk.eraseRequester(administrator, supplier.id)
+        assert.deepStrictEqual(
+          [yield* present(all.closed.id), yield* present(all.held.id), yield* present(all.loose.id)],
+          [true, true, true]
+        )
         yield* desk.placeLegalHold(administrator, disputeTn, {})
         yield* desk.eraseRequester(administrator, zoe.id)
         assert.deepStrictEqual(

@@ -20,6 +20,7 @@ import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import type { CaseNotFound, CaseStoreFailure, SequenceConflict } from "../../CaseStore.ts"
 import { invalid } from "../../DeskInput.ts"
 import * as Erasure from "../../Erasure.ts"
+import * as Mailbox from "../../Mailbox.ts"
 import type { PolicyStoreFailure } from "../../PolicyStore.ts"
 import type * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
@@ -209,7 +210,10 @@ export const make = (k: Kernel) => {
       for (let offset = 0; email !== undefined && !stillKnown; offset += 200) {
         const page = yield* store.listByRequester(whom.personId, { limit: 200, offset })
         stillKnown = page.some(
-          (c) => c.id !== stored.case.id && c.requester.email?.trim().toLowerCase() === email.trim().toLowerCase()
+          (c) =>
+            c.id !== stored.case.id &&
+            c.requester.email !== undefined &&
+            Mailbox.normalizeAddress(c.requester.email) === Mailbox.normalizeAddress(email)
         )
         if (page.length < 200) break
       }
@@ -217,7 +221,8 @@ export const make = (k: Kernel) => {
         erasure,
         requesterId: whom.personId,
         emails: email !== undefined && !stillKnown ? [email] : [],
-        caseIds: [stored.case.id],
+        // a counterparty's erasure redacts only their statements: the case stays its requester's
+        caseIds: whom.whose === "requester" ? [stored.case.id] : [],
         heldCaseIds: []
       } satisfies Erasure.Subject
     })
@@ -275,7 +280,7 @@ export const make = (k: Kernel) => {
       erasure,
       requesterId,
       emails: [...emails],
-      caseIds: erasable.map((e) => e.stored.case.id),
+      caseIds: erasable.filter((e) => e.whom.whose === "requester").map((e) => e.stored.case.id),
       heldCaseIds: held.map((e) => e.stored.case.id)
     })
     const report = { anonymised: [] as Array<CaseRef>, deleted: [] as Array<CaseRef>, held: [] as Array<CaseRef> }
