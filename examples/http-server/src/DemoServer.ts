@@ -100,7 +100,8 @@ export const authentication: Layer.Layer<Authentication.Authentication> = Authen
 
 /**
  * The desk of the policy (the Global Sources preset by default) on the storage of `options`, with the demo's staff
- * directory, the task store (for the worker) and the `SqlClient` (for the seed).
+ * directory, the task store (for the worker) and the `SqlClient` (for the seed). The storage gives the desk the
+ * mailbox too, so the desk's erasure (a request, the retention sweep) erases the requester's incoming mail with it.
  */
 export const deskLayer = (
   options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections" | "policy">

@@ -2,7 +2,8 @@
  * The demo's email, as a requester lives it: a mail from ana@buyer.example to the inbound SMTP port opens a case; the
  * acknowledgment with its tracking number and reply-by time appears at `/demo/mail`, threaded and marked
  * `Auto-Submitted`; a reply to it with the acknowledgment quoted below lands in the same case without the quote; an
- * auto-reply changes nothing. Real SMTP both ways (nodemailer to smtp-server), the demo on in-memory PGlite.
+ * auto-reply changes nothing; an administrator's erasure of Ana takes her incoming mails with it. Real SMTP both ways
+ * (nodemailer to smtp-server), the demo on in-memory PGlite.
  */
 import * as Nodemailer from "nodemailer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -110,5 +111,31 @@ describe("the demo's email", () => {
     const page = await (await fetch(`${demo.url}/mail`)).text()
     expect(page).toContain(`[${trackingNumber}] We have received your request`)
     expect(page).toContain("Auto-Submitted")
+  }, 60_000)
+
+  it("erases Ana's incoming mails, originals and all, when an administrator erases her (clause 7.4)", async () => {
+    const staff = { authorization: "Bearer demo-agent" }
+    const sent = await client.sendMail({
+      from: "Ana Silva <ana@buyer.example>",
+      to: "support@desk.example",
+      subject: "Please forget me",
+      text: "My flat is above the harbour bakery."
+    })
+    expect(sent.response).toMatch(/^250 .*opened GS-/)
+    type Listed = { items: ReadonlyArray<{ id: string; from: string }> }
+    const listed = async (): Promise<Listed> =>
+      (await (await fetch(`${demo.url}/v1/mail?limit=100`, { headers: staff })).json()) as Listed
+    const hers = (await listed()).items.filter((m) => m.from === "ana@buyer.example")
+    expect(hers.length).toBeGreaterThan(0)
+    const original = await fetch(`${demo.url}/v1/mail/${hers[0].id}/original`, { headers: staff })
+    expect(original.status).toBe(200)
+
+    const erased = await fetch(`${demo.url}/v1/requesters/buyer-ana/erasure`, {
+      method: "POST",
+      headers: { authorization: "Bearer demo-admin" }
+    })
+    expect(erased.status).toBe(200)
+    expect((await listed()).items.filter((m) => m.from === "ana@buyer.example")).toEqual([])
+    expect((await fetch(`${demo.url}/v1/mail/${hers[0].id}/original`, { headers: staff })).status).toBe(404)
   }, 60_000)
 })

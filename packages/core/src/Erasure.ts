@@ -16,9 +16,10 @@
  * The record is otherwise append-only: erasure is the one store operation that rewrites stored events
  * (`CaseStore.erase`), and it may change only what events say, never which events happened, in which order, when.
  *
- * Other stores may keep personal data of requesters too (the email package's inbound mail and per-address delivery
- * status, say). They take part through {@link PersonalDataHolders}: the desk calls every holder before it erases the
- * cases, so a crash in between leaves the cases to erase again, never the holders' copies behind.
+ * Other stores may keep personal data of requesters too. They take part through {@link PersonalDataHolders}: the desk
+ * calls every holder before it erases the cases, so a crash in between leaves the cases to erase again, never the
+ * holders' copies behind. The email channel's `Mailbox` (incoming mail with its originals, bounced addresses) is one:
+ * the desk adds it by itself when its context has a mailbox (`Mailbox.holder`).
  *
  * @since 0.1.0
  */
@@ -194,8 +195,13 @@ export interface CaseErasure {
 // -------------------------------------------------------------------------------------------------------------------
 
 /**
- * Whose personal data an erasure removes, as other stores know them: the requester's id and the email addresses their
- * cases knew, the cases being erased, and the cases kept on a legal hold (whose data a holder keeps too).
+ * Whose personal data an erasure removes, as other stores know them: the requester's id, the cases erased for their
+ * requester (everything of such a case goes; a person erased as the counterparty of others' mediations loses only
+ * their statements there, and those cases are not named), the cases kept on a legal hold (whose data a holder keeps
+ * too), and the email addresses to forget. On a request those
+ * are every address the requester's cases knew (held ones too: what is kept by address alone goes, what belongs to a
+ * held case stays). The retention sweep and a released hold erase one case each: its address comes only when no
+ * other case of the requester that is not erased knows it, since those may still write to it.
  *
  * @since 0.1.0
  * @category models

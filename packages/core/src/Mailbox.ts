@@ -9,10 +9,15 @@
  *
  * Instants are epoch milliseconds given by the caller; addresses are compared in lower case.
  *
+ * The mailbox takes part in the erasure of a requester's personal data (`erase`, called by the desk through
+ * {@link holder}): the mails of the erased cases and the mails from the requester's addresses are deleted with their
+ * originals, except those of cases kept on a legal hold, and the addresses are no longer marked failing.
+ *
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as CaseEvent from "./CaseEvent.ts"
+import * as Erasure from "./Erasure.ts"
 
 /**
  * An attachment of an incoming mail, as metadata: the email adapter keeps the whole original, never the attachment
@@ -160,6 +165,30 @@ export interface Page {
 }
 
 /**
+ * What `erase` removes: the mails of `caseIds` (whoever sent them), and the mails from `addresses` (whatever case they
+ * name, or none) except those of `heldCaseIds`; and `addresses` from the failing addresses.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErasureScope {
+  readonly caseIds: ReadonlyArray<string>
+  readonly heldCaseIds: ReadonlyArray<string>
+  readonly addresses: ReadonlyArray<string>
+}
+
+/**
+ * What `erase` removed: how many mails (with their originals) and failing addresses.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Erased {
+  readonly mails: number
+  readonly failing: number
+}
+
+/**
  * The mailbox port.
  *
  * @since 0.1.0
@@ -201,6 +230,11 @@ export class Mailbox extends Context.Service<
     readonly listFailing: (page: Page) => Effect.Effect<ReadonlyArray<FailingAddress>, MailboxFailure>
     /** Clears a failing address (staff fixed it); answers whether it was failing. */
     readonly clearFailing: (address: string) => Effect.Effect<boolean, MailboxFailure>
+    /**
+     * Deletes what `scope` names (see {@link ErasureScope}): the mails' rows with their originals, and the failing
+     * addresses. Idempotent: what is gone stays gone, and a second call removes nothing more.
+     */
+    readonly erase: (scope: ErasureScope) => Effect.Effect<Erased, MailboxFailure>
   }
 >()("@support-policy/core/Mailbox") {}
 
@@ -211,6 +245,36 @@ export class Mailbox extends Context.Service<
  * @category constructors
  */
 export const normalizeAddress = (address: string): string => address.trim().toLowerCase()
+
+/**
+ * Whether `erase` removes `mail` (the memory adapter's rule; the SQL adapters say the same in a query): a mail of an
+ * erased case, or from an erased address and not of a held case.
+ *
+ * @since 0.1.0
+ * @category erasure
+ */
+export const erases = (scope: ErasureScope, mail: InboundMail): boolean =>
+  (mail.caseId !== null && scope.caseIds.includes(mail.caseId)) ||
+  (scope.addresses.some((a) => normalizeAddress(a) === mail.from) &&
+    (mail.caseId === null || !scope.heldCaseIds.includes(mail.caseId)))
+
+/**
+ * The mailbox as a holder of personal data (`Erasure.PersonalDataHolder`): for a subject, it erases the mails of the
+ * cases being erased, and the mails from the subject's addresses (their addresses come only when the whole person is
+ * erased, see `Erasure.Subject`) except those of held cases, and forgets those addresses as failing. The support desk
+ * adds it by itself when a `Mailbox` is in the context it is built in.
+ *
+ * @since 0.1.0
+ * @category erasure
+ */
+export const holder = (mailbox: Mailbox["Service"]): Erasure.PersonalDataHolder => ({
+  name: "mailbox",
+  erase: (subject) =>
+    mailbox.erase({ caseIds: subject.caseIds, heldCaseIds: subject.heldCaseIds, addresses: subject.emails }).pipe(
+      Effect.asVoid,
+      Effect.mapError((cause) => new Erasure.HolderFailure({ holder: "mailbox", message: cause.message, cause }))
+    )
+})
 
 /**
  * Checks a page: a whole `limit` of 0 or more and a whole `offset` of 0 or more; dies naming the field otherwise.
@@ -319,6 +383,22 @@ export const layerMemory: Layer.Layer<Mailbox> = Layer.sync(Mailbox, () => {
           .sort((a, b) => b.lastAt - a.lastAt || (a.address < b.address ? -1 : 1))
           .slice(offset, offset + page.limit)
       }),
-    clearFailing: (address) => Effect.sync(() => failingAddresses.delete(normalizeAddress(address)))
+    clearFailing: (address) => Effect.sync(() => failingAddresses.delete(normalizeAddress(address))),
+    erase: (scope) =>
+      Effect.sync(() => {
+        let erasedMails = 0
+        for (const mail of [...mails.values()]) {
+          if (!erases(scope, mail)) continue
+          mails.delete(mail.id)
+          originals.delete(mail.id)
+          byMessageId.delete(mail.messageId)
+          erasedMails++
+        }
+        let failing = 0
+        for (const address of new Set(scope.addresses.map(normalizeAddress))) {
+          if (failingAddresses.delete(address)) failing++
+        }
+        return { mails: erasedMails, failing }
+      })
   })
 })

@@ -62,6 +62,7 @@ import * as Satisfaction from "./internal/desk/satisfaction.ts"
 import * as Verification from "./internal/desk/verification.ts"
 import * as Versions from "./internal/desk/versions.ts"
 import { canonicalJson } from "./internal/fingerprint.ts"
+import * as Mailbox from "./Mailbox.ts"
 import * as MemoryStorage from "./MemoryStorage.ts"
 import type * as Outbox from "./Outbox.ts"
 import * as Parties from "./Parties.ts"
@@ -914,7 +915,11 @@ export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPo
     store: yield* CaseStore,
     incidents: yield* Incident.IncidentStore,
     randomness: yield* Randomness.Randomness,
-    holders: yield* Erasure.PersonalDataHolders,
+    // the email channel's mailbox keeps requesters' mail: when the host has one, it takes part in every erasure
+    holders: [
+      ...(yield* Erasure.PersonalDataHolders),
+      ...Option.toArray(Option.map(yield* Effect.serviceOption(Mailbox.Mailbox), Mailbox.holder))
+    ],
     failedLookups: Option.getOrElse(yield* Effect.serviceOption(FailedLookups.FailedLookups), FailedLookups.makeMemory),
     directory: yield* Effect.serviceOption(Directory.Directory)
   }
@@ -983,9 +988,10 @@ const seed = (store: PolicyStore.PolicyStore["Service"], policy: SupportPolicy.S
  * `Layer.unwrap(Effect.map(SupportPolicy.decode(json), (policy) => SupportDesk.layer(policy)))`. Other holders of
  * personal data take part in erasure when provided to this layer (`Erasure.layerHolder`).
  *
- * Two ports are read when they are in context: `Parties` (the host's order data, which confirms the counterparty of
- * a mediation: without it, mediations with a counterparty are refused) and `FailedLookups` (failed case lookups
- * counted across processes: without it, each process counts its own).
+ * Three ports are read when they are in context: `Parties` (the host's order data, which confirms the counterparty of
+ * a mediation: without it, mediations with a counterparty are refused), `FailedLookups` (failed case lookups
+ * counted across processes: without it, each process counts its own) and `Mailbox` (the email channel's incoming
+ * mail, which then takes part in every erasure as a holder of personal data, `Mailbox.holder`).
  *
  * @since 0.1.0
  * @category layers

@@ -2,7 +2,7 @@
  * Erasure of a requester's personal data (clause 7.4; GDPR art. 17, PIPL, PDPO) on the memory stores: an
  * administrator's request erases every case of the requester, and their statements in the mediations of others, while
  * the SLA facts stay; legal holds make cases wait; a policy that deletes leaves tallies; other holders of personal
- * data take part. The same on a real PostgreSQL server, with a dump of the database, is in
+ * data take part, the email channel's mailbox by itself when the desk's context has one. The same on a real PostgreSQL server, with a dump of the database, is in
  * `packages/sql-pg/test/Erasure.server.test.ts`.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -11,6 +11,7 @@ import { TestClock } from "effect/testing"
 import * as Actor from "../src/Actor.ts"
 import { CaseStore } from "../src/CaseStore.ts"
 import * as Erasure from "../src/Erasure.ts"
+import * as Mailbox from "../src/Mailbox.ts"
 import { MemoryStore } from "../src/MemoryStorage.ts"
 import * as Randomness from "../src/Randomness.ts"
 import * as SupportDesk from "../src/SupportDesk.ts"
@@ -349,4 +350,108 @@ describe("SupportDesk erasure (clause 7.4)", () => {
       assert.deepStrictEqual(yield* desk.applyRetention(), [])
     }).pipe(Effect.provide(deskWith({ ...policy, retention: { ...policy.retention, afterwards: "delete" } })))
   )
+
+  describe("the mailbox takes part by itself", () => {
+    const deskWithMailbox = (p: SupportPolicy.SupportPolicy) =>
+      deskWith(p).pipe(Layer.provideMerge(Mailbox.layerMemory))
+
+    /** Zoe's mails: one of each case of hers, one set aside (no case), and another sender's; her address bounced. */
+    const mails = (ids: { readonly closed: string; readonly dispute: string; readonly other: string }) =>
+      Effect.gen(function* () {
+        const mailbox = yield* Mailbox.Mailbox
+        const mail = (id: string, from: string, caseId: string | null, text: string): Mailbox.InboundMail => ({
+          id,
+          messageId: `${id}@mail.example.net`,
+          receivedAt: 1_749_434_400_000,
+          from,
+          to: ["support@desk.example"],
+          subject: text,
+          size: text.length,
+          attachments: [],
+          outcome: caseId === null ? "automatic" : "replied",
+          caseId,
+          trackingNumber: null,
+          detail: null
+        })
+        const all = {
+          closed: mail("mail-closed", zoe.email!, ids.closed, `Order ${ORDER}: ${SENTENCE}`),
+          loose: mail("mail-loose", zoe.email!, null, `Out of office: ${zoe.name}`),
+          held: mail("mail-held", zoe.email!.toUpperCase(), ids.dispute, `The lamps of ${ORDER}`),
+          otto: mail("mail-otto", "otto@example.org", ids.other, "Otto's question")
+        }
+        for (const m of Object.values(all)) {
+          yield* mailbox.record(m, new TextEncoder().encode(`From: ${zoe.name} <${m.from}>\r\n\r\n${m.subject}`))
+        }
+        yield* mailbox.markFailing(zoe.email!, { at: 1_749_434_400_000, reason: "550 mailbox full" })
+        return all
+      })
+
+    const present = (id: string) =>
+      Effect.map(
+        Effect.flatMap(Mailbox.Mailbox, (m) => m.original(id)),
+        Option.isSome
+      )
+    const failingZoe = Effect.map(
+      Effect.flatMap(Mailbox.Mailbox, (m) => m.failing(zoe.email!)),
+      Option.isSome
+    )
+
+    it.effect("7.4 a request erases the requester's mails and bounced address; a held case's mails wait for it", () =>
+      Effect.gen(function* () {
+        const desk = yield* Desk
+        const { closedTn, disputeTn, otherTn } = yield* seed
+        const ids = {
+          closed: (yield* stored(closedTn)).case.id,
+          dispute: (yield* stored(disputeTn)).case.id,
+          other: (yield* stored(otherTn)).case.id
+        }
+        const all = yield* mails(ids)
+        // erasing the supplier, the counterparty of her dispute, leaves the dispute's mails: they are hers
+        yield* desk.eraseRequester(administrator, supplier.id)
+        assert.deepStrictEqual(
+          [yield* present(all.closed.id), yield* present(all.held.id), yield* present(all.loose.id)],
+          [true, true, true]
+        )
+        yield* desk.placeLegalHold(administrator, disputeTn, {})
+        yield* desk.eraseRequester(administrator, zoe.id)
+        assert.deepStrictEqual(
+          [yield* present(all.closed.id), yield* present(all.loose.id), yield* failingZoe],
+          [false, false, false]
+        )
+        assert.deepStrictEqual([yield* present(all.held.id), yield* present(all.otto.id)], [true, true])
+        yield* desk.releaseLegalHold(administrator, disputeTn, {})
+        assert.deepStrictEqual([yield* present(all.held.id), yield* present(all.otto.id)], [false, true])
+      }).pipe(Effect.provide(deskWithMailbox(policy)))
+    )
+
+    it.effect("7.4 the retention sweep erases each case's mails, and the address with the requester's last case", () =>
+      Effect.gen(function* () {
+        const desk = yield* Desk
+        const { closedTn, disputeTn, otherTn } = yield* seed
+        const ids = {
+          closed: (yield* stored(closedTn)).case.id,
+          dispute: (yield* stored(disputeTn)).case.id,
+          other: (yield* stored(otherTn)).case.id
+        }
+        const all = yield* mails(ids)
+        // only the first case runs out while the second still knows the address: her address stays
+        const closedAt = (yield* stored(closedTn)).case.updatedAt
+        yield* desk.placeLegalHold(administrator, disputeTn, {})
+        yield* TestClock.setTime(closedAt + 731 * DAY)
+        assert.deepStrictEqual(yield* desk.applyRetention(), [ids.closed])
+        assert.deepStrictEqual(
+          [yield* present(all.closed.id), yield* present(all.loose.id), yield* failingZoe],
+          [false, true, true]
+        )
+        yield* desk.releaseLegalHold(administrator, disputeTn, {})
+        // the release is the case's last update: its period runs from there
+        yield* TestClock.adjust(`${731 * DAY} millis`)
+        assert.deepStrictEqual(yield* desk.applyRetention(), [ids.dispute])
+        assert.deepStrictEqual(
+          [yield* present(all.held.id), yield* present(all.loose.id), yield* failingZoe, yield* present(all.otto.id)],
+          [false, false, false, true]
+        )
+      }).pipe(Effect.provide(deskWithMailbox(policy)))
+    )
+  })
 })

@@ -60,8 +60,8 @@ const program = Effect.gen(function* () {
 })
 
 const services = Layer.mergeAll(
-  SupportDesk.layerMemory(Presets.globalSources), // the desk writes the outbox with the events (PgStorage to keep it)
-  Mailbox.layerMemory, // addresses that bounced: no more mail goes there
+  // the desk writes the outbox with the events (PgStorage to keep it); under it the mailbox, which erasure reaches
+  SupportDesk.layerMemory(Presets.globalSources).pipe(Layer.provideMerge(Mailbox.layerMemory)), // bounced addresses
   NodemailerTransport.layer(Redacted.make(smtpUrl)) // e.g. smtp://user:password@smtp.desk.example:587
 )
 await Effect.runPromise(program.pipe(Effect.provide(services)))

@@ -11,8 +11,8 @@ const intake = EmailIntake.layer({
   authenticity: { trust: "authentication-results", authservId: "mx.desk.example" } // your MTA checks and stamps mail
 })
 const services = Layer.mergeAll(
-  SupportDesk.layerMemory(Presets.globalSources), // the desk and its stores (PgStorage for stores that last)
-  Mailbox.layerMemory, // every mail received, kept for staff
+  // the desk and its stores (PgStorage for stores that last), over the mailbox: the desk's erasure erases mail too
+  SupportDesk.layerMemory(Presets.globalSources).pipe(Layer.provideMerge(Mailbox.layerMemory)), // mail kept for staff
   RequesterDirectory.layerMemory([{ id: "buyer-ana", audience: "buyer", name: "Ana", email: ana }]), // your users
   NodemailerTransport.layer("smtp://127.0.0.1:587"), // answers to unknown senders go out here, if you turn them on
   Randomness.layer

@@ -6,6 +6,9 @@
  * `record` is one `INSERT … ON CONFLICT (message_id) DO NOTHING`: of two processes receiving the same mail at once,
  * one records it and the other finds the first record.
  *
+ * `erase` (a requester's erasure) deletes the rows of the mails it names, originals with them, and the failing
+ * addresses, in one transaction; PostgreSQL keeps the old row versions until `VACUUM` reclaims them, as for cases.
+ *
  * @since 0.1.0
  */
 import { Mailbox } from "@support-policy/core"
@@ -180,6 +183,34 @@ export const make: Effect.Effect<Mailbox.Mailbox["Service"], never, SqlClient.Sq
       Effect.catchTag("SqlError", unavailable("clearFailing"))
     )
 
+  const erase = (scope: Mailbox.ErasureScope) =>
+    Effect.gen(function* () {
+      const addresses = [...new Set(scope.addresses.map(Mailbox.normalizeAddress))]
+      // the same rule as `Mailbox.erases`: a mail of an erased case, or from an erased address and not of a held case
+      const clauses = []
+      if (scope.caseIds.length > 0) clauses.push(sql.in("case_id", scope.caseIds))
+      if (addresses.length > 0) {
+        clauses.push(
+          scope.heldCaseIds.length === 0
+            ? sql.in("from_address", addresses)
+            : sql.and([
+                sql.in("from_address", addresses),
+                sql`(case_id IS NULL OR NOT ${sql.in("case_id", scope.heldCaseIds)})`
+              ])
+        )
+      }
+      const mails =
+        clauses.length === 0
+          ? []
+          : yield* sql<{ id: string }>`DELETE FROM support_inbound_mail WHERE ${sql.or(clauses)} RETURNING id`
+      const failing =
+        addresses.length === 0
+          ? []
+          : yield* sql<{ address: string }>`DELETE FROM support_failing_addresses
+                                            WHERE ${sql.in("address", addresses)} RETURNING address`
+      return { mails: mails.length, failing: failing.length }
+    }).pipe(sql.withTransaction, Effect.catchTag("SqlError", unavailable("erase")), Effect.withSpan("PgMailbox.erase"))
+
   return Mailbox.Mailbox.of({
     record,
     settle,
@@ -191,7 +222,8 @@ export const make: Effect.Effect<Mailbox.Mailbox["Service"], never, SqlClient.Sq
     markFailing,
     failing,
     listFailing,
-    clearFailing
+    clearFailing,
+    erase
   })
 })
 

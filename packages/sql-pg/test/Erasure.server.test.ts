@@ -2,17 +2,28 @@
  * Erasure of a requester's personal data (clause 7.4) on a real PostgreSQL server, checked on what the server holds:
  * a requester's cases are seeded with their name, email, an order number and a sentence nobody else writes (in
  * subjects, descriptions, messages, notes, a mediation with the supplier's statement, outbox messages, an idempotency
- * key); after the erasure, a dump of the whole database (`pg_dump`) contains none of those strings, while another
+ * key, and the mailbox: a mail of hers on a case and one set aside, with originals, and her address marked failing
+ * after a bounce); after the erasure, a dump of the whole database (`pg_dump`) contains none of those strings, while another
  * requester's case is still there, the SLA evaluations of every case are identical, and so are the SLA reports of the
  * period (`SupportDesk.slaReport`, by every grouping, satisfaction included). The same through the
  * retention sweep, and with a policy that deletes (the tallies then keep the clocks). A legal hold blocks both until
  * it is released.
  *
- * Each scenario runs on a database of its own on the test server, so a dump shows only its data.
+ * Each scenario runs on a database of its own on the test server, so a dump shows only its data; base64 text in the
+ * dump (the mails' originals) is searched decoded too.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
-import { Actor, CaseStore, Parties, Presets, Randomness, SupportDesk, type SupportPolicy } from "@support-policy/core"
+import {
+  Actor,
+  CaseStore,
+  Mailbox,
+  Parties,
+  Presets,
+  Randomness,
+  SupportDesk,
+  type SupportPolicy
+} from "@support-policy/core"
 import { PgStorage } from "@support-policy/sql-pg"
 import { Clock, type Duration, Effect, Layer } from "effect"
 import * as PgServer from "./support/PgServer.ts"
@@ -52,8 +63,10 @@ const admin = Actor.administrator("admin-max")
 const ORDER = "PO-55-31337"
 const SENTENCE = "a heron reads the tide tables at noon"
 const KEY = "zoe-key-7f3a9c"
+/** A line only her mails' originals hold. */
+const MAIL_LINE = "sent from the lighthouse keeper's phone"
 /** Everything of Zoe's that must leave the database (her id too: it is personal data). */
-const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE, KEY]
+const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE, KEY, MAIL_LINE]
 /** What must stay: another requester's words. */
 const control = "Otto asks about invoices"
 
@@ -95,6 +108,28 @@ const seed = Effect.gen(function* () {
   yield* desk.postStatement(zoe, dn, { body: `No: ${SENTENCE}.` })
   yield* desk.recordMediationOutcome(agent, dn, { outcome: "settled", body: `Refund for ${ORDER} agreed.` })
   yield* desk.close(agent, dn, {})
+
+  // what the email channel kept: her mail on the first case, an out-of-office of hers set aside, and a bounce
+  const mailbox = yield* Mailbox.Mailbox
+  const mail = (n: number, caseId: string | null, subject: string): Mailbox.InboundMail => ({
+    id: `mail-${n}`,
+    messageId: `${zoe.id}-${n}@mail.example.net`,
+    receivedAt: hk("2025-06-09T10:00"),
+    from: zoe.email!,
+    to: ["support@desk.example"],
+    subject,
+    size: 100,
+    attachments: [{ filename: `${ORDER}.pdf`, contentType: "application/pdf", size: 10, disposition: "attachment" }],
+    outcome: caseId === null ? "automatic" : "replied",
+    caseId,
+    trackingNumber: null,
+    detail: caseId === null ? null : `added to ${tn}`
+  })
+  for (const m of [mail(1, first.view.case.id, `Re: Order ${ORDER}`), mail(2, null, `Out of office: ${zoe.name}`)]) {
+    const original = `From: ${zoe.name} <${zoe.email}>\r\nSubject: ${m.subject}\r\n\r\n${SENTENCE}\r\n-- \r\n${MAIL_LINE}\r\n`
+    yield* mailbox.record(m, new TextEncoder().encode(original))
+  }
+  yield* mailbox.markFailing(zoe.email!, { at: hk("2025-06-09T10:00"), reason: "550 5.2.2 mailbox full" })
 
   const other = yield* desk.submit({
     requester: profile(otto),
@@ -139,7 +174,7 @@ const scenario = <A, E>(
   body: (tools: {
     readonly dump: Effect.Effect<string>
     readonly time: ReturnType<typeof settableClock>
-  }) => Effect.Effect<A, E, SupportDesk.SupportDesk | CaseStore.CaseStore>
+  }) => Effect.Effect<A, E, SupportDesk.SupportDesk | CaseStore.CaseStore | Mailbox.Mailbox>
 ) =>
   Effect.gen(function* () {
     const { endpoint, database } = yield* PgTest.createDatabase
@@ -163,9 +198,22 @@ const scenario = <A, E>(
       ),
       Layer.orDie
     )
-    const dump = Effect.promise(() => PgServer.dump(endpoint, database))
+    const dump = Effect.map(
+      Effect.promise(() => PgServer.dump(endpoint, database)),
+      withBase64Decoded
+    )
     return yield* body({ dump, time }).pipe(Effect.provide(desk), Effect.provideService(Clock.Clock, time.clock))
   })
+
+/**
+ * The dump with every base64 run in it decoded and appended (the mailbox keeps originals as base64 text, so a line of
+ * a mail is found only decoded).
+ */
+const withBase64Decoded = (text: string): string =>
+  [
+    text,
+    ...[...text.matchAll(/[A-Za-z0-9+/]{24,}={0,2}/g)].map((m) => Buffer.from(m[0], "base64").toString("utf8"))
+  ].join("\n")
 
 const expectGone = (text: string) => {
   for (const secret of secrets) assert.notInclude(text, secret, `the dump still holds "${secret}"`)

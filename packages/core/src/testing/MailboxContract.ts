@@ -1,7 +1,9 @@
 /**
  * The contract of the `Mailbox` port, as a test suite every adapter runs against itself: a mail is recorded once per
  * Message-ID with its original byte for byte; settling changes what became of it; lists are ordered and paged;
- * counting by sender, window and outcome; failing addresses are marked, counted, listed and cleared, case-blind.
+ * counting by sender, window and outcome; failing addresses are marked, counted, listed and cleared, case-blind;
+ * erasure deletes the mails of erased cases and of erased addresses with their originals, keeps those of held cases,
+ * and forgets the addresses as failing.
  *
  * Every test uses random ids and addresses, so data left in a shared database does not disturb it.
  *
@@ -118,6 +120,83 @@ export const suite = <E>(name: string, layer: Layer.Layer<Mailbox.Mailbox, E>): 
             assert.strictEqual(yield* mailbox.countFrom(from.toUpperCase(), t + 1_000, ["opened"]), 2)
             assert.strictEqual(yield* mailbox.countFrom(from, t, ["opened", "automatic"]), 4)
             assert.strictEqual(yield* mailbox.countFrom(from, t, []), 0)
+          })
+        )
+      )
+    })
+
+    describe("erasure", () => {
+      it.effect(
+        "erases the mails of the cases and from the addresses with their originals, keeps held cases' mails",
+        () =>
+          run(
+            Effect.gen(function* () {
+              const mailbox = yield* Mailbox.Mailbox
+              const ana = `${yield* Fixtures.id("ana")}@Buyer.Example`
+              const bob = `${yield* Fixtures.id("bob")}@buyer.example`
+              const [erased, held, others] = [
+                yield* Fixtures.id("case"),
+                yield* Fixtures.id("case"),
+                yield* Fixtures.id("case")
+              ]
+              const t = 10_000
+              const of = (from: string, caseId: string | null, i: number) =>
+                mail({ from, caseId, receivedAt: t + i, outcome: caseId === null ? "unknownSender" : "replied" })
+              const gone = [
+                yield* of(ana, erased, 1), // hers, of the erased case
+                yield* of(ana, null, 2), // hers, of no case (set aside)
+                yield* of(ana, others, 3), // hers, naming a case of someone else
+                yield* of(bob, erased, 4) // someone else's, on the erased case
+              ]
+              const kept = [yield* of(ana, held, 5), yield* of(bob, null, 6), yield* of(bob, others, 7)]
+              for (const m of [...gone, ...kept]) yield* mailbox.record(m, new TextEncoder().encode(`From: ${m.from}`))
+              yield* mailbox.markFailing(ana, { at: 1_000, reason: "550 5.1.1 unknown" })
+              yield* mailbox.markFailing(bob, { at: 1_000, reason: "550 5.1.1 unknown" })
+              const scope = { caseIds: [erased], heldCaseIds: [held], addresses: [ana.toUpperCase()] }
+              assert.deepStrictEqual(yield* mailbox.erase(scope), { mails: 4, failing: 1 })
+              for (const m of gone) {
+                assert.isTrue(Option.isNone(yield* mailbox.get(m.id)), m.id)
+                assert.isTrue(Option.isNone(yield* mailbox.original(m.id)), m.id)
+              }
+              for (const m of kept) assert.isTrue(Option.isSome(yield* mailbox.original(m.id)), m.id)
+              assert.deepStrictEqual(yield* mailbox.listByCase(erased), [])
+              assert.deepStrictEqual(
+                (yield* mailbox.listByCase(held)).map((m) => m.id),
+                [kept[0].id]
+              )
+              assert.strictEqual(yield* mailbox.countFrom(ana, t, ["unknownSender", "replied"]), 1)
+              assert.isTrue(Option.isNone(yield* mailbox.failing(ana)))
+              assert.isTrue(Option.isSome(yield* mailbox.failing(bob)))
+              // idempotent: a second erasure finds nothing more
+              assert.deepStrictEqual(yield* mailbox.erase(scope), { mails: 0, failing: 0 })
+              assert.deepStrictEqual(yield* mailbox.erase({ caseIds: [], heldCaseIds: [], addresses: [] }), {
+                mails: 0,
+                failing: 0
+              })
+              // the rows are gone: the same mail delivered again is a new mail
+              assert.isTrue((yield* mailbox.record(gone[1], new Uint8Array([1]))).created)
+            })
+          )
+      )
+
+      it.effect("without addresses, erases only the cases' mails and no failing address", () =>
+        run(
+          Effect.gen(function* () {
+            const mailbox = yield* Mailbox.Mailbox
+            const ana = `${yield* Fixtures.id("ana")}@buyer.example`
+            const erased = yield* Fixtures.id("case")
+            const ofCase = yield* mail({ from: ana, caseId: erased, outcome: "opened" })
+            const loose = yield* mail({ from: ana })
+            yield* mailbox.record(ofCase, new Uint8Array([1]))
+            yield* mailbox.record(loose, new Uint8Array([2]))
+            yield* mailbox.markFailing(ana, { at: 1_000, reason: "mailbox full" })
+            assert.deepStrictEqual(yield* mailbox.erase({ caseIds: [erased], heldCaseIds: [], addresses: [] }), {
+              mails: 1,
+              failing: 0
+            })
+            assert.isTrue(Option.isNone(yield* mailbox.get(ofCase.id)))
+            assert.isTrue(Option.isSome(yield* mailbox.get(loose.id)))
+            assert.isTrue(Option.isSome(yield* mailbox.failing(ana)))
           })
         )
       )

@@ -20,6 +20,7 @@ import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import type { CaseNotFound, CaseStoreFailure, SequenceConflict } from "../../CaseStore.ts"
 import { invalid } from "../../DeskInput.ts"
 import * as Erasure from "../../Erasure.ts"
+import * as Mailbox from "../../Mailbox.ts"
 import type { PolicyStoreFailure } from "../../PolicyStore.ts"
 import type * as Sla from "../../Sla.ts"
 import type * as SupportCase from "../../SupportCase.ts"
@@ -198,15 +199,33 @@ export const make = (k: Kernel) => {
       })
     ).pipe(Effect.catchTag("CaseNotFound", () => Effect.succeed(Option.none<"anonymised" | "deleted">())))
 
-  /** The subject of one case's erasure for the other holders (its requester, their address). */
-  const subjectOf = (stored: SupportCase.WithRecord, erasure: Erasure.Erasure, whom: Whom): Erasure.Subject => ({
-    erasure,
-    requesterId: whom.personId,
-    emails:
-      whom.whose === "requester" && stored.case.requester.email !== undefined ? [stored.case.requester.email] : [],
-    caseIds: [stored.case.id],
-    heldCaseIds: []
-  })
+  /**
+   * The subject of one case's erasure for the other holders (retention, a released hold): its requester, and their
+   * address only when no other case of theirs that is not erased still knows it (those may still write to it).
+   */
+  const subjectOf = (stored: SupportCase.WithRecord, erasure: Erasure.Erasure, whom: Whom) =>
+    Effect.gen(function* () {
+      const email = whom.whose === "requester" ? stored.case.requester.email : undefined
+      let stillKnown = false
+      for (let offset = 0; email !== undefined && !stillKnown; offset += 200) {
+        const page = yield* store.listByRequester(whom.personId, { limit: 200, offset })
+        stillKnown = page.some(
+          (c) =>
+            c.id !== stored.case.id &&
+            c.requester.email !== undefined &&
+            Mailbox.normalizeAddress(c.requester.email) === Mailbox.normalizeAddress(email)
+        )
+        if (page.length < 200) break
+      }
+      return {
+        erasure,
+        requesterId: whom.personId,
+        emails: email !== undefined && !stillKnown ? [email] : [],
+        // a counterparty's erasure redacts only their statements: the case stays its requester's
+        caseIds: whom.whose === "requester" ? [stored.case.id] : [],
+        heldCaseIds: []
+      } satisfies Erasure.Subject
+    })
 
   /** Who an erasure of a case is for, given the person erased: its requester, or its mediation counterparty. */
   const whomIn = (stored: SupportCase.WithRecord, personId: string): Whom =>
@@ -261,7 +280,7 @@ export const make = (k: Kernel) => {
       erasure,
       requesterId,
       emails: [...emails],
-      caseIds: erasable.map((e) => e.stored.case.id),
+      caseIds: erasable.filter((e) => e.whom.whose === "requester").map((e) => e.stored.case.id),
       heldCaseIds: held.map((e) => e.stored.case.id)
     })
     const report = { anonymised: [] as Array<CaseRef>, deleted: [] as Array<CaseRef>, held: [] as Array<CaseRef> }
@@ -309,7 +328,7 @@ export const make = (k: Kernel) => {
         at: yield* k.now,
         by: pending.actor
       }
-      yield* callHolders(subjectOf(stored, erasure, whom))
+      yield* callHolders(yield* subjectOf(stored, erasure, whom))
       return yield* eraseCase(stored.case.id, erasure, () => whom)
     })
 
@@ -317,7 +336,7 @@ export const make = (k: Kernel) => {
   const eraseForRetention = (stored: SupportCase.WithRecord, erasure: Erasure.Erasure) =>
     Effect.gen(function* () {
       const whom: Whom = { whose: "requester", personId: stored.case.requester.id }
-      yield* callHolders(subjectOf(stored, erasure, whom))
+      yield* callHolders(yield* subjectOf(stored, erasure, whom))
       return yield* eraseStored(stored, erasure, whom)
     })
 
