@@ -106,6 +106,42 @@ for (const backend of backends) {
           })
         )
 
+        it.effect(
+          "a clock record that grew reads as a new store reads it whole; a changed earlier row is Corrupt",
+          () =>
+            Effect.gen(function* () {
+              const sql = yield* SqlClient.SqlClient
+              const store = yield* CaseStore.CaseStore
+              const input = yield* Fixtures.newCase()
+              yield* store.create(input)
+              let stored = yield* store.append(yield* Fixtures.append(input, { events: 2 }))
+              const cached = yield* store.get(input.case.id)
+              assert.deepStrictEqual(Option.getOrThrow(cached), stored)
+              // the store read this clock record before: now it decodes the three new events only
+              stored = yield* store.append(yield* Fixtures.append(stored, { events: 3 }))
+              const grown = Option.getOrThrow(yield* store.get(input.case.id))
+              const fresh = yield* Effect.flatMap(PgCaseStore.make, (other) => other.get(input.case.id))
+              assert.deepStrictEqual(grown, Option.getOrThrow(fresh))
+              assert.deepStrictEqual(
+                grown.clockRecord.map((e) => e.sequence),
+                [1, 2, 3, 4, 5, 6]
+              )
+              // a row the store has read and cached, changed: its text no longer extends the cached one
+              yield* sql`UPDATE support_case_clock_events SET data = jsonb_set(data, '{type}', '"teleported"')
+                       WHERE case_id = ${input.case.id} AND sequence = 3`
+              corruptCase(`case ${input.case.id}, clock event 3`)(yield* failure(store.get(input.case.id)))
+              // a row removed at the end: the text is a prefix of the cached one, decoded whole (and still valid)
+              yield* sql`UPDATE support_case_clock_events SET data = jsonb_set(data, '{type}', '"replied"')
+                       WHERE case_id = ${input.case.id} AND sequence = 3`
+              yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${input.case.id} AND sequence = 6`
+              const shorter = Option.getOrThrow(yield* store.get(input.case.id))
+              assert.deepStrictEqual(
+                shorter.clockRecord.map((e) => e.sequence),
+                [1, 2, 3, 4, 5]
+              )
+            })
+        )
+
         it.effect("an outbox message that fails its schema is an OutboxFailure", () =>
           Effect.gen(function* () {
             const sql = yield* SqlClient.SqlClient

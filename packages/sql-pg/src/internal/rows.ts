@@ -61,18 +61,120 @@ export const supportCase = (row: CaseRow): Decoded<SupportCase.SupportCase> => {
   return Result.succeed(value)
 }
 
-/** Row of `support_cases` with its facts and clock record (`[{ sequence, data }]`, in order). */
+/** Row of `support_cases` with its facts and clock record (`[{ sequence, data }]`, in order, as JSON text). */
 export interface StoredRow extends CaseRow {
   readonly facts: unknown
   readonly clock: unknown
 }
 
 /**
+ * Clock records this store decoded, by case, with the exact JSON text each was decoded from. A clock record only
+ * grows at its end, so when a case's clock text starts with the text decoded before, only the events after it are
+ * parsed and decoded; any other text (a changed, missing or damaged row) is decoded and checked whole. The decoded
+ * events are a function of the text alone, so a hit decodes exactly what a full decode would. Bounded by the total
+ * length of the texts kept, least recently used first out.
+ */
+export interface ClockCache {
+  readonly entries: Map<string, { readonly text: string; readonly events: ReadonlyArray<CaseEvent.CaseEvent> }>
+  readonly maxChars: number
+  chars: number
+}
+
+/** An empty cache that keeps at most `maxChars` characters of clock text (16 M by default). */
+export const clockCache = (maxChars = 16_000_000): ClockCache => ({ entries: new Map(), maxChars, chars: 0 })
+
+const remember = (
+  cache: ClockCache,
+  caseId: string,
+  text: string,
+  events: ReadonlyArray<CaseEvent.CaseEvent>
+): void => {
+  const previous = cache.entries.get(caseId)
+  if (previous !== undefined) {
+    cache.entries.delete(caseId)
+    cache.chars -= previous.text.length
+  }
+  if (text.length > cache.maxChars) return
+  cache.entries.set(caseId, { text, events })
+  cache.chars += text.length
+  for (const [id, entry] of cache.entries) {
+    if (cache.chars <= cache.maxChars) break
+    cache.entries.delete(id)
+    cache.chars -= entry.text.length
+  }
+}
+
+/** Decodes clock rows after `previous` (the sequence of the last event before them) onto `into`, or a problem. */
+const clockRows = (
+  row: StoredRow,
+  clockRows: unknown,
+  previous: number,
+  into: Array<CaseEvent.CaseEvent>
+): string | undefined => {
+  if (!Array.isArray(clockRows)) return `case ${row.id}: its clock record is not a list`
+  for (const clockRow of clockRows as ReadonlyArray<EventRow>) {
+    const decoded = decodeEvent(json(clockRow?.data))
+    if (Result.isFailure(decoded))
+      return `case ${row.id}, clock event ${clockRow?.sequence}: ${decoded.failure.message}`
+    const e = decoded.success
+    if (e.sequence !== clockRow.sequence || e.sequence <= previous || e.sequence > row.sequence) {
+      return `case ${row.id}: clock event ${clockRow.sequence} is out of place`
+    }
+    previous = e.sequence
+    into.push(e)
+  }
+  return undefined
+}
+
+/** The clock record of a stored row: decoded and checked, from the cache's text when the row's text extends it. */
+const clockRecordOf = (row: StoredRow, cache: ClockCache | undefined): Decoded<ReadonlyArray<CaseEvent.CaseEvent>> => {
+  const text = row.clock
+  const known = cache !== undefined && typeof text === "string" ? cache.entries.get(row.id) : undefined
+  let events: Array<CaseEvent.CaseEvent> | undefined
+  if (known !== undefined && typeof text === "string") {
+    const last = known.events[known.events.length - 1]
+    if (text === known.text) {
+      if (last === undefined || last.sequence <= row.sequence) events = [...known.events]
+    } else {
+      // `[…cached…]` extended as `[…cached…,…new…]`: parse and check the new rows only
+      const head = known.text.length - 1
+      if (
+        head > 1 &&
+        text.length > known.text.length &&
+        text.charCodeAt(head) === 44 &&
+        text.startsWith(known.text.slice(0, head))
+      ) {
+        const rest = Result.try({ try: () => JSON.parse(`[${text.slice(head + 1)}`) as unknown, catch: () => null })
+        const more: Array<CaseEvent.CaseEvent> = [...known.events]
+        if (
+          Result.isSuccess(rest) &&
+          clockRows(row, rest.success, last?.sequence ?? 0, more) === undefined &&
+          more.length > known.events.length
+        ) {
+          events = more
+        }
+      }
+    }
+  }
+  if (events === undefined) {
+    events = []
+    const problem = clockRows(row, json(text), 0, events)
+    if (problem !== undefined) return Result.fail(problem)
+  }
+  if (events[0]?.type !== "submitted") {
+    return Result.fail(`case ${row.id}: its clock record does not start with its submission`)
+  }
+  if (cache !== undefined && typeof text === "string") remember(cache, row.id, text, [...events])
+  return Result.succeed(events)
+}
+
+/**
  * A case as stored beside its record: the case document (checked against its row), its facts (at the case's
  * sequence) and its clock record (events decoded, in increasing order, starting with the submission, none after the
- * case's sequence).
+ * case's sequence). With a cache, a clock record that only grew since this store last decoded it is decoded from
+ * its new events on (`ClockCache`).
  */
-export const stored = (row: StoredRow): Decoded<CaseStore.Stored> => {
+export const stored = (row: StoredRow, cache?: ClockCache): Decoded<CaseStore.Stored> => {
   const decodedCase = supportCase(row)
   if (Result.isFailure(decodedCase)) return Result.fail(decodedCase.failure)
   const facts = decodeFacts(json(row.facts))
@@ -80,26 +182,9 @@ export const stored = (row: StoredRow): Decoded<CaseStore.Stored> => {
   if (facts.success.sequence !== row.sequence) {
     return Result.fail(`case ${row.id}: its facts say sequence ${facts.success.sequence}, its row ${row.sequence}`)
   }
-  const clockRows = json(row.clock)
-  if (!Array.isArray(clockRows)) return Result.fail(`case ${row.id}: its clock record is not a list`)
-  const clockRecord: Array<CaseEvent.CaseEvent> = []
-  let previous = 0
-  for (const clockRow of clockRows as ReadonlyArray<EventRow>) {
-    const decoded = decodeEvent(json(clockRow.data))
-    if (Result.isFailure(decoded)) {
-      return Result.fail(`case ${row.id}, clock event ${clockRow.sequence}: ${decoded.failure.message}`)
-    }
-    const e = decoded.success
-    if (e.sequence !== clockRow.sequence || e.sequence <= previous || e.sequence > row.sequence) {
-      return Result.fail(`case ${row.id}: clock event ${clockRow.sequence} is out of place`)
-    }
-    previous = e.sequence
-    clockRecord.push(e)
-  }
-  if (clockRecord[0]?.type !== "submitted") {
-    return Result.fail(`case ${row.id}: its clock record does not start with its submission`)
-  }
-  return Result.succeed({ case: decodedCase.success, facts: facts.success, clockRecord })
+  const clockRecord = clockRecordOf(row, cache)
+  if (Result.isFailure(clockRecord)) return Result.fail(clockRecord.failure)
+  return Result.succeed({ case: decodedCase.success, facts: facts.success, clockRecord: clockRecord.success })
 }
 
 /** Row of `support_case_events`. */
