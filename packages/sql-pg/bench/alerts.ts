@@ -69,7 +69,7 @@ const load = (size: number, measured: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     yield* sql`TRUNCATE support_alert_schedule, support_alert_recipients, support_alerts, support_outbox,
-               support_case_events, support_case_parties, support_idempotency_keys, support_cases`
+               support_case_events, support_case_parties, support_idempotency_keys, support_cases CASCADE`
     const docs = yield* BulkCases.template
     const indexes = yield* sql<{ indexname: string; indexdef: string }>`
       SELECT indexname, indexdef FROM pg_indexes
