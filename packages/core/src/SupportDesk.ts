@@ -28,49 +28,38 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer, Option, type Redacted } from "effect"
-import * as Actor from "./Actor.ts"
-import type * as CaseEvent from "./CaseEvent.ts"
-import {
-  CaseStore,
-  type CaseStoreFailure,
-  type CaseNotFound,
-  type Page,
-  type QueueQuery,
-  type SequenceConflict
-} from "./CaseStore.ts"
+import { Context, Effect, Layer } from "effect"
+import type * as Actor from "./Actor.ts"
+import type { CaseNotFound, CaseStore, CaseStoreFailure, Page, QueueQuery, SequenceConflict } from "./CaseStore.ts"
 import type * as DeskError from "./DeskError.ts"
-import * as Directory from "./Directory.ts"
 import type * as DeskInput from "./DeskInput.ts"
-import * as Erasure from "./Erasure.ts"
-import * as FailedLookups from "./FailedLookups.ts"
-import * as Incident from "./Incident.ts"
-import * as Alerts from "./internal/desk/alerts.ts"
-import * as Answering from "./internal/desk/answering.ts"
-import * as Closing from "./internal/desk/closing.ts"
-import * as Console from "./internal/desk/console.ts"
-import * as Erasing from "./internal/desk/erasure.ts"
-import * as Incidents from "./internal/desk/incidents.ts"
-import * as Intake from "./internal/desk/intake.ts"
-import * as Kernel from "./internal/desk/kernel.ts"
-import * as Mediation from "./internal/desk/mediation.ts"
-import * as Policies from "./internal/desk/policies.ts"
-import * as Reading from "./internal/desk/reading.ts"
-import * as Records from "./internal/desk/records.ts"
-import * as Refusal from "./internal/desk/refusal.ts"
-import * as Satisfaction from "./internal/desk/satisfaction.ts"
-import * as Verification from "./internal/desk/verification.ts"
-import * as Versions from "./internal/desk/versions.ts"
-import { canonicalJson } from "./internal/fingerprint.ts"
-import * as Mailbox from "./Mailbox.ts"
+import type { Options, PageOptions, CloseIdleOptions, FireAlertsOptions, AlertQuery } from "./DeskOptions.ts"
+import type {
+  CaseView,
+  Submission,
+  IncidentResolution,
+  Quote,
+  PendingQualityReview,
+  PolicyVersionSummary,
+  PolicyMove,
+  ErasureReport,
+  Rated,
+  FindInput,
+  CasePage,
+  ViewCount,
+  FiredAlerts
+} from "./DeskView.ts"
+import * as Directory from "./Directory.ts"
+import type * as Erasure from "./Erasure.ts"
+import type * as Incident from "./Incident.ts"
+import * as Wiring from "./internal/desk/wiring.ts"
 import * as MemoryStorage from "./MemoryStorage.ts"
 import type * as Outbox from "./Outbox.ts"
 import * as Parties from "./Parties.ts"
-import * as PolicyStore from "./PolicyStore.ts"
+import type * as PolicyStore from "./PolicyStore.ts"
 import * as Randomness from "./Randomness.ts"
 import type * as Reports from "./Reports.ts"
 import type * as SatisfactionToken from "./SatisfactionToken.ts"
-import type * as Sla from "./Sla.ts"
 import type * as SlaAlert from "./SlaAlert.ts"
 import type * as SupportCase from "./SupportCase.ts"
 import type * as SupportPolicy from "./SupportPolicy.ts"
@@ -181,362 +170,13 @@ export {
   nextDueAt
 } from "./internal/desk/views.ts"
 
-// -------------------------------------------------------------------------------------------------------------------
-// views
-// -------------------------------------------------------------------------------------------------------------------
-
-/**
- * One party of a mediation and their clock: how many statements they posted, when the desk started waiting for
- * them (a request for information to the requester, the contact of the counterparty) and the business time waited.
- *
- * @since 0.1.0
- * @category models
- */
-export interface PartyClock {
-  readonly partyId: string
-  readonly side: "requester" | "counterparty"
-  readonly statements: number
-  readonly lastStatementAt: number | null
-  readonly awaitingSince: number | null
-  readonly waitedBusinessMs: number
-}
-
-/**
- * The mediation of a case (clause 4.5).
- *
- * @since 0.1.0
- * @category models
- */
-export interface MediationView {
-  readonly counterpartyId: string
-  readonly active: boolean
-  readonly outcome: "settled" | "notSettled" | "withdrawn" | null
-  readonly parties: ReadonlyArray<PartyClock>
-}
-
-/**
- * The satisfaction question of a case (the policy's `satisfaction`, clause 7.4): its scale, whether a comment is
- * taken, and either the rating given or until when the requester may rate (null while the case is not answered, or
- * when its answer was a refusal).
- *
- * @since 0.1.0
- * @category models
- */
-export interface SatisfactionView {
-  readonly question: string
-  readonly scale: { readonly min: number; readonly max: number }
-  readonly comment: "none" | "optional"
-  readonly openUntil: number | null
-  readonly rating: { readonly rating: number; readonly comment?: string; readonly at: number } | null
-}
-
-/**
- * A case as an actor may read it: its state (as they may see it: `Authorization.visibleCase`), one page of the part
- * of its handling record they may see (the latest events, or those before a cursor), its SLA clocks evaluated at
- * `asOf` (under the version of the policy it names, `case.policyVersion`), until when the requester may reopen it,
- * its mediation, and its satisfaction question (null when the policy asks none, and for the other party of a
- * mediation).
- *
- * @since 0.1.0
- * @category models
- */
-export interface CaseView {
-  readonly case: SupportCase.SupportCase
-  /** The latest events the reader may see (before `PageOptions.before` when given), in record order. */
-  readonly events: CaseEvent.Record
-  /**
-   * The cursor of the page before this one: pass it as `PageOptions.before` (`?before=` over HTTP) to read the
-   * events before `events[0]`; null when there are none.
-   */
-  readonly eventsBefore: number | null
-  readonly sla: Sla.Evaluation
-  readonly asOf: number
-  /** While the case is resolved or explained: the last instant the requester may reopen it (epoch ms). */
-  readonly reopenableUntil: number | null
-  readonly mediation: MediationView | null
-  readonly satisfaction: SatisfactionView | null
-}
-
-/**
- * The outcome of a submission.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Submission {
-  /** False when an idempotency key replayed an earlier submission (nothing new was written). */
-  readonly created: boolean
-  readonly view: CaseView
-  /** The version of the policy the case was opened under (the one in force then). */
-  readonly policy: SupportPolicy.SupportPolicy
-  /** The targets that apply from intake (`Sla.plan`). */
-  readonly plan: ReadonlyArray<Sla.PlannedTarget>
-  /** The first-response due instant told to the requester, if a first-response rule applies (epoch ms). */
-  readonly replyBy: number | null
-  /** The channel asked for, the channel that took the request, and when the desk next opens if it is closed now. */
-  readonly channel: { readonly requested: string; readonly taken: string; readonly nextOpening: number | null }
-  /** The acknowledgment queued in the outbox with the case (null on a replay). */
-  readonly acknowledgment: Outbox.Message | null
-}
-
-/**
- * The outcome of resolving an incident: the incident, and the cases unlinked (each requester notified).
- *
- * @since 0.1.0
- * @category models
- */
-export interface IncidentResolution {
-  readonly incident: Incident.Incident
-  readonly notifiedCaseIds: ReadonlyArray<string>
-}
-
-/**
- * What a submission would be promised (`quote`): when it was received, its priority, category and audience, the
- * channel that would take it, its targets and the first-response instant.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Quote {
-  readonly receivedAt: number
-  readonly priority: string
-  readonly category: string
-  readonly audience: string
-  readonly channel: Submission["channel"]
-  readonly plan: ReadonlyArray<Sla.PlannedTarget>
-  readonly replyBy: number | null
-}
-
-/**
- * A closed case awaiting its quality review, with the reasons it was selected (clause 7.4).
- *
- * @since 0.1.0
- * @category models
- */
-export interface PendingQualityReview {
-  readonly case: SupportCase.SupportCase
-  readonly reasons: ReadonlyArray<CaseEvent.QualityReviewReason>
-  /** When the case was selected (as it closed). */
-  readonly selectedAt: number
-}
-
-/**
- * A published version of the policy as an administrator lists it, and whether it is the one in force.
- *
- * @since 0.1.0
- * @category models
- */
-export interface PolicyVersionSummary extends PolicyStore.Summary {
-  readonly inForce: boolean
-}
-
-/**
- * A case, by id and tracking number.
- *
- * @since 0.1.0
- * @category models
- */
-export interface CaseRef {
-  readonly caseId: string
-  readonly trackingNumber: string
-}
-
-/**
- * The outcome of moving open cases to a version of the policy (clause 7.1): the cases moved (each appended a
- * `policyChanged` naming both versions), and those left where they were, with why (not open, unknown, or naming a
- * category, priority, channel or audience the version does not have).
- *
- * @since 0.1.0
- * @category models
- */
-export interface PolicyMove {
-  readonly version: string
-  readonly moved: ReadonlyArray<CaseRef & { readonly from: string }>
-  /** By tracking number (as given, when the cases to move were named). */
-  readonly skipped: ReadonlyArray<{ readonly trackingNumber: string; readonly reason: string }>
-}
-
-/**
- * The outcome of a requester's erasure request (clause 7.4): the erasure's id (in every record it leaves), the cases
- * anonymised and deleted, and those on a legal hold, which wait until it is released.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ErasureReport {
-  readonly erasureId: string
-  readonly anonymised: ReadonlyArray<CaseRef>
-  readonly deleted: ReadonlyArray<CaseRef>
-  readonly held: ReadonlyArray<CaseRef>
-}
-
-/**
- * The outcome of a rating through a signed link: the case rated, and the rating.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Rated {
-  readonly trackingNumber: string
-  readonly rating: number
-  readonly ratedAt: number
-}
-
-/**
- * The views of the agents' console: every case still owing an answer (`active`), the caller's (`mine`), those
- * assigned to no one (`unassigned`), one per status (`resolved` holds the explained ones too), and `all`.
- *
- * @since 0.1.0
- * @category models
- */
-export type View = Console.View
-
-/**
- * Every view of the console, in the order the console shows them.
- *
- * @since 0.1.0
- * @category constants
- */
-export const views: ReadonlyArray<View> = Console.views
-
-/**
- * The most a view count counts (`countViews`): a count equal to it reads "this many or more".
- *
- * @since 0.1.0
- * @category constants
- */
-export const countCap: number = Console.countCap
-
-/**
- * A list of the console (`findCases`): a view, filters (`assignee` is `"me"`, `"none"` or an id), words to find
- * (`q`: a tracking number, an order reference, a requester's name or email, words of the subject, description and
- * messages), an order (default `due`, earliest first; `updated` and `received` newest first) and a page.
- *
- * @since 0.1.0
- * @category models
- */
-export type FindInput = Console.FindInput
-
-/**
- * A page of cases and the cursor of the next (null at the end). A query that is a tracking number the caller may see
- * gives that case as `exact`; one with a mistyped character gives the numbers of the caller's cases it may have
- * meant (`didYouMean`).
- *
- * @since 0.1.0
- * @category models
- */
-export type CasePage = Console.CasePage
-
-/**
- * How many cases a view holds, counted up to {@link countCap}.
- *
- * @since 0.1.0
- * @category models
- */
-export type ViewCount = Console.ViewCount
+// the options of the desk and its services (`DeskOptions.ts`), and what its services answer (`DeskView.ts`)
+export * from "./DeskOptions.ts"
+export * from "./DeskView.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // service
 // -------------------------------------------------------------------------------------------------------------------
-
-/**
- * Options of the desk.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /**
-   * For channels available in business hours only: the channel a request through them is taken as while they are
-   * closed, by channel id (e.g. `{ "live-chat": "online-form" }`), overriding the policy's `channels[].whenClosed`.
-   * Channels named in neither fall back to the first
-   * always-open channel of the policy that opens cases and accepts the requester (see {@link fallbackChannel}).
-   */
-  readonly whenClosed?: Readonly<Record<string, string>> | undefined
-  /**
-   * How long the desk keeps the version in force before it reads it from the store again, in milliseconds (default
-   * 1000). Several processes share one store: a version published through another is in force here within this
-   * interval; one published through this desk is in force here at once.
-   */
-  readonly policyRefreshMillis?: number | undefined
-  /**
-   * The secret of signed rating links (`SatisfactionToken`; at least 32 characters), for `rateSatisfactionWithToken`.
-   * Without it, rating links are refused.
-   */
-  readonly satisfactionSecret?: Redacted.Redacted<string> | undefined
-  /**
-   * How many lookups of cases that do not exist or are not the actor's (a mistyped or guessed tracking number) an
-   * actor may make in a window before their lookups are refused until it ends (`LookupThrottled`, HTTP 429 with
-   * `Retry-After`). Default: 20 in 10 minutes. `false` turns the throttle off. The count is kept by the
-   * `FailedLookups` port when one is in context (shared by every process on one store), else in this process.
-   */
-  readonly lookupThrottle?: { readonly maxFailures: number; readonly windowMs: number } | false | undefined
-}
-
-/**
- * Which page of a case's record a view shows: at most `limit` events (default 50), the latest ones before the
- * sequence `before` (default: the latest ones).
- *
- * @since 0.1.0
- * @category models
- */
-export interface PageOptions {
-  readonly before?: number | undefined
-  readonly limit?: number | undefined
-}
-
-/**
- * Options of `SupportDesk.closeIdle`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface CloseIdleOptions {
-  /** How many cases are read from the store at a time (default 100). */
-  readonly batchSize?: number | undefined
-}
-
-/**
- * Options of `SupportDesk.fireAlerts`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface FireAlertsOptions {
-  /** How many due cases to claim at once (default 10; smaller claims spread a burst over more processes). */
-  readonly limit?: number | undefined
-  /**
-   * How long a claimed case is kept from other watchers, in milliseconds (default 3 000): a watcher that dies
-   * mid-way delays its cases' alerts by at most this.
-   */
-  readonly leaseMillis?: number | undefined
-  /** How many claimed cases are handled at once (default 4). */
-  readonly concurrency?: number | undefined
-}
-
-/**
- * What one round of `SupportDesk.fireAlerts` did: how many cases it claimed, and the alerts it appended.
- *
- * @since 0.1.0
- * @category models
- */
-export interface FiredAlerts {
-  readonly claimed: number
-  readonly fired: ReadonlyArray<SlaAlert.SlaAlert>
-}
-
-/**
- * Paging of `SupportDesk.alerts`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface AlertQuery {
-  /** At most this many alerts (default 50). */
-  readonly limit?: number | undefined
-  /** Only alerts older than this one (its `firedAt`, `caseId` and `sequence`), for the next page. */
-  readonly before?: { readonly firedAt: number; readonly caseId: string; readonly sequence: number } | undefined
-}
 
 type Act<I, E = never> = (
   actor: Actor.Actor,
@@ -894,88 +534,8 @@ export class SupportDesk extends Context.Service<SupportDesk, Service>()("@suppo
  * @category constructors
  */
 export const make = Effect.fnUntraced(function* (policy: SupportPolicy.SupportPolicy, options?: Options) {
-  for (const [from, to] of Object.entries(options?.whenClosed ?? {})) {
-    if (!policy.channels.some((c) => c.id === from) || !policy.channels.some((c) => c.id === to)) {
-      return yield* Effect.die(
-        new Error(`SupportDesk: options.whenClosed names an unknown channel ("${from}": "${to}")`)
-      )
-    }
-  }
-  const refreshMillis = options?.policyRefreshMillis ?? 1000
-  if (!Number.isSafeInteger(refreshMillis) || refreshMillis < 0) {
-    return yield* Effect.die(
-      new Error(`SupportDesk: options.policyRefreshMillis: expected a whole number of 0 or more, got ${refreshMillis}`)
-    )
-  }
-  const policyStore = yield* PolicyStore.PolicyStore
-  yield* seed(policyStore, policy)
-  const context: Kernel.DeskContext = {
-    options: options ?? {},
-    policies: Policies.make(policyStore, refreshMillis),
-    store: yield* CaseStore,
-    incidents: yield* Incident.IncidentStore,
-    randomness: yield* Randomness.Randomness,
-    // the email channel's mailbox keeps requesters' mail: when the host has one, it takes part in every erasure
-    holders: [
-      ...(yield* Erasure.PersonalDataHolders),
-      ...Option.toArray(Option.map(yield* Effect.serviceOption(Mailbox.Mailbox), Mailbox.holder))
-    ],
-    failedLookups: Option.getOrElse(yield* Effect.serviceOption(FailedLookups.FailedLookups), FailedLookups.makeMemory),
-    directory: yield* Effect.serviceOption(Directory.Directory)
-  }
-  const kernel = Kernel.make(context, Records.selection(context.randomness))
-  const intake = Intake.make(kernel)
-  const erasing = Erasing.make(kernel)
-  return SupportDesk.of({
-    policyInForce: kernel.inForce,
-    submit: intake.submit,
-    quote: intake.quote,
-    ...Versions.make(kernel, policyStore),
-    ...Reading.make(kernel),
-    ...Console.make(kernel),
-    ...Answering.make(kernel),
-    ...Verification.make(kernel),
-    ...Refusal.make(kernel),
-    ...Closing.make(kernel),
-    ...Records.make(kernel, erasing),
-    eraseRequester: erasing.eraseRequester,
-    ...Satisfaction.make(kernel),
-    ...Mediation.make(kernel, intake, yield* Effect.serviceOption(Parties.Parties)),
-    ...Incidents.make(kernel),
-    ...Alerts.make(
-      kernel,
-      Option.getOrElse(context.directory, () => Directory.empty)
-    )
-  })
+  return SupportDesk.of(yield* Wiring.make(policy, options))
 })
-
-/** Publishes `policy` unless its version is published; dies when it is, with another document. */
-const seed = (store: PolicyStore.PolicyStore["Service"], policy: SupportPolicy.SupportPolicy) =>
-  Effect.gen(function* () {
-    const publish = Effect.flatMap(Clock.currentTimeMillis, (publishedAt) =>
-      store.publish({ policy, publishedAt, publishedBy: Actor.system })
-    )
-    const existing = yield* store.get(policy.version).pipe(
-      Effect.flatMap((found) =>
-        Option.isSome(found)
-          ? Effect.succeed(found.value)
-          : publish.pipe(
-              Effect.catchTag("PolicyVersionExists", () =>
-                Effect.flatMap(store.get(policy.version), (again) => Effect.succeed(Option.getOrThrow(again)))
-              )
-            )
-      ),
-      Effect.orDie
-    )
-    if (canonicalJson(existing.policy) !== canonicalJson(policy)) {
-      return yield* Effect.die(
-        new Error(
-          `SupportDesk: version ${policy.version} of the policy is published with another document; ` +
-            "a published version never changes: publish the changed policy as a new version"
-        )
-      )
-    }
-  })
 
 // -------------------------------------------------------------------------------------------------------------------
 // layers

@@ -25,6 +25,14 @@ const decodeResolve = decoder(ResolveIncidentInput)
 const decodeAnnouncement = decoder(AnnouncementInput)
 const decodeUpdateAnnouncement = decoder(UpdateAnnouncementInput)
 
+/** A new announcement, posted at `t`, for an incident or on its own. */
+const announcementOf =
+  (k: Kernel) => (incidentId: string | null, title: string, body: string, t: number, expiresAt: number | null) =>
+    Effect.map(
+      k.randomId,
+      (id): Incident.Announcement => ({ id, incidentId, title, body, postedAt: t, updatedAt: t, expiresAt })
+    )
+
 export const make = (k: Kernel) => {
   const { incidents } = k
 
@@ -41,17 +49,7 @@ export const make = (k: Kernel) => {
         : Effect.succeed(incident)
     )
 
-  const newAnnouncement = (
-    incidentId: string | null,
-    title: string,
-    body: string,
-    t: number,
-    expiresAt: number | null
-  ) =>
-    Effect.map(
-      k.randomId,
-      (id): Incident.Announcement => ({ id, incidentId, title, body, postedAt: t, updatedAt: t, expiresAt })
-    )
+  const newAnnouncement = announcementOf(k)
 
   const declareIncident = Effect.fn("SupportDesk.declareIncident")(function* (
     actor: Actor.Actor,
@@ -234,6 +232,27 @@ export const make = (k: Kernel) => {
     return yield* incidents.list(options)
   })
 
+  return {
+    declareIncident,
+    updateIncident,
+    linkCase,
+    resolveIncident,
+    getIncident,
+    listIncidents,
+    ...makeAnnouncements(k, getIncident, newAnnouncement)
+  }
+}
+
+/** Announcements (clause 6.5): posted for an incident or on their own, updated, and shown until they expire. */
+const makeAnnouncements = (
+  k: Kernel,
+  getIncident: (
+    incidentId: string
+  ) => Effect.Effect<Incident.Incident, Incident.IncidentNotFound | Incident.IncidentStoreFailure>,
+  newAnnouncement: ReturnType<typeof announcementOf>
+) => {
+  const { incidents } = k
+
   const postAnnouncement = Effect.fn("SupportDesk.postAnnouncement")(function* (
     actor: Actor.Actor,
     input: AnnouncementInput
@@ -277,15 +296,5 @@ export const make = (k: Kernel) => {
     Effect.withSpan("SupportDesk.announcements")
   )
 
-  return {
-    declareIncident,
-    updateIncident,
-    linkCase,
-    resolveIncident,
-    getIncident,
-    listIncidents,
-    postAnnouncement,
-    updateAnnouncement,
-    announcements
-  }
+  return { postAnnouncement, updateAnnouncement, announcements }
 }

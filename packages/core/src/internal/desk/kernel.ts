@@ -242,29 +242,11 @@ const makeChange = (
   return change
 }
 
-export const make = (context: DeskContext, onClose: OnClose) => {
-  const { policies, store } = context
-  const now = Clock.currentTimeMillis
-  const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
-  const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
-
-  /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
-  const directoryPeople: Effect.Effect<ReadonlyArray<Directory.Person>> = Option.match(context.directory, {
-    onNone: () => Effect.succeed([]),
-    onSome: (directory) =>
-      directory.people.pipe(
-        Effect.catchTag("DirectoryUnavailable", (error) =>
-          Effect.as(Effect.logWarning("support desk: the staff directory is unavailable", error), [])
-        )
-      )
-  })
-
-  const { find, authorize, authorizeDesk, checkThrottle, lookupFailed, load } = Lookup.make(context, throttle)
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // versions of the policy (clause 7.1)
-  // ---------------------------------------------------------------------------------------------------------------
-
+/**
+ * The versions of the policy (clause 7.1): the version in force now, and the rules of a case's version, evaluated
+ * over the versions its record went through.
+ */
+const makeRules = (policies: DeskContext["policies"], now: Effect.Effect<number>) => {
   /** The version of the policy in force now: new cases are opened under it. */
   const inForce = Effect.flatMap(now, policies.inForceAt)
 
@@ -301,6 +283,58 @@ export const make = (context: DeskContext, onClose: OnClose) => {
 
   /** The rules of a case with its whole record (a report, an erasure). */
   const rulesOfCase = (stored: SupportCase.WithRecord) => rulesFor(stored.case.policyVersion, stored.events)
+
+  return { inForce, rulesFor, rulesOfStored, rulesOfCase }
+}
+
+/**
+ * Visits the cases in some statuses, oldest update first, a batch at a time, while `visit` answers true: the
+ * lifecycle sweeps and the review list page through the store this way.
+ */
+const makeForEachByStatus =
+  (store: DeskContext["store"]) =>
+  <E>(
+    query: Omit<StatusQuery, "limit" | "after">,
+    batchSize: number,
+    visit: (supportCase: SupportCase.SupportCase) => Effect.Effect<boolean, E>
+  ) =>
+    Effect.gen(function* () {
+      let after: StatusQuery["after"]
+      for (;;) {
+        const batch = yield* store.listByStatus({ ...query, limit: batchSize, after })
+        for (const c of batch) {
+          if (!(yield* visit(c))) return
+        }
+        if (batch.length < batchSize) return
+        const last = batch[batch.length - 1]
+        after = { updatedAt: last.updatedAt, id: last.id }
+      }
+    })
+
+export const make = (context: DeskContext, onClose: OnClose) => {
+  const { policies, store } = context
+  const now = Clock.currentTimeMillis
+  const randomId = Randomness.id.pipe(Effect.provideService(Randomness.Randomness, context.randomness))
+  const throttle = context.options.lookupThrottle ?? DEFAULT_LOOKUP_THROTTLE
+
+  /** The staff of the directory; none without one, or while it is unavailable (names are a courtesy). */
+  const directoryPeople: Effect.Effect<ReadonlyArray<Directory.Person>> = Option.match(context.directory, {
+    onNone: () => Effect.succeed([]),
+    onSome: (directory) =>
+      directory.people.pipe(
+        Effect.catchTag("DirectoryUnavailable", (error) =>
+          Effect.as(Effect.logWarning("support desk: the staff directory is unavailable", error), [])
+        )
+      )
+  })
+
+  const { find, authorize, authorizeDesk, checkThrottle, lookupFailed, load } = Lookup.make(context, throttle)
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // versions of the policy (clause 7.1)
+  // ---------------------------------------------------------------------------------------------------------------
+
+  const { inForce, rulesFor, rulesOfStored, rulesOfCase } = makeRules(policies, now)
 
   // ---------------------------------------------------------------------------------------------------------------
   // views
@@ -465,27 +499,7 @@ export const make = (context: DeskContext, onClose: OnClose) => {
             )
     )
 
-  /**
-   * Visits the cases in some statuses, oldest update first, a batch at a time, while `visit` answers true: the
-   * lifecycle sweeps and the review list page through the store this way.
-   */
-  const forEachByStatus = <E>(
-    query: Omit<StatusQuery, "limit" | "after">,
-    batchSize: number,
-    visit: (supportCase: SupportCase.SupportCase) => Effect.Effect<boolean, E>
-  ) =>
-    Effect.gen(function* () {
-      let after: StatusQuery["after"]
-      for (;;) {
-        const batch = yield* store.listByStatus({ ...query, limit: batchSize, after })
-        for (const c of batch) {
-          if (!(yield* visit(c))) return
-        }
-        if (batch.length < batchSize) return
-        const last = batch[batch.length - 1]
-        after = { updatedAt: last.updatedAt, id: last.id }
-      }
-    })
+  const forEachByStatus = makeForEachByStatus(store)
 
   return {
     ...context,
