@@ -202,6 +202,154 @@ const referencedIds = (email: Email): Array<string> => {
 
 const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s)
 
+const unavailable = (what: string) => (cause: unknown) =>
+  Effect.fail(new IntakeUnavailable({ message: `${what}: ${String((cause as Error)?.message ?? cause)}`, cause }))
+
+/** A tracking number of this desk (the prefix of the policy in force) named in the subject, if any. */
+const trackingInSubject = (prefix: string, subject: string): Option.Option<string> => {
+  const pattern = new RegExp(`${prefix}[\\s-]?[0-9A-Z]{4}[\\s-]?[0-9A-Z]{5}`, "gi")
+  for (const match of subject.match(pattern) ?? []) {
+    const parsed = TrackingNumber.parse(prefix, match)
+    if (Option.isSome(parsed)) return parsed
+  }
+  return Option.none()
+}
+
+const isParty = (c: SupportCase.SupportCase, requesterId: string) =>
+  c.requester.id === requesterId || c.parties.includes(requesterId)
+
+/** A desk error: the store being down is worth another attempt; anything else refuses the mail. */
+const deskFailure = (error: {
+  readonly _tag: string
+  readonly message: string
+}): Effect.Effect<never, IntakeUnavailable | Rejected> =>
+  error._tag === "CaseStoreFailure"
+    ? unavailable("the case store")(error)
+    : Effect.fail(new Rejected({ message: error.message }))
+
+/** The intake's answer to a mail, with its SMTP reply. */
+const makeReceipt = (maxBytes: number) => {
+  const receipt = (
+    outcome: Receipt["outcome"],
+    mail: Mailbox.InboundMail | null,
+    detail: string,
+    trackingNumber: string | null = null
+  ): Receipt => {
+    const refused = outcome === "tooLarge" || outcome === "malformed"
+    return {
+      outcome,
+      accepted: !refused,
+      smtp:
+        outcome === "tooLarge"
+          ? {
+              code: 552,
+              message:
+                `5.3.4 Sorry, this message is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB we accept. ` +
+                "Please send large files as links, or split them over several messages."
+            }
+          : outcome === "malformed"
+            ? { code: 554, message: `5.6.0 Sorry, we could not read this message: ${detail}` }
+            : { code: 250, message: `2.0.0 Thank you: ${detail}` },
+      mail,
+      trackingNumber,
+      detail
+    }
+  }
+  return receipt
+}
+
+const makeThread = (threading: ReturnType<typeof EmailThreading.make>) => {
+  /** A case threaded from the mail, and how. */
+  const thread = (
+    email: Email,
+    envelope: Envelope
+  ): Option.Option<{ readonly caseId: string; readonly by: "signed Message-ID" | "signed reply address" }> => {
+    for (const id of referencedIds(email)) {
+      const caseId = threading.caseOfMessageId(id)
+      if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed Message-ID" })
+    }
+    for (const address of [...envelope.rcptTo, ...addressesOf(email)]) {
+      const caseId = threading.caseOfAddress(address)
+      if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed reply address" })
+    }
+    return Option.none()
+  }
+  return thread
+}
+
+const makeAddToCase = (desk: SupportDesk.SupportDesk["Service"]) => {
+  /** Adds the mail to a case its sender is a party of; none for a closed or refused case (a new case instead). */
+  const addToCase = (
+    stored: { readonly case: SupportCase.SupportCase },
+    actor: Actor.Requester,
+    body: string,
+    messageKey: string
+  ): Effect.Effect<Option.Option<string>, IntakeUnavailable | Rejected> =>
+    Effect.gen(function* () {
+      const c = stored.case
+      const input = SupportDesk.assumeDecoded({ body, messageKey })
+      switch (c.status) {
+        case "inMediation":
+          yield* desk.postStatement(actor, c.id, input).pipe(Effect.catch(deskFailure))
+          return Option.some(c.trackingNumber)
+        case "open":
+        case "awaitingRequester":
+        case "onHold":
+          yield* desk.respond(actor, c.id, input).pipe(Effect.catch(deskFailure))
+          return Option.some(c.trackingNumber)
+        case "resolved":
+        case "explained": {
+          const reopened = yield* desk
+            .reopen(actor, c.id, SupportDesk.assumeDecoded({ reason: "The requester wrote again by email." }))
+            .pipe(Effect.result)
+          if (reopened._tag === "Failure") {
+            if (reopened.failure._tag === "CaseStoreFailure")
+              return yield* unavailable("the case store")(reopened.failure)
+            return Option.none()
+          }
+          yield* desk.respond(actor, c.id, input).pipe(Effect.catch(deskFailure))
+          return Option.some(c.trackingNumber)
+        }
+        default:
+          return Option.none()
+      }
+    })
+  return addToCase
+}
+
+/** The answer to an unknown sender, when the options ask for one; whether it was sent. */
+const makePoliteRefusal = (
+  options: Options,
+  transport: EmailTransport["Service"],
+  unknownSender: NonNullable<Options["unknownSender"]>
+) => {
+  const politeRefusal = (email: Email, to: string, messageId: string) =>
+    unknownSender.reply
+      ? transport
+          .send({
+            from: unknownSender.from,
+            to,
+            subject: `Re: ${caseSubject(email.subject)}`,
+            text:
+              "Thank you for writing to us. We could not match your address to an account of a buyer or a " +
+              "supplier, so this email did not open a support request.\n\n" +
+              "Please write to us again from the email address of your account, or sign in and use the online " +
+              "form. This is an automatic answer: we send it once a day at most.",
+            messageId: `<r.${messageId.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}@${options.threading.domain}>`,
+            inReplyTo: `<${messageId}>`,
+            references: [`<${messageId}>`],
+            headers: { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" }
+          })
+          .pipe(
+            Effect.as(true),
+            Effect.catchTag("TransportFailure", (e) =>
+              Effect.as(Effect.logWarning(`email intake: the answer to ${to} failed: ${e.message}`), false)
+            )
+          )
+      : Effect.succeed(false)
+  return politeRefusal
+}
+
 /**
  * Builds the intake on the desk, the case store, the mailbox, the requester directory and a transport (for the
  * answer to unknown senders).
@@ -224,135 +372,10 @@ export const make = (options: Options) =>
     const unknownSender = options.unknownSender ?? { reply: false as const }
     const channel = options.channel ?? "email"
 
-    const unavailable = (what: string) => (cause: unknown) =>
-      Effect.fail(new IntakeUnavailable({ message: `${what}: ${String((cause as Error)?.message ?? cause)}`, cause }))
-
-    const receipt = (
-      outcome: Receipt["outcome"],
-      mail: Mailbox.InboundMail | null,
-      detail: string,
-      trackingNumber: string | null = null
-    ): Receipt => {
-      const refused = outcome === "tooLarge" || outcome === "malformed"
-      return {
-        outcome,
-        accepted: !refused,
-        smtp:
-          outcome === "tooLarge"
-            ? {
-                code: 552,
-                message:
-                  `5.3.4 Sorry, this message is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB we accept. ` +
-                  "Please send large files as links, or split them over several messages."
-              }
-            : outcome === "malformed"
-              ? { code: 554, message: `5.6.0 Sorry, we could not read this message: ${detail}` }
-              : { code: 250, message: `2.0.0 Thank you: ${detail}` },
-        mail,
-        trackingNumber,
-        detail
-      }
-    }
-
-    /** A case threaded from the mail, and how. */
-    const thread = (
-      email: Email,
-      envelope: Envelope
-    ): Option.Option<{ readonly caseId: string; readonly by: "signed Message-ID" | "signed reply address" }> => {
-      for (const id of referencedIds(email)) {
-        const caseId = threading.caseOfMessageId(id)
-        if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed Message-ID" })
-      }
-      for (const address of [...envelope.rcptTo, ...addressesOf(email)]) {
-        const caseId = threading.caseOfAddress(address)
-        if (Option.isSome(caseId)) return Option.some({ caseId: caseId.value, by: "signed reply address" })
-      }
-      return Option.none()
-    }
-
-    /** A tracking number of this desk (the prefix of the policy in force) named in the subject, if any. */
-    const trackingInSubject = (prefix: string, subject: string): Option.Option<string> => {
-      const pattern = new RegExp(`${prefix}[\\s-]?[0-9A-Z]{4}[\\s-]?[0-9A-Z]{5}`, "gi")
-      for (const match of subject.match(pattern) ?? []) {
-        const parsed = TrackingNumber.parse(prefix, match)
-        if (Option.isSome(parsed)) return parsed
-      }
-      return Option.none()
-    }
-
-    const isParty = (c: SupportCase.SupportCase, requesterId: string) =>
-      c.requester.id === requesterId || c.parties.includes(requesterId)
-
-    /** A desk error: the store being down is worth another attempt; anything else refuses the mail. */
-    const deskFailure = (error: {
-      readonly _tag: string
-      readonly message: string
-    }): Effect.Effect<never, IntakeUnavailable | Rejected> =>
-      error._tag === "CaseStoreFailure"
-        ? unavailable("the case store")(error)
-        : Effect.fail(new Rejected({ message: error.message }))
-
-    /** Adds the mail to a case its sender is a party of; none for a closed or refused case (a new case instead). */
-    const addToCase = (
-      stored: { readonly case: SupportCase.SupportCase },
-      actor: Actor.Requester,
-      body: string,
-      messageKey: string
-    ): Effect.Effect<Option.Option<string>, IntakeUnavailable | Rejected> =>
-      Effect.gen(function* () {
-        const c = stored.case
-        const input = SupportDesk.assumeDecoded({ body, messageKey })
-        switch (c.status) {
-          case "inMediation":
-            yield* desk.postStatement(actor, c.id, input).pipe(Effect.catch(deskFailure))
-            return Option.some(c.trackingNumber)
-          case "open":
-          case "awaitingRequester":
-          case "onHold":
-            yield* desk.respond(actor, c.id, input).pipe(Effect.catch(deskFailure))
-            return Option.some(c.trackingNumber)
-          case "resolved":
-          case "explained": {
-            const reopened = yield* desk
-              .reopen(actor, c.id, SupportDesk.assumeDecoded({ reason: "The requester wrote again by email." }))
-              .pipe(Effect.result)
-            if (reopened._tag === "Failure") {
-              if (reopened.failure._tag === "CaseStoreFailure")
-                return yield* unavailable("the case store")(reopened.failure)
-              return Option.none()
-            }
-            yield* desk.respond(actor, c.id, input).pipe(Effect.catch(deskFailure))
-            return Option.some(c.trackingNumber)
-          }
-          default:
-            return Option.none()
-        }
-      })
-
-    const politeRefusal = (email: Email, to: string, messageId: string) =>
-      unknownSender.reply
-        ? transport
-            .send({
-              from: unknownSender.from,
-              to,
-              subject: `Re: ${caseSubject(email.subject)}`,
-              text:
-                "Thank you for writing to us. We could not match your address to an account of a buyer or a " +
-                "supplier, so this email did not open a support request.\n\n" +
-                "Please write to us again from the email address of your account, or sign in and use the online " +
-                "form. This is an automatic answer: we send it once a day at most.",
-              messageId: `<r.${messageId.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}@${options.threading.domain}>`,
-              inReplyTo: `<${messageId}>`,
-              references: [`<${messageId}>`],
-              headers: { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" }
-            })
-            .pipe(
-              Effect.as(true),
-              Effect.catchTag("TransportFailure", (e) =>
-                Effect.as(Effect.logWarning(`email intake: the answer to ${to} failed: ${e.message}`), false)
-              )
-            )
-        : Effect.succeed(false)
+    const receipt = makeReceipt(maxBytes)
+    const thread = makeThread(threading)
+    const addToCase = makeAddToCase(desk)
+    const politeRefusal = makePoliteRefusal(options, transport, unknownSender)
 
     const receive = (raw: Uint8Array | string, envelope: Envelope): Effect.Effect<Receipt, IntakeUnavailable> =>
       Effect.gen(function* () {

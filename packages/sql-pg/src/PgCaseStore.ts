@@ -470,7 +470,8 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
 // writes to a case
 // -------------------------------------------------------------------------------------------------------------------
 
-const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
+/** Writes a checked change to a locked case in one statement: what `update` and `append` end with. */
+const makeChangeWrite = (sql: SqlClient.SqlClient) => {
   /** The first message limit the author is at, counted in this transaction after their lock. */
   const checkMessageLimits = (limits: NonNullable<CaseStore.Change["messageLimits"]>) =>
     Effect.gen(function* () {
@@ -620,6 +621,11 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
       return { case: c, facts: change.facts, clockRecord: [...locked.clockRecord, ...change.clockEvents] }
     })
 
+  return writeChange
+}
+
+/** The case row lock and the transaction every write to a case runs in. */
+const makeLocking = (sql: SqlClient.SqlClient, reads: Reads) => {
   /** The case locked for a write, decoded; CaseNotFound when there is none. */
   const lock = (caseId: string) =>
     Effect.gen(function* () {
@@ -632,43 +638,11 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
   const transact = <A, E>(operation: string, write: Effect.Effect<A, E | SqlError.SqlError>) =>
     sql.withTransaction(write).pipe(SqlErrorText.settleTransaction(storeFailure(operation)))
 
-  const update = <A, E>(
-    caseId: string,
-    decide: (current: CaseStore.Stored) => Effect.Effect<CaseStore.Decision<A>, E>
-  ) =>
-    transact(
-      "update",
-      Effect.gen(function* () {
-        const current = yield* lock(caseId)
-        const decision = yield* decide(current)
-        if (decision.change === undefined) return decision.result
-        yield* CaseStore.validateChange("update", caseId, current.case.sequence, decision.change)
-        yield* writeChange(current, decision.change)
-        return decision.result
-      })
-    ).pipe(Effect.withSpan("PgCaseStore.update"))
+  return { lock, transact }
+}
 
-  const append = (a: CaseStore.Append) =>
-    CaseStore.validateAppend(a).pipe(
-      Effect.andThen(
-        transact(
-          "append",
-          Effect.gen(function* () {
-            const current = yield* lock(a.caseId)
-            if (current.case.sequence !== a.expectedSequence) {
-              return yield* new CaseStore.SequenceConflict({
-                caseId: a.caseId,
-                expected: a.expectedSequence,
-                actual: current.case.sequence
-              })
-            }
-            return yield* writeChange(current, a)
-          })
-        )
-      ),
-      Effect.withSpan("PgCaseStore.append")
-    )
-
+/** Erasing a case (see `CaseStore.erase`). */
+const makeErase = (sql: SqlClient.SqlClient, { lock, transact }: ReturnType<typeof makeLocking>) => {
   /** Erases a case in the transaction that locked its row (see `CaseStore.erase`). */
   const eraseLocked = (erasure: Erasure.CaseErasure) =>
     Effect.gen(function* () {
@@ -781,6 +755,51 @@ const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
     CaseStore.validateErasure(erasure).pipe(
       Effect.andThen(transact("erase", eraseLocked(erasure))),
       Effect.withSpan("PgCaseStore.erase")
+    )
+
+  return { erase }
+}
+
+const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
+  const writeChange = makeChangeWrite(sql)
+  const { lock, transact } = makeLocking(sql, reads)
+  const { erase } = makeErase(sql, { lock, transact })
+
+  const update = <A, E>(
+    caseId: string,
+    decide: (current: CaseStore.Stored) => Effect.Effect<CaseStore.Decision<A>, E>
+  ) =>
+    transact(
+      "update",
+      Effect.gen(function* () {
+        const current = yield* lock(caseId)
+        const decision = yield* decide(current)
+        if (decision.change === undefined) return decision.result
+        yield* CaseStore.validateChange("update", caseId, current.case.sequence, decision.change)
+        yield* writeChange(current, decision.change)
+        return decision.result
+      })
+    ).pipe(Effect.withSpan("PgCaseStore.update"))
+
+  const append = (a: CaseStore.Append) =>
+    CaseStore.validateAppend(a).pipe(
+      Effect.andThen(
+        transact(
+          "append",
+          Effect.gen(function* () {
+            const current = yield* lock(a.caseId)
+            if (current.case.sequence !== a.expectedSequence) {
+              return yield* new CaseStore.SequenceConflict({
+                caseId: a.caseId,
+                expected: a.expectedSequence,
+                actual: current.case.sequence
+              })
+            }
+            return yield* writeChange(current, a)
+          })
+        )
+      ),
+      Effect.withSpan("PgCaseStore.append")
     )
 
   const listTallies = (query: CaseStore.TallyQuery) => {

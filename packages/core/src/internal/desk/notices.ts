@@ -220,8 +220,8 @@ export interface AlertFacts {
   readonly dueAt: number
 }
 
-/** The notices of a desk running `policy`; instants in the policy's time zone. */
-export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCalendar.BusinessCalendar) => {
+/** The answers to the requester and the other parties: acknowledgment, replies, resolutions, mediation. */
+const makeAnswers = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCalendar.BusinessCalendar) => {
   const zone = policy.calendar.spec.timeZone
   const at = (ms: number, c: SupportCase.SupportCase) => Sla.formatInstant(ms, zoneOf(c, zone))
 
@@ -350,104 +350,114 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
           subject: "A new statement in your mediation",
           body: `The other party posted a statement in mediation ${c.trackingNumber}:\n\n${body}`,
           data: data("statement", c, { body })
-        })),
-    assigned: (c: SupportCase.SupportCase, to: CaseEvent.Assignee, priority: string): Array<Notice> =>
-      to.id === undefined
-        ? []
-        : [
-            {
-              kind: "assigned",
-              to: staffOf(c, to.role, to.id),
-              subject: `Case assigned to you: ${c.subject}`,
-              body: `Case ${c.trackingNumber} (${policy.priorities.find((p) => p.id === priority)?.name ?? priority} priority) is assigned to you.`,
-              data: data("assigned", c, {
-                priority: policy.priorities.find((p) => p.id === priority)?.name ?? priority
-              })
-            }
-          ],
-    escalated: (c: SupportCase.SupportCase, managerId: string, reason: string | undefined): Notice => ({
-      kind: "escalated",
-      to: staffOf(c, "accountManager", managerId),
-      subject: `Escalated to you: ${c.subject}`,
-      body: `Case ${c.trackingNumber} of your requester ${c.requester.id} was escalated to you${because(reason)}.`,
-      data: data("escalated", c, { requesterId: c.requester.id, ...(reason === undefined ? {} : { reason }) })
-    }),
-    verificationHold: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
-      kind: "verificationHold",
-      to: requesterOf(c),
-      subject: `Your request ${c.trackingNumber} is being verified`,
-      body:
-        "Submitted content must be genuine and lawful, and we are verifying what you sent " +
-        `(clause ${policy.verification.clause}). We will write to you with the outcome.` +
-        (reason === undefined ? "" : `\n\nReason: ${reason}`),
-      data: data("verificationHold", c, {
-        clause: policy.verification.clause,
-        ...(reason === undefined ? {} : { reason })
+        }))
+  }
+}
+
+/** What assignment, escalation, verification, refusal, reopening and closing tell staff and the requester. */
+const makeCaseChanges = (policy: SupportPolicy.SupportPolicy) => ({
+  assigned: (c: SupportCase.SupportCase, to: CaseEvent.Assignee, priority: string): Array<Notice> =>
+    to.id === undefined
+      ? []
+      : [
+          {
+            kind: "assigned",
+            to: staffOf(c, to.role, to.id),
+            subject: `Case assigned to you: ${c.subject}`,
+            body: `Case ${c.trackingNumber} (${policy.priorities.find((p) => p.id === priority)?.name ?? priority} priority) is assigned to you.`,
+            data: data("assigned", c, {
+              priority: policy.priorities.find((p) => p.id === priority)?.name ?? priority
+            })
+          }
+        ],
+  escalated: (c: SupportCase.SupportCase, managerId: string, reason: string | undefined): Notice => ({
+    kind: "escalated",
+    to: staffOf(c, "accountManager", managerId),
+    subject: `Escalated to you: ${c.subject}`,
+    body: `Case ${c.trackingNumber} of your requester ${c.requester.id} was escalated to you${because(reason)}.`,
+    data: data("escalated", c, { requesterId: c.requester.id, ...(reason === undefined ? {} : { reason }) })
+  }),
+  verificationHold: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
+    kind: "verificationHold",
+    to: requesterOf(c),
+    subject: `Your request ${c.trackingNumber} is being verified`,
+    body:
+      "Submitted content must be genuine and lawful, and we are verifying what you sent " +
+      `(clause ${policy.verification.clause}). We will write to you with the outcome.` +
+      (reason === undefined ? "" : `\n\nReason: ${reason}`),
+    data: data("verificationHold", c, {
+      clause: policy.verification.clause,
+      ...(reason === undefined ? {} : { reason })
+    })
+  }),
+  refused: (c: SupportCase.SupportCase, description: string, body: string | undefined): Notice => ({
+    kind: "refused",
+    to: requesterOf(c),
+    subject: "Your request was refused",
+    body:
+      `Your request was refused under clause ${policy.refusal.clause} of our support policy: ` +
+      `${description}.${body === undefined ? "" : `\n\n${body}`}`,
+    data: data("refused", c, {
+      clause: policy.refusal.clause,
+      description,
+      ...(body === undefined ? {} : { body })
+    })
+  }),
+  /** A reopening tells the assignee, and the requester when someone else reopened their case. */
+  reopened: (c: SupportCase.SupportCase, by: Actor.Actor, reason: string | undefined): Array<Notice> => {
+    const notices: Array<Notice> = []
+    if (c.assignee?.id !== undefined) {
+      notices.push({
+        kind: "reopened",
+        to: staffOf(c, c.assignee.role, c.assignee.id),
+        subject: `Case reopened: ${c.subject}`,
+        body: `Case ${c.trackingNumber} was reopened${because(reason)}.`,
+        data: data("reopenedStaff", c, reason === undefined ? {} : { reason })
       })
-    }),
-    refused: (c: SupportCase.SupportCase, description: string, body: string | undefined): Notice => ({
-      kind: "refused",
-      to: requesterOf(c),
-      subject: "Your request was refused",
-      body:
-        `Your request was refused under clause ${policy.refusal.clause} of our support policy: ` +
-        `${description}.${body === undefined ? "" : `\n\n${body}`}`,
-      data: data("refused", c, {
-        clause: policy.refusal.clause,
-        description,
-        ...(body === undefined ? {} : { body })
+    }
+    if (by.role !== "requester") {
+      notices.push({
+        kind: "reopened",
+        to: requesterOf(c),
+        subject: "Your request was reopened",
+        body: `We reopened your request ${c.trackingNumber}${because(reason)}.`,
+        data: data("reopened", c, reason === undefined ? {} : { reason })
       })
-    }),
-    /** A reopening tells the assignee, and the requester when someone else reopened their case. */
-    reopened: (c: SupportCase.SupportCase, by: Actor.Actor, reason: string | undefined): Array<Notice> => {
-      const notices: Array<Notice> = []
-      if (c.assignee?.id !== undefined) {
-        notices.push({
-          kind: "reopened",
-          to: staffOf(c, c.assignee.role, c.assignee.id),
-          subject: `Case reopened: ${c.subject}`,
-          body: `Case ${c.trackingNumber} was reopened${because(reason)}.`,
-          data: data("reopenedStaff", c, reason === undefined ? {} : { reason })
-        })
-      }
-      if (by.role !== "requester") {
-        notices.push({
-          kind: "reopened",
-          to: requesterOf(c),
-          subject: "Your request was reopened",
-          body: `We reopened your request ${c.trackingNumber}${because(reason)}.`,
-          data: data("reopened", c, reason === undefined ? {} : { reason })
-        })
-      }
-      return notices
-    },
-    closed: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
-      kind: "closed",
-      to: requesterOf(c),
-      subject: "Your request is closed",
-      body: `Your request ${c.trackingNumber} is closed${because(reason)}.`,
-      data: data("closed", c, reason === undefined ? {} : { reason })
-    }),
-    /** Clause 6.3: an answered case left idle, or a request for information never answered. */
-    closedIdle: (c: SupportCase.SupportCase, rule: "inactiveAfterAnswer" | "requesterDidNotRespond"): Notice => ({
-      kind: "closed",
-      to: requesterOf(c),
-      subject: "Your request is closed",
-      body:
+    }
+    return notices
+  },
+  closed: (c: SupportCase.SupportCase, reason: string | undefined): Notice => ({
+    kind: "closed",
+    to: requesterOf(c),
+    subject: "Your request is closed",
+    body: `Your request ${c.trackingNumber} is closed${because(reason)}.`,
+    data: data("closed", c, reason === undefined ? {} : { reason })
+  }),
+  /** Clause 6.3: an answered case left idle, or a request for information never answered. */
+  closedIdle: (c: SupportCase.SupportCase, rule: "inactiveAfterAnswer" | "requesterDidNotRespond"): Notice => ({
+    kind: "closed",
+    to: requesterOf(c),
+    subject: "Your request is closed",
+    body:
+      rule === "inactiveAfterAnswer"
+        ? `Your request ${c.trackingNumber} was answered and has had no activity for ` +
+          `${policy.lifecycle.closeResolvedAfterBusinessDays} business days, so it is now closed.`
+        : `We asked for more information on your request ${c.trackingNumber} and have not heard back for ` +
+          `${policy.lifecycle.closeAwaitingRequesterAfterBusinessDays} business days, so it is now closed. ` +
+          "You are welcome to submit a new request.",
+    data: data("closedIdle", c, {
+      rule,
+      businessDays:
         rule === "inactiveAfterAnswer"
-          ? `Your request ${c.trackingNumber} was answered and has had no activity for ` +
-            `${policy.lifecycle.closeResolvedAfterBusinessDays} business days, so it is now closed.`
-          : `We asked for more information on your request ${c.trackingNumber} and have not heard back for ` +
-            `${policy.lifecycle.closeAwaitingRequesterAfterBusinessDays} business days, so it is now closed. ` +
-            "You are welcome to submit a new request.",
-      data: data("closedIdle", c, {
-        rule,
-        businessDays:
-          rule === "inactiveAfterAnswer"
-            ? policy.lifecycle.closeResolvedAfterBusinessDays
-            : policy.lifecycle.closeAwaitingRequesterAfterBusinessDays
-      })
-    }),
+          ? policy.lifecycle.closeResolvedAfterBusinessDays
+          : policy.lifecycle.closeAwaitingRequesterAfterBusinessDays
+    })
+  })
+})
+
+const makeSlaAlerts = (policy: SupportPolicy.SupportPolicy) => {
+  const zone = policy.calendar.spec.timeZone
+  return {
     /**
      * An SLA escalation level fell due (the policy's `sla[].escalations`): a warning, a breach or an escalation, to
      * each person the level notifies.
@@ -489,26 +499,38 @@ export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
         body,
         data: data(alert.type, c, params)
       }))
-    },
-    incidentLinked: (c: SupportCase.SupportCase, incident: Incident.Incident): Notice => ({
-      kind: "incidentLinked",
-      to: requesterOf(c),
-      subject: `Your request is affected by a platform incident: ${incident.title}`,
-      body:
-        `Your request ${c.trackingNumber} is affected by a system-wide incident: ${incident.title}. ` +
-        `We will tell you when it is resolved (clause ${policy.incidents.clause}).`,
-      data: data("incidentLinked", c, { incidentTitle: incident.title, clause: policy.incidents.clause })
-    }),
-    incidentResolved: (c: SupportCase.SupportCase, incident: Incident.Incident, note: string | undefined): Notice => ({
-      kind: "incidentResolved",
-      to: requesterOf(c),
-      subject: `The platform incident affecting your request is resolved: ${incident.title}`,
-      body:
-        `The system-wide incident "${incident.title}" is resolved. We continue with your request ` +
-        `${c.trackingNumber}.${note === undefined ? "" : `\n\n${note}`}`,
-      data: data("incidentResolved", c, { incidentTitle: incident.title, ...(note === undefined ? {} : { note }) })
-    })
+    }
   }
 }
+
+/** What a platform incident tells the requesters of the cases it affects. */
+const makeIncidentNotices = (policy: SupportPolicy.SupportPolicy) => ({
+  incidentLinked: (c: SupportCase.SupportCase, incident: Incident.Incident): Notice => ({
+    kind: "incidentLinked",
+    to: requesterOf(c),
+    subject: `Your request is affected by a platform incident: ${incident.title}`,
+    body:
+      `Your request ${c.trackingNumber} is affected by a system-wide incident: ${incident.title}. ` +
+      `We will tell you when it is resolved (clause ${policy.incidents.clause}).`,
+    data: data("incidentLinked", c, { incidentTitle: incident.title, clause: policy.incidents.clause })
+  }),
+  incidentResolved: (c: SupportCase.SupportCase, incident: Incident.Incident, note: string | undefined): Notice => ({
+    kind: "incidentResolved",
+    to: requesterOf(c),
+    subject: `The platform incident affecting your request is resolved: ${incident.title}`,
+    body:
+      `The system-wide incident "${incident.title}" is resolved. We continue with your request ` +
+      `${c.trackingNumber}.${note === undefined ? "" : `\n\n${note}`}`,
+    data: data("incidentResolved", c, { incidentTitle: incident.title, ...(note === undefined ? {} : { note }) })
+  })
+})
+
+/** The notices of a desk running `policy`; instants in the policy's time zone. */
+export const make = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCalendar.BusinessCalendar) => ({
+  ...makeAnswers(policy, calendar),
+  ...makeCaseChanges(policy),
+  ...makeSlaAlerts(policy),
+  ...makeIncidentNotices(policy)
+})
 
 export type Notices = ReturnType<typeof make>
