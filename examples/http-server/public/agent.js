@@ -194,7 +194,11 @@ const caseItem = (c, policy, names) => {
   )
 }
 
+/** The newest list request: an answer to an older one (a view still loading when a search was sent) is dropped. */
+let listRequest = 0
+
 const loadList = async (append = false) => {
+  const mine = ++listRequest
   $("list-error").hidden = true
   const params = listQuery()
   if (append && state.next) params.set("cursor", state.next)
@@ -202,6 +206,7 @@ const loadList = async (append = false) => {
   try {
     page = await api("GET", `/v1/desk/cases?${params}`)
   } catch (error) {
+    if (mine !== listRequest) return
     if (!append) list.replaceChildren()
     $("list-summary").textContent = ""
     $("more").hidden = true
@@ -209,6 +214,7 @@ const loadList = async (append = false) => {
     return
   }
   const policy = await SP.policy()
+  if (mine !== listRequest) return
   Object.assign(state.names, page.names)
   state.next = page.next
   const items = page.exact ? [page.exact] : page.items
