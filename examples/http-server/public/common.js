@@ -328,6 +328,19 @@ export const recordList = (view, p, viewerIsRequester) => {
       el("div", {}, describe(e, p, viewerIsRequester, view.names)),
       e.body ? el("div", { class: "body" }, e.body) : null
     )
+  return recordPages(view, item, "Show earlier events")
+}
+
+export const showError = (node, error) => {
+  node.textContent = error instanceof Error ? error.message : String(error)
+  node.hidden = false
+}
+
+/**
+ * A case's record as a page of its latest events, with a button that reads the earlier ones (`?before=`) on demand:
+ * `item` draws one event, `label` names the button.
+ */
+export const recordPages = (view, item, label) => {
   const list = el("ol", { class: "record" }, view.events.map(item))
   let before = view.eventsBefore ?? null
   const earlier = el(
@@ -348,12 +361,7 @@ export const recordList = (view, p, viewerIsRequester) => {
         }
       }
     },
-    "Show earlier events"
+    label
   )
   return el("div", { class: "record-pages" }, earlier, list)
-}
-
-export const showError = (node, error) => {
-  node.textContent = error instanceof Error ? error.message : String(error)
-  node.hidden = false
 }

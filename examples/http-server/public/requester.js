@@ -366,29 +366,7 @@ const historyList = (view) => {
       ),
       e.body ? el("div", { class: "body" }, e.body) : null
     )
-  const list = el("ol", { class: "record" }, view.events.map(item))
-  let before = view.eventsBefore ?? null
-  const earlier = el(
-    "button",
-    {
-      type: "button",
-      class: "secondary earlier",
-      hidden: before === null,
-      onclick: async () => {
-        earlier.disabled = true
-        try {
-          const page = await api("GET", `/v1/cases/${encodeURIComponent(view.case.trackingNumber)}?before=${before}`)
-          list.prepend(...page.events.map(item))
-          before = page.eventsBefore
-          earlier.hidden = before === null
-        } finally {
-          earlier.disabled = false
-        }
-      }
-    },
-    t("case.earlier")
-  )
-  return el("div", { class: "record-pages" }, earlier, list)
+  return SP.recordPages(view, item, t("case.earlier"))
 }
 
 const messageForm = (c, title, path, field = "body") => {
