@@ -20,7 +20,7 @@
  *   `"Unavailable"` (an outage) or `"Rejected"` (a value the database refused), by its SQLSTATE.
  * - `erase` locks the case row like `update`, checks the rewritten record against the stored one, and rewrites (or
  *   deletes) the case's rows in every table in the same transaction: its events, facts, clock record, parties, search
- *   text, outbox messages and idempotency keys. PostgreSQL keeps the old versions of rewritten and deleted rows until
+ *   rows, outbox messages and idempotency keys. PostgreSQL keeps the old versions of rewritten and deleted rows until
  *   `VACUUM` reclaims them (autovacuum does, in time): a `pg_dump` never shows them.
  * - SLA alerts: each write sets (or removes) the case's row of `support_alert_schedule` in its statement;
  *   `claimAlerts` is one statement that picks the due rows in `(alert_at, case_id)` order with `FOR UPDATE SKIP
@@ -44,7 +44,7 @@ import { Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
 import * as CaseQuerySql from "./internal/caseQuery.ts"
 import * as Rows from "./internal/rows.ts"
-import * as SearchColumns from "./internal/searchColumns.ts"
+import * as SearchRows from "./internal/searchRows.ts"
 import * as SqlErrorText from "./internal/sqlError.ts"
 
 const storeFailure =
@@ -84,7 +84,7 @@ const caseColumns = (c: SupportCase.SupportCase) => ({
   updated_at: c.updatedAt,
   sequence: c.sequence,
   next_due_at: c.nextDueAt,
-  ...SearchColumns.filterColumns(c)
+  ...SearchRows.filterColumns(c)
 })
 
 const eventRows = (caseId: string, events: ReadonlyArray<CaseEvent.CaseEvent>) =>
@@ -113,37 +113,63 @@ const lockRequester = (sql: SqlClient.SqlClient, requesterId: string) =>
 // -------------------------------------------------------------------------------------------------------------------
 
 const makeReads = (sql: SqlClient.SqlClient) => {
-  /** The clock records this store read, so a read decodes only the clock events written since (`Rows.ClockCache`). */
+  /** The clock records this store read, so a read asks only for the clock events written since (`Rows.ClockCache`). */
   const clockCache = Rows.clockCache()
-  const decodeStored = (row: Rows.StoredRow) => Rows.stored(row, clockCache)
 
   /**
    * A case, its facts and its clock record, in one statement (one snapshot); `FOR UPDATE` locks the case row. The
-   * clock record arrives as one JSON text (`[{"sequence":…,"data":…}, …]`) joined from each row's document text:
-   * building it as `jsonb` (`jsonb_agg` of `jsonb_build_object`) cost several times more on long reply threads, and
-   * the rows are checked the same way once parsed (`Rows.stored`).
+   * clock record arrives as one JSON text (`[{"sequence":…,"data":…}, …]`) joined from each row's document text
+   * (decision 93), and only from the row after `known.after` when this store has the record up to there (decision
+   * 95), with what tells whether it still has it: the `xmin` of the record's first row and the last row up to there.
    */
-  const selectStored = (where: Statement.Fragment, forUpdate: boolean) =>
+  const selectStored = (where: Statement.Fragment, forUpdate: boolean, known?: Rows.ClockKnown) =>
     sql<Rows.StoredRow>`
-        SELECT c.id, c.sequence, c.data, c.facts,
+        SELECT c.id, c.sequence, c.data, c.facts, a.after AS clock_after,
           (SELECT '[' || coalesce(string_agg('{"sequence":' || k.sequence || ',"data":' || k.data::text || '}', ','
                                              ORDER BY k.sequence), '') || ']'
-             FROM support_case_clock_events k WHERE k.case_id = c.id) AS clock
-        FROM support_cases c WHERE ${where} ${forUpdate ? sql.literal("FOR UPDATE OF c") : sql.literal("")}`
+             FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence > a.after) AS clock,
+          (SELECT k.xmin::text FROM support_case_clock_events k WHERE k.case_id = c.id
+             ORDER BY k.sequence LIMIT 1) AS clock_origin,
+          (SELECT k.sequence FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence <= a.after
+             ORDER BY k.sequence DESC LIMIT 1) AS clock_last
+        FROM support_cases c,
+             LATERAL (SELECT CASE WHEN c.id = ${known?.caseId ?? ""} THEN ${known?.after ?? 0}::integer ELSE 0 END
+                      AS after) a
+        WHERE ${where} ${forUpdate ? sql.literal("FOR UPDATE OF c") : sql.literal("")}`
 
-  const findOne = (operation: string, where: Statement.Fragment) =>
-    selectStored(where, false).pipe(
-      Effect.catchTag("SqlError", storeFailure(operation)),
-      Effect.flatMap((rows) =>
-        rows.length === 0 ? Effect.succeed(Option.none()) : Effect.map(corrupt(decodeStored(rows[0])), Option.some)
-      )
-    )
+  /**
+   * The case a `where` finds, decoded with its clock record: from the cache and the rows after it when the cache has
+   * the record, read again whole when the cache turns out stale.
+   */
+  const readStored = (
+    where: Statement.Fragment,
+    forUpdate: boolean,
+    key: { readonly id: string } | { readonly trackingNumber: string }
+  ) =>
+    Effect.gen(function* () {
+      const known = Rows.clockKnown(clockCache, key)
+      let rows = yield* selectStored(where, forUpdate, known)
+      if (rows.length === 0) return Option.none<CaseStore.Stored>()
+      let decoded = Rows.stored(rows[0], clockCache)
+      if (Result.isFailure(decoded) && decoded.failure === Rows.STALE) {
+        rows = yield* selectStored(where, forUpdate)
+        if (rows.length === 0) return Option.none<CaseStore.Stored>()
+        decoded = Rows.stored(rows[0], clockCache)
+      }
+      return Option.some(yield* corrupt(decoded as Rows.Decoded<CaseStore.Stored>))
+    })
+
+  const findOne = (
+    operation: string,
+    where: Statement.Fragment,
+    key: { readonly id: string } | { readonly trackingNumber: string }
+  ) => readStored(where, false, key).pipe(Effect.catchTag("SqlError", storeFailure(operation)))
 
   const get = (caseId: string) =>
-    findOne("get", sql.and([sql`c.id = ${caseId}`])).pipe(Effect.withSpan("PgCaseStore.get"))
+    findOne("get", sql.and([sql`c.id = ${caseId}`]), { id: caseId }).pipe(Effect.withSpan("PgCaseStore.get"))
 
   const getByTrackingNumber = (trackingNumber: string) =>
-    findOne("getByTrackingNumber", sql.and([sql`c.tracking_number = ${trackingNumber}`])).pipe(
+    findOne("getByTrackingNumber", sql.and([sql`c.tracking_number = ${trackingNumber}`]), { trackingNumber }).pipe(
       Effect.withSpan("PgCaseStore.getByTrackingNumber")
     )
 
@@ -260,8 +286,7 @@ const makeReads = (sql: SqlClient.SqlClient) => {
     }).pipe(Effect.withSpan("PgCaseStore.getMany"))
 
   return {
-    selectStored,
-    decodeStored,
+    readStored,
     find,
     count,
     getMany,
@@ -327,7 +352,6 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
       case: {
         id: c.id,
         ...caseColumns(c),
-        ...SearchColumns.forNewCase(c, newCase.events),
         data: c,
         facts: newCase.facts
       },
@@ -335,6 +359,7 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
       parties: distinct(c.parties).map((party) => ({ party_id: party, opened_at: c.openedAt, case_id: c.id })),
       events: eventRows(c.id, newCase.events),
       clock: clockRows(c.id, newCase.clockRecord),
+      search: SearchRows.forNewCase(c, newCase.events),
       outbox: outboxRows(newCase.outbox),
       alertAt: newCase.alertAt ?? null
     })
@@ -360,12 +385,10 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
         new_case AS (
           INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
                                      opened_at, updated_at, sequence, next_due_at, data, facts, channel,
-                                     assignee_queue, account_manager_id, search_public, search_people,
-                                     search_internal, search_grams)
+                                     assignee_queue, account_manager_id)
           SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
                  r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.facts, r.channel,
-                 r.assignee_queue, r.account_manager_id, r.search_public, r.search_people, r.search_internal,
-                 r.search_grams
+                 r.assignee_queue, r.account_manager_id
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE NOT EXISTS (SELECT 1 FROM blocked)
             AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
@@ -385,6 +408,11 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
           INSERT INTO support_case_clock_events (case_id, sequence, data)
           SELECT r.case_id, r.sequence, r.data
           FROM new_case, input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
+        ),
+        search AS (
+          INSERT INTO support_case_search (case_id, sequence, public_text, internal_text, grams)
+          SELECT r.case_id, r.sequence, r.public_text, r.internal_text, r.grams
+          FROM new_case, input, jsonb_populate_recordset(NULL::support_case_search, input.j->'search') AS r
         ),
         messages AS (
           INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
@@ -522,11 +550,10 @@ const makeChangeWrite = (sql: SqlClient.SqlClient) => {
       if (change.messageLimits !== undefined) yield* checkMessageLimits(change.messageLimits)
       const before = distinct(locked.case.parties)
       const after = distinct(c.parties)
-      const search = SearchColumns.forAppend(c, change.events)
       const input = JSON.stringify({
         id: c.id,
         case: { id: c.id, ...caseColumns(c), data: c, facts: change.facts },
-        search: { pub: search.pub, people: search.people, internal: search.internal, grams: search.gramList },
+        search: SearchRows.forAppend(locked.case, c, change.events),
         events: eventRows(c.id, change.events),
         clock: clockRows(c.id, change.clockEvents),
         removed: before.filter((p) => !after.includes(p)),
@@ -547,6 +574,14 @@ const makeChangeWrite = (sql: SqlClient.SqlClient) => {
             INSERT INTO support_case_clock_events (case_id, sequence, data)
             SELECT r.case_id, r.sequence, r.data
             FROM input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
+          ),
+          -- the console's search text (decision 94): a row for the new events' text, the people row when it changed
+          search AS (
+            INSERT INTO support_case_search (case_id, sequence, public_text, internal_text, grams)
+            SELECT r.case_id, r.sequence, r.public_text, r.internal_text, r.grams
+            FROM input, jsonb_populate_recordset(NULL::support_case_search, input.j->'search') AS r
+            ON CONFLICT (case_id, sequence) DO UPDATE
+              SET public_text = EXCLUDED.public_text, internal_text = EXCLUDED.internal_text, grams = EXCLUDED.grams
           ),
           removed AS (
             DELETE FROM support_case_parties p USING input
@@ -587,18 +622,7 @@ const makeChangeWrite = (sql: SqlClient.SqlClient) => {
           SET status = r.status, priority = r.priority, category = r.category, assignee_id = r.assignee_id,
               updated_at = r.updated_at, sequence = r.sequence, next_due_at = r.next_due_at, data = r.data,
               facts = r.facts, channel = r.channel, assignee_queue = r.assignee_queue,
-              account_manager_id = r.account_manager_id,
-              -- the console's search text (decision 81): the new events' text appended, the people part rewritten
-              search_people = input.j->'search'->>'people',
-              search_public = CASE WHEN input.j->'search'->>'pub' = '' THEN c.search_public
-                                   WHEN c.search_public = '' THEN input.j->'search'->>'pub'
-                                   ELSE c.search_public || E'\n' || (input.j->'search'->>'pub') END,
-              search_internal = CASE WHEN input.j->'search'->>'internal' = '' THEN c.search_internal
-                                     WHEN c.search_internal = '' THEN input.j->'search'->>'internal'
-                                     ELSE c.search_internal || E'\n' || (input.j->'search'->>'internal') END,
-              search_grams = CASE WHEN jsonb_array_length(input.j->'search'->'grams') = 0 THEN c.search_grams
-                                  ELSE ARRAY(SELECT DISTINCT g FROM unnest(c.search_grams) AS g
-                                             UNION SELECT jsonb_array_elements_text(input.j->'search'->'grams')) END
+              account_manager_id = r.account_manager_id
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE c.id = input.j->>'id'`.pipe(
         Effect.catchReason("SqlError", "UniqueViolation", (reason) =>
@@ -629,9 +653,9 @@ const makeLocking = (sql: SqlClient.SqlClient, reads: Reads) => {
   /** The case locked for a write, decoded; CaseNotFound when there is none. */
   const lock = (caseId: string) =>
     Effect.gen(function* () {
-      const rows = yield* reads.selectStored(sql.and([sql`c.id = ${caseId}`]), true)
-      if (rows.length === 0) return yield* new CaseStore.CaseNotFound({ caseId })
-      return yield* corrupt(reads.decodeStored(rows[0]))
+      const found = yield* reads.readStored(sql.and([sql`c.id = ${caseId}`]), true, { id: caseId })
+      if (Option.isNone(found)) return yield* new CaseStore.CaseNotFound({ caseId })
+      return found.value
     })
 
   /** Runs a write in a transaction and reports its outcome as the port says. */
@@ -665,6 +689,7 @@ const makeErase = (sql: SqlClient.SqlClient, { lock, transact }: ReturnType<type
         yield* sql`DELETE FROM support_alerts WHERE case_id = ${caseId}`
         yield* sql`DELETE FROM support_alert_schedule WHERE case_id = ${caseId}`
         yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${caseId}`
+        yield* sql`DELETE FROM support_case_search WHERE case_id = ${caseId}`
         yield* sql`DELETE FROM support_case_events WHERE case_id = ${caseId}`
         yield* sql`DELETE FROM support_cases WHERE id = ${caseId}`
         const tally = outcome.tally
@@ -737,7 +762,7 @@ const makeErase = (sql: SqlClient.SqlClient, { lock, transact }: ReturnType<type
           FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
           WHERE c.id = input.j->>'id'`
       // the console's search text is rebuilt from the redacted record
-      yield* SearchColumns.rebuild([caseId]).pipe(Effect.provideService(SqlClient.SqlClient, sql))
+      yield* SearchRows.rebuild([caseId]).pipe(Effect.provideService(SqlClient.SqlClient, sql))
       if (redacted.length > 0) {
         yield* sql`
             UPDATE support_outbox o

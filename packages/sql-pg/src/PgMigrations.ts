@@ -21,9 +21,10 @@
  * - `support_tasks`: the periodic tasks the workers share, each with its next run and the lease of a run.
  * - `support_policy_versions`: every published version of the policy (clause 7.1), immutable, in publication order.
  * - `support_case_tallies`: what a deleted case leaves for reports (erasure, clause 7.4): anonymous facts only.
- * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case,
- *   and its searchable text in three parts (public, people, internal) with trigram indexes (`pg_trgm`) and an index
- *   of its Chinese, Japanese and Korean characters and character pairs (`search_grams`).
+ * - The console's columns of `support_cases` (`50_case_search`): the queue, channel and account manager of a case.
+ * - `support_case_search` (`60_case_search_rows`): the console's searchable text, a row per write that added text
+ *   (public and staff-only parts) and one for the requester's name and email, with trigram indexes (`pg_trgm`) and
+ *   an index of its Chinese, Japanese and Korean characters and character pairs (`grams`).
  *
  * The `pg_trgm` extension must be available: PostgreSQL ships it (in Debian's `postgresql` package; it is a trusted
  * extension, so a database owner may create it), and PGlite loads it from `@electric-sql/pglite/contrib/pg_trgm`
@@ -42,7 +43,7 @@ import { CaseEvent, CaseLifecycle } from "@support-policy/core"
 import { Effect, Layer, Result } from "effect"
 import { Migrator, SqlClient, type SqlError } from "effect/sql"
 import * as Rows from "./internal/rows.ts"
-import * as SearchColumns from "./internal/searchColumns.ts"
+import * as SearchRows from "./internal/searchRows.ts"
 
 /**
  * The name of the table where the migrator records the migrations it applied.
@@ -321,8 +322,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     "CREATE INDEX support_case_tallies_updated_idx ON support_case_tallies (updated_at)"
   ]),
   // The console: views by status, assignee and queue in three orders, and search (decision 80). The searchable text
-  // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches), written with
-  // every create and append, and filled in here for the cases stored before.
+  // is computed by core's `CaseQuery` (normalized in JavaScript, so no collation decides what matches). The columns
+  // added here are filled for the cases stored before by "60_case_search_rows", which moved the text out of the row.
   "50_case_search": Effect.gen(function* () {
     yield* statements([
       "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -335,7 +336,6 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
         ADD COLUMN search_internal text NOT NULL DEFAULT '',
         ADD COLUMN search_grams text[] NOT NULL DEFAULT '{}'`
     ])
-    yield* SearchColumns.backfill
     yield* statements([
       "CREATE INDEX support_cases_due_all_idx ON support_cases (next_due_at, id)",
       "CREATE INDEX support_cases_updated_idx ON support_cases (updated_at, id)",
@@ -347,6 +347,28 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       "CREATE INDEX support_cases_search_people_idx ON support_cases USING gin (search_people gin_trgm_ops)",
       "CREATE INDEX support_cases_search_internal_idx ON support_cases USING gin (search_internal gin_trgm_ops)",
       "CREATE INDEX support_cases_search_grams_idx ON support_cases USING gin (search_grams)"
+    ])
+  }),
+  // The searchable text leaves the case row for rows of its own (decision 94): a write then indexes only the text it
+  // adds, where rewriting the row's whole text made a note on a long record, and every alert, cost more as it grew.
+  "60_case_search_rows": Effect.gen(function* () {
+    yield* statements([
+      `CREATE TABLE support_case_search (
+        case_id text COLLATE "C" NOT NULL REFERENCES support_cases (id),
+        sequence integer NOT NULL CHECK (sequence >= 0),
+        public_text text NOT NULL,
+        internal_text text NOT NULL,
+        grams text[] NOT NULL,
+        CONSTRAINT support_case_search_pkey PRIMARY KEY (case_id, sequence)
+      )`,
+      `ALTER TABLE support_cases
+        DROP COLUMN search_public, DROP COLUMN search_people, DROP COLUMN search_internal, DROP COLUMN search_grams`
+    ])
+    yield* SearchRows.backfill
+    yield* statements([
+      "CREATE INDEX support_case_search_public_idx ON support_case_search USING gin (public_text gin_trgm_ops)",
+      "CREATE INDEX support_case_search_internal_idx ON support_case_search USING gin (internal_text gin_trgm_ops)",
+      "CREATE INDEX support_case_search_grams_idx ON support_case_search USING gin (grams)"
     ])
   })
 }

@@ -5,7 +5,7 @@
  * layers. On in-memory PGlite and on the real server.
  */
 import { afterAll, assert, describe, layer } from "@effect/vitest"
-import { CaseEvent, CaseLifecycle, CaseStore, Incident, Outbox, Randomness } from "@support-policy/core"
+import { CaseEvent, CaseLifecycle, CaseQuery, CaseStore, Incident, Outbox, Randomness } from "@support-policy/core"
 import { Fixtures } from "@support-policy/core/testing"
 import { PgCaseStore, PgMigrations, PgStorage } from "@support-policy/sql-pg"
 import { Effect, Layer, Option } from "effect"
@@ -107,7 +107,7 @@ for (const backend of backends) {
         )
 
         it.effect(
-          "a clock record that grew reads as a new store reads it whole; a changed earlier row is Corrupt",
+          "a clock record that grew reads as a new store reads it whole; a rewritten or shortened one is read again",
           () =>
             Effect.gen(function* () {
               const sql = yield* SqlClient.SqlClient
@@ -117,27 +117,42 @@ for (const backend of backends) {
               let stored = yield* store.append(yield* Fixtures.append(input, { events: 2 }))
               const cached = yield* store.get(input.case.id)
               assert.deepStrictEqual(Option.getOrThrow(cached), stored)
-              // the store read this clock record before: now it decodes the three new events only
+              // the store read this clock record before: now it asks for the three new events only
               stored = yield* store.append(yield* Fixtures.append(stored, { events: 3 }))
-              const grown = Option.getOrThrow(yield* store.get(input.case.id))
+              const grown = Option.getOrThrow(yield* store.getByTrackingNumber(input.case.trackingNumber))
               const fresh = yield* Effect.flatMap(PgCaseStore.make, (other) => other.get(input.case.id))
               assert.deepStrictEqual(grown, Option.getOrThrow(fresh))
               assert.deepStrictEqual(
                 grown.clockRecord.map((e) => e.sequence),
                 [1, 2, 3, 4, 5, 6]
               )
-              // a row the store has read and cached, changed: its text no longer extends the cached one
+              // the record rewritten (as erasure does: every row deleted and inserted again), one row damaged: the
+              // first row's xmin changed, so the store reads the whole record again and finds the damage
+              const rows = yield* sql<{ sequence: number; data: unknown }>`
+                SELECT sequence, data FROM support_case_clock_events WHERE case_id = ${input.case.id}`
+              yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${input.case.id}`
+              for (const r of rows) {
+                yield* sql`INSERT INTO support_case_clock_events (case_id, sequence, data)
+                           VALUES (${input.case.id}, ${r.sequence}, ${JSON.stringify(r.data)}::jsonb)`
+              }
               yield* sql`UPDATE support_case_clock_events SET data = jsonb_set(data, '{type}', '"teleported"')
                        WHERE case_id = ${input.case.id} AND sequence = 3`
               corruptCase(`case ${input.case.id}, clock event 3`)(yield* failure(store.get(input.case.id)))
-              // a row removed at the end: the text is a prefix of the cached one, decoded whole (and still valid)
+              // a row removed at the end: the store notices the last row it had is gone and reads the record again
               yield* sql`UPDATE support_case_clock_events SET data = jsonb_set(data, '{type}', '"replied"')
                        WHERE case_id = ${input.case.id} AND sequence = 3`
+              assert.isTrue(Option.isSome(yield* store.get(input.case.id)))
               yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${input.case.id} AND sequence = 6`
               const shorter = Option.getOrThrow(yield* store.get(input.case.id))
               assert.deepStrictEqual(
                 shorter.clockRecord.map((e) => e.sequence),
                 [1, 2, 3, 4, 5]
+              )
+              // and a write after it appends to what the database holds
+              const next = yield* store.append(yield* Fixtures.append(shorter))
+              assert.deepStrictEqual(
+                Option.getOrThrow(yield* store.get(input.case.id)).clockRecord.map((e) => e.sequence),
+                next.clockRecord.map((e) => e.sequence)
               )
             })
         )
@@ -268,7 +283,7 @@ describe.skipIf(PgTest.skipServer)("PgStorage.layerUrl", () => {
 
 describe("PgMigrations: an earlier database", () => {
   layer(Randomness.layer, { excludeTestServices: true, timeout: "120 seconds" })("upgrade", (it) => {
-    it.effect("gets the facts and clock records of its cases filled in, and reads as a new one", () =>
+    it.effect("gets the facts, clock records and search text of its cases filled in, and reads as a new one", () =>
       Effect.gen(function* () {
         // a database with the migrations of the earlier version only, and a case written the way it wrote cases
         const earlier = Object.fromEntries(
@@ -281,7 +296,7 @@ describe("PgMigrations: an earlier database", () => {
           at: append.case.updatedAt,
           actor: { role: "agent", id: "agent-1" },
           type: "noteAdded",
-          body: "internal"
+          body: "internal remark about the zebrawood samples"
         } as const
         const events = [...input.events, ...append.events, note]
         const c = { ...append.case, sequence: 4 }
@@ -306,6 +321,15 @@ describe("PgMigrations: an earlier database", () => {
             (yield* store.events(c.id, { limit: 10, readers: "requester" })).map((e) => e.sequence),
             [1, 2, 3]
           )
+          // its text is found as a new case's is: the subject for anyone, the internal note for staff only
+          const found = (q: string, scope: CaseQuery.Scope) =>
+            Effect.map(
+              store.find({ text: { terms: CaseQuery.terms(q), scope }, sort: "received", order: "asc", limit: 5 }),
+              (cases) => cases.map((found) => found.id)
+            )
+          assert.deepStrictEqual(yield* found(c.subject, "requester"), [c.id])
+          assert.deepStrictEqual(yield* found("zebrawood", "staff"), [c.id])
+          assert.deepStrictEqual(yield* found("zebrawood", "requester"), [])
           // and it takes writes as a new one
           yield* store.append(yield* Fixtures.append(stored))
           return (yield* store.events(c.id, { limit: 10 })).map((e) => e.sequence)

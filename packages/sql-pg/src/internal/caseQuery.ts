@@ -1,13 +1,35 @@
 /**
  * `CaseQuery` in SQL: the WHERE fragments of its filters and words, and its orders with keyset paging, for
- * `PgCaseStore.find` and `count`. Each word is a `LIKE '%word%'` on the normalized text columns, served by their
- * trigram indexes, and, when it has Chinese, Japanese or Korean characters, a containment test on `search_grams`
- * (trigram indexes cannot find one- or two-character words, and under the C locale they skip such characters).
+ * `PgCaseStore.find` and `count`. Each word is a `LIKE '%word%'` on the normalized text of `support_case_search`,
+ * served by its trigram indexes, and, when it has Chinese, Japanese or Korean characters, a containment test on its
+ * grams (trigram indexes cannot find one- or two-character words, and under the C locale they skip such characters).
  */
 import { CaseQuery } from "@support-policy/core"
 import type { SqlClient, Statement } from "effect/sql"
 
 const likePattern = (term: string): string => `%${term.replace(/[\\%_]/g, "\\$&")}%`
+
+/**
+ * The cases whose text holds `term`: some row of `support_case_search` holds it (a word is never split between rows:
+ * rows are whole writes' texts, and a word holds no line break). A word with Chinese, Japanese or Korean characters is
+ * found through the rows' grams and only checked with LIKE: its trigrams may be none (the C locale skips such
+ * characters), and a trigram index scan without trigrams reads the whole index; `column || ''` keeps the planner off
+ * the trigram index for it.
+ */
+const containing = (sql: SqlClient.SqlClient, term: string, scope: CaseQuery.Scope): Statement.Fragment => {
+  const pattern = likePattern(term)
+  const grams = CaseQuery.termGrams(term)
+  const column = (name: string) => sql.literal(grams.length > 0 ? `(s.${name} || '')` : `s.${name}`)
+  const text =
+    scope === "requester"
+      ? sql`${column("public_text")} LIKE ${pattern}`
+      : sql`(${column("public_text")} LIKE ${pattern} OR ${column("internal_text")} LIKE ${pattern})`
+  const conditions =
+    grams.length === 0
+      ? [text]
+      : [sql`s.grams @> ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(grams)}::jsonb))`, text]
+  return sql`id IN (SELECT s.case_id FROM support_case_search s WHERE ${sql.and(conditions)})`
+}
 
 /** The conditions of a filter (words included), to be joined with AND. */
 export const where = (sql: SqlClient.SqlClient, filter: CaseQuery.Filter): Array<Statement.Fragment> => {
@@ -29,22 +51,7 @@ export const where = (sql: SqlClient.SqlClient, filter: CaseQuery.Filter): Array
   }
   if (filter.openedBefore !== undefined) out.push(sql`opened_at < ${filter.openedBefore}`)
   if (filter.updatedSince !== undefined) out.push(sql`updated_at >= ${filter.updatedSince}`)
-  for (const term of filter.text?.terms ?? []) {
-    const pattern = likePattern(term)
-    const grams = CaseQuery.termGrams(term)
-    // A word with Chinese, Japanese or Korean characters is found through `search_grams` and only checked with LIKE:
-    // its trigrams may be none (the C locale skips such characters), and a trigram index scan without trigrams reads
-    // the whole index. `column || ''` keeps the planner off the trigram index for it.
-    const column = (name: string) => (grams.length > 0 ? sql`(${sql(name)} || '')` : sql(name))
-    out.push(
-      filter.text?.scope === "requester"
-        ? sql`${column("search_public")} LIKE ${pattern}`
-        : sql`(${column("search_public")} LIKE ${pattern} OR ${column("search_people")} LIKE ${pattern} OR ${column("search_internal")} LIKE ${pattern})`
-    )
-    if (grams.length > 0) {
-      out.push(sql`search_grams @> ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(grams)}::jsonb))`)
-    }
-  }
+  for (const term of filter.text?.terms ?? []) out.push(containing(sql, term, filter.text?.scope ?? "staff"))
   return out
 }
 

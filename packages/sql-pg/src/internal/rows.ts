@@ -61,46 +61,82 @@ export const supportCase = (row: CaseRow): Decoded<SupportCase.SupportCase> => {
   return Result.succeed(value)
 }
 
-/** Row of `support_cases` with its facts and clock record (`[{ sequence, data }]`, in order, as JSON text). */
+/**
+ * Row of `support_cases` with its facts and clock record: the clock rows after `clock_after` (`[{ sequence, data }]`,
+ * in order, as JSON text), the first clock row's `xmin` (`clock_origin`) and the sequence of the last clock row at or
+ * before `clock_after` (`clock_last`). With `clock_after` 0 the text is the whole record.
+ */
 export interface StoredRow extends CaseRow {
   readonly facts: unknown
   readonly clock: unknown
+  readonly clock_after?: number | undefined
+  readonly clock_origin?: string | null | undefined
+  readonly clock_last?: number | null | undefined
 }
 
 /**
- * Clock records this store decoded, by case, with the exact JSON text each was decoded from. A clock record only
- * grows at its end, so when a case's clock text starts with the text decoded before, only the events after it are
- * parsed and decoded; any other text (a changed, missing or damaged row) is decoded and checked whole. The decoded
- * events are a function of the text alone, so a hit decodes exactly what a full decode would. Bounded by the total
- * length of the texts kept, least recently used first out.
+ * Clock records this store decoded, by case (decision 95). A clock record only grows at its end, so a read asks the
+ * database for the clock rows after the last one this store decoded, with two checks that cost one index entry each:
+ * the `xmin` of the record's first row, which changes when the store rewrites the record (erasure deletes and
+ * inserts every row), and the sequence of the last row up to the cached one, which changes when rows at the end were
+ * removed. Either differing, the read asks again for the whole record. Bounded by the number of events kept, least
+ * recently used first out.
  */
 export interface ClockCache {
-  readonly entries: Map<string, { readonly text: string; readonly events: ReadonlyArray<CaseEvent.CaseEvent> }>
-  readonly maxChars: number
-  chars: number
+  readonly entries: Map<string, CachedClock>
+  readonly byTrackingNumber: Map<string, string>
+  readonly maxEvents: number
+  events: number
 }
 
-/** An empty cache that keeps at most `maxChars` characters of clock text (16 M by default). */
-export const clockCache = (maxChars = 16_000_000): ClockCache => ({ entries: new Map(), maxChars, chars: 0 })
+interface CachedClock {
+  readonly events: ReadonlyArray<CaseEvent.CaseEvent>
+  readonly origin: string
+  readonly trackingNumber: string
+}
 
-const remember = (
+/** An empty cache that keeps at most `maxEvents` clock events (500,000 by default). */
+export const clockCache = (maxEvents = 500_000): ClockCache => ({
+  entries: new Map(),
+  byTrackingNumber: new Map(),
+  maxEvents,
+  events: 0
+})
+
+/** What a read of a case can take from the cache: the clock rows up to `after` of case `caseId`. */
+export interface ClockKnown {
+  readonly caseId: string
+  readonly after: number
+}
+
+/** The cached part of a case's clock record, by id or tracking number, for the read to ask only for what follows. */
+export const clockKnown = (
   cache: ClockCache,
-  caseId: string,
-  text: string,
-  events: ReadonlyArray<CaseEvent.CaseEvent>
-): void => {
+  key: { readonly id: string } | { readonly trackingNumber: string }
+): ClockKnown | undefined => {
+  const caseId = "id" in key ? key.id : cache.byTrackingNumber.get(key.trackingNumber)
+  const entry = caseId === undefined ? undefined : cache.entries.get(caseId)
+  const last = entry?.events[entry.events.length - 1]
+  return caseId === undefined || last === undefined ? undefined : { caseId, after: last.sequence }
+}
+
+const forget = (cache: ClockCache, caseId: string): void => {
   const previous = cache.entries.get(caseId)
-  if (previous !== undefined) {
-    cache.entries.delete(caseId)
-    cache.chars -= previous.text.length
-  }
-  if (text.length > cache.maxChars) return
-  cache.entries.set(caseId, { text, events })
-  cache.chars += text.length
-  for (const [id, entry] of cache.entries) {
-    if (cache.chars <= cache.maxChars) break
-    cache.entries.delete(id)
-    cache.chars -= entry.text.length
+  if (previous === undefined) return
+  cache.entries.delete(caseId)
+  cache.byTrackingNumber.delete(previous.trackingNumber)
+  cache.events -= previous.events.length
+}
+
+const remember = (cache: ClockCache, caseId: string, entry: CachedClock): void => {
+  forget(cache, caseId)
+  if (entry.events.length > cache.maxEvents) return
+  cache.entries.set(caseId, entry)
+  cache.byTrackingNumber.set(entry.trackingNumber, caseId)
+  cache.events += entry.events.length
+  for (const id of cache.entries.keys()) {
+    if (cache.events <= cache.maxEvents) break
+    forget(cache, id)
   }
 }
 
@@ -126,55 +162,51 @@ const clockRows = (
   return undefined
 }
 
-/** The clock record of a stored row: decoded and checked, from the cache's text when the row's text extends it. */
-const clockRecordOf = (row: StoredRow, cache: ClockCache | undefined): Decoded<ReadonlyArray<CaseEvent.CaseEvent>> => {
-  const text = row.clock
-  const known = cache !== undefined && typeof text === "string" ? cache.entries.get(row.id) : undefined
-  let events: Array<CaseEvent.CaseEvent> | undefined
-  if (known !== undefined && typeof text === "string") {
-    const last = known.events[known.events.length - 1]
-    if (text === known.text) {
-      if (last === undefined || last.sequence <= row.sequence) events = [...known.events]
-    } else {
-      // `[…cached…]` extended as `[…cached…,…new…]`: parse and check the new rows only
-      const head = known.text.length - 1
-      if (
-        head > 1 &&
-        text.length > known.text.length &&
-        text.charCodeAt(head) === 44 &&
-        text.startsWith(known.text.slice(0, head))
-      ) {
-        const rest = Result.try({ try: () => JSON.parse(`[${text.slice(head + 1)}`) as unknown, catch: () => null })
-        const more: Array<CaseEvent.CaseEvent> = [...known.events]
-        if (
-          Result.isSuccess(rest) &&
-          clockRows(row, rest.success, last?.sequence ?? 0, more) === undefined &&
-          more.length > known.events.length
-        ) {
-          events = more
-        }
-      }
+/** A read that took only the clock rows after the cached ones, when the cache no longer holds what it took. */
+export const STALE = "stale clock cache" as const
+
+/**
+ * The clock record of a stored row, decoded and checked: the cached events and the rows after them, or the whole
+ * record. {@link STALE} when the row holds only the rows after a cached part that no longer matches (read again with
+ * `clock_after` 0).
+ */
+const clockRecordOf = (
+  row: StoredRow,
+  trackingNumber: string,
+  cache: ClockCache | undefined
+): Result.Result<ReadonlyArray<CaseEvent.CaseEvent>, string | typeof STALE> => {
+  const after = row.clock_after ?? 0
+  const origin = row.clock_origin ?? ""
+  let events: Array<CaseEvent.CaseEvent>
+  if (after > 0) {
+    const known = cache?.entries.get(row.id)
+    const last = known?.events[known.events.length - 1]
+    if (known === undefined || last?.sequence !== after || known.origin !== origin || row.clock_last !== after) {
+      if (cache !== undefined) forget(cache, row.id)
+      return Result.fail(STALE)
     }
-  }
-  if (events === undefined) {
+    events = [...known.events]
+  } else {
     events = []
-    const problem = clockRows(row, json(text), 0, events)
-    if (problem !== undefined) return Result.fail(problem)
   }
+  const problem = clockRows(row, json(row.clock), after, events)
+  if (problem !== undefined) return Result.fail(problem)
   if (events[0]?.type !== "submitted") {
     return Result.fail(`case ${row.id}: its clock record does not start with its submission`)
   }
-  if (cache !== undefined && typeof text === "string") remember(cache, row.id, text, [...events])
+  if (cache !== undefined) {
+    remember(cache, row.id, { events: [...events], origin, trackingNumber })
+  }
   return Result.succeed(events)
 }
 
 /**
  * A case as stored beside its record: the case document (checked against its row), its facts (at the case's
  * sequence) and its clock record (events decoded, in increasing order, starting with the submission, none after the
- * case's sequence). With a cache, a clock record that only grew since this store last decoded it is decoded from
- * its new events on (`ClockCache`).
+ * case's sequence). With a cache, the row may hold only the clock rows after the cached ones (`ClockCache`): they
+ * are decoded onto the cached events, or the result is {@link STALE} when the cache no longer matches the record.
  */
-export const stored = (row: StoredRow, cache?: ClockCache): Decoded<CaseStore.Stored> => {
+export const stored = (row: StoredRow, cache?: ClockCache): Result.Result<CaseStore.Stored, string | typeof STALE> => {
   const decodedCase = supportCase(row)
   if (Result.isFailure(decodedCase)) return Result.fail(decodedCase.failure)
   const facts = decodeFacts(json(row.facts))
@@ -182,7 +214,7 @@ export const stored = (row: StoredRow, cache?: ClockCache): Decoded<CaseStore.St
   if (facts.success.sequence !== row.sequence) {
     return Result.fail(`case ${row.id}: its facts say sequence ${facts.success.sequence}, its row ${row.sequence}`)
   }
-  const clockRecord = clockRecordOf(row, cache)
+  const clockRecord = clockRecordOf(row, decodedCase.success.trackingNumber, cache)
   if (Result.isFailure(clockRecord)) return Result.fail(clockRecord.failure)
   return Result.succeed({ case: decodedCase.success, facts: facts.success, clockRecord: clockRecord.success })
 }

@@ -67,6 +67,7 @@ export const template = Effect.gen(function* () {
   yield* sql`DELETE FROM support_outbox WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_events WHERE case_id = ${id}`
+  yield* sql`DELETE FROM support_case_search WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_case_parties WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${id}`
   yield* sql`DELETE FROM support_cases WHERE id = ${id}`
