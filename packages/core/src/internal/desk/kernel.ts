@@ -268,14 +268,13 @@ const makeRules = (policies: DeskContext["policies"], now: Effect.Effect<number>
   const rulesFor = (version: string, record: CaseEvent.Record): Effect.Effect<CaseRules, PolicyStoreFailure> =>
     Effect.gen(function* () {
       const policy = yield* policies.require(version)
-      let moved = false
-      for (const e of record) {
-        if (e.type !== "policyChanged") continue
-        moved = true
+      // most records never moved: one plain scan finds that, without a step of this generator per event
+      const moves = record.filter((e): e is CaseEvent.Of<"policyChanged"> => e.type === "policyChanged")
+      for (const e of moves) {
         yield* policies.require(e.from)
         yield* policies.require(e.to)
       }
-      return caseRules(policy, moved)
+      return caseRules(policy, moves.length > 0)
     })
 
   /** The rules of a stored case: the version it names, evaluated over its clock record. */
