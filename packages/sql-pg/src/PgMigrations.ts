@@ -30,6 +30,8 @@
  * extension, so a database owner may create it), and PGlite loads it from `@electric-sql/pglite/contrib/pg_trgm`
  * (`PgStorage.layerPglite` does).
  * - `support_inbound_mail`, `support_failing_addresses`: the email channel's mailbox (`PgMailbox`).
+ * - `support_locked_submission(…)` (`61_locked_submission`): a submission under opening limits, after the requester's
+ *   advisory lock, in one round trip.
  *
  * Every migration the table does not list is applied, in id order, whatever the highest id applied: migrations are
  * numbered by range per area of work, so one with a lower id may arrive after one with a higher id (Effect's own
@@ -370,7 +372,20 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       "CREATE INDEX support_case_search_internal_idx ON support_case_search USING gin (internal_text gin_trgm_ops)",
       "CREATE INDEX support_case_search_grams_idx ON support_case_search USING gin (grams)"
     ])
-  })
+  }),
+  // A submission under opening limits in one round trip (decision 96): the requester's advisory lock, then the
+  // submission's statement (`PgCaseStore`), which PL/pgSQL runs with a snapshot taken after the lock, so the limits'
+  // counts see every submission committed before it, as the transaction of four statements it replaces did.
+  "61_locked_submission": statements([
+    `CREATE FUNCTION support_locked_submission(lock_space integer, requester text, statement text, input jsonb)
+      RETURNS TABLE (created integer, limit_id text, count integer, max integer)
+      LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(lock_space, hashtext(requester));
+        RETURN QUERY EXECUTE statement USING input;
+      END
+      $$`
+  ])
 }
 
 /**
