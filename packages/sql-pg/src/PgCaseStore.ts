@@ -449,7 +449,6 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
       : sql.unsafe<SubmissionRow>(SUBMISSION, [input])
   }
 
-
   const create = Effect.fn("PgCaseStore.create")(function* (newCase: CaseStore.NewCase) {
     yield* CaseStore.validateNewCase(newCase)
     const c = newCase.case

@@ -6,7 +6,7 @@
  * Tables (all prefixed `support_`):
  * - `support_cases`: the current state of each case as the core `SupportCase` document (`data`, jsonb), plus the
  *   columns the queries need, each behind an index: the tracking number (unique), the requester, and the next due
- *   instant (a partial index holding only cases with a running clock — the agents' queue and the SLA sweep).
+ *   instant (the agents' queue and the SLA sweep; `support_cases_due_all_idx` since `62_due_index_once`).
  * - `support_case_parties`: who is a party to which case, ordered by opening instant (`listByParty`).
  * - `support_case_events`: the handling record, one row per event, keyed by `(case_id, sequence)`, so two appends
  *   that read the same record can never both write event `n + 1`.
@@ -385,7 +385,11 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
         RETURN QUERY EXECUTE statement USING input;
       END
       $$`
-  ])
+  ]),
+  // One index on the next due instant: `support_cases_due_all_idx` (the console's, all cases) serves the queue and the
+  // sweep as the partial `support_cases_due_idx` did (`next_due_at IS NOT NULL` is a range of it), and every write to
+  // a case that is not a HOT update inserts into each index of the table: one fewer is a cheaper write (decision 94).
+  "62_due_index_once": statements(["DROP INDEX support_cases_due_idx"])
 }
 
 /**
