@@ -347,8 +347,9 @@ describe("the rating link of the answer (clause 7.4)", () => {
         requesterId: "buyer-bob",
         expiresAt: hk("2025-06-18T11:00")
       })
-      for (const attempt of [desk.satisfactionWithToken(token), desk.rateSatisfactionWithToken(token, { rating: 2 })]) {
-        const error = yield* failure(attempt)
+      const read = yield* failure(desk.satisfactionWithToken(token))
+      const rate = yield* failure(desk.rateSatisfactionWithToken(token, { rating: 2 }))
+      for (const error of [read, rate]) {
         assert.strictEqual(error._tag === "SatisfactionTokenInvalid" && error.reason, "signature")
       }
       assert.isUndefined((yield* stored(tn)).events.find((e) => e.type === "satisfactionRated"))
