@@ -68,6 +68,13 @@ const en = {
   "rate.send": "Send rating",
   "rate.choose": "Please choose a rating first.",
   "rate.thanks": "You rated how we handled this request {rating} out of {max}. Thank you.",
+  "rate.pageTitle": "Rate our help — Support desk demo",
+  "rate.heading": "How did we do?",
+  "rate.request": "Your request {tn}",
+  "rate.invalid": "This rating link is not valid. Please use the link in our e-mail exactly as it is.",
+  "rate.expired": "This rating link has expired: the time to rate this request is over.",
+  "rate.closed": "This request cannot be rated any more.",
+  "rate.notAsked": "We do not ask for ratings of this request.",
   "clock.firstResponse": "First reply",
   "clock.progressUpdate": "Progress update",
   "clock.resolution": "Resolved or explained",
@@ -179,6 +186,13 @@ const zh = {
   "rate.send": "提交评分",
   "rate.choose": "请先选择一个评分。",
   "rate.thanks": "您为我们处理此请求的方式评了 {rating} 分（满分 {max} 分）。谢谢！",
+  "rate.pageTitle": "为我们的服务评分 — 客服演示",
+  "rate.heading": "我们做得怎么样？",
+  "rate.request": "您的请求 {tn}",
+  "rate.invalid": "此评分链接无效。请使用我们邮件中的原始链接。",
+  "rate.expired": "此评分链接已过期：此请求的评分时间已结束。",
+  "rate.closed": "此请求已无法评分。",
+  "rate.notAsked": "我们不对此请求征求评分。",
   "clock.firstResponse": "首次回复",
   "clock.progressUpdate": "进展更新",
   "clock.resolution": "解决或说明",
@@ -292,5 +306,5 @@ export const translatePage = (root = document) => {
     node.placeholder = t(node.dataset.i18nPlaceholder)
   for (const node of root.querySelectorAll("[data-i18n-label]"))
     node.setAttribute("aria-label", t(node.dataset.i18nLabel))
-  document.title = t("page.title")
+  document.title = t(document.body?.dataset.title ?? "page.title")
 }

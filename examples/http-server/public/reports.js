@@ -1,5 +1,6 @@
-// The reports screen: SLA attainment by week per metric, breaches by category and the backlog, drawn by Chart.js
-// (served as an ES module from its package, no build step), with the numbers in tables and a CSV download.
+// The reports screen: SLA attainment by week per metric, breaches by category, the backlog and the requesters'
+// satisfaction ratings (average, count, low share and how many gave each score), drawn by Chart.js (served as an ES
+// module from its package, no build step), with the numbers in tables and a CSV download.
 import { Chart, registerables } from "/vendor/chart.js/chart.js"
 import * as SP from "./common.js"
 
@@ -82,6 +83,61 @@ const figuresTable = (report) =>
     )
   )
 
+/** The satisfaction ratings given in the period (`report.total.satisfaction`): the figures, the chart and its table. */
+const satisfactionSection = (s) => {
+  const share = s.rated === 0 ? null : s.low / s.rated
+  const figure = (label, value, id) => el("div", { class: "stat" }, el("dt", {}, label), el("dd", { id }, value))
+  return el(
+    "section",
+    { class: "card", id: "report-satisfaction", "aria-labelledby": "satisfaction-title" },
+    el("h2", { id: "satisfaction-title" }, "Satisfaction"),
+    el("p", { class: "hint" }, "Ratings requesters gave in the period (clause 7.4), on the policy's scale."),
+    el(
+      "dl",
+      { class: "stats" },
+      figure("Average rating", s.average === null ? "—" : s.average.toFixed(2), "satisfaction-average"),
+      figure("Ratings", String(s.rated), "satisfaction-rated"),
+      figure("Low ratings", s.rated === 0 ? "—" : `${s.low} (${percent(share)})`, "satisfaction-low")
+    ),
+    el(
+      "div",
+      { class: "satisfaction-figures" },
+      el(
+        "figure",
+        { class: "chart" },
+        el("figcaption", {}, el("h3", {}, "Ratings by score")),
+        el(
+          "div",
+          { class: "canvas-box" },
+          el("canvas", {
+            id: "chart-satisfaction",
+            role: "img",
+            "aria-label": `Ratings by score: ${s.distribution.map((d) => `${d.count} rated ${d.rating}`).join(", ")}`
+          })
+        )
+      ),
+      el(
+        "table",
+        { class: "figures", id: "satisfaction-table" },
+        el("caption", {}, "Ratings by score"),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Score"), el("th", { scope: "col" }, "Ratings"))),
+        el(
+          "tbody",
+          {},
+          s.distribution.map((d) =>
+            el(
+              "tr",
+              { dataset: { rating: String(d.rating) } },
+              el("th", { scope: "row" }, String(d.rating)),
+              el("td", {}, String(d.count))
+            )
+          )
+        )
+      )
+    )
+  )
+}
+
 const render = async (root, period, groupBy) => {
   const out = root.querySelector("#report-output")
   const error = root.querySelector("#report-error")
@@ -112,6 +168,7 @@ const render = async (root, period, groupBy) => {
       chartBox("chart-breaches", "Breaches by category", "clocks breached in the period"),
       chartBox("chart-backlog", "Backlog", "cases still owing an answer at the end of each week")
     ),
+    satisfactionSection(grouped.total.satisfaction),
     el(
       "section",
       { class: "card" },
@@ -162,6 +219,21 @@ const render = async (root, period, groupBy) => {
       datasets: [{ label: "Backlog", backgroundColor: "#5b6478", data: weekly.groups.map((g) => g.backlog) }]
     },
     options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+  })
+  const scores = grouped.total.satisfaction.distribution
+  draw("chart-satisfaction", {
+    type: "bar",
+    data: {
+      labels: scores.map((d) => String(d.rating)),
+      datasets: [{ label: "Ratings", backgroundColor: "#6a3fb5", data: scores.map((d) => d.count) }]
+    },
+    options: {
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { title: { display: true, text: "Score" } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Ratings" } }
+      }
+    }
   })
   root.dataset.rendered = "true"
 }

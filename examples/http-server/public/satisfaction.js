@@ -1,14 +1,20 @@
 // The satisfaction rating of a case, for the requester page (clause 7.4): the policy's question with one radio button
 // per point of its scale and, when the policy takes one, a comment; or the rating already given. A small piece the
-// page places under the case; it calls POST /v1/cases/{trackingNumber}/satisfaction.
+// requester page places under the case (it calls POST /v1/cases/{trackingNumber}/satisfaction), and the rating page
+// of the mail's signed link shows alone (it sends the rating with the link's token: rate.js).
 import { api, el, showError, whenZoned } from "./common.js"
 import { t } from "./i18n.js"
 
 /**
  * The rating part of a case view (`view` as GET /v1/cases/{trackingNumber} answers it): a form while the requester may
- * rate, a thank-you once they did, nothing otherwise. `onRated(view)` gets the case as it is after the rating.
+ * rate, a thank-you once they did, nothing otherwise. `onRated(view)` gets what `send(body)` answers (by default the
+ * signed-in requester's POST, which answers the case as it is after the rating).
  */
-export const satisfactionPart = (view, onRated) => {
+export const satisfactionPart = (
+  view,
+  onRated,
+  send = (body) => api("POST", `/v1/cases/${encodeURIComponent(view.case.trackingNumber)}/satisfaction`, body)
+) => {
   const s = view.satisfaction
   if (s === null || s === undefined) return null
   if (s.rating !== null) {
@@ -52,7 +58,7 @@ export const satisfactionPart = (view, onRated) => {
     const body = { rating: Number(chosen.value) }
     if (comment !== null && comment.value.trim() !== "") body.comment = comment.value.trim()
     try {
-      onRated(await api("POST", `/v1/cases/${encodeURIComponent(view.case.trackingNumber)}/satisfaction`, body))
+      onRated(await send(body))
     } catch (err) {
       showError(error, err)
     }

@@ -33,7 +33,7 @@ import { SmtpServerIntake } from "@support-policy/email"
 import * as DemoActors from "./DemoActors.ts"
 import * as DemoMail from "./DemoMail.ts"
 import * as Pages from "./Pages.ts"
-import { checkPort, DemoStartError, lockDataDir } from "./Preflight.ts"
+import { checkPort, DemoStartError, freePort, lockDataDir } from "./Preflight.ts"
 import * as Seed from "./Seed.ts"
 
 /** The default folder of the embedded database: `examples/http-server/.data` (git-ignored). */
@@ -69,6 +69,16 @@ export interface Options {
   readonly smtpInboundPort?: number | false | undefined
   /** Deliver the outbox by email and take inbound mail. Default true. */
   readonly email?: boolean | undefined
+  /**
+   * The address people reach the demo at (`PUBLIC_URL`, e.g. `https://support.example.com`), for links in its mail
+   * (the rating link: `<publicUrl>/rate#<token>`). Default: the address it listens on.
+   */
+  readonly publicUrl?: string | undefined
+  /**
+   * The secret of the signed rating links in the resolution mail (`SATISFACTION_SECRET`, at least 32 characters).
+   * Default: a fixed demo secret.
+   */
+  readonly satisfactionSecret?: string | undefined
 }
 
 export interface Timings {
@@ -104,7 +114,10 @@ export const authentication: Layer.Layer<Authentication.Authentication> = Authen
  * mailbox too, so the desk's erasure (a request, the retention sweep) erases the requester's incoming mail with it.
  */
 export const deskLayer = (
-  options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections" | "policy">
+  options: Pick<Options, "databaseUrl" | "dataDir" | "maxConnections" | "policy" | "satisfactionSecret"> & {
+    /** The rating page's address (`<public URL>/rate`); without it the desk's mail carries no rating link. */
+    readonly ratePage?: string | undefined
+  }
 ): Layer.Layer<
   | SupportDesk.SupportDesk
   | SqlClient.SqlClient
@@ -119,11 +132,17 @@ export const deskLayer = (
     options.databaseUrl === undefined
       ? PgStorage.layerPglite({ dataDir: options.dataDir ?? defaultDataDir })
       : PgStorage.layerUrl(Redacted.make(options.databaseUrl), { maxConnections: options.maxConnections ?? 10 })
-  return SupportDesk.layer(options.policy ?? Presets.globalSources).pipe(
+  return SupportDesk.layer(options.policy ?? Presets.globalSources, {
+    satisfactionSecret: Redacted.make(options.satisfactionSecret ?? demoSatisfactionSecret),
+    satisfactionLinkUrl: options.ratePage
+  }).pipe(
     Layer.provideMerge(storage),
     Layer.provideMerge(Layer.mergeAll(Randomness.layer, parties, DemoActors.directory))
   )
 }
+
+/** The demo's secret of rating links: a real host keeps its own in its configuration (`SATISFACTION_SECRET`). */
+export const demoSatisfactionSecret = "support-policy-demo-rating-secret-not-for-production"
 
 /**
  * The worker's options in the demo: SLA alerts polled every second; the idle-case sweep every minute and the
@@ -164,7 +183,12 @@ export const start = async (options: Options = {}): Promise<Demo> => {
       return ms
     }
 
-    const desk = await Effect.runPromise(Layer.buildWithScope(deskLayer(options), scope))
+    // the port is known before the desk is built, so that the desk's mail can link to the demo's pages
+    const listenPort = port === 0 ? await freePort(host) : port
+    const publicUrl = (options.publicUrl ?? urlOf(host, listenPort)).replace(/\/+$/, "")
+    const desk = await Effect.runPromise(
+      Layer.buildWithScope(deskLayer({ ...options, ratePage: `${publicUrl}/rate` }), scope)
+    )
     const storageMs = lap()
 
     const seed =
@@ -200,7 +224,7 @@ export const start = async (options: Options = {}): Promise<Demo> => {
       Layer.provide(options.authentication ?? authentication),
       Layer.provideMerge(
         NodeHttpServer.layer(() => NodeServer.harden(createServer({ connectionsCheckingInterval: 1_000 })), {
-          port,
+          port: listenPort,
           host
         })
       ),

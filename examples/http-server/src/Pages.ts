@@ -1,5 +1,6 @@
 /**
- * The demo's pages: the requester page at `/`, the support console at `/agent`, the policy's promises at `/policy`,
+ * The demo's pages: the requester page at `/`, the support console at `/agent`, the policy's promises at `/policy`, the
+ * rating page of the resolution mail's signed link at `/rate`,
  * their scripts and style sheet under `/assets/`, the libraries they load as ES modules under `/vendor/` (Chart.js and
  * its colour helper, eventsource-parser: the files their packages ship, no build step), and `/demo/identities` (the
  * demo's people and tokens, for the pages' identity picker). Plain files, read once at start-up and served from
@@ -107,6 +108,8 @@ export const layer: Layer.Layer<never, never, HttpRouter.HttpRouter> = Layer.unw
       HttpRouter.route("GET", "/", page("requester.html")),
       HttpRouter.route("GET", "/agent", page("agent.html")),
       HttpRouter.route("GET", "/policy", page("policy.html")),
+      // the rating page of the signed link in the resolution mail (`/rate#<token>`)
+      HttpRouter.route("GET", "/rate", page("rate.html")),
       ...Object.entries(vendorFiles).map(([url, path]) => HttpRouter.route("GET", `/vendor/${url}`, file(path))),
       ...assets.map((name) => HttpRouter.route("GET", `/assets/${name}`, page(name))),
       HttpRouter.route("GET", "/demo/identities", identitiesRoute)

@@ -68,6 +68,18 @@ export const checkPort = (port: number, host: string): Promise<void> =>
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()))
   })
 
+/** A port free on `host` now (the system picks it), for a server that must know its port before it listens. */
+export const freePort = (host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = Net.createServer()
+    probe.once("error", reject)
+    probe.listen({ port: 0, host, exclusive: true }, () => {
+      const address = probe.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      probe.close(() => resolve(port))
+    })
+  })
+
 /** Fails when another running process holds the lock of `dataDir` (without taking it). */
 export const checkDataDirLock = (dataDir: string): void => {
   const lockFile = `${Path.resolve(dataDir)}.lock`

@@ -10,6 +10,9 @@
  * - `LOG_REQUESTS=1` logs every request.
  * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
  *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
+ * - `PUBLIC_URL` (`https://support.example.com`) is the address people reach the demo at, for the links in its mail
+ *   (the rating link of a resolution: `<PUBLIC_URL>/rate#<token>`); default: the address it listens on.
+ *   `SATISFACTION_SECRET` (at least 32 characters) signs those links; default: a fixed demo secret.
  *
  * The desk's worker (SLA alerts, the idle-case and retention sweeps) runs in this process; `pnpm --filter
  * @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`).
@@ -39,6 +42,17 @@ const smtpInboundPort =
     : Number(process.env.SMTP_INBOUND_PORT)
 if (!Number.isInteger(smtpInboundPort) || smtpInboundPort < 0 || smtpInboundPort > 65_535) {
   console.error(`SMTP_INBOUND_PORT must be a whole number from 0 to 65535, got "${process.env.SMTP_INBOUND_PORT}"`)
+  process.exit(2)
+}
+
+const publicUrl = process.env.PUBLIC_URL === "" ? undefined : process.env.PUBLIC_URL
+if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
+  console.error(`PUBLIC_URL must be an http:// or https:// address, got "${publicUrl}"`)
+  process.exit(2)
+}
+const satisfactionSecret = process.env.SATISFACTION_SECRET === "" ? undefined : process.env.SATISFACTION_SECRET
+if (satisfactionSecret !== undefined && satisfactionSecret.length < 32) {
+  console.error("SATISFACTION_SECRET must be at least 32 characters")
   process.exit(2)
 }
 
@@ -78,6 +92,8 @@ const demo = await DemoServer.start({
   policy,
   smtpUrl,
   smtpInboundPort,
+  publicUrl,
+  satisfactionSecret,
   logRequests: process.env.LOG_REQUESTS === "1"
 }).catch((error: unknown) => {
   if (error instanceof Preflight.DemoStartError) console.error(error.message)

@@ -37,7 +37,9 @@ const main = Effect.gen(function* () {
   )
   yield* Effect.sync(() => console.log(`Policy: ${PolicyFile.summary(policy, file)}`))
   const worker = SupportWorker.layer(DemoServer.workerOptions).pipe(
-    Layer.provide(DemoServer.deskLayer({ databaseUrl, policy }))
+    Layer.provide(
+      DemoServer.deskLayer({ databaseUrl, policy, satisfactionSecret: process.env.SATISFACTION_SECRET || undefined })
+    )
   )
   yield* Effect.sync(() =>
     console.log(`Worker ${process.pid} running: SLA alerts every second, idle cases every minute, retention hourly.`)

@@ -327,6 +327,75 @@ suite("the demo in Chromium", () => {
     await page.context().close()
   }, 60_000)
 
+  it("the reports screen shows the satisfaction ratings of the period: average, count, low share, by score", async () => {
+    // three ratings now: the seeded supplier's resolved case (2, low), and two new cases resolved and rated 5 and 4
+    const rate = async (token: string, tn: string, rating: number) =>
+      expect((await apiAs(token, `/v1/cases/${tn}/satisfaction`, { method: "POST", body: { rating } })).status).toBe(
+        200
+      )
+    await rate("demo-supplier", demo.seed.trackingNumbers[4], 2)
+    for (const [token, rating] of [
+      ["demo-buyer", 5],
+      ["demo-buyer-am", 4]
+    ] as const) {
+      const submitted = await apiAs(token, "/v1/cases", {
+        method: "POST",
+        body: { category: "consultation", subject: "Second user", description: "How do I add a second user?" }
+      })
+      const tn = submitted.body.trackingNumber as string
+      const resolved = await apiAs("demo-agent", `/v1/cases/${tn}/actions/resolve`, {
+        method: "POST",
+        body: { body: "Settings, then Users." }
+      })
+      expect(resolved.status).toBe(200)
+      await rate(token, tn, rating)
+    }
+
+    const page = await newPage()
+    await page.goto(`${demo.url}/agent#reports`)
+    await page.waitForSelector("#screen-reports[data-rendered=true]")
+    const from = await page.locator("#report-form input[name=from]").inputValue()
+    const to = await page.locator("#report-form input[name=to]").inputValue()
+    const total = (await apiAs("demo-agent", `/v1/reports/sla?from=${from}&to=${to}&groupBy=week`)).body.total
+      .satisfaction
+    expect(total.rated).toBeGreaterThanOrEqual(3)
+    expect(await textOf(page.locator("#satisfaction-average"))).toBe(total.average.toFixed(2))
+    expect(await textOf(page.locator("#satisfaction-rated"))).toBe(String(total.rated))
+    expect(await textOf(page.locator("#satisfaction-low"))).toBe(
+      `${total.low} (${((total.low / total.rated) * 100).toFixed(1)} %)`
+    )
+    // the chart and its table say the same as the API, score by score
+    const drawn = JSON.parse((await attrOf(page.locator("#chart-satisfaction"), "data-values")) ?? "[]")
+    expect(drawn).toEqual([total.distribution.map((d: { count: number }) => d.count)])
+    expect(total.distribution.map((d: { rating: number }) => d.rating)).toEqual([1, 2, 3, 4, 5])
+    for (const d of total.distribution) {
+      expect(await textOf(page.locator(`#satisfaction-table tr[data-rating="${d.rating}"] td`))).toBe(String(d.count))
+    }
+    expect(await attrOf(page.locator("#chart-satisfaction"), "aria-label")).toBe(
+      `Ratings by score: ${total.distribution.map((d: { rating: number; count: number }) => `${d.count} rated ${d.rating}`).join(", ")}`
+    )
+    const inked = await page.locator("#chart-satisfaction").evaluate((canvas) => {
+      const c = canvas as any
+      const pixels = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data
+      let n = 0
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) n++
+      return n
+    })
+    expect(inked).toBeGreaterThan(500)
+    await checkScreen(page, "reports-satisfaction", sizes[0])
+
+    // the same period filter as the rest of the page: a period before the ratings has none
+    await page.locator("#report-form input[name=from]").fill("2024-01-01")
+    await page.locator("#report-form input[name=to]").fill("2024-02-01")
+    await page.getByRole("button", { name: "Show" }).click()
+    await expect.poll(() => textOf(page.locator("#satisfaction-rated")), poll).toBe("0")
+    expect(await textOf(page.locator("#satisfaction-average"))).toBe("—")
+    expect(JSON.parse((await attrOf(page.locator("#chart-satisfaction"), "data-values")) ?? "[]")).toEqual([
+      [0, 0, 0, 0, 0]
+    ])
+    await page.context().close()
+  }, 90_000)
+
   it("a buyer switches the page to Chinese and submits a request", async () => {
     const page = await newPage(sizes[1])
     await page.goto(`${demo.url}/`)

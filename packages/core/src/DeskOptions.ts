@@ -32,6 +32,14 @@ export interface Options {
    */
   readonly satisfactionSecret?: Redacted.Redacted<string> | undefined
   /**
+   * The address of the host's rating page (`https://support.example.com/rate`, say). With it and
+   * `satisfactionSecret`, the answer that opens a rating window (a resolution, an explanation, a mediation's outcome)
+   * tells its requester how to rate, with a signed link: this address, `#`, and a `SatisfactionToken` for the case and
+   * its requester that expires with the window. The token is in the fragment, so the page's server never sees it in
+   * a request line or a log; the page reads it and calls `satisfactionWithToken` and `rateSatisfactionWithToken`.
+   */
+  readonly satisfactionLinkUrl?: string | undefined
+  /**
    * How many lookups of cases that do not exist or are not the actor's (a mistyped or guessed tracking number) an
    * actor may make in a window before their lookups are refused until it ends (`LookupThrottled`, HTTP 429 with
    * `Retry-After`). Default: 20 in 10 minutes. `false` turns the throttle off. The count is kept by the

@@ -201,6 +201,19 @@ export interface ErasureReport {
 }
 
 /**
+ * What a signed rating link opens (`SupportDesk.satisfactionWithToken`): the case's tracking number, its satisfaction
+ * question as its requester sees it (the rating given, or until when they may rate), and the instant it was read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RatingForm {
+  readonly trackingNumber: string
+  readonly satisfaction: SatisfactionView | null
+  readonly asOf: number
+}
+
+/**
  * The outcome of a rating through a signed link: the case rated, and the rating.
  *
  * @since 0.1.0

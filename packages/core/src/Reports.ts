@@ -93,7 +93,9 @@ export const MetricFigures = Schema.Struct({
 export type MetricFigures = typeof MetricFigures.Type
 
 /**
- * The satisfaction ratings given in the period: how many, their average (null for none), and how many were low.
+ * The satisfaction ratings given in the period: how many, their average (null for none), how many were low, and how
+ * many gave each score (`distribution`: every point of the scale of the policy in force, in order, then any other
+ * score given under an earlier version's scale).
  *
  * @since 0.1.0
  * @category schemas
@@ -101,7 +103,8 @@ export type MetricFigures = typeof MetricFigures.Type
 export const SatisfactionFigures = Schema.Struct({
   rated: Schema.Int,
   average: Schema.NullOr(Schema.Finite),
-  low: Schema.Int
+  low: Schema.Int,
+  distribution: Schema.Array(Schema.Struct({ rating: Schema.Int, count: Schema.Int }))
 }).annotate({ identifier: "SlaSatisfactionFigures" })
 
 /**
@@ -408,11 +411,24 @@ export const make = (
   }
 
   const metrics = SupportPolicy.Metric.literals.filter((m) => policy.sla.some((r) => r.metric === m))
-  const satisfactionOf = (b: Bucket): SatisfactionFigures => ({
-    rated: b.ratings.length,
-    average: b.ratings.length === 0 ? null : b.ratings.reduce((sum, r) => sum + r, 0) / b.ratings.length,
-    low: b.low
-  })
+  const scale: ReadonlyArray<number> =
+    policy.satisfaction === undefined
+      ? []
+      : Array.from(
+          { length: policy.satisfaction.scale.max - policy.satisfaction.scale.min + 1 },
+          (_, i) => policy.satisfaction!.scale.min + i
+        )
+  const satisfactionOf = (b: Bucket): SatisfactionFigures => {
+    const counts = new Map<number, number>(scale.map((point) => [point, 0]))
+    for (const r of b.ratings) counts.set(r, (counts.get(r) ?? 0) + 1)
+    const others = [...counts.keys()].filter((r) => !scale.includes(r)).sort((x, y) => x - y)
+    return {
+      rated: b.ratings.length,
+      average: b.ratings.length === 0 ? null : b.ratings.reduce((sum, r) => sum + r, 0) / b.ratings.length,
+      low: b.low,
+      distribution: [...scale, ...others].map((rating) => ({ rating, count: counts.get(rating) ?? 0 }))
+    }
+  }
   const labelOf = (key: string): string => {
     const list =
       query.groupBy === "category"

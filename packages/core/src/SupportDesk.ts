@@ -44,6 +44,7 @@ import type {
   PolicyMove,
   ErasureReport,
   Rated,
+  RatingForm,
   FindInput,
   CasePage,
   ViewCount,
@@ -402,6 +403,16 @@ export interface Service {
   readonly rateSatisfaction: Act<
     DeskInput.RateSatisfactionInput,
     DeskError.SatisfactionNotAvailable | DeskError.SatisfactionAlreadyRated
+  >
+  /**
+   * What a signed rating link opens, without signing in (`SatisfactionToken`, with `Options.satisfactionSecret`): the
+   * case's satisfaction question as its requester sees it, to show the rating form or the rating given.
+   */
+  readonly satisfactionWithToken: (
+    token: string
+  ) => Effect.Effect<
+    RatingForm,
+    SatisfactionToken.SatisfactionTokenInvalid | CaseNotFound | CaseStoreFailure | PolicyStore.PolicyStoreFailure
   >
   /** The same, through a signed rating link (`SatisfactionToken`, with `Options.satisfactionSecret`). */
   readonly rateSatisfactionWithToken: (

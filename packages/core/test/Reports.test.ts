@@ -253,14 +253,21 @@ describe("Reports: SLA reports from handling records", () => {
         to: hk("2025-06-16T00:00"),
         groupBy: "category"
       })
+      /** The counts of the scores 1 to 5, as the report's distribution. */
+      const dist = (...counts: ReadonlyArray<number>) => counts.map((count, i) => ({ rating: i + 1, count }))
       assert.deepStrictEqual(
         first.groups.map((g) => [g.key, g.satisfaction]),
         [
-          ["consultation", { rated: 1, average: 5, low: 0 }],
-          ["order-delivery", { rated: 1, average: 1, low: 1 }]
+          ["consultation", { rated: 1, average: 5, low: 0, distribution: dist(0, 0, 0, 0, 1) }],
+          ["order-delivery", { rated: 1, average: 1, low: 1, distribution: dist(1, 0, 0, 0, 0) }]
         ]
       )
-      assert.deepStrictEqual(first.total.satisfaction, { rated: 2, average: 3, low: 1 })
+      assert.deepStrictEqual(first.total.satisfaction, {
+        rated: 2,
+        average: 3,
+        low: 1,
+        distribution: dist(1, 0, 0, 0, 1)
+      })
 
       const weeks = yield* desk.slaReport(agent, {
         from: hk("2025-06-09T00:00"),
@@ -270,11 +277,16 @@ describe("Reports: SLA reports from handling records", () => {
       assert.deepStrictEqual(
         weeks.groups.map((g) => [g.key, g.satisfaction]),
         [
-          ["2025-06-09", { rated: 2, average: 3, low: 1 }],
-          ["2025-06-16", { rated: 1, average: 2, low: 1 }]
+          ["2025-06-09", { rated: 2, average: 3, low: 1, distribution: dist(1, 0, 0, 0, 1) }],
+          ["2025-06-16", { rated: 1, average: 2, low: 1, distribution: dist(0, 1, 0, 0, 0) }]
         ]
       )
-      assert.deepStrictEqual(weeks.total.satisfaction, { rated: 3, average: 8 / 3, low: 2 })
+      assert.deepStrictEqual(weeks.total.satisfaction, {
+        rated: 3,
+        average: 8 / 3,
+        low: 2,
+        distribution: dist(1, 1, 0, 0, 1)
+      })
       const total = Reports.toCsv(weeks)
         .trimEnd()
         .split("\r\n")
@@ -288,7 +300,12 @@ describe("Reports: SLA reports from handling records", () => {
         to: hk("2025-06-23T00:00"),
         groupBy: "week"
       })
-      assert.deepStrictEqual(later.total.satisfaction, { rated: 0, average: null, low: 0 })
+      assert.deepStrictEqual(later.total.satisfaction, {
+        rated: 0,
+        average: null,
+        low: 0,
+        distribution: dist(0, 0, 0, 0, 0)
+      })
     }).pipe(Effect.provide(deskLayer()))
   )
 

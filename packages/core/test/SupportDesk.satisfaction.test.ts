@@ -15,7 +15,10 @@ import {
   buyer,
   failure,
   hk,
+  messages,
+  orders,
   policy,
+  request,
   setNow,
   stored,
   submit,
@@ -198,16 +201,21 @@ describe("SupportDesk satisfaction (clause 7.4)", () => {
       const desk = yield* Desk
       const tn = yield* resolvedCase
       const caseId = (yield* stored(tn)).case.id
-      const token = yield* SatisfactionToken.make(secret, { caseId, expiresAt: hk("2025-06-12T00:00") })
+      const token = yield* SatisfactionToken.make(secret, {
+        caseId,
+        requesterId: buyer.id,
+        expiresAt: hk("2025-06-12T00:00")
+      })
       // forged: another secret, or a changed payload
       const forged = yield* SatisfactionToken.make(Redacted.make("another-secret-of-at-least-32-characters!"), {
         caseId,
+        requesterId: buyer.id,
         expiresAt: hk("2025-06-12T00:00")
       })
       const wrong = yield* failure(desk.rateSatisfactionWithToken(forged, { rating: 4 }))
       assert.strictEqual(wrong._tag === "SatisfactionTokenInvalid" && wrong.reason, "signature")
       const [prefix, , signature] = token.split(".")
-      const swapped = `${prefix}.${Buffer.from(JSON.stringify({ c: "case-x", e: 9e12 })).toString("base64url")}.${signature}`
+      const swapped = `${prefix}.${Buffer.from(JSON.stringify({ c: "case-x", r: buyer.id, e: 9e12 })).toString("base64url")}.${signature}`
       assert.strictEqual(
         (yield* failure(desk.rateSatisfactionWithToken(swapped, { rating: 4 })))._tag,
         "SatisfactionTokenInvalid"
@@ -230,6 +238,7 @@ describe("SupportDesk satisfaction (clause 7.4)", () => {
       const other = yield* resolvedCase
       const link = yield* SatisfactionToken.make(secret, {
         caseId: (yield* stored(other)).case.id,
+        requesterId: buyer.id,
         expiresAt: hk("2025-06-30T00:00")
       })
       yield* setNow("2025-06-11T23:30")
@@ -243,12 +252,129 @@ describe("SupportDesk satisfaction (clause 7.4)", () => {
     Effect.gen(function* () {
       const desk = yield* Desk
       const tn = yield* resolvedCase
-      const token = yield* SatisfactionToken.make(secret, { caseId: (yield* stored(tn)).case.id, expiresAt: 9e12 })
+      const token = yield* SatisfactionToken.make(secret, {
+        caseId: (yield* stored(tn)).case.id,
+        requesterId: buyer.id,
+        expiresAt: 9e12
+      })
       assert.strictEqual(
         (yield* failure(desk.rateSatisfactionWithToken(token, { rating: 4 })))._tag,
         "SatisfactionTokenInvalid"
       )
     }).pipe(Effect.provide(SupportDesk.layerMemory(policy, { randomness: Randomness.layerSeeded(3) })))
+  )
+})
+
+const RATE_PAGE = "https://desk.example/rate"
+const deskWithLinks = (p: SupportPolicy.SupportPolicy = policy) =>
+  SupportDesk.layerMemory(p, {
+    randomness: Randomness.layerSeeded(5),
+    satisfactionSecret: secret,
+    satisfactionLinkUrl: RATE_PAGE,
+    orders
+  })
+
+/** The rating link in a message's body (the line that starts with the rating page's address), if any. */
+const linkIn = (body: string): string | undefined => body.split("\n").find((line) => line.startsWith(RATE_PAGE))
+const tokenOf = (link: string | undefined): string => (link ?? "").slice(RATE_PAGE.length + 1)
+
+describe("the rating link of the answer (clause 7.4)", () => {
+  it.effect("the resolution tells its requester how to rate, with a link that opens and rates the case", () =>
+    Effect.gen(function* () {
+      const desk = yield* Desk
+      const tn = yield* resolvedCase
+      const caseId = (yield* stored(tn)).case.id
+      const resolved = (yield* messages(caseId)).filter((m) => m.kind === "resolved")
+      assert.strictEqual(resolved.length, 1)
+      const [mail] = resolved
+      const link = linkIn(mail.body)
+      assert.isDefined(link)
+      assert.match(mail.body, /How satisfied are you with how we handled your request\? Rate it from 1 to 5 until /)
+      // the window's end: 7 business days from Monday 11:00, Wednesday 18 June 11:00
+      assert.deepStrictEqual(mail.data?.params.rating, { url: link, until: hk("2025-06-18T11:00"), min: 1, max: 5 })
+      const claims = yield* SatisfactionToken.verify(secret, tokenOf(link), hk("2025-06-09T11:00"))
+      assert.deepStrictEqual(claims, { caseId, requesterId: buyer.id, expiresAt: hk("2025-06-18T11:00") })
+
+      const form = yield* desk.satisfactionWithToken(tokenOf(link))
+      assert.deepStrictEqual(
+        [form.trackingNumber, form.satisfaction?.openUntil, form.satisfaction?.rating, form.asOf],
+        [tn, hk("2025-06-18T11:00"), null, hk("2025-06-09T11:00")]
+      )
+      yield* desk.rateSatisfactionWithToken(tokenOf(link), { rating: 5, comment: "Quick." })
+      const after = yield* desk.satisfactionWithToken(tokenOf(link))
+      assert.deepStrictEqual(after.satisfaction?.rating, { rating: 5, comment: "Quick.", at: hk("2025-06-09T11:00") })
+      assert.strictEqual(
+        (yield* failure(desk.rateSatisfactionWithToken(tokenOf(link), { rating: 1 })))._tag,
+        "SatisfactionAlreadyRated"
+      )
+      // reopened and answered again: rated once already, so no second link
+      yield* desk.reopen(buyer, tn, { reason: "One more thing." })
+      yield* desk.explain(agent, tn, { body: "Here is why." })
+      const explained = (yield* messages(caseId)).filter((m) => m.kind === "explained")
+      assert.strictEqual(explained.length, 1)
+      assert.isUndefined(linkIn(explained[0].body))
+      assert.isUndefined(explained[0].data?.params.rating)
+    }).pipe(Effect.provide(deskWithLinks()))
+  )
+
+  it.effect("a mediation's outcome carries the link to the requester only, not to the other party", () =>
+    Effect.gen(function* () {
+      const desk = yield* Desk
+      yield* setNow("2025-06-09T10:00")
+      const { category: _category, ...asked } = request(buyer, { subject: "Lamps are 110 V" })
+      const opened = yield* desk.openMediation({ ...asked, orderReference: "PO-1001", counterpartyId: supplier.id })
+      const tn = opened.view.case.trackingNumber
+      yield* desk.postStatement(supplier, tn, { body: "We shipped what was ordered." })
+      yield* setNow("2025-06-10T10:00")
+      yield* desk.recordMediationOutcome(agent, tn, { outcome: "settled", body: "Refund agreed." })
+      const outcome = (yield* messages(opened.view.case.id)).filter((m) => m.subject.includes("Mediation outcome"))
+      assert.deepStrictEqual(
+        outcome.map((m) => [m.recipient.id, linkIn(m.body) !== undefined, m.data?.params.rating !== undefined]),
+        [
+          [buyer.id, true, true],
+          [supplier.id, false, false]
+        ]
+      )
+    }).pipe(Effect.provide(deskWithLinks()))
+  )
+
+  it.effect("a token given to another requester of the case is refused", () =>
+    Effect.gen(function* () {
+      const desk = yield* Desk
+      const tn = yield* resolvedCase
+      const token = yield* SatisfactionToken.make(secret, {
+        caseId: (yield* stored(tn)).case.id,
+        requesterId: "buyer-bob",
+        expiresAt: hk("2025-06-18T11:00")
+      })
+      const read = yield* failure(desk.satisfactionWithToken(token))
+      const rate = yield* failure(desk.rateSatisfactionWithToken(token, { rating: 2 }))
+      for (const error of [read, rate]) {
+        assert.strictEqual(error._tag === "SatisfactionTokenInvalid" && error.reason, "signature")
+      }
+      assert.isUndefined((yield* stored(tn)).events.find((e) => e.type === "satisfactionRated"))
+    }).pipe(Effect.provide(deskWithLinks()))
+  )
+
+  it.effect("no link when the policy asks nothing, or the host gave no rating page", () =>
+    Effect.gen(function* () {
+      const tn = yield* resolvedCase
+      const [mail] = (yield* messages((yield* stored(tn)).case.id)).filter((m) => m.kind === "resolved")
+      assert.isUndefined(linkIn(mail.body))
+      assert.notInclude(mail.body, "#v1.")
+      assert.isUndefined(mail.data?.params.rating)
+    }).pipe(
+      Effect.provide(deskWithLinks((({ satisfaction: _s, ...rest }) => rest)(policy) as SupportPolicy.SupportPolicy))
+    )
+  )
+
+  it.effect("no link from a desk without a rating page", () =>
+    Effect.gen(function* () {
+      const tn = yield* resolvedCase
+      const [mail] = (yield* messages((yield* stored(tn)).case.id)).filter((m) => m.kind === "resolved")
+      assert.notInclude(mail.body, "#v1.")
+      assert.isUndefined(mail.data?.params.rating)
+    }).pipe(Effect.provide(deskWith()))
   )
 })
 

@@ -147,6 +147,18 @@ const reopenZh = (c: TemplateContext): string => {
     : `\n\n如果这未能解决您的问题，您可以在 ${c.formatInstant(until)} 之前重新打开此请求。`
 }
 
+/** The requester's invitation to rate the case through its signed link (`params.rating`), when the desk gave one. */
+const ratingZh = (c: TemplateContext): string => {
+  const rating = (c.params.rating ?? undefined) as
+    | { readonly url?: unknown; readonly until?: unknown; readonly min?: unknown; readonly max?: unknown }
+    | undefined
+  if (rating === undefined || typeof rating.url !== "string" || typeof rating.until !== "number") return ""
+  return (
+    `\n\n您对我们处理此请求的方式满意吗？请在 ${c.formatInstant(rating.until)} 之前为我们评分` +
+    `（${String(rating.min)}–${String(rating.max)} 分，无需登录）：\n${rating.url}`
+  )
+}
+
 const tracking = (c: TemplateContext) => str(c.params, "trackingNumber") ?? c.trackingNumber ?? ""
 const caseSubject = (c: TemplateContext) => str(c.params, "caseSubject") ?? ""
 const body = (c: TemplateContext) => str(c.params, "body") ?? c.message.body
@@ -197,12 +209,12 @@ export const chinese: Language = {
   reply: (c) => ({ subject: "对您请求的回复", text: body(c) }),
   progressUpdate: (c) => ({ subject: "您的请求有新进展", text: body(c) }),
   informationRequested: (c) => ({ subject: "我们需要更多信息", text: body(c) }),
-  resolved: (c) => ({ subject: "您的请求已解决", text: body(c) + reopenZh(c) }),
-  explained: (c) => ({ subject: "关于您的请求", text: body(c) + reopenZh(c) }),
+  resolved: (c) => ({ subject: "您的请求已解决", text: body(c) + reopenZh(c) + ratingZh(c) }),
+  explained: (c) => ({ subject: "关于您的请求", text: body(c) + reopenZh(c) + ratingZh(c) }),
   mediationOutcome: (c) => {
     const outcome = str(c.params, "outcome")
     const word = outcome === "settled" ? "已和解" : outcome === "withdrawn" ? "已撤回" : "未和解"
-    return { subject: `调解结果：${word}`, text: body(c) + reopenZh(c) }
+    return { subject: `调解结果：${word}`, text: body(c) + reopenZh(c) + ratingZh(c) }
   },
   mediationInvitation: (c) => {
     const order = str(c.params, "orderReference")
@@ -287,7 +299,8 @@ const escapeHtml = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 
 /**
- * The HTML part of a text: each paragraph (separated by a blank line) a `<p>`, line breaks kept, everything escaped.
+ * The HTML part of a text: each paragraph (separated by a blank line) a `<p>`, line breaks kept, everything escaped,
+ * and web addresses (`https://…`, `http://…`) made links.
  *
  * @since 0.1.0
  * @category formatting
@@ -297,9 +310,13 @@ export const htmlOf = (text: string, language: string): string =>
   `<body style="font-family:sans-serif;line-height:1.5">` +
   text
     .split(/\n{2,}/)
-    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, "<br>")}</p>`)
+    .map((paragraph) => `<p>${linked(escapeHtml(paragraph)).replace(/\n/g, "<br>")}</p>`)
     .join("") +
   "</body></html>"
+
+/** Web addresses in escaped text as links (the address is its own text). */
+const linked = (escaped: string): string =>
+  escaped.replace(/\bhttps?:\/\/[^\s<>"]+/g, (url) => `<a href="${url}">${url}</a>`)
 
 /**
  * The built-in language a recipient's language tag is written in: `"zh-Hans"` for Simplified Chinese (`zh`,

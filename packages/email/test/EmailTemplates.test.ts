@@ -46,6 +46,26 @@ describe("EmailTemplates.render", () => {
     expect(rendered.language).toBe("zh-Hans")
   })
 
+  it("carries the rating link: in Chinese from the data, in HTML as a link", () => {
+    const url = "https://desk.example/rate#v1.eyJjIjoiYzEifQ.c2ln"
+    const rating = { url, until: 1_750_212_000_000, min: 1, max: 5 }
+    const english = message({
+      body: `${message().body}\n\nHow satisfied are you? Rate it from 1 to 5 until …, no sign-in needed:\n${url}`,
+      data: { template: "resolved", params: { ...message().data?.params, rating } }
+    })
+    expect(EmailTemplates.render(english, options).html).toContain(`<br><a href="${url}">${url}</a></p>`)
+    const zh = EmailTemplates.render(
+      { ...english, recipient: { id: "buyer-li", role: "requester", language: "zh-CN", timeZone: "Asia/Shanghai" } },
+      options
+    )
+    expect(zh.text).toBe(
+      "Refund sent.\n\n如果这未能解决您的问题，您可以在 2025年6月16日 星期一 10:00（Asia/Shanghai，UTC+08:00） 之前重新打开此请求。" +
+        "\n\n您对我们处理此请求的方式满意吗？请在 2025年6月18日 星期三 10:00（Asia/Shanghai，UTC+08:00） 之前为我们评分" +
+        `（1–5 分，无需登录）：\n${url}`
+    )
+    expect(zh.html).toContain(`<a href="${url}">`)
+  })
+
   it("falls back to English for Traditional Chinese, other languages and messages without data", () => {
     for (const language of ["zh-TW", "zh-Hant-HK", "fr"]) {
       const rendered = EmailTemplates.render(message({ recipient: { id: "x", role: "requester", language } }), options)

@@ -96,7 +96,12 @@ export class Unauthenticated extends HttpApiError.Problem<Unauthenticated>()(
 export class Forbidden extends HttpApiError.Problem<Forbidden>()(
   "Forbidden",
   { type: "urn:support-policy:problem:forbidden", status: 403, title: "The action is not allowed to you" },
-  { ...base, action: Schema.optionalKey(Schema.String) }
+  {
+    ...base,
+    action: Schema.optionalKey(Schema.String),
+    /** Why a signed rating link was refused: `malformed`, `signature` or `expired`. */
+    reason: Schema.optionalKey(Schema.String)
+  }
 ) {}
 
 /**

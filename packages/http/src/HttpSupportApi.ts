@@ -691,8 +691,19 @@ export const RateWithTokenBody = Schema.Struct({
 }).annotate({ identifier: "RateWithTokenBody" })
 
 /**
+ * The body that asks what a signed rating link opens.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RatingLinkBody = Schema.Struct({
+  token: Text.identifier("a rating link's token", 1000)
+}).annotate({ identifier: "RatingLinkBody" })
+
+/**
  * The requester's satisfaction rating of their answered case (clause 7.4): signed in, or through the signed link of
- * the resolution e-mail.
+ * the resolution e-mail (`POST /v1/satisfaction/form` shows what the link opens, `POST /v1/satisfaction` rates; the
+ * token travels in the body, never in a URL).
  *
  * @since 0.1.0
  * @category groups
@@ -707,6 +718,11 @@ export class SatisfactionGroup extends HttpApiGroup.make("satisfaction")
     })
       .middleware(Authenticate)
       .annotate(OpenApi.Summary, "The requester rates how their answered case was handled; once per case (409 after)"),
+    HttpApiEndpoint.post("formWithToken", "/v1/satisfaction/form", {
+      payload: RatingLinkBody,
+      success: HttpViews.RatingForm,
+      error: [Forbidden, NotFound, TooManyRequests, ServiceUnavailable]
+    }).annotate(OpenApi.Summary, "What a signed rating link opens: the case's question, or its rating (no sign-in)"),
     HttpApiEndpoint.post("rateWithToken", "/v1/satisfaction", {
       payload: RateWithTokenBody,
       success: HttpViews.Rated,

@@ -632,6 +632,20 @@ export const ErasureReport = Schema.Struct({
 }).annotate({ identifier: "ErasureReport" })
 
 /**
+ * What a signed rating link opens: the case's tracking number, its satisfaction question as its requester sees it
+ * (the rating given, or until when they may rate; null when its version of the policy asks none), and the instant it
+ * was read.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RatingForm = Schema.Struct({
+  trackingNumber: Schema.String,
+  satisfaction: Schema.NullOr(Satisfaction),
+  asOf: EpochMillis
+}).annotate({ identifier: "RatingForm" })
+
+/**
  * A rating given through a signed link: the case and the rating.
  *
  * @since 0.1.0

@@ -81,6 +81,7 @@ const required = [
   "POST /v1/policy/versions/{version}/move-cases",
   "POST /v1/requesters/{id}/erasure",
   "POST /v1/cases/{trackingNumber}/satisfaction",
+  "POST /v1/satisfaction/form",
   "POST /v1/satisfaction"
 ]
 
@@ -154,6 +155,7 @@ describe("GET /openapi.json", () => {
       "GET /v1/policy/reply-by",
       "GET /v1/channels",
       "GET /v1/announcements",
+      "POST /v1/satisfaction/form",
       "POST /v1/satisfaction"
     ]) {
       assert.deepStrictEqual(op(key).security ?? [], [], key)

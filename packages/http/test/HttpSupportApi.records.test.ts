@@ -218,7 +218,11 @@ describe("satisfaction ratings (clause 7.4)", () => {
     const tn = await submit(server, "buyer:linked")
     const resolved = await act(server, "agent", tn, "resolve", { body: "Done." })
     const token = await Effect.runPromise(
-      SatisfactionToken.make(secret, { caseId: resolved.case.id, expiresAt: hk("2025-06-30T00:00") })
+      SatisfactionToken.make(secret, {
+        caseId: resolved.case.id,
+        requesterId: resolved.case.requester.id,
+        expiresAt: hk("2025-06-30T00:00")
+      })
     )
     expectProblem(
       await server.request("POST", "/v1/satisfaction", { body: { token: `${token}x`, rating: 5 } }),

@@ -262,7 +262,7 @@ export const problemOf = (error: DeskError, locate: Locate = inBody): Problem =>
     case "SatisfactionAlreadyRated":
       return new Conflict({ code: error._tag, detail: error.message })
     case "SatisfactionTokenInvalid":
-      return new Forbidden({ code: error._tag, detail: error.message })
+      return new Forbidden({ code: error._tag, detail: error.message, reason: error.reason })
     case "SatisfactionNotAvailable":
       return new Unprocessable({
         code: error._tag,

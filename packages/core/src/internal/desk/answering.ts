@@ -20,6 +20,7 @@ import {
 } from "../../DeskInput.ts"
 import { type Kernel, type Step, step } from "./kernel.ts"
 import { messageLimitExceeded } from "./refusal.ts"
+import { ratingLink } from "./satisfaction.ts"
 
 const decodeMessage = decoder(MessageInput)
 const decodeRespond = decoder(RespondInput)
@@ -137,16 +138,20 @@ export const make = (k: Kernel) => {
   const resolve = Effect.fn("SupportDesk.resolve")(function* (actor: Actor.Actor, ref: string, input: MessageInput) {
     const { body } = yield* decodeMessage(input)
     return yield* k.run(actor, ref, "resolve", (ctx) =>
-      step([{ type: "resolved", body }], ctx.notices.resolved(ctx.case, body, ctx.now))
+      Effect.flatMap(ratingLink(k, ctx), (link) =>
+        step([{ type: "resolved", body }], ctx.notices.resolved(ctx.case, body, ctx.now, link))
+      )
     )
   })
 
   const explain = Effect.fn("SupportDesk.explain")(function* (actor: Actor.Actor, ref: string, input: ExplainInput) {
     const { body, reason } = yield* decodeExplain(input)
     return yield* k.run(actor, ref, "explain", (ctx) =>
-      step(
-        [{ type: "explained", body, ...(reason === undefined ? {} : { reason }) }],
-        ctx.notices.explained(ctx.case, body, ctx.now)
+      Effect.flatMap(ratingLink(k, ctx), (link) =>
+        step(
+          [{ type: "explained", body, ...(reason === undefined ? {} : { reason }) }],
+          ctx.notices.explained(ctx.case, body, ctx.now, link)
+        )
       )
     )
   })

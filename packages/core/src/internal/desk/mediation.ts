@@ -21,6 +21,7 @@ import type * as Parties from "../../Parties.ts"
 import type { IntakeRoom } from "./intake.ts"
 import type * as SupportPolicy from "../../SupportPolicy.ts"
 import { type Draft, type Kernel, type Step, step } from "./kernel.ts"
+import { ratingLink } from "./satisfaction.ts"
 import { messageLimitExceeded } from "./refusal.ts"
 
 const decodeOpenMediation = decoder(OpenMediationInput)
@@ -189,14 +190,16 @@ export const make = (k: Kernel, intake: IntakeRoom, parties: Option.Option<Parti
   ) {
     const { outcome, body } = yield* decodeOutcome(input)
     return yield* k.run(actor, ref, "recordMediationOutcome", (ctx) =>
-      step(
-        [
-          { type: "mediationConcluded", outcome, body },
-          outcome === "settled"
-            ? { type: "resolved", body }
-            : { type: "explained", reason: `mediation-${outcome}`, body }
-        ],
-        ctx.notices.mediationOutcome(ctx.case, outcome, body, ctx.now)
+      Effect.flatMap(ratingLink(k, ctx), (link) =>
+        step(
+          [
+            { type: "mediationConcluded", outcome, body },
+            outcome === "settled"
+              ? { type: "resolved", body }
+              : { type: "explained", reason: `mediation-${outcome}`, body }
+          ],
+          ctx.notices.mediationOutcome(ctx.case, outcome, body, ctx.now, link)
+        )
       )
     )
   })

@@ -28,6 +28,15 @@ export interface Notice {
   readonly data: Outbox.Data
 }
 
+/**
+ * A signed rating link for the requester of a case answered now (`satisfaction.ts`, `ratingLink`): its address and
+ * until when the case may be rated.
+ */
+export interface RatingLink {
+  readonly url: string
+  readonly until: number
+}
+
 /** The common parameters of every notice about a case. */
 const about = (c: SupportCase.SupportCase) => ({
   trackingNumber: c.trackingNumber,
@@ -242,7 +251,23 @@ const makeAnswers = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
     )
   ]
 
-  /** An answer that ends the desk's work (6.3), with until when the requester may reopen the case. */
+  /**
+   * The requester's invitation to rate the case through a signed link (the policy's `satisfaction`, clause 7.4): the
+   * policy's question, its scale and until when, then the link on a line of its own.
+   */
+  const ratingNote = (c: SupportCase.SupportCase, link: RatingLink | undefined) => {
+    const asked = policy.satisfaction
+    if (link === undefined || asked === undefined) return ""
+    return (
+      `\n\n${asked.question} Rate it from ${asked.scale.min} to ${asked.scale.max} until ${at(link.until, c)}, ` +
+      `no sign-in needed:\n${link.url}`
+    )
+  }
+
+  /**
+   * An answer that ends the desk's work (6.3), with until when the requester may reopen the case, and, when the desk
+   * gives one, the requester's rating link (theirs only: not the other party's).
+   */
   const final = (
     c: SupportCase.SupportCase,
     kind: Outbox.Kind,
@@ -250,16 +275,23 @@ const makeAnswers = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
     subject: string,
     body: string,
     t: number,
+    link: RatingLink | undefined,
     extra: Record<string, unknown> = {}
   ) => {
     const until = reopenDeadline(policy, calendar, t)
-    return answer(
-      c,
-      kind,
-      subject,
-      body + reopenNote(c, until),
-      data(template, c, { body, reopenableUntil: until, ...extra })
-    )
+    const d = data(template, c, { body, reopenableUntil: until, ...extra })
+    const [toRequester, ...others] = answer(c, kind, subject, body + reopenNote(c, until), d)
+    const asked = policy.satisfaction
+    if (link === undefined || asked === undefined) return [toRequester, ...others]
+    const rating = { url: link.url, until: link.until, min: asked.scale.min, max: asked.scale.max }
+    return [
+      {
+        ...toRequester,
+        body: toRequester.body + ratingNote(c, link),
+        data: { template, params: { ...d.params, rating } }
+      },
+      ...others
+    ]
   }
 
   const mediationInvitation = (c: SupportCase.SupportCase, counterpartyId: string): Notice => ({
@@ -322,15 +354,16 @@ const makeAnswers = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
         data: data("informationRequested", c, { body })
       }
     ],
-    resolved: (c: SupportCase.SupportCase, body: string, t: number) =>
-      final(c, "resolved", "resolved", "Your request is resolved", body, t),
-    explained: (c: SupportCase.SupportCase, body: string, t: number) =>
-      final(c, "explained", "explained", "About your request", body, t),
+    resolved: (c: SupportCase.SupportCase, body: string, t: number, link?: RatingLink) =>
+      final(c, "resolved", "resolved", "Your request is resolved", body, t, link),
+    explained: (c: SupportCase.SupportCase, body: string, t: number, link?: RatingLink) =>
+      final(c, "explained", "explained", "About your request", body, t, link),
     mediationOutcome: (
       c: SupportCase.SupportCase,
       outcome: "settled" | "notSettled" | "withdrawn",
       body: string,
-      t: number
+      t: number,
+      link?: RatingLink
     ) =>
       final(
         c,
@@ -339,6 +372,7 @@ const makeAnswers = (policy: SupportPolicy.SupportPolicy, calendar: BusinessCale
         `Mediation outcome: ${outcome === "settled" ? "settled" : outcome === "withdrawn" ? "withdrawn" : "not settled"}`,
         body,
         t,
+        link,
         { outcome }
       ),
     statement: (c: SupportCase.SupportCase, authorId: string, body: string): Array<Notice> =>

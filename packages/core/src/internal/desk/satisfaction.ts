@@ -6,7 +6,9 @@
  * reopens a resolved or explained case when the policy's `lowRating.action` is `reopen`.
  *
  * A signed rating link (`SatisfactionToken`) rates a case without signing in: the desk checks the token with its
- * `satisfactionSecret`, then rates as the case's requester, under the same rules.
+ * `satisfactionSecret` and that the case's requester is still the one it was given to, then shows the question
+ * (`satisfactionWithToken`) or rates as that requester, under the same rules. The answer that opens a rating window
+ * carries such a link to its requester when the host gave the address of its rating page (`ratingLink`).
  */
 import { Effect, Option } from "effect"
 import * as Actor from "../../Actor.ts"
@@ -15,9 +17,30 @@ import { SatisfactionAlreadyRated, SatisfactionNotAvailable } from "../../DeskEr
 import { decoder, invalid, RateSatisfactionInput } from "../../DeskInput.ts"
 import * as Erasure from "../../Erasure.ts"
 import * as SatisfactionToken from "../../SatisfactionToken.ts"
-import type { Rated } from "../../SupportDesk.ts"
-import type { Draft, Kernel, Step } from "./kernel.ts"
-import { ratingWindow } from "./views.ts"
+import type { Rated, RatingForm } from "../../SupportDesk.ts"
+import type { Ctx, Draft, Kernel, Step } from "./kernel.ts"
+import type { RatingLink } from "./notices.ts"
+import { ratingWindow, ratingWindowEnd, satisfactionOf } from "./views.ts"
+
+/**
+ * The rating link of a case answered at `ctx.now`, for its requester's notice: the host's rating page with a token for
+ * the case and its requester that expires with the rating window the answer opens. None when the desk has no secret
+ * or page, the case's version of the policy asks nothing, the case was rated already (a reopened case is rated once),
+ * or its requester's data was erased.
+ */
+export const ratingLink = (k: Kernel, ctx: Ctx): Effect.Effect<RatingLink | undefined> =>
+  Effect.gen(function* () {
+    const { satisfactionSecret: secret, satisfactionLinkUrl: page } = k.options
+    const until = ratingWindowEnd(ctx.policy, ctx.calendar, ctx.now)
+    if (secret === undefined || page === undefined || until === null) return undefined
+    if (ctx.facts.rating !== undefined || ctx.case.requester.id === Erasure.redacted) return undefined
+    const token = yield* SatisfactionToken.make(secret, {
+      caseId: ctx.case.id,
+      requesterId: ctx.case.requester.id,
+      expiresAt: until
+    })
+    return { url: `${page}#${token}`, until }
+  })
 
 const decodeRate = decoder(RateSatisfactionInput)
 
@@ -91,10 +114,8 @@ export const make = (k: Kernel) => {
 
   const rateSatisfaction = Effect.fn("SupportDesk.rateSatisfaction")(rate)
 
-  const rateSatisfactionWithToken = Effect.fn("SupportDesk.rateSatisfactionWithToken")(function* (
-    token: string,
-    input: RateSatisfactionInput
-  ) {
+  /** The case a token stands for, with the requester it was given to; refused when that is no longer its requester. */
+  const caseOfToken = Effect.fnUntraced(function* (token: string) {
     const secret = k.options.satisfactionSecret
     if (secret === undefined) {
       return yield* new SatisfactionToken.SatisfactionTokenInvalid({
@@ -105,14 +126,31 @@ export const make = (k: Kernel) => {
     const claims = yield* SatisfactionToken.verify(secret, token, yield* k.now)
     const found = yield* k.store.get(claims.caseId)
     if (Option.isNone(found)) return yield* new CaseNotFound({ caseId: claims.caseId })
-    const c = found.value.case
-    if (c.requester.id === Erasure.redacted) {
-      // the requester's data was erased: a link mailed before cannot add to the case
+    if (found.value.case.requester.id !== claims.requesterId) {
+      // the requester's data was erased (or the case changed hands): a link mailed before cannot add to the case
       return yield* new SatisfactionToken.SatisfactionTokenInvalid({
         reason: "signature",
         message: "the rating link is no longer valid"
       })
     }
+    return found.value
+  })
+
+  const satisfactionWithToken = Effect.fn("SupportDesk.satisfactionWithToken")(function* (token: string) {
+    const stored = yield* caseOfToken(token)
+    const rules = yield* k.rulesOfStored(stored)
+    return {
+      trackingNumber: stored.case.trackingNumber,
+      satisfaction: satisfactionOf(rules.policy, rules.calendar, stored.facts),
+      asOf: yield* k.now
+    } satisfies RatingForm
+  })
+
+  const rateSatisfactionWithToken = Effect.fn("SupportDesk.rateSatisfactionWithToken")(function* (
+    token: string,
+    input: RateSatisfactionInput
+  ) {
+    const c = (yield* caseOfToken(token)).case
     // the link stands for the case's requester
     const requester = Actor.requester({ id: c.requester.id, audience: c.requester.audience, flags: c.requester.flags })
     const view = yield* rate(requester, c.id, input)
@@ -120,5 +158,5 @@ export const make = (k: Kernel) => {
     return { trackingNumber: c.trackingNumber, rating: rated?.rating ?? 0, ratedAt: rated?.at ?? 0 } satisfies Rated
   })
 
-  return { rateSatisfaction, rateSatisfactionWithToken }
+  return { rateSatisfaction, satisfactionWithToken, rateSatisfactionWithToken }
 }

@@ -8,6 +8,7 @@ import type * as Actor from "../../Actor.ts"
 import { VerificationNotApplicable } from "../../DeskError.ts"
 import { ConcludeVerificationInput, decoder, invalid, ReasonInput } from "../../DeskInput.ts"
 import { type Draft, type Kernel, type Step, step } from "./kernel.ts"
+import { ratingLink } from "./satisfaction.ts"
 
 const decodeReason = decoder(ReasonInput)
 const decodeConclude = decoder(ConcludeVerificationInput)
@@ -61,9 +62,11 @@ export const make = (k: Kernel) => {
     return yield* k.run(actor, ref, "concludeVerification", (ctx) =>
       explanation === undefined
         ? step([concluded])
-        : step(
-            [concluded, { type: "explained", reason: "verification-rejected", body: explanation }],
-            ctx.notices.explained(ctx.case, explanation, ctx.now)
+        : Effect.flatMap(ratingLink(k, ctx), (link) =>
+            step(
+              [concluded, { type: "explained", reason: "verification-rejected", body: explanation }],
+              ctx.notices.explained(ctx.case, explanation, ctx.now, link)
+            )
           )
     )
   })

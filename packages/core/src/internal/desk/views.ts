@@ -97,9 +97,19 @@ export const ratingWindow = (
   if (satisfaction === undefined) return null
   const from = facts.answeredAt ?? facts.closedAt
   if (from === undefined || facts.answer === "refused") return null
-  const until = BusinessCalendar.addBusinessDays(calendar, Sla.instant(from), satisfaction.withinBusinessDays)
-  return { from, until: until.epochMilliseconds }
+  return { from, until: ratingWindowEnd(policy, calendar, from) ?? from }
 }
+
+/** The end of the rating window of an answer given at `from`, or null when the policy asks nothing. */
+export const ratingWindowEnd = (
+  policy: SupportPolicy.SupportPolicy,
+  calendar: BusinessCalendar.BusinessCalendar,
+  from: number
+): number | null =>
+  policy.satisfaction === undefined
+    ? null
+    : BusinessCalendar.addBusinessDays(calendar, Sla.instant(from), policy.satisfaction.withinBusinessDays)
+        .epochMilliseconds
 
 /** The requester's rating of a case from its whole record, if they gave one (one per case). */
 export const ratingOf = (record: CaseEvent.Record): CaseEvent.Of<"satisfactionRated"> | undefined =>

@@ -15,9 +15,12 @@ export const layer = (api: typeof Api) =>
     "satisfaction",
     Effect.fnUntraced(function* (handlers) {
       const desk = yield* SupportDesk.SupportDesk
-      return handlers.handle("rate", act(desk)(desk.rateSatisfaction)).handle("rateWithToken", ({ payload }) => {
-        const { token, ...rating } = payload
-        return desk.rateSatisfactionWithToken(token, SupportDesk.assumeDecoded(rating)).pipe(deskErrors())
-      })
+      return handlers
+        .handle("rate", act(desk)(desk.rateSatisfaction))
+        .handle("formWithToken", ({ payload }) => desk.satisfactionWithToken(payload.token).pipe(deskErrors()))
+        .handle("rateWithToken", ({ payload }) => {
+          const { token, ...rating } = payload
+          return desk.rateSatisfactionWithToken(token, SupportDesk.assumeDecoded(rating)).pipe(deskErrors())
+        })
     })
   )
