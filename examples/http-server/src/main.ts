@@ -8,11 +8,13 @@
  * - `POLICY_FILE=path/to/policy.json` runs the desk on that policy (a `SupportPolicy` JSON document) instead of the
  *   Global Sources preset; a file that does not decode is refused with every bad field named.
  * - `LOG_REQUESTS=1` logs every request.
- * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
- *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
+ * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink on
+ *   `127.0.0.1:${SMTP_SINK_PORT:-2526}` shown at `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the
+ *   inbound SMTP port on 127.0.0.1.
  *
- * The desk's worker (SLA alerts, the idle-case and retention sweeps) runs in this process; `pnpm --filter
- * @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`).
+ * The desk's worker (SLA alerts, outbox delivery, the idle-case and retention sweeps) runs in this process; `pnpm
+ * --filter @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`),
+ * which deliver to the same sink.
  */
 import * as Path from "node:path"
 import { Effect } from "effect"
@@ -33,6 +35,16 @@ const host = process.env.HOST === undefined || process.env.HOST === "" ? "127.0.
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 const dataDir = process.env.DEMO_DATA_DIR === "" ? undefined : process.env.DEMO_DATA_DIR
 const smtpUrl = process.env.SMTP_URL === "" ? undefined : process.env.SMTP_URL
+const parseSmtpPort = (name: string, fallback: number): number => {
+  const value = process.env[name]
+  const port = value === undefined || value === "" ? fallback : Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be a whole number from 0 to 65535, got "${value}"`)
+    process.exit(2)
+  }
+  return port
+}
+const smtpSinkPort = parseSmtpPort("SMTP_SINK_PORT", 2526)
 const smtpInboundPort =
   process.env.SMTP_INBOUND_PORT === undefined || process.env.SMTP_INBOUND_PORT === ""
     ? 2525
@@ -45,6 +57,14 @@ if (!Number.isInteger(smtpInboundPort) || smtpInboundPort < 0 || smtpInboundPort
 // a port in use or a folder in use: one line, before the desk and its database are loaded
 try {
   await Preflight.checkPort(port, host)
+  if (smtpUrl === undefined) {
+    await Preflight.checkPort(smtpSinkPort, "127.0.0.1").catch(() => {
+      throw new Preflight.DemoStartError(
+        `Port ${smtpSinkPort} on 127.0.0.1 (the mail sink) is in use: stop what is listening there, or set ` +
+          "SMTP_SINK_PORT to another port (0 picks a free one)."
+      )
+    })
+  }
   if (databaseUrl === undefined) {
     Preflight.checkDataDirLock(dataDir ?? Path.join(import.meta.dirname, "..", ".data"))
   }
@@ -77,6 +97,7 @@ const demo = await DemoServer.start({
   dataDir,
   policy,
   smtpUrl,
+  smtpSinkPort,
   smtpInboundPort,
   logRequests: process.env.LOG_REQUESTS === "1"
 }).catch((error: unknown) => {
@@ -100,14 +121,14 @@ Support desk demo — ${policy.title} v${policy.version}
   API reference    ${demo.url}/docs
   OpenAPI          ${demo.url}/openapi.json
   Mail sent        ${demo.url}/mail   (JSON: ${demo.url}/demo/mail)${
-    smtpUrl === undefined ? "" : `; delivered to ${smtpUrl}`
+    smtpUrl === undefined ? `; the sink is smtp://127.0.0.1:${demo.mail?.sinkPort}` : `; delivered to ${smtpUrl}`
   }
 
 Listening on ${host}${host === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 listens on every interface)" : ""}.
 Storage: ${where}; ${
   demo.seed.seeded ? `seeded ${demo.seed.trackingNumbers.length} demo cases` : "kept from the previous run"
 }.
-Worker: SLA alerts every second, idle cases every minute, retention every hour (in this process).
+Worker: SLA alerts and outbox delivery every second, idle cases every minute, retention every hour (in this process).
 
 Demo bearer tokens (the pages have a picker; for curl: -H "Authorization: Bearer <token>"):
 ${DemoActors.identities.map((i) => `  ${i.token.padEnd(tokenWidth)}  ${i.label}`).join("\n")}

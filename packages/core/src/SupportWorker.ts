@@ -300,10 +300,14 @@ export const runTasks = <R>(
       if (registered) break
       yield* Effect.sleep(pollMillis)
     }
-    return yield* Effect.forEach(tasks, (t, i) => taskLoop(store, t, { pollMillis, leaseMillis: leases[i] }, randomness), {
-      concurrency: "unbounded",
-      discard: true
-    }).pipe(Effect.andThen(Effect.never))
+    return yield* Effect.forEach(
+      tasks,
+      (t, i) => taskLoop(store, t, { pollMillis, leaseMillis: leases[i] }, randomness),
+      {
+        concurrency: "unbounded",
+        discard: true
+      }
+    ).pipe(Effect.andThen(Effect.never))
   })
 
 // -------------------------------------------------------------------------------------------------------------------

@@ -162,10 +162,26 @@ describe("SupportWorker periodic tasks", () => {
       const store = yield* TaskStore.TaskStore
       const counted = TaskStore.TaskStore.of({
         ...store,
-        claim: (options) => Effect.andThen(Effect.sync(() => calls.claim++), store.claim(options)),
-        get: (name) => Effect.andThen(Effect.sync(() => calls.get++), store.get(name)),
-        complete: (claim, options) => Effect.andThen(Effect.sync(() => calls.complete++), store.complete(claim, options)),
-        renew: (claim, options) => Effect.andThen(Effect.sync(() => calls.renew++), store.renew(claim, options))
+        claim: (options) =>
+          Effect.andThen(
+            Effect.sync(() => calls.claim++),
+            store.claim(options)
+          ),
+        get: (name) =>
+          Effect.andThen(
+            Effect.sync(() => calls.get++),
+            store.get(name)
+          ),
+        complete: (claim, options) =>
+          Effect.andThen(
+            Effect.sync(() => calls.complete++),
+            store.complete(claim, options)
+          ),
+        renew: (claim, options) =>
+          Effect.andThen(
+            Effect.sync(() => calls.renew++),
+            store.renew(claim, options)
+          )
       })
       let runs = 0
       const workers = yield* Effect.forEach([1, 2, 3], () =>
