@@ -45,18 +45,14 @@ const parseSmtpPort = (name: string, fallback: number): number => {
   return port
 }
 const smtpSinkPort = parseSmtpPort("SMTP_SINK_PORT", 2526)
-const smtpInboundPort =
-  process.env.SMTP_INBOUND_PORT === undefined || process.env.SMTP_INBOUND_PORT === ""
-    ? 2525
-    : Number(process.env.SMTP_INBOUND_PORT)
-if (!Number.isInteger(smtpInboundPort) || smtpInboundPort < 0 || smtpInboundPort > 65_535) {
-  console.error(`SMTP_INBOUND_PORT must be a whole number from 0 to 65535, got "${process.env.SMTP_INBOUND_PORT}"`)
-  process.exit(2)
-}
+const smtpInboundPort = parseSmtpPort("SMTP_INBOUND_PORT", 2525)
 
 // a port in use or a folder in use: one line, before the desk and its database are loaded
 try {
   await Preflight.checkPort(port, host)
+  if (databaseUrl === undefined) {
+    Preflight.checkDataDirLock(dataDir ?? Path.join(import.meta.dirname, "..", ".data"))
+  }
   if (smtpUrl === undefined) {
     await Preflight.checkPort(smtpSinkPort, "127.0.0.1").catch(() => {
       throw new Preflight.DemoStartError(
@@ -64,9 +60,6 @@ try {
           "SMTP_SINK_PORT to another port (0 picks a free one)."
       )
     })
-  }
-  if (databaseUrl === undefined) {
-    Preflight.checkDataDirLock(dataDir ?? Path.join(import.meta.dirname, "..", ".data"))
   }
 } catch (error) {
   console.error(error instanceof Preflight.DemoStartError ? error.message : String(error))
