@@ -57,7 +57,10 @@ export interface Sink {
 
 const KEEP = 500
 
-/** Starts the embedded SMTP sink on `port` of 127.0.0.1 (0, the default, picks a free one), for as long as the scope lasts. */
+/**
+ * Starts the embedded SMTP sink on `port` of 127.0.0.1 (0, the default, picks a free one), for as long as the scope
+ * lasts.
+ */
 export const startSink = (port = 0) =>
   Effect.gen(function* () {
     const mails: Array<SinkMail> = []

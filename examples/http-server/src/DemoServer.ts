@@ -2,7 +2,8 @@
  * The demo server: the support desk of the Global Sources policy (or a host's, `POLICY_FILE`) on embedded PGlite (or a
  * PostgreSQL server), its HTTP API under `/v1` with `/openapi.json` and `/docs`, the demo's pages, the demo's email
  * both ways, and the desk's worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps, outbox delivery)
- * in the same process. `start` is what `pnpm demo` runs, and what the browser tests and the load bench start in-process.
+ * in the same process. `start` is what `pnpm demo` runs, and what the browser tests and the load bench start
+ * in-process.
  *
  * It listens on 127.0.0.1 unless told otherwise (the demo's tokens are public), on a Node server with the limits of
  * `NodeServer.harden` (header and request timeouts, a connection cap, problem+json for Node's parser errors). Its

@@ -29,9 +29,11 @@ if (databaseUrl === undefined) {
   )
   process.exit(2)
 }
+const sinkPort =
+  process.env.SMTP_SINK_PORT === undefined || process.env.SMTP_SINK_PORT === "" ? "2526" : process.env.SMTP_SINK_PORT
 const smtpUrl =
   process.env.SMTP_URL === undefined || process.env.SMTP_URL === ""
-    ? `smtp://127.0.0.1:${process.env.SMTP_SINK_PORT === undefined || process.env.SMTP_SINK_PORT === "" ? 2526 : process.env.SMTP_SINK_PORT}`
+    ? `smtp://127.0.0.1:${sinkPort}`
     : process.env.SMTP_URL
 
 const main = Effect.gen(function* () {
