@@ -1,10 +1,12 @@
 /**
- * The demo's email, both ways, on loopback (`layer` provides `SmtpServerIntake`, where the inbound server listens,
- * unless inbound mail is off):
+ * The demo's email, both ways, on loopback (`layer` provides the transport, and `SmtpServerIntake`, where the inbound
+ * server listens, unless inbound mail is off):
  *
- * - **Outbound**: the desk's outbox is delivered by `EmailDelivery` to `SMTP_URL` when set, else to an embedded SMTP
- *   sink (smtp-server on a free loopback port) that keeps the last 500 mails in memory. `GET /demo/mail` lists them
- *   as JSON, newest first, with their headers and text; `/mail` shows them as a page.
+ * - **Outbound**: the desk's outbox is delivered by the desk's worker (`deliveryTask`, `EmailDelivery.task` on
+ *   `SupportWorker`, every second, once across every process that runs the worker) to `SMTP_URL` when set, else to an
+ *   embedded SMTP sink (smtp-server on loopback, `SMTP_SINK_PORT`) that keeps the last 500 mails in memory.
+ *   `GET /demo/mail` lists them as JSON, newest first, with their headers and text; `/mail` shows them as a page. A
+ *   process without the worker delivers nothing.
  * - **Inbound**: `SmtpServerIntake` on `127.0.0.1:${SMTP_INBOUND_PORT:-2525}` hands every mail to `EmailIntake`: a
  *   mail from a demo requester's address opens or answers that requester's case. The demo trusts the `From` address
  *   (it listens on loopback only); a real host checks `Authentication-Results` or runs mailauth.
@@ -16,7 +18,8 @@ import {
   type Outbox,
   Presets,
   type Randomness,
-  type SupportDesk
+  type SupportDesk,
+  type SupportWorker
 } from "@support-policy/core"
 import {
   EmailDelivery,
@@ -54,61 +57,65 @@ export interface Sink {
 
 const KEEP = 500
 
-/** Starts the embedded SMTP sink on a free loopback port, for as long as the scope lasts. */
-export const startSink = Effect.gen(function* () {
-  const mails: Array<SinkMail> = []
-  let next = 1
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Array<Buffer> = []
-      stream.on("data", (c: Buffer) => chunks.push(c))
-      stream.on("end", () => {
-        PostalMime.parse(Buffer.concat(chunks)).then(
-          (email) => {
-            const headers: Record<string, string> = {}
-            for (const h of email.headers) headers[h.originalKey ?? h.key] = h.value
-            const mailFrom = session.envelope.mailFrom
-            mails.push({
-              id: next++,
-              receivedAt: new Date().toISOString(),
-              envelope: {
-                from: mailFrom === false ? "" : mailFrom.address,
-                to: session.envelope.rcptTo.map((r) => r.address)
-              },
-              from: headers.From ?? "",
-              to: headers.To ?? "",
-              subject: email.subject ?? "",
-              messageId: email.messageId ?? null,
-              headers,
-              text: email.text ?? "",
-              html: email.html ?? null
-            })
-            if (mails.length > KEEP) mails.splice(0, mails.length - KEEP)
-            callback()
-          },
-          (error: Error) => callback(error)
-        )
-      })
-    }
+/**
+ * Starts the embedded SMTP sink on `port` of 127.0.0.1 (0, the default, picks a free one), for as long as the scope
+ * lasts.
+ */
+export const startSink = (port = 0) =>
+  Effect.gen(function* () {
+    const mails: Array<SinkMail> = []
+    let next = 1
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Array<Buffer> = []
+        stream.on("data", (c: Buffer) => chunks.push(c))
+        stream.on("end", () => {
+          PostalMime.parse(Buffer.concat(chunks)).then(
+            (email) => {
+              const headers: Record<string, string> = {}
+              for (const h of email.headers) headers[h.originalKey ?? h.key] = h.value
+              const mailFrom = session.envelope.mailFrom
+              mails.push({
+                id: next++,
+                receivedAt: new Date().toISOString(),
+                envelope: {
+                  from: mailFrom === false ? "" : mailFrom.address,
+                  to: session.envelope.rcptTo.map((r) => r.address)
+                },
+                from: headers.From ?? "",
+                to: headers.To ?? "",
+                subject: email.subject ?? "",
+                messageId: email.messageId ?? null,
+                headers,
+                text: email.text ?? "",
+                html: email.html ?? null
+              })
+              if (mails.length > KEEP) mails.splice(0, mails.length - KEEP)
+              callback()
+            },
+            (error: Error) => callback(error)
+          )
+        })
+      }
+    })
+    const listening = yield* Effect.acquireRelease(
+      Effect.callback<number, Error>((resume) => {
+        const failed = (error: Error) => resume(Effect.fail(error))
+        server.once("error", failed)
+        server.listen(port, "127.0.0.1", () => {
+          server.off("error", failed)
+          // a sender that drops its connection mid-session (ECONNRESET) must not stop the demo
+          server.on("error", () => {})
+          resume(Effect.succeed((server.server.address() as AddressInfo).port))
+        })
+      }),
+      () => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
+    )
+    return { port: listening, mails } satisfies Sink
   })
-  const port = yield* Effect.acquireRelease(
-    Effect.callback<number, Error>((resume) => {
-      const failed = (error: Error) => resume(Effect.fail(error))
-      server.once("error", failed)
-      server.listen(0, "127.0.0.1", () => {
-        server.off("error", failed)
-        // a sender that drops its connection mid-session (ECONNRESET) must not stop the demo
-        server.on("error", () => {})
-        resume(Effect.succeed((server.server.address() as AddressInfo).port))
-      })
-    }),
-    () => Effect.callback<void>((resume) => server.close(() => resume(Effect.void)))
-  )
-  return { port, mails } satisfies Sink
-})
 
 /** The demo's desk addresses. */
 export const deskAddress = "support@desk.example"
@@ -152,19 +159,28 @@ export const directory = RequesterDirectory.layerMemory(
 )
 
 /**
- * Outbound delivery (a loop of rounds) and the inbound SMTP server, on the desk's storage; the transport goes to
- * `smtpUrl`.
+ * Outbound delivery as a task of the desk's worker: each run drains the outbox, every second (a mail goes out within
+ * about a second of being written), once across the processes that run the worker.
+ */
+export const deliveryTask: SupportWorker.Task<Outbox.Outbox | EmailTransport.EmailTransport | Mailbox.Mailbox> =
+  EmailDelivery.task(deliveryOptions)
+
+/** The transport to `smtpUrl` (nodemailer's pooled SMTP). */
+export const transport = (smtpUrl: string): Layer.Layer<EmailTransport.EmailTransport> =>
+  NodemailerTransport.layer(smtpUrl)
+
+/**
+ * The transport to `smtpUrl`, for the worker's {@link deliveryTask}, and the inbound SMTP server, on the desk's
+ * storage. Sends nothing by itself: delivery is the worker's.
  */
 export const layer = (options: {
   readonly smtpUrl: string
   readonly inboundPort: number | false
 }): Layer.Layer<
-  SmtpServerIntake.SmtpServerIntake,
+  SmtpServerIntake.SmtpServerIntake | EmailTransport.EmailTransport,
   never,
-  SupportDesk.SupportDesk | CaseStore.CaseStore | Outbox.Outbox | Mailbox.Mailbox | Randomness.Randomness
+  SupportDesk.SupportDesk | CaseStore.CaseStore | Mailbox.Mailbox | Randomness.Randomness
 > => {
-  const transport = NodemailerTransport.layer(options.smtpUrl)
-  const delivery = EmailDelivery.layerLoop({ ...deliveryOptions, intervalMillis: 1_000 })
   const inbound: Layer.Layer<
     SmtpServerIntake.SmtpServerIntake,
     never,
@@ -180,7 +196,7 @@ export const layer = (options: {
           Layer.provide(EmailIntake.layer(intakeOptions)),
           Layer.provide(directory)
         )
-  return Layer.mergeAll(delivery, inbound).pipe(Layer.provide(transport))
+  return inbound.pipe(Layer.provideMerge(transport(options.smtpUrl)))
 }
 
 const escapeHtml = (s: string) =>

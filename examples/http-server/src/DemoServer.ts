@@ -1,8 +1,9 @@
 /**
  * The demo server: the support desk of the Global Sources policy (or a host's, `POLICY_FILE`) on embedded PGlite (or a
  * PostgreSQL server), its HTTP API under `/v1` with `/openapi.json` and `/docs`, the demo's pages, the demo's email
- * both ways, and the desk's worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps) in the same
- * process. `start` is what `pnpm demo` runs, and what the browser tests and the load bench start in-process.
+ * both ways, and the desk's worker (`SupportWorker`: SLA alerts, the idle-case and retention sweeps, outbox delivery)
+ * in the same process. `start` is what `pnpm demo` runs, and what the browser tests and the load bench start
+ * in-process.
  *
  * It listens on 127.0.0.1 unless told otherwise (the demo's tokens are public), on a Node server with the limits of
  * `NodeServer.harden` (header and request timeouts, a connection cap, problem+json for Node's parser errors). Its
@@ -29,7 +30,7 @@ import { PgStorage } from "@support-policy/sql-pg"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import type { SqlClient } from "effect/sql"
-import { SmtpServerIntake } from "@support-policy/email"
+import { type EmailTransport, SmtpServerIntake } from "@support-policy/email"
 import * as DemoActors from "./DemoActors.ts"
 import * as DemoMail from "./DemoMail.ts"
 import * as Pages from "./Pages.ts"
@@ -60,11 +61,14 @@ export interface Options {
   readonly policy?: SupportPolicy.SupportPolicy | undefined
   /**
    * Run the desk's worker in this process (SLA alerts, and the idle-case and retention sweeps every minute and
-   * hour), with these options, or not (`false`). Default: run it with {@link workerOptions}.
+   * hour), with these options, or not (`false`). Default: run it with {@link workerOptions}. With email on, the worker
+   * also delivers the outbox (`DemoMail.deliveryTask`, every second): a process without the worker sends no mail.
    */
   readonly worker?: SupportWorker.Options | false | undefined
   /** Deliver outbound mail to this SMTP server (`smtp://host:port`); default: an embedded sink on loopback. */
   readonly smtpUrl?: string | undefined
+  /** The embedded sink's port on 127.0.0.1 (without `smtpUrl`); 0 picks a free one. Default 0 (`pnpm demo`: 2526). */
+  readonly smtpSinkPort?: number | undefined
   /** The inbound SMTP port on 127.0.0.1 (0 picks a free one; `false` for none). Default 0 (`pnpm demo`: 2525). */
   readonly smtpInboundPort?: number | false | undefined
   /** Deliver the outbox by email and take inbound mail. Default true. */
@@ -146,9 +150,17 @@ export const demoSatisfactionSecret = "support-policy-demo-rating-secret-not-for
 
 /**
  * The worker's options in the demo: SLA alerts polled every second; the idle-case sweep every minute and the
- * retention sweep every hour (clauses 6.3, 7.4).
+ * retention sweep every hour (clauses 6.3, 7.4). The demo adds outbox delivery ({@link withDelivery}).
  */
 export const workerOptions: SupportWorker.Options = { closeIdle: "1 minute", retention: "1 hour" }
+
+/** The worker's options with outbox delivery (`DemoMail.deliveryTask`) added to its tasks. */
+export const withDelivery = (
+  options: SupportWorker.Options
+): SupportWorker.Options<Outbox.Outbox | EmailTransport.EmailTransport | Mailbox.Mailbox> => ({
+  ...options,
+  tasks: [...(options.tasks ?? []), DemoMail.deliveryTask]
+})
 
 /** The demo's `Parties`: the orders of the demo's people (`DemoActors.orders`), for mediations (clause 4.5). */
 export const parties: Layer.Layer<Parties.Parties> = Parties.layerMemory(DemoActors.orders)
@@ -200,12 +212,13 @@ export const start = async (options: Options = {}): Promise<Demo> => {
 
     let mail: Demo["mail"] = null
     let sink: DemoMail.Sink | undefined
+    let mailContext: Context.Context<EmailTransport.EmailTransport | SmtpServerIntake.SmtpServerIntake> | undefined
     if (options.email !== false) {
       if (options.smtpUrl === undefined) {
-        sink = await Effect.runPromise(Scope.provide(DemoMail.startSink, scope))
+        sink = await Effect.runPromise(Scope.provide(DemoMail.startSink(options.smtpSinkPort ?? 0), scope))
       }
       const inboundPort = options.smtpInboundPort ?? 0
-      const mailContext = await Effect.runPromise(
+      mailContext = await Effect.runPromise(
         Layer.buildWithScope(
           DemoMail.layer({ smtpUrl: options.smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`, inboundPort }).pipe(
             Layer.provide(Layer.succeedContext(desk))
@@ -233,10 +246,13 @@ export const start = async (options: Options = {}): Promise<Demo> => {
     const serverContext = await Effect.runPromise(Layer.buildWithScope(server, scope))
     const listenMs = lap()
     if (options.worker !== false) {
-      const worker = SupportWorker.layer(options.worker ?? workerOptions).pipe(
-        Layer.provide(Layer.succeedContext(desk))
-      )
-      await Effect.runPromise(Layer.buildWithScope(worker, scope))
+      const worker =
+        mailContext === undefined
+          ? SupportWorker.layer(options.worker ?? workerOptions)
+          : SupportWorker.layer(withDelivery(options.worker ?? workerOptions)).pipe(
+              Layer.provide(Layer.succeedContext(mailContext))
+            )
+      await Effect.runPromise(Layer.buildWithScope(worker.pipe(Layer.provide(Layer.succeedContext(desk))), scope))
     }
 
     const address = Context.get(serverContext, HttpServer.HttpServer).address

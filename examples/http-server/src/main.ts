@@ -8,14 +8,21 @@
  * - `POLICY_FILE=path/to/policy.json` runs the desk on that policy (a `SupportPolicy` JSON document) instead of the
  *   Global Sources preset; a file that does not decode is refused with every bad field named.
  * - `LOG_REQUESTS=1` logs every request.
+<<<<<<< HEAD
  * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
  *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
  * - `PUBLIC_URL` (`https://support.example.com`) is the address people reach the demo at, for the links in its mail
  *   (the rating link of a resolution: `<PUBLIC_URL>/rate#<token>`); default: the address it listens on.
  *   `SATISFACTION_SECRET` (at least 32 characters) signs those links; default: a fixed demo secret.
+=======
+ * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink on
+ *   `127.0.0.1:${SMTP_SINK_PORT:-2526}` shown at `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the
+ *   inbound SMTP port on 127.0.0.1.
+>>>>>>> outboxtask
  *
- * The desk's worker (SLA alerts, the idle-case and retention sweeps) runs in this process; `pnpm --filter
- * @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`).
+ * The desk's worker (SLA alerts, outbox delivery, the idle-case and retention sweeps) runs in this process; `pnpm
+ * --filter @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`),
+ * which deliver to the same sink.
  */
 import * as Path from "node:path"
 import { Effect } from "effect"
@@ -36,14 +43,17 @@ const host = process.env.HOST === undefined || process.env.HOST === "" ? "127.0.
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 const dataDir = process.env.DEMO_DATA_DIR === "" ? undefined : process.env.DEMO_DATA_DIR
 const smtpUrl = process.env.SMTP_URL === "" ? undefined : process.env.SMTP_URL
-const smtpInboundPort =
-  process.env.SMTP_INBOUND_PORT === undefined || process.env.SMTP_INBOUND_PORT === ""
-    ? 2525
-    : Number(process.env.SMTP_INBOUND_PORT)
-if (!Number.isInteger(smtpInboundPort) || smtpInboundPort < 0 || smtpInboundPort > 65_535) {
-  console.error(`SMTP_INBOUND_PORT must be a whole number from 0 to 65535, got "${process.env.SMTP_INBOUND_PORT}"`)
-  process.exit(2)
+const parseSmtpPort = (name: string, fallback: number): number => {
+  const value = process.env[name]
+  const port = value === undefined || value === "" ? fallback : Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be a whole number from 0 to 65535, got "${value}"`)
+    process.exit(2)
+  }
+  return port
 }
+const smtpSinkPort = parseSmtpPort("SMTP_SINK_PORT", 2526)
+const smtpInboundPort = parseSmtpPort("SMTP_INBOUND_PORT", 2525)
 
 const publicUrl = process.env.PUBLIC_URL === "" ? undefined : process.env.PUBLIC_URL
 if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
@@ -61,6 +71,14 @@ try {
   await Preflight.checkPort(port, host)
   if (databaseUrl === undefined) {
     Preflight.checkDataDirLock(dataDir ?? Path.join(import.meta.dirname, "..", ".data"))
+  }
+  if (smtpUrl === undefined) {
+    await Preflight.checkPort(smtpSinkPort, "127.0.0.1").catch(() => {
+      throw new Preflight.DemoStartError(
+        `Port ${smtpSinkPort} on 127.0.0.1 (the mail sink) is in use: stop what is listening there, or set ` +
+          "SMTP_SINK_PORT to another port (0 picks a free one)."
+      )
+    })
   }
 } catch (error) {
   console.error(error instanceof Preflight.DemoStartError ? error.message : String(error))
@@ -91,6 +109,7 @@ const demo = await DemoServer.start({
   dataDir,
   policy,
   smtpUrl,
+  smtpSinkPort,
   smtpInboundPort,
   publicUrl,
   satisfactionSecret,
@@ -116,14 +135,14 @@ Support desk demo — ${policy.title} v${policy.version}
   API reference    ${demo.url}/docs
   OpenAPI          ${demo.url}/openapi.json
   Mail sent        ${demo.url}/mail   (JSON: ${demo.url}/demo/mail)${
-    smtpUrl === undefined ? "" : `; delivered to ${smtpUrl}`
+    smtpUrl === undefined ? `; the sink is smtp://127.0.0.1:${demo.mail?.sinkPort}` : `; delivered to ${smtpUrl}`
   }
 
 Listening on ${host}${host === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 listens on every interface)" : ""}.
 Storage: ${where}; ${
   demo.seed.seeded ? `seeded ${demo.seed.trackingNumbers.length} demo cases` : "kept from the previous run"
 }.
-Worker: SLA alerts every second, idle cases every minute, retention every hour (in this process).
+Worker: SLA alerts and outbox delivery every second, idle cases every minute, retention every hour (in this process).
 
 Demo bearer tokens (the pages have a picker; for curl: -H "Authorization: Bearer <token>"):
 ${DemoActors.identities.map((i) => `  ${i.token.padEnd(tokenWidth)}  ${i.label}`).join("\n")}

@@ -114,7 +114,7 @@ describe.skipIf(PgTest.skipServer)("POLICY_FILE", () => {
   it("runs the demo on a host's policy, printed at start", async () => {
     const databaseUrl = Redacted.value(await Effect.runPromise(PgTest.freshUrl))
     const { child, out } = await runMain(
-      { POLICY_FILE: hostPolicy, PORT: "0", DATABASE_URL: databaseUrl },
+      { POLICY_FILE: hostPolicy, PORT: "0", DATABASE_URL: databaseUrl, SMTP_SINK_PORT: "0" },
       /Ready in|could not start/
     )
     try {

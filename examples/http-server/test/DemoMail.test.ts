@@ -2,8 +2,10 @@
  * The demo's email, as a requester lives it: a mail from ana@buyer.example to the inbound SMTP port opens a case; the
  * acknowledgment with its tracking number and reply-by time appears at `/demo/mail`, threaded and marked
  * `Auto-Submitted`; a reply to it with the acknowledgment quoted below lands in the same case without the quote; an
- * auto-reply changes nothing; an administrator's erasure of Ana takes her incoming mails with it. Real SMTP both ways
- * (nodemailer to smtp-server), the demo on in-memory PGlite.
+ * auto-reply changes nothing; an administrator's erasure of Ana takes her incoming mails with it. Delivery is the
+ * worker's (`DemoMail.deliveryTask`): the demo runs a worker with delivery only (no alerts, no sweeps), and a demo
+ * started without its worker takes mail in but sends none. Real SMTP both ways (nodemailer to smtp-server), the demo
+ * on in-memory PGlite.
  */
 import * as Nodemailer from "nodemailer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -22,7 +24,14 @@ describe("the demo's email", () => {
   let client: Nodemailer.Transporter
 
   beforeAll(async () => {
-    demo = await DemoServer.start({ port: 0, dataDir: "memory://", seed: false, worker: false, smtpInboundPort: 0 })
+    // the worker delivers the outbox; no SLA alerts or sweeps to write into the records this test reads
+    demo = await DemoServer.start({
+      port: 0,
+      dataDir: "memory://",
+      seed: false,
+      worker: { alerts: false, closeIdle: false, retention: false },
+      smtpInboundPort: 0
+    })
     client = Nodemailer.createTransport({
       host: "127.0.0.1",
       port: demo.mail!.inboundPort!,
@@ -137,5 +146,44 @@ describe("the demo's email", () => {
     expect(erased.status).toBe(200)
     expect((await listed()).items.filter((m) => m.from === "ana@buyer.example")).toEqual([])
     expect((await fetch(`${demo.url}/v1/mail/${hers[0].id}/original`, { headers: staff })).status).toBe(404)
+  }, 60_000)
+})
+
+describe("the demo without its worker", () => {
+  let demo: DemoServer.Demo
+  let client: Nodemailer.Transporter
+
+  beforeAll(async () => {
+    demo = await DemoServer.start({ port: 0, dataDir: "memory://", seed: false, worker: false, smtpInboundPort: 0 })
+    client = Nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: demo.mail!.inboundPort!,
+      secure: false,
+      ignoreTLS: true
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    client?.close()
+    await demo?.close()
+  })
+
+  it("takes Ana's mail into a case but delivers nothing: delivery is the worker's", async () => {
+    const sent = await client.sendMail({
+      from: "Ana Silva <ana@buyer.example>",
+      to: "support@desk.example",
+      subject: "Where is my order?",
+      text: "PO-1234 has not arrived."
+    })
+    const trackingNumber = /opened (GS-[0-9A-Z-]+)/.exec(sent.response ?? "")?.[1]
+    expect(trackingNumber).toBeDefined()
+    // the acknowledgment is in the outbox, written with the case; a worker would send it within a second or two
+    await new Promise((r) => setTimeout(r, 4_000))
+    const items = ((await (await fetch(`${demo.url}/demo/mail`)).json()) as { items: ReadonlyArray<unknown> }).items
+    expect(items).toEqual([])
+    const found = await fetch(`${demo.url}/v1/cases/${trackingNumber}`, {
+      headers: { authorization: "Bearer demo-buyer" }
+    })
+    expect(found.status).toBe(200)
   }, 60_000)
 })

@@ -13,7 +13,7 @@
  *
  * ```ts
  * const worker = SupportWorker.layer({
- *   tasks: [SupportWorker.task("email/dispatch", "2 seconds", EmailDelivery.dispatchRound)]
+ *   tasks: [EmailDelivery.task(deliveryOptions)] // outbox delivery every second (`@support-policy/email`)
  * })
  * // in every process that should do background work
  * Layer.launch(worker.pipe(Layer.provide(desk), Layer.provide(storage)))
@@ -44,7 +44,8 @@ export class CurrentRun extends Context.Service<CurrentRun, { readonly name: str
 /**
  * A periodic task: a name unique across the host's workers (it keys the task's schedule in the `TaskStore`), its
  * period, and the effect of one run (which may read {@link CurrentRun}). A run that fails is logged and counted; the
- * next period runs as usual.
+ * next period runs as usual. `lease`, when given, is this task's lease instead of the worker's `taskLease`: how long
+ * the other processes wait for a run whose process died (a short task with a short period wants a short lease).
  *
  * @since 0.1.0
  * @category models
@@ -53,6 +54,7 @@ export interface Task<R = never> {
   readonly name: string
   readonly every: Duration.Input
   readonly run: Effect.Effect<unknown, unknown, R | CurrentRun>
+  readonly lease?: Duration.Input | undefined
 }
 
 /**
@@ -64,11 +66,13 @@ export interface Task<R = never> {
 export const task = <A, E, R>(
   name: string,
   every: Duration.Input,
-  run: Effect.Effect<A, E, R>
+  run: Effect.Effect<A, E, R>,
+  options?: { readonly lease?: Duration.Input | undefined }
 ): Task<Exclude<R, CurrentRun>> => ({
   name,
   every,
-  run: run as Effect.Effect<A, E, Exclude<R, CurrentRun> | CurrentRun>
+  run: run as Effect.Effect<A, E, Exclude<R, CurrentRun> | CurrentRun>,
+  ...(options?.lease === undefined ? {} : { lease: options.lease })
 })
 
 /**
@@ -126,7 +130,8 @@ export interface Options<R = never> {
   readonly taskPollInterval?: Duration.Input | undefined
   /**
    * How long a claimed run is held from other processes without a renewal (default 30 seconds). The running process
-   * renews it every third of this, so only a dead process loses it; its run starts again elsewhere after this.
+   * renews it every third of this, so only a dead process loses it; its run starts again elsewhere after this. A task
+   * that sets its own `lease` (see {@link Task}) uses that instead.
    */
   readonly taskLease?: Duration.Input | undefined
 }
@@ -210,7 +215,13 @@ const fallbackRandomness = Randomness.Randomness.of({
   bytes: (n) => Effect.sync(() => globalThis.crypto.getRandomValues(new Uint8Array(n)))
 })
 
-/** One task's loop: claim its due run, run it under a renewed lease, complete it; sleep when it is not due. */
+/**
+ * One task's loop: claim its due run, run it under a renewed lease, complete it and sleep until the next run; when the
+ * claim finds nothing (not due, or another process holds the run), read the schedule and sleep until the next run or
+ * until that process's lease ends. So the process that completes a run asks the store nothing more until the next one
+ * is due: a task with a one-second period costs its processes a claim and a completion per second between them, plus
+ * a claim and a read per lease from each of the others.
+ */
 const taskLoop = <R>(
   store: TaskStore.TaskStore["Service"],
   task: Task<R>,
@@ -252,12 +263,12 @@ const taskLoop = <R>(
         yield* Effect.logWarning(`SupportWorker: ${task.name} failed; it runs again next period`, exit.cause)
       }
       const finished = yield* Clock.currentTimeMillis
-      yield* store
-        .complete(run, {
-          nextRunAt: TaskStore.nextRunAfter(run.scheduledAt, run.periodMillis, finished),
-          error: Exit.isFailure(exit) ? Cause.pretty(exit.cause).slice(0, 4_000) : null
-        })
+      const nextRunAt = TaskStore.nextRunAfter(run.scheduledAt, run.periodMillis, finished)
+      const completed = yield* store
+        .complete(run, { nextRunAt, error: Exit.isFailure(exit) ? Cause.pretty(exit.cause).slice(0, 4_000) : null })
         .pipe(logged(`SupportWorker: could not complete ${task.name}; it runs again when its lease ends`, false))
+      // the store holds what this process just wrote: nothing to ask it until the next run is due
+      if (completed) yield* Effect.sleep(Math.max(0, nextRunAt - (yield* Clock.currentTimeMillis)))
     }
   })
 
@@ -278,6 +289,7 @@ export const runTasks = <R>(
     const pollMillis = millisOf("taskPollInterval", options?.taskPollInterval ?? "1 second")
     const leaseMillis = millisOf("taskLease", options?.taskLease ?? "30 seconds")
     const specs = tasks.map((t) => ({ name: t.name, periodMillis: millisOf(`${t.name}.every`, t.every) }))
+    const leases = tasks.map((t) => (t.lease === undefined ? leaseMillis : millisOf(`${t.name}.lease`, t.lease)))
     if (tasks.length === 0) return yield* Effect.never
     // every worker registers the tasks it knows; until the store answers, nothing runs
     for (;;) {
@@ -288,10 +300,14 @@ export const runTasks = <R>(
       if (registered) break
       yield* Effect.sleep(pollMillis)
     }
-    return yield* Effect.forEach(tasks, (t) => taskLoop(store, t, { pollMillis, leaseMillis }, randomness), {
-      concurrency: "unbounded",
-      discard: true
-    }).pipe(Effect.andThen(Effect.never))
+    return yield* Effect.forEach(
+      tasks,
+      (t, i) => taskLoop(store, t, { pollMillis, leaseMillis: leases[i] }, randomness),
+      {
+        concurrency: "unbounded",
+        discard: true
+      }
+    ).pipe(Effect.andThen(Effect.never))
   })
 
 // -------------------------------------------------------------------------------------------------------------------

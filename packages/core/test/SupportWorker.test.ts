@@ -128,6 +128,89 @@ describe("SupportWorker periodic tasks", () => {
     }).pipe(Effect.provide(deskLayer))
   )
 
+  it.effect("a task's own lease replaces the worker's: a dead worker's run of it is taken over after that lease", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_750_000_000_000)
+      const started: Array<string> = []
+      const task = (name: string) =>
+        SupportWorker.task(
+          "deliver",
+          "1 second",
+          Effect.andThen(
+            Effect.sync(() => started.push(name)),
+            Effect.sleep("1 minute")
+          ),
+          { lease: "6 seconds" }
+        )
+      const doomed = yield* startWorker([task("doomed")], "30 seconds")
+      yield* advance(1)
+      assert.deepStrictEqual(started, ["doomed"])
+      yield* Fiber.interrupt(doomed)
+      const survivor = yield* startWorker([task("survivor")], "30 seconds")
+      yield* advance(4)
+      assert.deepStrictEqual(started, ["doomed"], "the run is still leased to the dead worker")
+      yield* advance(3)
+      assert.deepStrictEqual(started, ["doomed", "survivor"], "taken over after 6 s, not after the worker's 30 s")
+      yield* Fiber.interrupt(survivor)
+    }).pipe(Effect.provide(deskLayer))
+  )
+
+  it.effect("a task every second costs each worker at most a claim and a read per period, and its runner no more", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_750_000_000_000)
+      const calls = { claim: 0, get: 0, complete: 0, renew: 0 }
+      const store = yield* TaskStore.TaskStore
+      const counted = TaskStore.TaskStore.of({
+        ...store,
+        claim: (options) =>
+          Effect.andThen(
+            Effect.sync(() => calls.claim++),
+            store.claim(options)
+          ),
+        get: (name) =>
+          Effect.andThen(
+            Effect.sync(() => calls.get++),
+            store.get(name)
+          ),
+        complete: (claim, options) =>
+          Effect.andThen(
+            Effect.sync(() => calls.complete++),
+            store.complete(claim, options)
+          ),
+        renew: (claim, options) =>
+          Effect.andThen(
+            Effect.sync(() => calls.renew++),
+            store.renew(claim, options)
+          )
+      })
+      let runs = 0
+      const workers = yield* Effect.forEach([1, 2, 3], () =>
+        startWorker(
+          [
+            SupportWorker.task(
+              "deliver",
+              "1 second",
+              Effect.sync(() => runs++),
+              { lease: "6 seconds" }
+            )
+          ],
+          "30 seconds"
+        ).pipe(Effect.provideService(TaskStore.TaskStore, counted))
+      )
+      yield* advance(60)
+      // a run per period: the first at start, then one per second
+      assert.strictEqual(runs, 61)
+      assert.strictEqual(calls.complete, 61)
+      // each period: the runner's claim and completion; each of the two others a claim that finds it taken and a read
+      // of the schedule (the runner asks nothing more: it sleeps until the next run it just wrote)
+      assert.isAtMost(calls.claim, 3 * 61)
+      assert.isAtMost(calls.get, 2 * 61)
+      assert.strictEqual(calls.renew, 0)
+      console.log(`a 1-second task on 3 workers for 60 s: ${JSON.stringify({ runs, ...calls })}`)
+      yield* Effect.forEach(workers, Fiber.interrupt)
+    }).pipe(Effect.provide(deskLayer))
+  )
+
   it("the next run after a long stop is the next period start, once", () => {
     assert.strictEqual(TaskStore.nextRunAfter(0, 60_000, 10), 60_000)
     assert.strictEqual(TaskStore.nextRunAfter(0, 60_000, 60_000), 120_000)

@@ -54,7 +54,7 @@ const program = Effect.gen(function* () {
   yield* submit("buyer-li", "li@buyer.example", "zh-CN", "我的订单在哪里？")
   yield* submit("buyer-joao", "joao@buyer.example", "pt-BR", "Onde está o meu pedido?")
 
-  // one round: claim the outbox's due messages, render, send, mark; a scheduler runs rounds, or EmailDelivery.layerLoop
+  // one round: claim the outbox's due messages, render, send, mark; the desk's worker runs them (EmailDelivery.task)
   const report = yield* EmailDelivery.round(delivery)
   console.log(`claimed ${report.claimed}, sent ${report.sent}`)
 })

@@ -8,8 +8,9 @@
  * Any number of processes may run rounds on one database: a claimed message is leased to one of them, so in the normal
  * case each message is sent once; a process that dies mid-batch leaves its messages to the end of their lease, when
  * another round claims them again (at least once; the `Message-ID` is the same on every attempt, so a receiver can
- * deduplicate). A round is an `Effect` that a scheduler can run (`round`); `layerLoop` runs rounds one after another
- * for hosts without one.
+ * deduplicate). A round is an `Effect` that a scheduler can run (`round`); `task` is delivery as a periodic task of
+ * the desk's worker (`SupportWorker`, every second: each second's run happens once across the host's processes, and a
+ * run cut short by a crash is taken over), and `layerLoop` runs rounds one after another for hosts without a worker.
  *
  * Headers (RFC 3834, RFC 5322): `Message-ID` signed for the case and message (`EmailThreading`), `In-Reply-To` and
  * `References` to the case's root (its acknowledgment) so a case threads, `Reply-To` with a signed `+token` when a
@@ -18,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { Mailbox, Outbox } from "@support-policy/core"
+import { Mailbox, Outbox, SupportWorker } from "@support-policy/core"
 import { Clock, Duration, Effect, Layer, Option, Random } from "effect"
 import * as EmailTemplates from "./EmailTemplates.ts"
 import * as EmailThreading from "./EmailThreading.ts"
@@ -234,9 +235,81 @@ export const round = (
   }).pipe(Effect.withSpan("EmailDelivery.round"))
 }
 
+const emptyReport: RoundReport = { claimed: 0, sent: 0, retrying: 0, givenUp: 0 }
+
 /**
- * Runs rounds for as long as the layer lives: a round right after a full batch, else one every `intervalMillis`
- * (default 2 s). A round that fails (the database is down) is logged and the next one tries again.
+ * Rounds back to back while they claim a full batch: everything due now (and whatever falls due meanwhile) is sent,
+ * one batch at a time. The counts of all its rounds. Fails as a round fails.
+ *
+ * @since 0.1.0
+ * @category delivery
+ */
+export const drain = (
+  options: Options
+): Effect.Effect<
+  RoundReport,
+  Outbox.OutboxFailure | Mailbox.MailboxFailure,
+  Outbox.Outbox | EmailTransport | Mailbox.Mailbox
+> => {
+  const batch = options.batchSize ?? defaults.batchSize
+  const once = round(options)
+  return Effect.gen(function* () {
+    let total = emptyReport
+    for (;;) {
+      const report = yield* once
+      total = {
+        claimed: total.claimed + report.claimed,
+        sent: total.sent + report.sent,
+        retrying: total.retrying + report.retrying,
+        givenUp: total.givenUp + report.givenUp
+      }
+      if (report.claimed < batch) return total
+    }
+  })
+}
+
+/**
+ * The name of the delivery task in the worker's task table (`support_tasks`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const taskName = "email/delivery"
+
+/**
+ * Delivery as a periodic task of the desk's worker: `SupportWorker.layer({ tasks: [EmailDelivery.task(options)] })`.
+ * Each run {@link drain}s the outbox; a run happens every `every` (default 1 second) once across all the processes
+ * that run the worker, so a message goes out within about a second of being written. A process that dies mid-run
+ * holds the task for `lease` (default 10 seconds, renewed every third of it while the run lasts); another process
+ * then takes the task over, and the messages the dead one had claimed once their own lease (`leaseMillis`) ends.
+ * A failed run (the database or the SMTP server down) is logged by the worker, and the next period runs.
+ *
+ * @since 0.1.0
+ * @category delivery
+ */
+export const task = (
+  options: Options & {
+    /** The task's period (default 1 second): how long a message may wait for the next run. */
+    readonly every?: Duration.Input | undefined
+    /** How long a dead process holds the task before another takes it over (default 10 seconds). */
+    readonly lease?: Duration.Input | undefined
+    /** The task's name (default {@link taskName}); two hosts' deliveries on one database need two names. */
+    readonly name?: string | undefined
+  }
+): SupportWorker.Task<Outbox.Outbox | EmailTransport | Mailbox.Mailbox> =>
+  SupportWorker.task(
+    options.name ?? taskName,
+    options.every ?? "1 second",
+    Effect.tap(drain(options), (report) =>
+      report.givenUp > 0 ? Effect.logWarning(`email delivery: gave up ${report.givenUp} message(s)`) : Effect.void
+    ),
+    { lease: options.lease ?? "10 seconds" }
+  )
+
+/**
+ * Runs rounds for as long as the layer lives, for a host without the desk's worker: a round right after a full batch,
+ * else one every `intervalMillis` (default 2 s). A round that fails (the database is down) is logged and the next one
+ * tries again. Every process that adds it polls the outbox; `task` runs delivery once per period across them.
  *
  * @since 0.1.0
  * @category layers
@@ -244,21 +317,15 @@ export const round = (
 export const layerLoop = (
   options: Options & { readonly intervalMillis?: number | undefined }
 ): Layer.Layer<never, never, Outbox.Outbox | EmailTransport | Mailbox.Mailbox> => {
-  const batch = options.batchSize ?? defaults.batchSize
-  const once = round(options).pipe(
+  const once = drain(options).pipe(
     Effect.catchCause((cause) =>
-      Effect.as(Effect.logWarning("email delivery: a round failed; trying again", cause), {
-        claimed: 0,
-        sent: 0,
-        retrying: 0,
-        givenUp: 0
-      })
+      Effect.as(Effect.logWarning("email delivery: a round failed; trying again", cause), emptyReport)
     )
   )
   const loop = Effect.gen(function* () {
     for (;;) {
-      const report = yield* once
-      if (report.claimed < batch) yield* Effect.sleep(Duration.millis(options.intervalMillis ?? 2_000))
+      yield* once
+      yield* Effect.sleep(Duration.millis(options.intervalMillis ?? 2_000))
     }
   })
   return Layer.effectDiscard(Effect.forkScoped(loop))

@@ -10,7 +10,8 @@ import {
   type Outbox,
   Presets,
   Randomness,
-  SupportDesk
+  SupportDesk,
+  type TaskStore
 } from "@support-policy/core"
 import { Layer, ManagedRuntime } from "effect"
 import {
@@ -71,6 +72,7 @@ export type Services =
   | RequesterDirectory.RequesterDirectory
   | EmailTransport.EmailTransport
   | Randomness.Randomness
+  | TaskStore.TaskStore
 
 export const layer = (sink: SmtpSink.Sink, intake: Partial<EmailIntake.Options> = {}): Layer.Layer<Services> => {
   const storage = Layer.mergeAll(SupportDesk.layerMemory(Presets.globalSources), Mailbox.layerMemory)

@@ -11,6 +11,10 @@ export interface Received {
   readonly raw: string
   readonly email: Email
   readonly rcptTo: ReadonlyArray<string>
+  /** The name the sender gave in its greeting (EHLO/HELO). */
+  readonly clientHostname: string
+  /** When the sink took it (epoch ms). */
+  readonly at: number
   readonly header: (name: string) => string | undefined
 }
 
@@ -54,6 +58,8 @@ export const start = async (port = 0, options: { readonly delayMs?: number } = {
                   raw,
                   email,
                   rcptTo: session.envelope.rcptTo.map((r) => r.address),
+                  clientHostname: session.hostNameAppearsAs,
+                  at: Date.now(),
                   header: (name) => email.headers.find((h) => h.key === name.toLowerCase())?.value
                 })
                 callback()
