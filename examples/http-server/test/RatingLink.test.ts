@@ -94,7 +94,8 @@ describe("the rating link of the resolution mail", () => {
       port: 0,
       dataDir: "memory://",
       seed: false,
-      worker: false,
+      // the worker delivers the outbox (delivery is its task); no SLA alerts or sweeps to write into the records
+      worker: { alerts: false, closeIdle: false, retention: false },
       smtpUrl: sink.url,
       smtpInboundPort: false
     } as const

@@ -31,37 +31,14 @@
  *
  * @since 0.1.0
  */
-import {
-  CaseEvent,
-  type CaseQuery,
-  CaseStore,
-  type Erasure,
-  type Outbox,
-  SlaAlert,
-  type SupportCase
-} from "@support-policy/core"
+import { CaseEvent, CaseStore, type Erasure, type Outbox, SlaAlert, type SupportCase } from "@support-policy/core"
 import { Effect, Layer, Option, Result } from "effect"
 import { SqlClient, type SqlError, type Statement } from "effect/sql"
-import * as CaseQuerySql from "./internal/caseQuery.ts"
+import * as CaseReads from "./internal/caseReads.ts"
+import { corrupt, storeFailure } from "./internal/caseStoreFailure.ts"
 import * as Rows from "./internal/rows.ts"
 import * as SearchRows from "./internal/searchRows.ts"
 import * as SqlErrorText from "./internal/sqlError.ts"
-
-const storeFailure =
-  (operation: string) =>
-  (cause: SqlError.SqlError): Effect.Effect<never, CaseStore.CaseStoreFailure> =>
-    Effect.fail(
-      new CaseStore.CaseStoreFailure({
-        reason: SqlErrorText.reasonOf(cause),
-        message: SqlErrorText.describe(operation, cause),
-        cause
-      })
-    )
-
-const corrupt = <A>(decoded: Rows.Decoded<A>): Effect.Effect<A, CaseStore.CaseStoreFailure> =>
-  Result.isSuccess(decoded)
-    ? Effect.succeed(decoded.success)
-    : Effect.fail(new CaseStore.CaseStoreFailure({ reason: "Corrupt", message: decoded.failure }))
 
 /** The first key of the two-key advisory locks this store takes on a requester (`pg_advisory_xact_lock(int, int)`). */
 const REQUESTER_LOCK = 0x53505251
@@ -187,227 +164,10 @@ const lockRequester = (sql: SqlClient.SqlClient, requesterId: string) =>
   sql`SELECT pg_advisory_xact_lock(${REQUESTER_LOCK}, hashtext(${requesterId}))`.pipe(Effect.asVoid)
 
 // -------------------------------------------------------------------------------------------------------------------
-// reads
-// -------------------------------------------------------------------------------------------------------------------
-
-const makeReads = (sql: SqlClient.SqlClient) => {
-  /** The clock records this store read, so a read asks only for the clock events written since (`Rows.ClockCache`). */
-  const clockCache = Rows.clockCache()
-
-  /**
-   * A case, its facts and its clock record, in one statement (one snapshot); `FOR UPDATE` locks the case row. The
-   * clock record arrives as one JSON text (`[{"sequence":…,"data":…}, …]`) joined from each row's document text
-   * (decision 93), and only from the row after `known.after` when this store has the record up to there (decision
-   * 95), with what tells whether it still has it: the `xmin` of the record's first row and the last row up to there.
-   */
-  const selectStored = (where: Statement.Fragment, forUpdate: boolean, known?: Rows.ClockKnown) =>
-    sql<Rows.StoredRow>`
-        SELECT c.id, c.sequence, c.data, c.facts, a.after AS clock_after,
-          (SELECT '[' || coalesce(string_agg('{"sequence":' || k.sequence || ',"data":' || k.data::text || '}', ','
-                                             ORDER BY k.sequence), '') || ']'
-             FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence > a.after) AS clock,
-          (SELECT k.xmin::text FROM support_case_clock_events k WHERE k.case_id = c.id
-             ORDER BY k.sequence LIMIT 1) AS clock_origin,
-          (SELECT k.sequence FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence <= a.after
-             ORDER BY k.sequence DESC LIMIT 1) AS clock_last
-        FROM support_cases c,
-             LATERAL (SELECT CASE WHEN c.id = ${known?.caseId ?? ""} THEN ${known?.after ?? 0}::integer ELSE 0 END
-                      AS after) a
-        WHERE ${where} ${forUpdate ? sql.literal("FOR UPDATE OF c") : sql.literal("")}`
-
-  /**
-   * The case a `where` finds, decoded with its clock record: from the cache and the rows after it when the cache has
-   * the record, read again whole when the cache turns out stale.
-   */
-  const readStored = (
-    where: Statement.Fragment,
-    forUpdate: boolean,
-    key: { readonly id: string } | { readonly trackingNumber: string }
-  ) =>
-    Effect.gen(function* () {
-      const known = Rows.clockKnown(clockCache, key)
-      let rows = yield* selectStored(where, forUpdate, known)
-      if (rows.length === 0) return Option.none<CaseStore.Stored>()
-      let decoded = Rows.stored(rows[0], clockCache)
-      if (Result.isFailure(decoded) && decoded.failure === Rows.STALE) {
-        rows = yield* selectStored(where, forUpdate)
-        if (rows.length === 0) return Option.none<CaseStore.Stored>()
-        decoded = Rows.stored(rows[0], clockCache)
-      }
-      return Option.some(yield* corrupt(decoded as Rows.Decoded<CaseStore.Stored>))
-    })
-
-  const findOne = (
-    operation: string,
-    where: Statement.Fragment,
-    key: { readonly id: string } | { readonly trackingNumber: string }
-  ) => readStored(where, false, key).pipe(Effect.catchTag("SqlError", storeFailure(operation)))
-
-  const get = (caseId: string) =>
-    findOne("get", sql.and([sql`c.id = ${caseId}`]), { id: caseId }).pipe(Effect.withSpan("PgCaseStore.get"))
-
-  const getByTrackingNumber = (trackingNumber: string) =>
-    findOne("getByTrackingNumber", sql.and([sql`c.tracking_number = ${trackingNumber}`]), { trackingNumber }).pipe(
-      Effect.withSpan("PgCaseStore.getByTrackingNumber")
-    )
-
-  const events = (caseId: string, query: CaseStore.EventQuery) =>
-    CaseStore.validateEventQuery(query).pipe(
-      Effect.andThen(() => {
-        const where: Array<Statement.Fragment> = [sql`case_id = ${caseId}`]
-        if (query.before !== undefined) where.push(sql`sequence < ${query.before}`)
-        if (query.from !== undefined) where.push(sql`sequence >= ${query.from}`)
-        // literals, so the planner matches the partial indexes of the requester's and the parties' pages
-        if (query.readers === "requester") where.push(sql.literal("readers >= 1"))
-        if (query.readers === "parties") where.push(sql.literal("readers = 2"))
-        return sql<Rows.EventRow>`
-            SELECT sequence, data FROM support_case_events WHERE ${sql.and(where)}
-            ORDER BY sequence DESC LIMIT ${query.limit}`
-      }),
-      Effect.catchTag("SqlError", storeFailure("events")),
-      Effect.flatMap((rows) => corrupt(Rows.page(caseId, rows))),
-      Effect.withSpan("PgCaseStore.events")
-    )
-
-  const listCases = (
-    operation: string,
-    page: { readonly limit: number; readonly offset?: number | undefined },
-    statement: Effect.Effect<ReadonlyArray<Rows.CaseRow>, SqlError.SqlError>
-  ) =>
-    CaseStore.validatePage(operation, page).pipe(
-      Effect.andThen(statement),
-      Effect.catchTag("SqlError", storeFailure(operation)),
-      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.supportCase))),
-      Effect.withSpan(`PgCaseStore.${operation}`)
-    )
-
-  const queue = (query: CaseStore.QueueQuery) => {
-    const where: Array<Statement.Fragment> = [sql`next_due_at IS NOT NULL`]
-    if (query.dueBefore !== undefined) where.push(sql`next_due_at <= ${query.dueBefore}`)
-    if (query.priorities !== undefined) where.push(sql.in("priority", query.priorities))
-    if (query.categories !== undefined) where.push(sql.in("category", query.categories))
-    if (query.assigneeId !== undefined) where.push(sql`assignee_id = ${query.assigneeId}`)
-    if (query.after !== undefined) where.push(sql`(next_due_at, id) > (${query.after.nextDueAt}, ${query.after.id})`)
-    return listCases(
-      "queue",
-      { limit: query.limit, offset: query.offset },
-      sql<Rows.CaseRow>`
-          SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
-          ORDER BY next_due_at, id LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`
-    )
-  }
-
-  const listByStatus = (query: CaseStore.StatusQuery) => {
-    const where: Array<Statement.Fragment> = [sql.in("status", query.statuses)]
-    if (query.updatedBefore !== undefined) where.push(sql`updated_at < ${query.updatedBefore}`)
-    if (query.after !== undefined) where.push(sql`(updated_at, id) > (${query.after.updatedAt}, ${query.after.id})`)
-    return CaseStore.validateStatusQuery(query).pipe(
-      Effect.andThen(
-        listCases(
-          "listByStatus",
-          { limit: query.limit },
-          sql<Rows.CaseRow>`
-              SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
-              ORDER BY updated_at, id LIMIT ${query.limit}`
-        )
-      )
-    )
-  }
-
-  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
-  const find = (query: CaseQuery.Query) =>
-    Effect.gen(function* () {
-      yield* CaseStore.validateQuery("find", query)
-      const found: Array<SupportCase.SupportCase> = []
-      for (const page of CaseQuerySql.pages(sql, query)) {
-        const left = query.limit - found.length
-        if (left <= 0) break
-        const rows = yield* sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
-          Effect.catchTag("SqlError", storeFailure("find"))
-        )
-        found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
-      }
-      return found as ReadonlyArray<SupportCase.SupportCase>
-    }).pipe(Effect.withSpan("PgCaseStore.find"))
-
-  const count = (filter: CaseQuery.Filter, limit: number) =>
-    CaseStore.validateQuery("count", { ...filter, limit }).pipe(
-      Effect.andThen(
-        sql<{ count: number }>`
-          SELECT count(*)::integer AS count FROM (
-            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
-      ),
-      Effect.map((rows) => rows[0]?.count ?? 0),
-      Effect.catchTag("SqlError", storeFailure("count")),
-      Effect.withSpan("PgCaseStore.count")
-    )
-
-  /** Cases with their whole records (reports): each record read in one statement with its case. */
-  const getMany = (caseIds: ReadonlyArray<string>) =>
-    Effect.gen(function* () {
-      if (caseIds.length === 0) return [] as ReadonlyArray<SupportCase.WithRecord>
-      const rows = yield* sql<Rows.CaseRow & { readonly events: unknown }>`
-          SELECT c.id, c.sequence, c.data,
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('sequence', e.sequence, 'data', e.data)
-                                       ORDER BY e.sequence), '[]'::jsonb)
-               FROM support_case_events e WHERE e.case_id = c.id) AS events
-          FROM support_cases c WHERE ${sql.in("c.id", caseIds)}`.pipe(
-        Effect.catchTag("SqlError", storeFailure("getMany"))
-      )
-      const byId = new Map<string, SupportCase.WithRecord>()
-      for (const row of rows) byId.set(row.id, yield* corrupt(Rows.withRecord(row)))
-      return caseIds.flatMap((id) => {
-        const found = byId.get(id)
-        return found === undefined ? [] : [found]
-      })
-    }).pipe(Effect.withSpan("PgCaseStore.getMany"))
-
-  return {
-    readStored,
-    find,
-    count,
-    getMany,
-    get,
-    getByTrackingNumber,
-    events,
-    listByRequester: (requesterId: string, page: CaseStore.Page) =>
-      listCases(
-        "listByRequester",
-        page,
-        sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE requester_id = ${requesterId}
-            ORDER BY opened_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
-      ),
-    listByParty: (partyId: string, page: CaseStore.Page) =>
-      listCases(
-        "listByParty",
-        page,
-        sql<Rows.CaseRow>`
-            SELECT c.id, c.sequence, c.data FROM support_case_parties p JOIN support_cases c ON c.id = p.case_id
-            WHERE p.party_id = ${partyId}
-            ORDER BY p.opened_at DESC, p.case_id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
-      ),
-    queue,
-    listByStatus,
-    countOpenedSince: (requesterId: string, since: number) =>
-      sql<{ count: number }>`
-          SELECT count(*)::integer AS count FROM support_cases
-          WHERE requester_id = ${requesterId} AND opened_at >= ${since}`.pipe(
-        Effect.map((rows) => rows[0]?.count ?? 0),
-        Effect.catchTag("SqlError", storeFailure("countOpenedSince")),
-        Effect.withSpan("PgCaseStore.countOpenedSince")
-      )
-  }
-}
-
-type Reads = ReturnType<typeof makeReads>
-
-// -------------------------------------------------------------------------------------------------------------------
 // submissions
 // -------------------------------------------------------------------------------------------------------------------
 
-const makeSubmissions = (sql: SqlClient.SqlClient, reads: Reads) => {
+const makeSubmissions = (sql: SqlClient.SqlClient, reads: CaseReads.Reads) => {
   /**
    * The submission's statement ({@link SUBMISSION}): alone when no opening limit applies, else through
    * `support_locked_submission`, which takes the requester's advisory lock and then runs it, in one round trip, so the
@@ -663,7 +423,7 @@ const makeChangeWrite = (sql: SqlClient.SqlClient) => {
 }
 
 /** The case row lock and the transaction every write to a case runs in. */
-const makeLocking = (sql: SqlClient.SqlClient, reads: Reads) => {
+const makeLocking = (sql: SqlClient.SqlClient, reads: CaseReads.Reads) => {
   /** The case locked for a write, decoded; CaseNotFound when there is none. */
   const lock = (caseId: string) =>
     Effect.gen(function* () {
@@ -799,7 +559,7 @@ const makeErase = (sql: SqlClient.SqlClient, { lock, transact }: ReturnType<type
   return { erase }
 }
 
-const makeWrites = (sql: SqlClient.SqlClient, reads: Reads) => {
+const makeWrites = (sql: SqlClient.SqlClient, reads: CaseReads.Reads) => {
   const writeChange = makeChangeWrite(sql)
   const { lock, transact } = makeLocking(sql, reads)
   const { erase } = makeErase(sql, { lock, transact })
@@ -942,7 +702,7 @@ const makeAlerts = (sql: SqlClient.SqlClient) => {
  */
 export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClient.SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
-  const reads = makeReads(sql)
+  const reads = CaseReads.make(sql)
   const { create } = makeSubmissions(sql, reads)
   const { update, append, erase, listTallies } = makeWrites(sql, reads)
   const { claimAlerts, listAlerts } = makeAlerts(sql)

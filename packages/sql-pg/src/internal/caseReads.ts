@@ -1,0 +1,227 @@
+/**
+ * The reads of `PgCaseStore`: a case with its facts and clock record (one statement, one snapshot; the clock record
+ * from this store's cache and the rows after it, decisions 93 and 95), pages of its record, and the lists and console
+ * queries over cases.
+ */
+// biome-ignore lint/correctness/noUnusedImports: the declaration of `make` names `CaseEvent.Record` through it
+import { type CaseEvent, type CaseQuery, CaseStore, type SupportCase } from "@support-policy/core"
+import { Effect, Option, Result } from "effect"
+import type { SqlClient, SqlError, Statement } from "effect/sql"
+import * as CaseQuerySql from "./caseQuery.ts"
+import { corrupt, storeFailure } from "./caseStoreFailure.ts"
+import * as Rows from "./rows.ts"
+
+/** The reads of a store on `sql`. */
+export const make = (sql: SqlClient.SqlClient) => {
+  /** The clock records this store read, so a read asks only for the clock events written since (`Rows.ClockCache`). */
+  const clockCache = Rows.clockCache()
+
+  /**
+   * A case, its facts and its clock record, in one statement (one snapshot); `FOR UPDATE` locks the case row. The
+   * clock record arrives as one JSON text (`[{"sequence":…,"data":…}, …]`) joined from each row's document text
+   * (decision 93), and only from the row after `known.after` when this store has the record up to there (decision
+   * 95), with what tells whether it still has it: the `xmin` of the record's first row and the last row up to there.
+   */
+  const selectStored = (where: Statement.Fragment, forUpdate: boolean, known?: Rows.ClockKnown) =>
+    sql<Rows.StoredRow>`
+        SELECT c.id, c.sequence, c.data, c.facts, a.after AS clock_after,
+          (SELECT '[' || coalesce(string_agg('{"sequence":' || k.sequence || ',"data":' || k.data::text || '}', ','
+                                             ORDER BY k.sequence), '') || ']'
+             FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence > a.after) AS clock,
+          (SELECT k.xmin::text FROM support_case_clock_events k WHERE k.case_id = c.id
+             ORDER BY k.sequence LIMIT 1) AS clock_origin,
+          (SELECT k.sequence FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence <= a.after
+             ORDER BY k.sequence DESC LIMIT 1) AS clock_last
+        FROM support_cases c,
+             LATERAL (SELECT CASE WHEN c.id = ${known?.caseId ?? ""} THEN ${known?.after ?? 0}::integer ELSE 0 END
+                      AS after) a
+        WHERE ${where} ${forUpdate ? sql.literal("FOR UPDATE OF c") : sql.literal("")}`
+
+  /**
+   * The case a `where` finds, decoded with its clock record: from the cache and the rows after it when the cache has
+   * the record, read again whole when the cache turns out stale.
+   */
+  const readStored = (
+    where: Statement.Fragment,
+    forUpdate: boolean,
+    key: { readonly id: string } | { readonly trackingNumber: string }
+  ) =>
+    Effect.gen(function* () {
+      const known = Rows.clockKnown(clockCache, key)
+      let rows = yield* selectStored(where, forUpdate, known)
+      if (rows.length === 0) return Option.none<CaseStore.Stored>()
+      let decoded = Rows.stored(rows[0], clockCache)
+      if (Result.isFailure(decoded) && decoded.failure === Rows.STALE) {
+        rows = yield* selectStored(where, forUpdate)
+        if (rows.length === 0) return Option.none<CaseStore.Stored>()
+        decoded = Rows.stored(rows[0], clockCache)
+      }
+      return Option.some(yield* corrupt(decoded as Rows.Decoded<CaseStore.Stored>))
+    })
+
+  const findOne = (
+    operation: string,
+    where: Statement.Fragment,
+    key: { readonly id: string } | { readonly trackingNumber: string }
+  ) => readStored(where, false, key).pipe(Effect.catchTag("SqlError", storeFailure(operation)))
+
+  const get = (caseId: string) =>
+    findOne("get", sql.and([sql`c.id = ${caseId}`]), { id: caseId }).pipe(Effect.withSpan("PgCaseStore.get"))
+
+  const getByTrackingNumber = (trackingNumber: string) =>
+    findOne("getByTrackingNumber", sql.and([sql`c.tracking_number = ${trackingNumber}`]), { trackingNumber }).pipe(
+      Effect.withSpan("PgCaseStore.getByTrackingNumber")
+    )
+
+  const events = (caseId: string, query: CaseStore.EventQuery) =>
+    CaseStore.validateEventQuery(query).pipe(
+      Effect.andThen(() => {
+        const where: Array<Statement.Fragment> = [sql`case_id = ${caseId}`]
+        if (query.before !== undefined) where.push(sql`sequence < ${query.before}`)
+        if (query.from !== undefined) where.push(sql`sequence >= ${query.from}`)
+        // literals, so the planner matches the partial indexes of the requester's and the parties' pages
+        if (query.readers === "requester") where.push(sql.literal("readers >= 1"))
+        if (query.readers === "parties") where.push(sql.literal("readers = 2"))
+        return sql<Rows.EventRow>`
+            SELECT sequence, data FROM support_case_events WHERE ${sql.and(where)}
+            ORDER BY sequence DESC LIMIT ${query.limit}`
+      }),
+      Effect.catchTag("SqlError", storeFailure("events")),
+      Effect.flatMap((rows) => corrupt(Rows.page(caseId, rows))),
+      Effect.withSpan("PgCaseStore.events")
+    )
+
+  const listCases = (
+    operation: string,
+    page: { readonly limit: number; readonly offset?: number | undefined },
+    statement: Effect.Effect<ReadonlyArray<Rows.CaseRow>, SqlError.SqlError>
+  ) =>
+    CaseStore.validatePage(operation, page).pipe(
+      Effect.andThen(statement),
+      Effect.catchTag("SqlError", storeFailure(operation)),
+      Effect.flatMap((rows) => corrupt(Rows.all(rows, Rows.supportCase))),
+      Effect.withSpan(`PgCaseStore.${operation}`)
+    )
+
+  const queue = (query: CaseStore.QueueQuery) => {
+    const where: Array<Statement.Fragment> = [sql`next_due_at IS NOT NULL`]
+    if (query.dueBefore !== undefined) where.push(sql`next_due_at <= ${query.dueBefore}`)
+    if (query.priorities !== undefined) where.push(sql.in("priority", query.priorities))
+    if (query.categories !== undefined) where.push(sql.in("category", query.categories))
+    if (query.assigneeId !== undefined) where.push(sql`assignee_id = ${query.assigneeId}`)
+    if (query.after !== undefined) where.push(sql`(next_due_at, id) > (${query.after.nextDueAt}, ${query.after.id})`)
+    return listCases(
+      "queue",
+      { limit: query.limit, offset: query.offset },
+      sql<Rows.CaseRow>`
+          SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
+          ORDER BY next_due_at, id LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`
+    )
+  }
+
+  const listByStatus = (query: CaseStore.StatusQuery) => {
+    const where: Array<Statement.Fragment> = [sql.in("status", query.statuses)]
+    if (query.updatedBefore !== undefined) where.push(sql`updated_at < ${query.updatedBefore}`)
+    if (query.after !== undefined) where.push(sql`(updated_at, id) > (${query.after.updatedAt}, ${query.after.id})`)
+    return CaseStore.validateStatusQuery(query).pipe(
+      Effect.andThen(
+        listCases(
+          "listByStatus",
+          { limit: query.limit },
+          sql<Rows.CaseRow>`
+              SELECT id, sequence, data FROM support_cases WHERE ${sql.and(where)}
+              ORDER BY updated_at, id LIMIT ${query.limit}`
+        )
+      )
+    )
+  }
+
+  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
+  const find = (query: CaseQuery.Query) =>
+    Effect.gen(function* () {
+      yield* CaseStore.validateQuery("find", query)
+      const found: Array<SupportCase.SupportCase> = []
+      for (const page of CaseQuerySql.pages(sql, query)) {
+        const left = query.limit - found.length
+        if (left <= 0) break
+        const rows = yield* sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
+          Effect.catchTag("SqlError", storeFailure("find"))
+        )
+        found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
+      }
+      return found as ReadonlyArray<SupportCase.SupportCase>
+    }).pipe(Effect.withSpan("PgCaseStore.find"))
+
+  const count = (filter: CaseQuery.Filter, limit: number) =>
+    CaseStore.validateQuery("count", { ...filter, limit }).pipe(
+      Effect.andThen(
+        sql<{ count: number }>`
+          SELECT count(*)::integer AS count FROM (
+            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
+      ),
+      Effect.map((rows) => rows[0]?.count ?? 0),
+      Effect.catchTag("SqlError", storeFailure("count")),
+      Effect.withSpan("PgCaseStore.count")
+    )
+
+  /** Cases with their whole records (reports): each record read in one statement with its case. */
+  const getMany = (caseIds: ReadonlyArray<string>) =>
+    Effect.gen(function* () {
+      if (caseIds.length === 0) return [] as ReadonlyArray<SupportCase.WithRecord>
+      const rows = yield* sql<Rows.CaseRow & { readonly events: unknown }>`
+          SELECT c.id, c.sequence, c.data,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('sequence', e.sequence, 'data', e.data)
+                                       ORDER BY e.sequence), '[]'::jsonb)
+               FROM support_case_events e WHERE e.case_id = c.id) AS events
+          FROM support_cases c WHERE ${sql.in("c.id", caseIds)}`.pipe(
+        Effect.catchTag("SqlError", storeFailure("getMany"))
+      )
+      const byId = new Map<string, SupportCase.WithRecord>()
+      for (const row of rows) byId.set(row.id, yield* corrupt(Rows.withRecord(row)))
+      return caseIds.flatMap((id) => {
+        const found = byId.get(id)
+        return found === undefined ? [] : [found]
+      })
+    }).pipe(Effect.withSpan("PgCaseStore.getMany"))
+
+  return {
+    readStored,
+    find,
+    count,
+    getMany,
+    get,
+    getByTrackingNumber,
+    events,
+    listByRequester: (requesterId: string, page: CaseStore.Page) =>
+      listCases(
+        "listByRequester",
+        page,
+        sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE requester_id = ${requesterId}
+            ORDER BY opened_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
+      ),
+    listByParty: (partyId: string, page: CaseStore.Page) =>
+      listCases(
+        "listByParty",
+        page,
+        sql<Rows.CaseRow>`
+            SELECT c.id, c.sequence, c.data FROM support_case_parties p JOIN support_cases c ON c.id = p.case_id
+            WHERE p.party_id = ${partyId}
+            ORDER BY p.opened_at DESC, p.case_id DESC LIMIT ${page.limit} OFFSET ${page.offset ?? 0}`
+      ),
+    queue,
+    listByStatus,
+    countOpenedSince: (requesterId: string, since: number) =>
+      sql<{ count: number }>`
+          SELECT count(*)::integer AS count FROM support_cases
+          WHERE requester_id = ${requesterId} AND opened_at >= ${since}`.pipe(
+        Effect.map((rows) => rows[0]?.count ?? 0),
+        Effect.catchTag("SqlError", storeFailure("countOpenedSince")),
+        Effect.withSpan("PgCaseStore.countOpenedSince")
+      )
+  }
+}
+
+/** The reads of a store. */
+export type Reads = ReturnType<typeof make>
