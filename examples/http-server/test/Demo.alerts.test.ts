@@ -81,7 +81,8 @@ const runMain = (env: Record<string, string>, until: RegExp) =>
     (resolve, reject) => {
       const child = spawn(process.execPath, ["--conditions=@support-policy/source", "src/main.ts"], {
         cwd: exampleDir,
-        env: { ...process.env, ...env },
+        // ports of its own for mail too, so that a demo running on this machine does not fail the test
+        env: { ...process.env, SMTP_INBOUND_PORT: "0", SMTP_SINK_PORT: "0", ...env },
         stdio: ["ignore", "pipe", "pipe"]
       })
       let out = ""

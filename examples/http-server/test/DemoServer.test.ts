@@ -20,7 +20,8 @@ const runDemo = (env: Record<string, string>, timeoutMs = 60_000) =>
       const started = Date.now()
       const child = spawn(process.execPath, ["--conditions=@support-policy/source", main], {
         cwd: Path.dirname(main),
-        env: { ...process.env, ...env },
+        // ports of its own for mail too, so that a demo running on this machine does not fail the test
+        env: { ...process.env, SMTP_INBOUND_PORT: "0", SMTP_SINK_PORT: "0", ...env },
         stdio: ["ignore", "pipe", "pipe"]
       })
       let stdout = ""
