@@ -63,14 +63,22 @@ export const template = Effect.gen(function* () {
   const stored = found.value
   const id = stored.case.id
   const record = yield* store.events(id, { limit: 100 })
-  yield* sql`DELETE FROM support_alert_schedule WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_outbox WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_case_events WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_case_search WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_case_parties WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${id}`
-  yield* sql`DELETE FROM support_cases WHERE id = ${id}`
+  // under the case's row lock, with its alerts: a worker running meanwhile cannot write into it half-deleted
+  yield* sql.withTransaction(
+    Effect.gen(function* () {
+      yield* sql`SELECT id FROM support_cases WHERE id = ${id} FOR UPDATE`
+      yield* sql`DELETE FROM support_alert_schedule WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_alert_recipients WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_alerts WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_outbox WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_case_clock_events WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_case_events WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_case_search WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_case_parties WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_idempotency_keys WHERE case_id = ${id}`
+      yield* sql`DELETE FROM support_cases WHERE id = ${id}`
+    })
+  )
   const placeholders = (text: string) =>
     text
       .replaceAll(id, "@ID@")
