@@ -7,10 +7,11 @@
  *   (`support_case_clock_events`: the events that move clocks, without their texts), so reading a case and acting on
  *   it never read its record; the record is read a page at a time, newest first, by who may read it
  *   (`support_case_events.readers`, behind partial indexes).
- * - `create` is one statement (one round trip) that writes the idempotency key first (`INSERT … ON CONFLICT DO
- *   NOTHING`) and everything else only if the key was new. With opening limits, it runs after an advisory lock on the
- *   requester in the same transaction, so the limit's count sees every submission committed before: concurrent
- *   submissions of one requester never go past a limit (decision 0042).
+ * - `create` is one statement (one round trip), the function `support_submission` (`PgMigrations`), that writes the
+ *   idempotency key first (`INSERT … ON CONFLICT DO NOTHING`) and everything else only if the key was new. With
+ *   opening limits, it runs after an advisory lock on the requester in the same transaction, so the limit's count sees
+ *   every submission committed before: concurrent submissions of one requester never go past a limit (decisions 42,
+ *   96 and 97).
  * - `update` locks the case row (`SELECT … FOR UPDATE`), runs the desk's decision on it, and writes the change; a
  *   write to one case waits for the one before, so concurrent actions never fail for being concurrent. `append`
  *   locks the row too and compares the sequence it was decided on. A message limit takes the author's advisory lock
@@ -82,76 +83,6 @@ const outboxRows = (messages: ReadonlyArray<Outbox.Message>) =>
 
 const distinct = (values: ReadonlyArray<string>): ReadonlyArray<string> => Array.from(new Set(values))
 
-/**
- * A submission as one statement whose data-modifying parts all depend on the case row: when the idempotency key was
- * used before, the key's insert does nothing, so the case is not inserted, so nor is anything else. Its one
- * parameter, `$1`, is the submission as JSON (`insertSubmission`). Inside a caller's transaction it simply joins it.
- */
-const SUBMISSION = `
-  WITH input AS (SELECT $1::jsonb AS j),
-  blocked AS (
-    SELECT l.id, l.max, n.count
-    FROM input,
-         jsonb_to_recordset(input.j->'limits') AS l(id text, since bigint, max integer),
-         LATERAL (SELECT count(*)::integer AS count FROM support_cases s
-                  WHERE s.requester_id = input.j->'case'->>'requester_id' AND s.opened_at >= l.since) AS n
-    WHERE n.count >= l.max
-    LIMIT 1
-  ),
-  claimed AS (
-    INSERT INTO support_idempotency_keys (requester_id, key, fingerprint, case_id, created_at)
-    SELECT k.requester_id, k.key, k.fingerprint, k.case_id, k.created_at
-    FROM input, jsonb_populate_record(NULL::support_idempotency_keys, input.j->'key') AS k
-    WHERE (input.j->>'hasKey')::boolean AND NOT EXISTS (SELECT 1 FROM blocked)
-    ON CONFLICT DO NOTHING
-    RETURNING case_id
-  ),
-  new_case AS (
-    INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
-                               opened_at, updated_at, sequence, next_due_at, data, facts, channel,
-                               assignee_queue, account_manager_id)
-    SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
-           r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.facts, r.channel,
-           r.assignee_queue, r.account_manager_id
-    FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
-    WHERE NOT EXISTS (SELECT 1 FROM blocked)
-      AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
-    RETURNING id
-  ),
-  parties AS (
-    INSERT INTO support_case_parties (party_id, opened_at, case_id)
-    SELECT r.party_id, r.opened_at, r.case_id
-    FROM new_case, input, jsonb_populate_recordset(NULL::support_case_parties, input.j->'parties') AS r
-  ),
-  events AS (
-    INSERT INTO support_case_events (case_id, sequence, type, at, readers, data)
-    SELECT r.case_id, r.sequence, r.type, r.at, r.readers, r.data
-    FROM new_case, input, jsonb_populate_recordset(NULL::support_case_events, input.j->'events') AS r
-  ),
-  clock AS (
-    INSERT INTO support_case_clock_events (case_id, sequence, data)
-    SELECT r.case_id, r.sequence, r.data
-    FROM new_case, input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
-  ),
-  search AS (
-    INSERT INTO support_case_search (case_id, sequence, public_text, internal_text, grams)
-    SELECT r.case_id, r.sequence, r.public_text, r.internal_text, r.grams
-    FROM new_case, input, jsonb_populate_recordset(NULL::support_case_search, input.j->'search') AS r
-  ),
-  messages AS (
-    INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
-    SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
-    FROM new_case, input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
-  ),
-  schedule AS (
-    INSERT INTO support_alert_schedule (case_id, alert_at)
-    SELECT new_case.id, (input.j->>'alertAt')::bigint
-    FROM new_case, input WHERE input.j->>'alertAt' IS NOT NULL
-  )
-  SELECT (SELECT count(*)::integer FROM new_case) AS created,
-         b.id AS limit_id, b.count, b.max
-  FROM (SELECT 1) AS one LEFT JOIN blocked AS b ON true`
-
 /** What the submission's statement answers: whether it created the case, else the opening limit it found reached. */
 interface SubmissionRow {
   readonly created: number
@@ -169,9 +100,9 @@ const lockRequester = (sql: SqlClient.SqlClient, requesterId: string) =>
 
 const makeSubmissions = (sql: SqlClient.SqlClient, reads: CaseReads.Reads) => {
   /**
-   * The submission's statement ({@link SUBMISSION}): alone when no opening limit applies, else through
-   * `support_locked_submission`, which takes the requester's advisory lock and then runs it, in one round trip, so the
-   * limits' counts see every submission committed before (concurrent submissions never go past a limit).
+   * The submission's statement, `support_submission(input)` (`PgMigrations`, `63_submission_function`), one round trip:
+   * with opening limits it takes the requester's advisory lock first, so the limits' counts see every submission
+   * committed before (concurrent submissions never go past a limit).
    */
   const submission = (newCase: CaseStore.NewCase) => {
     const c = newCase.case
@@ -202,11 +133,7 @@ const makeSubmissions = (sql: SqlClient.SqlClient, reads: CaseReads.Reads) => {
       outbox: outboxRows(newCase.outbox),
       alertAt: newCase.alertAt ?? null
     })
-    return limits.length > 0
-      ? // the requester's lock first, then the statement with a snapshot taken after it (decision 96)
-        sql<SubmissionRow>`
-          SELECT * FROM support_locked_submission(${REQUESTER_LOCK}, ${c.requester.id}, ${SUBMISSION}, ${input}::jsonb)`
-      : sql.unsafe<SubmissionRow>(SUBMISSION, [input])
+    return sql<SubmissionRow>`SELECT * FROM support_submission(${input}::jsonb, ${REQUESTER_LOCK})`
   }
 
   const create = Effect.fn("PgCaseStore.create")(function* (newCase: CaseStore.NewCase) {

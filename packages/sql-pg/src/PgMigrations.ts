@@ -30,8 +30,9 @@
  * extension, so a database owner may create it), and PGlite loads it from `@electric-sql/pglite/contrib/pg_trgm`
  * (`PgStorage.layerPglite` does).
  * - `support_inbound_mail`, `support_failing_addresses`: the email channel's mailbox (`PgMailbox`).
- * - `support_locked_submission(…)` (`61_locked_submission`): a submission under opening limits, after the requester's
- *   advisory lock, in one round trip.
+ * - `support_submission(input, lock_space)` (`63_submission_function`): a submission in one statement, after the
+ *   requester's advisory lock when it carries opening limits (`support_locked_submission`, from `61_locked_submission`,
+ *   is no longer called).
  *
  * Every migration the table does not list is applied, in id order, whatever the highest id applied: migrations are
  * numbered by range per area of work, so one with a lower id may arrive after one with a higher id (Effect's own
@@ -389,7 +390,91 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // One index on the next due instant: `support_cases_due_all_idx` (the console's, all cases) serves the queue and the
   // sweep as the partial `support_cases_due_idx` did (`next_due_at IS NOT NULL` is a range of it), and every write to
   // a case that is not a HOT update inserts into each index of the table: one fewer is a cheaper write (decision 94).
-  "62_due_index_once": statements(["DROP INDEX support_cases_due_idx"])
+  "62_due_index_once": statements(["DROP INDEX support_cases_due_idx"]),
+  // A submission in one round trip whose plan PostgreSQL keeps (decision 97): the submission's statement as PL/pgSQL,
+  // which prepares each statement of a function once per connection, where `61_locked_submission` parsed and planned
+  // the text it was passed on every call. Its first parameter is the submission as JSON (`PgCaseStore`), its second the
+  // lock space of the requester's advisory lock, taken first when the submission carries opening limits: PL/pgSQL takes
+  // a new snapshot for each statement under READ COMMITTED, so the limits' counts see every submission committed
+  // before the lock was granted. Every data-modifying part depends on the case row: when the idempotency key was used
+  // before, the key's insert does nothing, so the case is not inserted, so nor is anything else. Inside a caller's
+  // transaction the call joins it. A change to the tables it writes replaces the function in a new migration.
+  "63_submission_function": statements([
+    `CREATE FUNCTION support_submission(jsonb, integer)
+      RETURNS TABLE (created integer, limit_id text, count integer, max integer)
+      LANGUAGE plpgsql VOLATILE AS $$
+      #variable_conflict use_column
+      BEGIN
+        IF jsonb_array_length($1->'limits') > 0 THEN
+          PERFORM pg_advisory_xact_lock($2, hashtext($1->'case'->>'requester_id'));
+        END IF;
+        RETURN QUERY
+          WITH input AS (SELECT $1::jsonb AS j),
+          blocked AS (
+            SELECT l.id, l.max, n.count
+            FROM input,
+                 jsonb_to_recordset(input.j->'limits') AS l(id text, since bigint, max integer),
+                 LATERAL (SELECT count(*)::integer AS count FROM support_cases s
+                          WHERE s.requester_id = input.j->'case'->>'requester_id' AND s.opened_at >= l.since) AS n
+            WHERE n.count >= l.max
+            LIMIT 1
+          ),
+          claimed AS (
+            INSERT INTO support_idempotency_keys (requester_id, key, fingerprint, case_id, created_at)
+            SELECT k.requester_id, k.key, k.fingerprint, k.case_id, k.created_at
+            FROM input, jsonb_populate_record(NULL::support_idempotency_keys, input.j->'key') AS k
+            WHERE (input.j->>'hasKey')::boolean AND NOT EXISTS (SELECT 1 FROM blocked)
+            ON CONFLICT DO NOTHING
+            RETURNING case_id
+          ),
+          new_case AS (
+            INSERT INTO support_cases (id, tracking_number, requester_id, status, priority, category, assignee_id,
+                                       opened_at, updated_at, sequence, next_due_at, data, facts, channel,
+                                       assignee_queue, account_manager_id)
+            SELECT r.id, r.tracking_number, r.requester_id, r.status, r.priority, r.category, r.assignee_id,
+                   r.opened_at, r.updated_at, r.sequence, r.next_due_at, r.data, r.facts, r.channel,
+                   r.assignee_queue, r.account_manager_id
+            FROM input, jsonb_populate_record(NULL::support_cases, input.j->'case') AS r
+            WHERE NOT EXISTS (SELECT 1 FROM blocked)
+              AND (NOT (input.j->>'hasKey')::boolean OR EXISTS (SELECT 1 FROM claimed))
+            RETURNING id
+          ),
+          parties AS (
+            INSERT INTO support_case_parties (party_id, opened_at, case_id)
+            SELECT r.party_id, r.opened_at, r.case_id
+            FROM new_case, input, jsonb_populate_recordset(NULL::support_case_parties, input.j->'parties') AS r
+          ),
+          events AS (
+            INSERT INTO support_case_events (case_id, sequence, type, at, readers, data)
+            SELECT r.case_id, r.sequence, r.type, r.at, r.readers, r.data
+            FROM new_case, input, jsonb_populate_recordset(NULL::support_case_events, input.j->'events') AS r
+          ),
+          clock AS (
+            INSERT INTO support_case_clock_events (case_id, sequence, data)
+            SELECT r.case_id, r.sequence, r.data
+            FROM new_case, input, jsonb_populate_recordset(NULL::support_case_clock_events, input.j->'clock') AS r
+          ),
+          search AS (
+            INSERT INTO support_case_search (case_id, sequence, public_text, internal_text, grams)
+            SELECT r.case_id, r.sequence, r.public_text, r.internal_text, r.grams
+            FROM new_case, input, jsonb_populate_recordset(NULL::support_case_search, input.j->'search') AS r
+          ),
+          messages AS (
+            INSERT INTO support_outbox (id, case_id, kind, status, attempts, available_at, created_at, data)
+            SELECT r.id, r.case_id, r.kind, r.status, r.attempts, r.available_at, r.created_at, r.data
+            FROM new_case, input, jsonb_populate_recordset(NULL::support_outbox, input.j->'outbox') AS r
+          ),
+          schedule AS (
+            INSERT INTO support_alert_schedule (case_id, alert_at)
+            SELECT new_case.id, (input.j->>'alertAt')::bigint
+            FROM new_case, input WHERE input.j->>'alertAt' IS NOT NULL
+          )
+          SELECT (SELECT count(*)::integer FROM new_case) AS created,
+                 b.id AS limit_id, b.count, b.max
+          FROM (SELECT 1) AS one LEFT JOIN blocked AS b ON true;
+      END
+      $$`
+  ])
 }
 
 /**
