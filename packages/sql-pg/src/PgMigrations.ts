@@ -473,6 +473,28 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
                  b.id AS limit_id, b.count, b.max
           FROM (SELECT 1) AS one LEFT JOIN blocked AS b ON true;
       END
+      $$`,
+    `CREATE FUNCTION support_submissions(jsonb, integer)
+      RETURNS TABLE ("position" integer, created integer, limit_id text, count integer, max integer)
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        item record;
+        answer record;
+      BEGIN
+        FOR item IN
+          SELECT value, ordinality::integer AS at FROM jsonb_array_elements($1) WITH ORDINALITY
+          ORDER BY hashtext(value->'case'->>'requester_id'), value->'case'->>'requester_id', value->'key'->>'key',
+                   ordinality
+        LOOP
+          SELECT * INTO answer FROM support_submission(item.value, $2);
+          "position" := item.at;
+          created := answer.created;
+          limit_id := answer.limit_id;
+          count := answer.count;
+          max := answer.max;
+          RETURN NEXT;
+        END LOOP;
+      END
       $$`
   ])
 }

@@ -8,7 +8,7 @@ import { afterAll, assert, describe, layer } from "@effect/vitest"
 import { CaseEvent, CaseLifecycle, CaseQuery, CaseStore, Incident, Outbox, Randomness } from "@support-policy/core"
 import { Fixtures } from "@support-policy/core/testing"
 import { PgCaseStore, PgMigrations, PgStorage } from "@support-policy/sql-pg"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Result } from "effect"
 import { Migrator, SqlClient } from "effect/sql"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -189,6 +189,87 @@ for (const backend of backends) {
             const announcementError = yield* failure(incidents.getAnnouncement(announcement.id))
             assert.strictEqual(announcementError.reason, "Corrupt")
             assert.include(announcementError.message, `announcement ${announcement.id}`)
+          })
+        )
+      })
+
+      describe("submissions made at the same time", () => {
+        it.effect("share their commits, and each gets its own answer", () =>
+          Effect.gen(function* () {
+            const sql = yield* SqlClient.SqlClient
+            const store = yield* CaseStore.CaseStore
+            const inputs = yield* Effect.forEach(Array.from({ length: 24 }), () => Fixtures.newCase())
+            const created = yield* Effect.forEach(inputs, (input) => store.create(input), { concurrency: "unbounded" })
+            for (const [i, c] of created.entries()) {
+              assert.isTrue(c.created)
+              assert.strictEqual(c.stored.case.id, inputs[i].case.id)
+              assert.isTrue(Option.isSome(yield* store.get(inputs[i].case.id)))
+            }
+            // rows written by one transaction carry its id: fewer transactions than cases
+            const [{ commits }] = yield* sql<{ commits: number }>`
+              SELECT count(DISTINCT xmin::text)::integer AS commits FROM support_cases
+              WHERE ${sql.in(
+                "id",
+                inputs.map((input) => input.case.id)
+              )}`
+            assert.isAtMost(commits, 12)
+          })
+        )
+
+        it.effect("a submission that breaks a constraint fails alone; the others with it are stored", () =>
+          Effect.gen(function* () {
+            const store = yield* CaseStore.CaseStore
+            const taken = yield* Fixtures.newCase()
+            yield* store.create(taken)
+            const others = yield* Effect.forEach(Array.from({ length: 7 }), () => Fixtures.newCase())
+            const clash = yield* Fixtures.newCase({ trackingNumber: taken.case.trackingNumber })
+            const nul = yield* Fixtures.newCase()
+            const withNul = { ...nul, case: { ...nul.case, subject: "a\u0000b" } }
+            const inputs = [...others.slice(0, 3), clash, withNul, ...others.slice(3)]
+            const results = yield* Effect.forEach(inputs, (input) => Effect.result(store.create(input)), {
+              concurrency: "unbounded"
+            })
+            const clashed = results[3]
+            assert.isTrue(Result.isFailure(clashed) && clashed.failure._tag === "TrackingNumberTaken")
+            const refused = results[4]
+            assert.isTrue(
+              Result.isFailure(refused) &&
+                refused.failure._tag === "CaseStoreFailure" &&
+                refused.failure.reason === "Rejected"
+            )
+            for (const input of [clash, withNul]) assert.isTrue(Option.isNone(yield* store.get(input.case.id)))
+            for (const input of others) assert.isTrue(Option.isSome(yield* store.get(input.case.id)))
+          })
+        )
+
+        it.effect("a requester's opening limit holds among them", () =>
+          Effect.gen(function* () {
+            const store = yield* CaseStore.CaseStore
+            const requesterId = yield* Fixtures.id("requester")
+            const limit = { id: "per-day", since: Fixtures.baseTime - 86_400_000, max: 3 }
+            const inputs = yield* Effect.forEach(Array.from({ length: 8 }), (_, i) =>
+              Fixtures.newCase({ requesterId, openedAt: Fixtures.baseTime + i })
+            )
+            const results = yield* Effect.forEach(
+              inputs,
+              (input) => Effect.result(store.create({ ...input, openingLimits: [limit] })),
+              { concurrency: "unbounded" }
+            )
+            assert.strictEqual(results.filter(Result.isSuccess).length, 3)
+            assert.strictEqual(yield* store.countOpenedSince(requesterId, 0), 3)
+          })
+        )
+
+        it.effect("inside a caller's transaction, a submission is part of it", () =>
+          Effect.gen(function* () {
+            const sql = yield* SqlClient.SqlClient
+            const store = yield* CaseStore.CaseStore
+            const input = yield* Fixtures.newCase()
+            yield* sql.withTransaction(Effect.andThen(store.create(input), Effect.fail("roll back"))).pipe(Effect.flip)
+            assert.isTrue(Option.isNone(yield* store.get(input.case.id)))
+            const kept = yield* Fixtures.newCase()
+            yield* sql.withTransaction(store.create(kept))
+            assert.isTrue(Option.isSome(yield* store.get(kept.case.id)))
           })
         )
       })
