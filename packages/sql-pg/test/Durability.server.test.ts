@@ -2,7 +2,7 @@
  * Concurrency and durability on a real PostgreSQL server, beyond the contract suite (which already runs 50 concurrent
  * writers on one case and 200 concurrent submissions against this adapter):
  * - a transaction whose connection dies half-way leaves nothing behind; a submission whose caller is interrupted
- *   half-way is written whole, once (its batch goes on without the caller);
+ *   half-way is written whole or not at all, and a retry with its key makes it exactly once;
  * - what was acknowledged survives a crash of the server (immediate shutdown, recovery from the write-ahead log);
  * - the same concurrency guarantees through `SupportDesk`, the way a host uses the store.
  */
@@ -84,7 +84,7 @@ describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
     ),
     { excludeTestServices: true, timeout: "120 seconds" }
   )("durability", (it) => {
-    it.effect("a submission whose caller is interrupted half-way is written whole, once", () =>
+    it.effect("a submission whose caller is interrupted half-way is written whole or not at all, and once", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const input = yield* Fixtures.newCase({
@@ -94,10 +94,10 @@ describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
         const { created, pid, release } = yield* createBlockedHalfWay(input)
         // the case, its parties, its event and its key are written by now, uncommitted
         yield* Fiber.interrupt(created)
-        // the statement was sent for its batch (decision 98): the caller going away does not take it back
         assert.deepStrictEqual(yield* traces(input), nothing)
         yield* release
-        // the batch's statement ends (its connection may then serve this very query)
+        // the statement ends: cancelled with its caller when it went alone, committed when it went with a batch, which
+        // its caller going away does not take back (decision 98); its connection may then serve this very query
         yield* sql<{ n: number }>`
           SELECT count(*)::integer AS n FROM pg_stat_activity
           WHERE pid = ${pid} AND pid <> pg_backend_pid() AND state <> 'idle'`.pipe(
@@ -105,11 +105,12 @@ describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
           Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 })
         )
         const whole = { cases: 1, events: 1, clock: 1, parties: 2, keys: 1, messages: 1 }
-        assert.deepStrictEqual(yield* traces(input), whole)
-        // the caller's retry with its key finds it, and nothing is written twice
+        const left = yield* traces(input)
+        assert.include([JSON.stringify(nothing), JSON.stringify(whole)], JSON.stringify(left))
+        // the caller's retry with its key stores it, or finds it: once either way
         const store = yield* CaseStore.CaseStore
         const again = yield* store.create(input)
-        assert.isFalse(again.created)
+        assert.strictEqual(again.created, left.cases === 0)
         assert.strictEqual(again.stored.case.id, input.case.id)
         assert.deepStrictEqual(yield* traces(input), whole)
       })

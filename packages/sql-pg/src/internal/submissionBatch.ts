@@ -8,8 +8,9 @@
  * submission committed before and those before it in the batch, so concurrent submissions never go past a limit.
  * Each is acknowledged only once the batch's commit is on disk, as a submission alone is.
  *
- * Batches run in a few lanes: a batch waits while `lanes` batches are on their way, and gathers what arrives meanwhile,
- * up to `maxBatch` submissions (a full batch goes at once). So a single submission goes at once, and under load the
+ * Submissions run in a few lanes. With a lane free, a submission goes alone, at once. Otherwise it joins the next batch,
+ * which waits while `lanes` statements are on their way and gathers what arrives meanwhile, up to `maxBatch`
+ * submissions (a full batch goes at once). So a single submission goes at once, and under load the
  * database gets fewer statements of several submissions each, while the application prepares the next batch beside
  * the ones PostgreSQL writes. A batch's statement runs its submissions one after the other in one backend, so a small
  * `maxBatch` keeps each batch's wait short and lets several backends work at once.
@@ -110,10 +111,13 @@ export const make = (sql: SqlClient.SqlClient, options: Options) => {
     )
 
   return (input: string): Effect.Effect<SubmissionRow, SqlError.SqlError> =>
-    Effect.flatMap(Effect.serviceOption(sql.transactionService), (transaction) =>
+    Effect.flatMap(Effect.serviceOption(sql.transactionService), (transaction) => {
       // inside a caller's transaction, alone: its locks must not wait for a lane that waits for them
-      Option.isSome(transaction)
-        ? Effect.catchTag(alone(input), "SchemaError", (error) => Effect.die(error))
-        : batched(input)
-    )
+      if (Option.isSome(transaction)) return Effect.catchTag(alone(input), "SchemaError", (error) => Effect.die(error))
+      // a free lane and no batch waiting: alone, at once
+      if (onTheirWay < options.lanes && waiting.length === 0) {
+        return Effect.catchTag(inLane(alone(input)), "SchemaError", (error) => Effect.die(error))
+      }
+      return batched(input)
+    })
 }
