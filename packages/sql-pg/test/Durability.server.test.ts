@@ -18,14 +18,15 @@ import * as PgTest from "./support/PgTest.ts"
 
 const database = PgTest.sharedServerDatabase({ maxConnections: 20 })
 
-/** Waits until a statement of this database waits on a lock; returns that backend's pid. */
-const blockedBackend = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  const rows = yield* sql<{ pid: number }>`
-    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
-  if (rows.length === 0) return yield* Effect.fail("not blocked yet" as const)
-  return rows[0].pid
-}).pipe(Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 }))
+/** Waits until `count` statements of this database wait on a lock; returns their backends' pids. */
+const blockedBackends = (count: number) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ pid: number }>`
+      SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+    if (rows.length < count) return yield* Effect.fail("not blocked yet" as const)
+    return rows.map((row) => row.pid)
+  }).pipe(Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 }))
 
 /** Everything a submission writes, by table: all zero when it left nothing behind. */
 const traces = (input: CaseStore.NewCase) =>
@@ -46,14 +47,12 @@ const traces = (input: CaseStore.NewCase) =>
 const nothing = { cases: 0, events: 0, clock: 0, parties: 0, keys: 0, messages: 0 }
 
 /**
- * Starts `create(input)` and lets it run until its last statement (the outbox insert) waits on a lock held by another
- * transaction (an uncommitted message with the same id). Returns the create's fiber, its backend pid, and `release`
- * (rolls the blocking transaction back).
+ * Holds an uncommitted outbox message with the id of `input`'s first message, so that a submission of `input` waits
+ * on it at its last insert. Returns `release`, which rolls the holding transaction back.
  */
-const createBlockedHalfWay = (input: CaseStore.NewCase) =>
+const holdMessageId = (input: CaseStore.NewCase) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const store = yield* CaseStore.CaseStore
     const release = yield* Deferred.make<void>()
     const holding = yield* Deferred.make<void>()
     const blocker = yield* sql
@@ -69,10 +68,21 @@ const createBlockedHalfWay = (input: CaseStore.NewCase) =>
       )
       .pipe(Effect.exit, Effect.forkChild)
     yield* Deferred.await(holding)
+    return Effect.andThen(Deferred.succeed(release, undefined), Fiber.join(blocker))
+  })
+
+/**
+ * Starts `create(input)` and lets it run until its last statement (the outbox insert) waits on a lock held by another
+ * transaction (an uncommitted message with the same id). Returns the create's fiber, its backend pid, and `release`
+ * (rolls the blocking transaction back).
+ */
+const createBlockedHalfWay = (input: CaseStore.NewCase) =>
+  Effect.gen(function* () {
+    const store = yield* CaseStore.CaseStore
+    const release = yield* holdMessageId(input)
     const created = yield* store.create(input).pipe(Effect.exit, Effect.forkChild)
-    const pid = yield* blockedBackend
-    const done = Effect.andThen(Deferred.succeed(release, undefined), Fiber.join(blocker))
-    return { created, pid, release: done }
+    const [pid] = yield* blockedBackends(1)
+    return { created, pid, release }
   })
 
 describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
@@ -113,6 +123,34 @@ describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
         assert.strictEqual(again.created, left.cases === 0)
         assert.strictEqual(again.stored.case.id, input.case.id)
         assert.deepStrictEqual(yield* traces(input), whole)
+      })
+    )
+
+    it.effect("a submission sent in a batch is written whole though its caller is interrupted", () =>
+      Effect.gen(function* () {
+        const store = yield* CaseStore.CaseStore
+        // two lone submissions held half-way take both lanes, so the next ones gather into a batch
+        const lanes = yield* Effect.forEach([1, 2], () => Fixtures.newCase())
+        const held = yield* Effect.forEach(lanes, (input) => createBlockedHalfWay(input))
+        yield* blockedBackends(2)
+        // a full batch of 8 goes at once; one of them waits on a message id held by another transaction
+        const batch = yield* Effect.forEach(Array.from({ length: 8 }), (_, i) =>
+          Fixtures.newCase({ idempotency: { key: `batch-${i}`, fingerprint: "f" } })
+        )
+        const release = yield* holdMessageId(batch[0])
+        const callers = yield* Effect.forEach(batch, (input) => store.create(input).pipe(Effect.exit, Effect.forkChild))
+        yield* blockedBackends(3)
+        yield* Fiber.interrupt(callers[0])
+        yield* release
+        for (const h of held) yield* h.release
+        for (const caller of callers.slice(1)) assert.isTrue(Exit.isSuccess(yield* Fiber.join(caller)))
+        for (const h of held) assert.isTrue(Exit.isSuccess(yield* Fiber.join(h.created)))
+        // the interrupted caller's submission went with its batch: stored whole, and found by a retry
+        const whole = { cases: 1, events: 1, clock: 1, parties: 1, keys: 1, messages: 1 }
+        assert.deepStrictEqual(yield* traces(batch[0]), whole)
+        const again = yield* store.create(batch[0])
+        assert.isFalse(again.created)
+        assert.deepStrictEqual(yield* traces(batch[0]), whole)
       })
     )
 
@@ -163,7 +201,7 @@ describe.skipIf(PgTest.skipServer)("PostgreSQL server", () => {
         const noting = yield* desk
           .addNote(agent, c.trackingNumber, { body: "waits" })
           .pipe(Effect.exit, Effect.forkChild)
-        const pid = yield* blockedBackend
+        const [pid] = yield* blockedBackends(1)
         yield* sql`SELECT pg_terminate_backend(${pid})`
         const exit = yield* Fiber.join(noting)
         yield* Deferred.succeed(release, undefined)
