@@ -193,6 +193,19 @@ export const grams = (normalized: string): ReadonlyArray<string> => {
 }
 
 /**
+ * Whether a text's grams alone tell whether it holds `term`, with no look at the text: the term is one or two
+ * Chinese, Japanese or Korean characters, and {@link grams} holds each such character and each pair of adjacent ones.
+ * A longer term's pairs may all be there without the term (`石台` in `石英台面` is not, yet `石英` … `台面` are).
+ *
+ * @since 0.1.0
+ * @category text
+ */
+export const gramsSuffice = (term: string): boolean => {
+  const chars = Array.from(term)
+  return chars.length > 0 && chars.length <= 2 && chars.every((c) => cjk.test(c))
+}
+
+/**
  * The grams a text must hold to contain `term`: each pair of adjacent Chinese, Japanese or Korean characters of the
  * term, or the character itself where it stands alone. Empty for a term without such characters.
  *

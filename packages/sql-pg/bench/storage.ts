@@ -16,7 +16,8 @@
  * 3. "Next due clocks": `CaseStore.queue` (the agents' queue and the SLA sweep) at 10 k and at 1 M open cases,
  *    bulk-loaded with `generate_series`, with the query plan. Goal: flat, ≤ 1.5× between them.
  * 4. Search (`CaseStore.find` with words, as `GET /v1/desk/search` asks it) at the same sizes: a rare order reference,
- *    a common English word, a two-character Chinese word, and a console view with its capped count.
+ *    a common English word, Chinese words (two characters and three, common; one case; none), and a console view
+ *    with its capped count.
  *
  * Run: `pnpm bench storage` (`--quick` for short samples). Needs the PostgreSQL server binaries (see
  * `test/support/PgServer.ts`).
@@ -387,7 +388,9 @@ const recordLength = (context: BenchContext) =>
 const bulkLoad = (template: SupportCase.SupportCase, templateFacts: CaseLifecycle.Facts, from: number, to: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const grams = `{${CaseQuery.grams(CaseQuery.normalize("订单还没有发货")).join(",")}}`
+    const gramsOf = (text: string) => `{${CaseQuery.grams(CaseQuery.normalize(text)).join(",")}}`
+    const grams = gramsOf("订单还没有发货")
+    const rareGrams = gramsOf("斑马石英台面")
     const base = template.openedAt
     const facts = JSON.stringify({ ...templateFacts, parties: ["@REQ@"] })
     // the document as text with placeholders for what differs per case, filled in and cast once per row
@@ -424,16 +427,16 @@ const bulkLoad = (template: SupportCase.SupportCase, templateFacts: CaseLifecycl
                            'bench-requester-' || (g % 50000) AS r) d`
     // searchable text as core writes it (normalized), in the rows a new case gets: the tracking number, an order
     // reference, three words of a 5 000-word vocabulary (one of them "shipment" in one case of ten), and a Chinese
-    // phrase in one case of twenty; an internal note in one case of seven; and the people row
+    // phrase in one case of twenty (another in one case only); an internal note in one case of seven; and the people row
     yield* sql`
       INSERT INTO support_case_search (case_id, sequence, public_text, internal_text, grams)
       SELECT 'bench-' || g, 1,
              'bt-' || g || E'\n' || 'po-' || ((g::bigint * 7919) % 10000000) || E'\n' ||
                CASE WHEN g % 10 = 0 THEN 'shipment' ELSE 'word' || ((g::bigint * 31) % 5000) END || ' word' ||
                ((g::bigint * 17) % 5000) || ' word' || ((g::bigint * 13) % 5000) ||
-               CASE WHEN g % 20 = 0 THEN E'\n订单还没有发货' ELSE '' END,
+               CASE WHEN g % 20 = 0 THEN E'\n订单还没有发货' WHEN g = 77 THEN E'\n斑马石英台面' ELSE '' END,
              CASE WHEN g % 7 = 0 THEN 'internal note ' || g ELSE '' END,
-             CASE WHEN g % 20 = 0 THEN ${grams}::text[] ELSE '{}'::text[] END
+             CASE WHEN g % 20 = 0 THEN ${grams}::text[] WHEN g = 77 THEN ${rareGrams}::text[] ELSE '{}'::text[] END
       FROM generate_series(${from}::integer, ${to - 1}::integer) AS g
       UNION ALL
       SELECT 'bench-' || g, 0, '', 'requester ' || (g % 50000) || E'\n' || 'bench-requester-' || (g % 50000) ||
@@ -480,6 +483,9 @@ const queueCost = (context: BenchContext) =>
         { label: "search: a rare order reference (1 case)", run: page(staff("po-7919")) },
         { label: 'search: a common word ("shipment", 1 case in 10)', run: page(staff("shipment")) },
         { label: 'search: a Chinese word ("发货", 1 case in 20)', run: page(staff("发货")) },
+        { label: 'search: a Chinese phrase ("还没有", 1 case in 20)', run: page(staff("还没有")) },
+        { label: 'search: a Chinese word in one case ("斑马")', run: page(staff("斑马")) },
+        { label: 'search: a Chinese word in no case ("退款")', run: page(staff("退款")) },
         { label: "search: two words, one rare", run: page(staff("shipment po-79190")) },
         {
           label: "view: open, by due, first page",

@@ -13,6 +13,7 @@ import { Migrator, SqlClient } from "effect/sql"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as CaseReads from "../src/internal/caseReads.ts"
 import * as PgTest from "./support/PgTest.ts"
 
 const pglite = PgTest.sharedPglite()
@@ -189,6 +190,79 @@ for (const backend of backends) {
             const announcementError = yield* failure(incidents.getAnnouncement(announcement.id))
             assert.strictEqual(announcementError.reason, "Corrupt")
             assert.include(announcementError.message, `announcement ${announcement.id}`)
+          })
+        )
+      })
+
+      describe("words of Chinese, Japanese or Korean characters", () => {
+        it.effect("a rare word is read among its cases, a common one case by case: the same pages and counts", () =>
+          Effect.gen(function* () {
+            const sql = yield* SqlClient.SqlClient
+            const store = yield* CaseStore.CaseStore
+            const tag = (yield* Fixtures.id("w")).replaceAll("-", "")
+            const texts = [
+              "订单还没有发货", // the word, a longer phrase
+              "已经发货了",
+              "发 货", // the characters apart
+              "石英台面",
+              "no Chinese here",
+              "还没有发票"
+            ]
+            const base = Date.UTC(2025, 5, 2, 1)
+            const inputs = yield* Effect.forEach(texts, (text, i) =>
+              Fixtures.newCase({
+                subject: `${tag} ${text}`,
+                openedAt: base + ((i * 7) % texts.length) * 60_000,
+                nextDueAt: i % 3 === 0 ? null : base + ((i * 5) % texts.length) * 3_600_000
+              })
+            )
+            for (const input of inputs) yield* store.create(input)
+            // a note with the word on the case without Chinese: staff find it, the requester does not
+            const stored = Option.getOrThrow(yield* store.get(inputs[4].case.id))
+            yield* store.append(
+              yield* Fixtures.append(stored, { type: "noteAdded", body: "供应商说已发货", messages: 0 })
+            )
+            const ids = (...i: Array<number>) => i.map((n) => inputs[n].case.id).sort()
+            const rarely = CaseReads.make(sql)
+            const commonly = CaseReads.make(sql, { rareRows: 0 })
+            const words = [
+              { q: "发货", staff: ids(0, 1, 4), requester: ids(0, 1) },
+              { q: "货", staff: ids(0, 1, 2, 4), requester: ids(0, 1, 2) },
+              { q: "还没有", staff: ids(0, 5), requester: ids(0, 5) },
+              { q: "还没有 发票", staff: ids(5), requester: ids(5) },
+              { q: "石台", staff: [], requester: [] },
+              { q: "斑马", staff: [], requester: [] }
+            ]
+            for (const { q, ...expected } of words) {
+              for (const scope of ["staff", "requester"] as const) {
+                const filter: CaseQuery.Filter = { text: { terms: CaseQuery.terms(`${tag} ${q}`), scope } }
+                for (const reads of [rarely, commonly]) {
+                  const all = yield* reads.find({ ...filter, sort: "received", order: "asc", limit: 20 })
+                  assert.deepStrictEqual(all.map((c) => c.id).sort(), expected[scope], `${q} (${scope})`)
+                  assert.strictEqual(yield* reads.count(filter, 20), expected[scope].length)
+                }
+                // page by page, in every order, both ways alike
+                for (const sort of ["received", "updated", "due"] as const) {
+                  for (const order of ["asc", "desc"] as const) {
+                    const pages = (reads: CaseReads.Reads) =>
+                      Effect.gen(function* () {
+                        const seen: Array<string> = []
+                        let after: CaseQuery.Query["after"]
+                        for (let i = 0; i < 10; i++) {
+                          const page = yield* reads.find({ ...filter, sort, order, limit: 2, after })
+                          seen.push(...page.map((c) => c.id))
+                          if (page.length < 2) break
+                          after = CaseQuery.cursorOf(page[page.length - 1], sort)
+                        }
+                        return seen
+                      })
+                    const rare = yield* pages(rarely)
+                    assert.deepStrictEqual(yield* pages(commonly), rare, `${q} (${scope}, ${sort} ${order})`)
+                    assert.deepStrictEqual([...rare].sort(), expected[scope])
+                  }
+                }
+              }
+            }
           })
         )
       })

@@ -10,13 +10,16 @@ import type { SqlClient, Statement } from "effect/sql"
 const likePattern = (term: string): string => `%${term.replace(/[\\%_]/g, "\\$&")}%`
 
 /**
- * The cases whose text holds `term`: some row of `support_case_search` holds it (a word is never split between rows:
- * rows are whole writes' texts, and a word holds no line break). A word with Chinese, Japanese or Korean characters is
- * found through the rows' grams and only checked with LIKE: its trigrams may be none (the C locale skips such
- * characters), and a trigram index scan without trigrams reads the whole index; `column || ''` keeps the planner off
- * the trigram index for it.
+ * The conditions on a row of `support_case_search` that holds `term` (a word is never split between rows: rows are
+ * whole writes' texts, and a word holds no line break). A word with Chinese, Japanese or Korean characters is found
+ * through the rows' grams: a word of one or two such characters by its grams alone (they tell exactly, see
+ * `CaseQuery.gramsSuffice`), a longer one checked with LIKE as well, where `column || ''` keeps the planner off the
+ * trigram indexes (the C locale skips such characters, and a trigram index scan without trigrams reads the whole
+ * index). The grams are one array that PostgreSQL reads when it plans a statement sent with its values
+ * (`string_to_array` of a parameter is folded to a constant), so that its statistics of the grams weigh how common
+ * the word is.
  */
-const containing = (sql: SqlClient.SqlClient, term: string, scope: CaseQuery.Scope): Statement.Fragment => {
+const holding = (sql: SqlClient.SqlClient, term: string, scope: CaseQuery.Scope): Array<Statement.Fragment> => {
   const pattern = likePattern(term)
   const grams = CaseQuery.termGrams(term)
   const column = (name: string) => sql.literal(grams.length > 0 ? `(s.${name} || '')` : `s.${name}`)
@@ -24,15 +27,68 @@ const containing = (sql: SqlClient.SqlClient, term: string, scope: CaseQuery.Sco
     scope === "requester"
       ? sql`${column("public_text")} LIKE ${pattern}`
       : sql`(${column("public_text")} LIKE ${pattern} OR ${column("internal_text")} LIKE ${pattern})`
-  const conditions =
-    grams.length === 0
-      ? [text]
-      : [sql`s.grams @> ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(grams)}::jsonb))`, text]
-  return sql`id IN (SELECT s.case_id FROM support_case_search s WHERE ${sql.and(conditions)})`
+  if (grams.length === 0) return [text]
+  // grams hold no spaces: they are runs of those scripts' characters
+  const holdsGrams = sql`s.grams @> string_to_array(${grams.join(" ")}, ' ')`
+  // a row's grams are of both its texts: a requester's word must be in the public one
+  return scope === "staff" && CaseQuery.gramsSuffice(term) ? [holdsGrams] : [holdsGrams, text]
 }
 
+/** The cases whose text holds `term`: found through the rows that hold it. */
+const containing = (sql: SqlClient.SqlClient, term: string, scope: CaseQuery.Scope): Statement.Fragment =>
+  sql`id IN (SELECT s.case_id FROM support_case_search s WHERE ${sql.and(holding(sql, term, scope))})`
+
+/**
+ * The cases whose text holds a common `term`, tested case by case (`OFFSET 0` keeps the planner from joining the rows
+ * that hold it), so that a page in the cases' order walks them in that order and stops when it is full.
+ */
+const testedEach = (sql: SqlClient.SqlClient, term: string, scope: CaseQuery.Scope): Statement.Fragment =>
+  sql`EXISTS (SELECT 1 FROM support_case_search s
+              WHERE s.case_id = support_cases.id AND ${sql.and(holding(sql, term, scope))} OFFSET 0)`
+
+/** How many rows may hold a word of Chinese, Japanese or Korean characters for it to be rare (see {@link census}). */
+export const RARE_ROWS = 2_000
+
+/** How many cases hold a word of Chinese, Japanese or Korean characters: these few, or many. */
+export interface Census {
+  readonly term: string
+  readonly caseIds: ReadonlyArray<string> | "many"
+}
+
+/**
+ * The statement that counts the cases of the filter's first word of Chinese, Japanese or Korean characters: up to
+ * `rareRows` + 1 rows that hold it, through the grams' index. The planner weighs such a word by its
+ * statistics, which cannot tell a rare word from one that no case holds, nor a common phrase of three characters
+ * from its pairs. So a page is read among the cases of a rare word (their ids), and through the cases in the page's
+ * order, each tested, for a common one; either way it reads a bounded number of rows.
+ */
+export const census = (
+  sql: SqlClient.SqlClient,
+  filter: CaseQuery.Filter,
+  rareRows: number = RARE_ROWS
+): { readonly term: string; readonly rows: Statement.Statement<{ readonly case_id: string }> } | undefined => {
+  const term = filter.text?.terms.find((t) => CaseQuery.termGrams(t).length > 0)
+  if (term === undefined) return undefined
+  return {
+    term,
+    rows: sql<{ readonly case_id: string }>`
+      SELECT s.case_id FROM support_case_search s
+      WHERE ${sql.and(holding(sql, term, filter.text?.scope ?? "staff"))} LIMIT ${rareRows + 1}`
+  }
+}
+
+/**
+ * Whether a filter has words: its statements are then sent with their values to be planned (`unprepared`), since
+ * how common a word is decides the plan.
+ */
+export const hasWords = (filter: CaseQuery.Filter): boolean => (filter.text?.terms.length ?? 0) > 0
+
 /** The conditions of a filter (words included), to be joined with AND. */
-export const where = (sql: SqlClient.SqlClient, filter: CaseQuery.Filter): Array<Statement.Fragment> => {
+export const where = (
+  sql: SqlClient.SqlClient,
+  filter: CaseQuery.Filter,
+  counted?: Census
+): Array<Statement.Fragment> => {
   const out: Array<Statement.Fragment> = []
   if (filter.statuses !== undefined) out.push(sql.in("status", filter.statuses))
   if (filter.assignee === null) out.push(sql`assignee_id IS NULL`)
@@ -51,7 +107,17 @@ export const where = (sql: SqlClient.SqlClient, filter: CaseQuery.Filter): Array
   }
   if (filter.openedBefore !== undefined) out.push(sql`opened_at < ${filter.openedBefore}`)
   if (filter.updatedSince !== undefined) out.push(sql`updated_at >= ${filter.updatedSince}`)
-  for (const term of filter.text?.terms ?? []) out.push(containing(sql, term, filter.text?.scope ?? "staff"))
+  for (const term of filter.text?.terms ?? []) {
+    out.push(
+      counted?.term !== term
+        ? containing(sql, term, filter.text?.scope ?? "staff")
+        : counted.caseIds === "many"
+          ? testedEach(sql, term, filter.text?.scope ?? "staff")
+          : counted.caseIds.length === 0
+            ? sql.literal("false")
+            : sql.in("id", counted.caseIds)
+    )
+  }
   return out
 }
 
@@ -64,9 +130,10 @@ const keyColumn = (sort: CaseQuery.Sort) =>
  */
 export const pages = (
   sql: SqlClient.SqlClient,
-  query: CaseQuery.Query
+  query: CaseQuery.Query,
+  counted?: Census
 ): ReadonlyArray<{ readonly where: ReadonlyArray<Statement.Fragment>; readonly orderBy: Statement.Fragment }> => {
-  const base = where(sql, query)
+  const base = where(sql, query, counted)
   const column = sql(keyColumn(query.sort))
   const asc = query.order === "asc"
   const byKey = asc ? sql`ORDER BY ${column} ASC, id ASC` : sql`ORDER BY ${column} DESC, id DESC`

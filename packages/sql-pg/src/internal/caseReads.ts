@@ -11,8 +11,12 @@ import * as CaseQuerySql from "./caseQuery.ts"
 import { corrupt, storeFailure } from "./caseStoreFailure.ts"
 import * as Rows from "./rows.ts"
 
-/** The reads of a store on `sql`. */
-export const make = (sql: SqlClient.SqlClient) => {
+/**
+ * The reads of a store on `sql`. `rareRows`: how many rows may hold a word of Chinese, Japanese or Korean characters
+ * for it to be rare (`CaseQuerySql.census`; tests lower it to read a small table as a large one).
+ */
+export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: number }) => {
+  const rareRows = options?.rareRows ?? CaseQuerySql.RARE_ROWS
   /** The clock records this store read, so a read asks only for the clock events written since (`Rows.ClockCache`). */
   const clockCache = Rows.clockCache()
 
@@ -136,16 +140,33 @@ export const make = (sql: SqlClient.SqlClient) => {
     )
   }
 
-  /** A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full. */
+  /** How many cases hold the filter's first word of Chinese, Japanese or Korean characters (`CaseQuerySql.census`). */
+  const census = (filter: CaseQuery.Filter) =>
+    Effect.gen(function* () {
+      const probe = CaseQuerySql.census(sql, filter, rareRows)
+      if (probe === undefined) return undefined
+      const rows = yield* probe.rows.unprepared
+      return {
+        term: probe.term,
+        caseIds: rows.length > rareRows ? "many" : [...new Set(rows.map((r) => r.case_id))]
+      } satisfies CaseQuerySql.Census
+    })
+
+  /**
+   * A page of a console query: the statements of `CaseQuerySql.pages`, in order, until the page is full; with the
+   * census of its word of Chinese, Japanese or Korean characters when it has one.
+   */
   const find = (query: CaseQuery.Query) =>
     Effect.gen(function* () {
       yield* CaseStore.validateQuery("find", query)
+      const counted = yield* census(query).pipe(Effect.catchTag("SqlError", storeFailure("find")))
       const found: Array<SupportCase.SupportCase> = []
-      for (const page of CaseQuerySql.pages(sql, query)) {
+      for (const page of CaseQuerySql.pages(sql, query, counted)) {
         const left = query.limit - found.length
         if (left <= 0) break
-        const rows = yield* sql<Rows.CaseRow>`
-            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`.pipe(
+        const statement = sql<Rows.CaseRow>`
+            SELECT id, sequence, data FROM support_cases WHERE ${sql.and(page.where)} ${page.orderBy} LIMIT ${left}`
+        const rows = yield* (CaseQuerySql.hasWords(query) ? statement.unprepared : statement).pipe(
           Effect.catchTag("SqlError", storeFailure("find"))
         )
         found.push(...(yield* corrupt(Rows.all(rows, Rows.supportCase))))
@@ -155,11 +176,14 @@ export const make = (sql: SqlClient.SqlClient) => {
 
   const count = (filter: CaseQuery.Filter, limit: number) =>
     CaseStore.validateQuery("count", { ...filter, limit }).pipe(
-      Effect.andThen(
-        sql<{ count: number }>`
+      Effect.andThen(() => census(filter)),
+      Effect.flatMap((counted) => {
+        const statement = sql<{ count: number }>`
           SELECT count(*)::integer AS count FROM (
-            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter))} LIMIT ${limit}) AS matching`
-      ),
+            SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter, counted))} LIMIT ${limit})
+          AS matching`
+        return CaseQuerySql.hasWords(filter) ? statement.unprepared : statement
+      }),
       Effect.map((rows) => rows[0]?.count ?? 0),
       Effect.catchTag("SqlError", storeFailure("count")),
       Effect.withSpan("PgCaseStore.count")
