@@ -361,6 +361,23 @@ for (const backend of backends) {
             )
           })
         )
+
+        it.effect("give the search indexes pending lists of 1 MB", () =>
+          Effect.gen(function* () {
+            const sql = yield* SqlClient.SqlClient
+            const indexes = yield* sql<{ relname: string; reloptions: ReadonlyArray<string> | null }>`
+              SELECT c.relname, c.reloptions FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+              JOIN pg_am a ON a.oid = c.relam
+              WHERE i.indrelid = 'support_case_search'::regclass AND a.amname = 'gin' ORDER BY c.relname`
+            assert.deepStrictEqual(
+              indexes.map((i) => [i.relname, i.reloptions]),
+              ["grams", "internal", "public"].map((part) => [
+                `support_case_search_${part}_idx`,
+                ["gin_pending_list_limit=1024"]
+              ])
+            )
+          })
+        )
       })
 
       describe("driver failures", () => {
