@@ -11,6 +11,30 @@ import * as Path from "node:path"
 export class DemoStartError extends Error {}
 
 /**
+ * The port in the environment variable `name`, or `fallback` when it is unset or empty; a value that is not a port
+ * (a whole number from 0 to 65535, 0 for any free one) is refused with a message that names the variable.
+ */
+export const portFromEnvironment = (name: string, fallback: number): number => {
+  const value = process.env[name]
+  const port = value === undefined || value === "" ? fallback : Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new DemoStartError(`${name} must be a whole number from 0 to 65535, got "${value}"`)
+  }
+  return port
+}
+
+/** `check()`'s answer; when it refuses, its message on stderr and exit code 2 (a command's mistake, not a crash). */
+export const orExit = <A>(check: () => A): A => {
+  try {
+    return check()
+  } catch (error) {
+    if (!(error instanceof DemoStartError)) throw error
+    console.error(error.message)
+    process.exit(2)
+  }
+}
+
+/**
  * Locks the PGlite folder `dataDir` for this process: a file `<dataDir>.lock` created exclusively, holding the pid.
  * A lock left by a process that no longer runs is taken over. Returns the release.
  */

@@ -43,17 +43,8 @@ const host = process.env.HOST === undefined || process.env.HOST === "" ? "127.0.
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 const dataDir = process.env.DEMO_DATA_DIR === "" ? undefined : process.env.DEMO_DATA_DIR
 const smtpUrl = process.env.SMTP_URL === "" ? undefined : process.env.SMTP_URL
-const parseSmtpPort = (name: string, fallback: number): number => {
-  const value = process.env[name]
-  const port = value === undefined || value === "" ? fallback : Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`${name} must be a whole number from 0 to 65535, got "${value}"`)
-    process.exit(2)
-  }
-  return port
-}
-const smtpSinkPort = parseSmtpPort("SMTP_SINK_PORT", 2526)
-const smtpInboundPort = parseSmtpPort("SMTP_INBOUND_PORT", 2525)
+const smtpSinkPort = Preflight.orExit(() => Preflight.portFromEnvironment("SMTP_SINK_PORT", 2526))
+const smtpInboundPort = Preflight.orExit(() => Preflight.portFromEnvironment("SMTP_INBOUND_PORT", 2525))
 
 const publicUrl = process.env.PUBLIC_URL === "" ? undefined : process.env.PUBLIC_URL
 if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {

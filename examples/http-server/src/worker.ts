@@ -20,6 +20,7 @@ import { Effect, Layer } from "effect"
 import * as DemoMail from "./DemoMail.ts"
 import * as DemoServer from "./DemoServer.ts"
 import * as PolicyFile from "./PolicyFile.ts"
+import * as Preflight from "./Preflight.ts"
 
 const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL
 if (databaseUrl === undefined) {
@@ -29,8 +30,7 @@ if (databaseUrl === undefined) {
   )
   process.exit(2)
 }
-const sinkPort =
-  process.env.SMTP_SINK_PORT === undefined || process.env.SMTP_SINK_PORT === "" ? "2526" : process.env.SMTP_SINK_PORT
+const sinkPort = Preflight.orExit(() => Preflight.portFromEnvironment("SMTP_SINK_PORT", 2526))
 const smtpUrl =
   process.env.SMTP_URL === undefined || process.env.SMTP_URL === ""
     ? `smtp://127.0.0.1:${sinkPort}`

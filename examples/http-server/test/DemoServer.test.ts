@@ -1,7 +1,8 @@
 /**
  * The demo as a process on a machine: it listens on 127.0.0.1 unless `HOST` says otherwise, hands out its tokens
  * (`/demo/identities`) to this machine only, sends security headers with its pages, refuses a second process on the
- * same data folder and a port in use, each with one line, and takes over a lock left by a process that died.
+ * same data folder, a port in use and a mail port that is not one (the worker command too), each with one line, and
+ * takes over a lock left by a process that died.
  */
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
@@ -13,13 +14,16 @@ import { isLoopback } from "../src/Pages.ts"
 
 const main = Path.join(import.meta.dirname, "..", "src", "main.ts")
 
-/** Runs `pnpm demo`'s entry point with `env`; resolves with its exit code and output once it exits (or is killed). */
-const runDemo = (env: Record<string, string>, timeoutMs = 60_000) =>
+/**
+ * Runs `pnpm demo`'s entry point (or `script`) with `env`; resolves with its exit code and output once it exits (or
+ * is killed).
+ */
+const runDemo = (env: Record<string, string>, timeoutMs = 60_000, script = main) =>
   new Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string; readonly ms: number }>(
     (resolve) => {
       const started = Date.now()
-      const child = spawn(process.execPath, ["--conditions=@support-policy/source", main], {
-        cwd: Path.dirname(main),
+      const child = spawn(process.execPath, ["--conditions=@support-policy/source", script], {
+        cwd: Path.dirname(script),
         // ports of its own for mail too, so that a demo running on this machine does not fail the test
         env: { ...process.env, SMTP_INBOUND_PORT: "0", SMTP_SINK_PORT: "0", ...env },
         stdio: ["ignore", "pipe", "pipe"]
@@ -108,6 +112,20 @@ describe("the demo on this machine", () => {
     assert.strictEqual(busy.stderr.trim().split("\n").length, 1, busy.stderr)
     assert.match(busy.stderr, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is in use`))
   }, 60_000)
+
+  it("refuses a mail port that is not one with one line naming it: the demo and the worker command alike", async () => {
+    const worker = Path.join(Path.dirname(main), "worker.ts")
+    for (const [script, env] of [
+      [main, { SMTP_SINK_PORT: "abc" }],
+      [main, { SMTP_INBOUND_PORT: "70000" }],
+      [worker, { DATABASE_URL: "postgres://127.0.0.1:1/none", SMTP_SINK_PORT: "25.5" }]
+    ] as const) {
+      const [name, value] = Object.entries(env).at(-1)!
+      const refused = await runDemo({ DEMO_DATA_DIR: tempFolder(), ...env }, 60_000, script)
+      assert.strictEqual(refused.code, 2, refused.stderr)
+      assert.strictEqual(refused.stderr.trim(), `${name} must be a whole number from 0 to 65535, got "${value}"`)
+    }
+  }, 120_000)
 
   it("takes over the lock of a process that died", () => {
     const dir = tempFolder()
