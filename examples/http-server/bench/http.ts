@@ -11,8 +11,8 @@
  *    process drives 64 connections: `POST /v1/cases` (each request from another requester, so the policy's rate
  *    limit of 10 cases a day per requester does not answer 429) and `GET /v1/cases/{trackingNumber}` as an agent.
  *
- * The HTTP routes of a comparison run in turns (bare, HttpApi, bare, …; 3 rounds of 5 s each), so that a change in the
- * machine's load falls on both alike; figures are the medians of the rounds. Between the submissions and the reads,
+ * The three ways of making a comparison's calls run in turns (direct, bare, HttpApi, direct, …; 3 rounds of 5 s each),
+ * so that a change in the machine's load falls on all of them alike; figures are the medians of the rounds. Between the submissions and the reads,
  * each database gets a `VACUUM (ANALYZE)` (timed and printed), so that the reads are not charged with the cleanup the
  * submissions left. Besides rates and latencies, each run
  * reports CPU time per request: of the process that runs the desk (the server child, from its own
@@ -34,7 +34,7 @@ import { PgClient } from "@effect/sql-pg"
 import { Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { PgStorage } from "@support-policy/sql-pg"
 import autocannon from "autocannon"
-import { Effect, Layer, Redacted } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import * as Cpu from "../../../packages/core/bench/cpu.ts"
 import type { BenchContext, BenchModule } from "../../../packages/core/bench/harness.ts"
@@ -237,26 +237,24 @@ const median = (values: ReadonlyArray<number>): number => {
 const medianOrUndefined = (values: ReadonlyArray<number | undefined>): number | undefined =>
   values.some((v) => v === undefined) ? undefined : median(values as ReadonlyArray<number>)
 
+/** One way of making the calls of a comparison, measured by `measure` (with a warm-up first when `warmup`). */
+interface Contender {
+  readonly label: string
+  readonly measure: (warmup: boolean) => Promise<Row>
+}
+
 /**
- * Runs the routes of a comparison in turns, `rounds` times (bare, HttpApi, bare, HttpApi, …), each after one warm-up,
- * so that a change in the machine's load during the run falls on both alike; each figure is the median of its route's
- * rounds (the done and non-2xx counts are sums).
+ * Measures the contenders of a comparison in turns, `rounds` times (direct, bare, HttpApi, direct, …; the first round
+ * after a warm-up each), so that a change in the machine's load during the run falls on all of them alike; each figure
+ * is the median of its contender's rounds (the done and non-2xx counts are sums).
  */
-const interleaved = async (
-  server: ServerChild,
-  routes: ReadonlyArray<{ readonly label: string; readonly url: string; readonly request: autocannon.Request }>,
-  timing: { readonly seconds: number; readonly warmupSeconds: number; readonly rounds: number },
-  pgPid: number | undefined
-): Promise<ReadonlyArray<Row>> => {
-  const runs: Array<Array<Row>> = routes.map(() => [])
-  for (let round = 0; round < timing.rounds; round++) {
-    for (const [i, route] of routes.entries()) {
-      const warmupSeconds = round === 0 ? timing.warmupSeconds : 0
-      runs[i].push(await overHttp(route.label, server, route.url, [route.request], { ...timing, warmupSeconds }, pgPid))
-    }
+const interleaved = async (contenders: ReadonlyArray<Contender>, rounds: number): Promise<ReadonlyArray<Row>> => {
+  const runs: Array<Array<Row>> = contenders.map(() => [])
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, contender] of contenders.entries()) runs[i].push(await contender.measure(round === 0))
   }
-  return routes.map((route, i) => ({
-    label: route.label,
+  return contenders.map((contender, i) => ({
+    label: contender.label,
     rate: median(runs[i].map((r) => r.rate)),
     p50: median(runs[i].map((r) => r.p50)),
     p99: median(runs[i].map((r) => r.p99)),
@@ -391,72 +389,83 @@ const verdict = (met: boolean): string => (met ? "met" : "NOT met")
 
 const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> => {
   const quick = context.settings.samples < 5
-  // the direct calls: one run of 10 s; over HTTP: 3 rounds of 5 s per route, in turns with the other server
-  const timing = { seconds: quick ? 2 : 10, warmupSeconds: quick ? 0.5 : 2 }
-  const httpTiming = { seconds: quick ? 2 : 5, warmupSeconds: timing.warmupSeconds, rounds: quick ? 1 : 3 }
+  // 3 rounds of 5 s for each way of making the calls, in turns
+  const timing = { seconds: quick ? 2 : 5, warmupSeconds: quick ? 0.5 : 2, rounds: quick ? 1 : 3 }
   const pgPid = Cpu.postmasterPid(pg.dataDir)
 
-  // 1. the direct desk, on its own database
+  // the direct desk in this process and the server child, each on a database of its own
   await createDatabase(pg, "bench_direct")
-  const deskLayer = SupportDesk.layer(Presets.globalSources).pipe(
-    Layer.provide(PgStorage.layerUrl(Redacted.make(PgServer.url(pg, "bench_direct")), { maxConnections: POOL })),
-    Layer.provide(Randomness.layer)
-  )
-  const settled = { direct: 0, http: 0 }
-  const [directSubmit, directRead] = await Effect.runPromise(
-    Effect.gen(function* () {
-      const desk = yield* SupportDesk.SupportDesk
-      const options = {
-        concurrency: CONNECTIONS,
-        warmupMs: timing.warmupSeconds * 1000,
-        ms: timing.seconds * 1000,
-        ...(pgPid === undefined ? {} : { pgPid })
-      }
-      const submit = yield* direct("SupportDesk.submit", (i) => desk.submit(submitInput(`direct-${i}`)), options)
-      settled.direct = yield* Effect.promise(() => settle(pg, "bench_direct"))
-      const queue = yield* desk.queue(DemoActors.agent, { limit: READ_SET })
-      const numbers = queue.map((c) => c.trackingNumber)
-      const read = yield* direct(
-        "SupportDesk.getCase",
-        (i) => desk.getCase(DemoActors.agent, numbers[i % numbers.length]),
-        options
-      )
-      return [submit, read] as const
-    }).pipe(Effect.provide(deskLayer))
-  )
-
-  // 2. the same through HTTP, bare and HttpApi, on another database
   await createDatabase(pg, "bench_http")
   const databaseUrl = PgServer.url(pg, "bench_http")
-  const server = await startServer(databaseUrl)
+  const scope = Scope.makeUnsafe()
+  const settled = { direct: 0, http: 0 }
   let numbers: ReadonlyArray<string> = []
   const http: Record<string, Row> = {}
+  let directSubmit: Row
+  let directRead: Row
+  let server: ServerChild | undefined
   try {
-    const first = routes([])
-    ;[http.bareSubmit, http.apiSubmit] = await interleaved(
-      server,
-      [
-        { label: "POST /v1/cases, bare node:http", url: server.bare, request: first.submit },
-        { label: "POST /v1/cases, HttpApi", url: server.api, request: first.submit }
-      ],
-      httpTiming,
-      pgPid
+    const services = await Effect.runPromise(
+      Layer.buildWithScope(
+        SupportDesk.layer(Presets.globalSources).pipe(
+          Layer.provide(PgStorage.layerUrl(Redacted.make(PgServer.url(pg, "bench_direct")), { maxConnections: POOL })),
+          Layer.provide(Randomness.layer)
+        ),
+        scope
+      )
     )
-    settled.http = await settle(pg, "bench_http")
-    numbers = await readSet(server.api)
-    await checkSameAnswer(server, numbers[0], context)
-    const { get } = routes(numbers)
-    ;[http.bareGet, http.apiGet] = await interleaved(
-      server,
+    const desk = Context.get(services, SupportDesk.SupportDesk)
+    const inProcess = (label: string, op: (i: number) => Effect.Effect<unknown, unknown>): Contender => ({
+      label,
+      measure: (warmup) =>
+        Effect.runPromise(
+          direct(label, op, {
+            concurrency: CONNECTIONS,
+            warmupMs: warmup ? timing.warmupSeconds * 1000 : 0,
+            ms: timing.seconds * 1000,
+            ...(pgPid === undefined ? {} : { pgPid })
+          })
+        )
+    })
+    const child = await startServer(databaseUrl)
+    server = child
+    const overHttpTo = (label: string, url: string, request: autocannon.Request): Contender => ({
+      label,
+      measure: (warmup) =>
+        overHttp(label, child, url, [request], { ...timing, warmupSeconds: warmup ? timing.warmupSeconds : 0 }, pgPid)
+    })
+
+    // submissions
+    const first = routes([])
+    ;[directSubmit, http.bareSubmit, http.apiSubmit] = await interleaved(
       [
-        { label: "GET /v1/cases/{tn}, bare node:http", url: server.bare, request: get },
-        { label: "GET /v1/cases/{tn}, HttpApi", url: server.api, request: get }
+        inProcess("SupportDesk.submit", (i) => desk.submit(submitInput(`direct-${i}`))),
+        overHttpTo("POST /v1/cases, bare node:http", child.bare, first.submit),
+        overHttpTo("POST /v1/cases, HttpApi", child.api, first.submit)
       ],
-      httpTiming,
-      pgPid
+      timing.rounds
+    )
+    settled.direct = await settle(pg, "bench_direct")
+    settled.http = await settle(pg, "bench_http")
+
+    // reads, each of the cases of its own database
+    const queued = (await Effect.runPromise(desk.queue(DemoActors.agent, { limit: READ_SET }))).map(
+      (c) => c.trackingNumber
+    )
+    numbers = await readSet(child.api)
+    await checkSameAnswer(child, numbers[0], context)
+    const { get } = routes(numbers)
+    ;[directRead, http.bareGet, http.apiGet] = await interleaved(
+      [
+        inProcess("SupportDesk.getCase", (i) => desk.getCase(DemoActors.agent, queued[i % queued.length])),
+        overHttpTo("GET /v1/cases/{tn}, bare node:http", child.bare, get),
+        overHttpTo("GET /v1/cases/{tn}, HttpApi", child.api, get)
+      ],
+      timing.rounds
     )
   } finally {
-    await server.stop()
+    await server?.stop()
+    await Effect.runPromise(Scope.close(scope, Exit.void))
   }
 
   const rows: Array<Array<string>> = []
@@ -610,8 +619,8 @@ const bench: BenchModule = {
     try {
       console.log(
         `PostgreSQL on loopback (fsync on); every desk on a pool of ${POOL} connections; ` +
-          `${CONNECTIONS} connections / fibers. Direct calls: one run of ${quick ? 2 : 10} s; over HTTP: ` +
-          `${quick ? "one run of 2 s" : "3 rounds of 5 s"} per route, bare and HttpApi in turns (medians).\n` +
+          `${CONNECTIONS} connections / fibers. ${quick ? "One run of 2 s" : "3 rounds of 5 s"} for each way of ` +
+          "making the calls: direct, bare node:http and HttpApi in turns (medians).\n" +
           "The server runs in a child process (HttpApi and bare node:http on one desk); autocannon and the direct " +
           "desk in this one; PostgreSQL beside them: 2 cores in all.\n"
       )
