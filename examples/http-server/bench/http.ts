@@ -415,18 +415,22 @@ const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> =>
       )
     )
     const desk = Context.get(services, SupportDesk.SupportDesk)
-    const inProcess = (label: string, op: (i: number) => Effect.Effect<unknown, unknown>): Contender => ({
-      label,
-      measure: (warmup) =>
-        Effect.runPromise(
-          direct(label, op, {
-            concurrency: CONNECTIONS,
-            warmupMs: warmup ? timing.warmupSeconds * 1000 : 0,
-            ms: timing.seconds * 1000,
-            ...(pgPid === undefined ? {} : { pgPid })
-          })
-        )
-    })
+    const inProcess = (label: string, op: (i: number) => Effect.Effect<unknown, unknown>): Contender => {
+      // numbered across rounds, as the HTTP requests are: each submission from a requester of its own
+      let next = 0
+      return {
+        label,
+        measure: (warmup) =>
+          Effect.runPromise(
+            direct(label, () => op(next++), {
+              concurrency: CONNECTIONS,
+              warmupMs: warmup ? timing.warmupSeconds * 1000 : 0,
+              ms: timing.seconds * 1000,
+              ...(pgPid === undefined ? {} : { pgPid })
+            })
+          )
+      }
+    }
     const child = await startServer(databaseUrl)
     server = child
     const overHttpTo = (label: string, url: string, request: autocannon.Request): Contender => ({

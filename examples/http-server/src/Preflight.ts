@@ -12,13 +12,15 @@ export class DemoStartError extends Error {}
 
 /**
  * The port in the environment variable `name`, or `fallback` when it is unset or empty; a value that is not a port
- * (a whole number from 0 to 65535, 0 for any free one) is refused with a message that names the variable.
+ * (digits, from `min` to 65535: 0 is any free one for a port to listen on, so a port to connect to starts at 1) is
+ * refused with a message that names the variable.
  */
-export const portFromEnvironment = (name: string, fallback: number): number => {
+export const portFromEnvironment = (name: string, fallback: number, min: 0 | 1 = 0): number => {
   const value = process.env[name]
-  const port = value === undefined || value === "" ? fallback : Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new DemoStartError(`${name} must be a whole number from 0 to 65535, got "${value}"`)
+  if (value === undefined || value === "") return fallback
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN
+  if (!(port >= min && port <= 65_535)) {
+    throw new DemoStartError(`${name} must be a whole number from ${min} to 65535, got "${value}"`)
   }
   return port
 }

@@ -30,10 +30,10 @@ if (databaseUrl === undefined) {
   )
   process.exit(2)
 }
-const sinkPort = Preflight.orExit(() => Preflight.portFromEnvironment("SMTP_SINK_PORT", 2526))
+// the demo server's sink, unless SMTP_URL names another server
 const smtpUrl =
   process.env.SMTP_URL === undefined || process.env.SMTP_URL === ""
-    ? `smtp://127.0.0.1:${sinkPort}`
+    ? `smtp://127.0.0.1:${Preflight.orExit(() => Preflight.portFromEnvironment("SMTP_SINK_PORT", 2526, 1))}`
     : process.env.SMTP_URL
 
 const main = Effect.gen(function* () {

@@ -115,15 +115,19 @@ describe("the demo on this machine", () => {
 
   it("refuses a mail port that is not one with one line naming it: the demo and the worker command alike", async () => {
     const worker = Path.join(Path.dirname(main), "worker.ts")
-    for (const [script, env] of [
-      [main, { SMTP_SINK_PORT: "abc" }],
-      [main, { SMTP_INBOUND_PORT: "70000" }],
-      [worker, { DATABASE_URL: "postgres://127.0.0.1:1/none", SMTP_SINK_PORT: "25.5" }]
+    const database = { DATABASE_URL: "postgres://127.0.0.1:1/none", SMTP_URL: "" }
+    for (const [script, env, min] of [
+      [main, { SMTP_SINK_PORT: "abc" }, 0],
+      [main, { SMTP_INBOUND_PORT: "70000" }, 0],
+      [main, { SMTP_SINK_PORT: "0x50" }, 0],
+      [worker, { ...database, SMTP_SINK_PORT: "25.5" }, 1],
+      // a port to send to: 0 (any free port) is one to listen on only
+      [worker, { ...database, SMTP_SINK_PORT: "0" }, 1]
     ] as const) {
       const [name, value] = Object.entries(env).at(-1)!
       const refused = await runDemo({ DEMO_DATA_DIR: tempFolder(), ...env }, 60_000, script)
       assert.strictEqual(refused.code, 2, refused.stderr)
-      assert.strictEqual(refused.stderr.trim(), `${name} must be a whole number from 0 to 65535, got "${value}"`)
+      assert.strictEqual(refused.stderr.trim(), `${name} must be a whole number from ${min} to 65535, got "${value}"`)
     }
   }, 120_000)
 

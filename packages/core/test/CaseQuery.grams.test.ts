@@ -32,7 +32,7 @@ describe("CaseQuery grams", () => {
     // the pairs of 石台面 are all in 石台 台面 without 石台面 in it
     assert.isTrue(holdsGrams("石台 台面", "石台面"))
     assert.isFalse("石台 台面".includes("石台面"))
-    // while a text's grams never hold more than it does, whatever the word
+    // while a text's grams always hold the grams of a word it holds, whatever the word
     fc.assert(
       fc.property(text, cjkTerm, (t, chars) => !t.includes(chars.join("")) || holdsGrams(t, chars.join(""))),
       { numRuns: 2_000 }

@@ -60,7 +60,8 @@ export interface Census {
  * `rareRows` + 1 rows that hold it, through the grams' index. The planner weighs such a word by its
  * statistics, which cannot tell a rare word from one that no case holds, nor a common phrase of three characters
  * from its pairs. So a page is read among the cases of a rare word (their ids), and through the cases in the page's
- * order, each tested, for a common one; either way it reads a bounded number of rows.
+ * order, each tested, for a common one, where the walk stops when the page is full. What it counts are rows: a word
+ * that one long case holds in more than `rareRows` of its rows counts as common.
  */
 export const census = (
   sql: SqlClient.SqlClient,
