@@ -55,6 +55,10 @@ export interface Census {
   readonly caseIds: ReadonlyArray<string> | "many"
 }
 
+/** Whether the count found no case that holds the word: the page is empty, and the count 0. */
+export const noCase = (counted: Census | undefined): boolean =>
+  counted !== undefined && counted.caseIds !== "many" && counted.caseIds.length === 0
+
 /**
  * The statement that counts the cases of the filter's first word of Chinese, Japanese or Korean characters: up to
  * `rareRows` + 1 rows that hold it, through the grams' index. The planner weighs such a word by its

@@ -161,7 +161,7 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
       yield* CaseStore.validateQuery("find", query)
       const counted = yield* census(query).pipe(Effect.catchTag("SqlError", storeFailure("find")))
       const found: Array<SupportCase.SupportCase> = []
-      if (counted?.caseIds.length === 0) return found as ReadonlyArray<SupportCase.SupportCase>
+      if (CaseQuerySql.noCase(counted)) return found as ReadonlyArray<SupportCase.SupportCase>
       for (const page of CaseQuerySql.pages(sql, query, counted)) {
         const left = query.limit - found.length
         if (left <= 0) break
@@ -179,7 +179,7 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
     CaseStore.validateQuery("count", { ...filter, limit }).pipe(
       Effect.andThen(() => census(filter)),
       Effect.flatMap((counted) => {
-        if (counted?.caseIds.length === 0) return Effect.succeed([{ count: 0 }])
+        if (CaseQuerySql.noCase(counted)) return Effect.succeed([{ count: 0 }])
         const statement = sql<{ count: number }>`
           SELECT count(*)::integer AS count FROM (
             SELECT 1 FROM support_cases WHERE ${sql.and(CaseQuerySql.where(sql, filter, counted))} LIMIT ${limit})
