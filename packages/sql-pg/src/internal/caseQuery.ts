@@ -118,9 +118,7 @@ export const where = (
         ? containing(sql, term, filter.text?.scope ?? "staff")
         : counted.caseIds === "many"
           ? testedEach(sql, term, filter.text?.scope ?? "staff")
-          : counted.caseIds.length === 0
-            ? sql.literal("false")
-            : sql.in("id", counted.caseIds)
+          : sql.in("id", counted.caseIds)
     )
   }
   return out

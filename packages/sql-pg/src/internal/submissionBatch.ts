@@ -98,10 +98,11 @@ export const make = (sql: SqlClient.SqlClient, options: Options) => {
     RequestResolver.batchN(options.maxBatch)
   )
 
+  // a row the function's declared result does not match is a defect of this module, not a failure of the call
   const alone = (input: string) =>
     Effect.flatMap(
       sql`SELECT created, limit_id, count, max FROM support_submission(${input}::jsonb, ${options.lockSpace})`,
-      (rows) => Schema.decodeUnknownEffect(SubmissionRow)(rows[0])
+      (rows) => Schema.decodeUnknownEffect(SubmissionRow)(rows[0]).pipe(Effect.orDie)
     )
 
   const batched = (input: string) =>
@@ -113,11 +114,9 @@ export const make = (sql: SqlClient.SqlClient, options: Options) => {
   return (input: string): Effect.Effect<SubmissionRow, SqlError.SqlError> =>
     Effect.flatMap(Effect.serviceOption(sql.transactionService), (transaction) => {
       // inside a caller's transaction, alone: its locks must not wait for a lane that waits for them
-      if (Option.isSome(transaction)) return Effect.catchTag(alone(input), "SchemaError", (error) => Effect.die(error))
+      if (Option.isSome(transaction)) return alone(input)
       // a free lane and no batch waiting: alone, at once
-      if (onTheirWay < options.lanes && waiting.length === 0) {
-        return Effect.catchTag(inLane(alone(input)), "SchemaError", (error) => Effect.die(error))
-      }
+      if (onTheirWay < options.lanes && waiting.length === 0) return inLane(alone(input))
       return batched(input)
     })
 }
