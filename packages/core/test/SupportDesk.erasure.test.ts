@@ -41,7 +41,11 @@ const zoe = Actor.requester({
 })
 const ORDER = "PO-778899"
 const SENTENCE = "the purple elephant sang at dawn"
-const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE]
+/** The Message-ID her mail client gave her reply (it names her host). */
+const MESSAGE_ID = "<20250609.4411@zoes-laptop.home.example>"
+const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE, MESSAGE_ID]
+/** The Message-ID of the supplier's statement, sent by mail. */
+const STATEMENT_ID = "<7781.statement@mail.lumen-supplies.example>"
 
 const deskWith = (p: SupportPolicy.SupportPolicy, holders: ReadonlyArray<Erasure.PersonalDataHolder> = []) =>
   SupportDesk.layerMemory(p, {
@@ -89,7 +93,7 @@ const seed = Effect.gen(function* () {
   })
   const closedTn = closed.view.case.trackingNumber
   yield* desk.reply(agent, closedTn, { body: `Dear Zoe Wintermute, order ${ORDER} left the warehouse.` })
-  yield* desk.respond(zoe, closedTn, { body: `Thanks, ${SENTENCE}` })
+  yield* desk.respond(zoe, closedTn, { body: `Thanks, ${SENTENCE}`, messageKey: MESSAGE_ID })
   yield* desk.resolve(agent, closedTn, { body: "Resolved." })
   yield* desk.close(agent, closedTn, { reason: `Zoe says ${SENTENCE}` })
   yield* desk.addNote(agent, closedTn, { body: `Called zoe.w@example.net about ${ORDER}` })
@@ -99,7 +103,10 @@ const seed = Effect.gen(function* () {
   })
   const dispute = yield* desk.openMediation({ ...asked, orderReference: ORDER, counterpartyId: supplier.id })
   const disputeTn = dispute.view.case.trackingNumber
-  yield* desk.postStatement(supplier, disputeTn, { body: `We shipped ${ORDER} to Zoe Wintermute as ordered.` })
+  yield* desk.postStatement(supplier, disputeTn, {
+    body: `We shipped ${ORDER} to Zoe Wintermute as ordered.`,
+    messageKey: STATEMENT_ID
+  })
   yield* desk.recordMediationOutcome(agent, disputeTn, { outcome: "settled", body: "Refund agreed." })
   yield* desk.close(agent, disputeTn, {})
   const other = yield* desk.submit(
@@ -233,6 +240,7 @@ describe("SupportDesk erasure (clause 7.4)", () => {
       Effect.gen(function* () {
         const desk = yield* Desk
         const { disputeTn } = yield* seed
+        assert.include(JSON.stringify(yield* stored(disputeTn)), STATEMENT_ID)
         const report = yield* desk.eraseRequester(administrator, supplier.id)
         assert.deepStrictEqual(
           report.anonymised.map((c) => c.trackingNumber),
@@ -247,6 +255,7 @@ describe("SupportDesk erasure (clause 7.4)", () => {
           ["[redacted]", "[redacted]", "[redacted]"]
         )
         assert.notInclude(JSON.stringify(after), supplier.id)
+        assert.notInclude(JSON.stringify(after), STATEMENT_ID)
         const last = after.events[after.events.length - 1]
         assert.strictEqual(last.type === "anonymised" && last.whose, "counterparty")
         // the requester's own erasure still erases the case later

@@ -65,8 +65,10 @@ const SENTENCE = "a heron reads the tide tables at noon"
 const KEY = "zoe-key-7f3a9c"
 /** A line only her mails' originals hold. */
 const MAIL_LINE = "sent from the lighthouse keeper's phone"
+/** The Message-ID of her reply by mail: it names her host. */
+const MESSAGE_ID = "<1749.0612@lighthouse-keeper.home.example>"
 /** Everything of Zoe's that must leave the database (her id too: it is personal data). */
-const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE, KEY, MAIL_LINE]
+const secrets = [zoe.id, zoe.email!, zoe.name!, ORDER, SENTENCE, KEY, MAIL_LINE, MESSAGE_ID]
 /** What must stay: another requester's words. */
 const control = "Otto asks about invoices"
 
@@ -88,7 +90,7 @@ const seed = Effect.gen(function* () {
   const tn = first.view.case.trackingNumber
   yield* desk.reply(agent, tn, { body: `Dear ${zoe.name}, order ${ORDER} is with the courier.` })
   yield* desk.requestInformation(agent, tn, { body: "Which address should it go to?" })
-  yield* desk.respond(zoe, tn, { body: `To my office; ${SENTENCE}. Call ${zoe.email}.` })
+  yield* desk.respond(zoe, tn, { body: `To my office; ${SENTENCE}. Call ${zoe.email}.`, messageKey: MESSAGE_ID })
   yield* desk.addNote(agent, tn, { body: `Spoke with ${zoe.name} at ${zoe.email}` })
   yield* desk.resolve(agent, tn, { body: `Re-shipped ${ORDER}.` })
   yield* desk.rateSatisfaction(zoe, tn, { rating: 2, comment: `Slow, but ${SENTENCE}` })

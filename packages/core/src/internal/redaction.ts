@@ -4,9 +4,10 @@
  *
  * - **The case's requester** (`whose: "requester"`): every text of the record, whoever wrote it (a reply, a note or a
  *   statement in a dispute is about the requester's request and names them, their order, their words), the free-text
- *   reasons (machine codes the desk writes are kept), the requester's id wherever it is, and their contact details.
- * - **The counterparty of a mediation** (`"counterparty"`): their statements and their id; the requester's part of
- *   the case is theirs and stays.
+ *   reasons (machine codes the desk writes are kept), the requester's id wherever it is, their contact details, and
+ *   the message keys of the messages on the case (an email's Message-ID names the sender's host, often their address).
+ * - **The counterparty of a mediation** (`"counterparty"`): their statements, the message keys of those, and their
+ *   id; the requester's part of the case is theirs and stays.
  *
  * What the SLA engine and the reports read is never touched: event types, instants and sequence numbers, channels,
  * categories, priorities, audiences, flags, incident ids, outcomes, reason codes, ratings. `redactEvent` decides
@@ -43,13 +44,20 @@ export const redactEvent = (e: CaseEvent.CaseEvent, whom: Whom): CaseEvent.CaseE
   const blank = (key: string) => {
     if (out[key] !== undefined) out[key] = redacted
   }
+  /** The key a message arrived with (an email's Message-ID): it goes, as the message's words do. */
+  const unkeyed = () => {
+    delete out.messageKey
+  }
   const blankReason = () => {
     if (typeof out.reason === "string" && !deskCodes.has(out.reason)) out.reason = redacted
   }
   if (whom.whose === "counterparty") {
     if ("counterpartyId" in e && e.counterpartyId === whom.personId) {
       out.counterpartyId = redacted
-      if (e.type === "counterpartyResponded") blank("body")
+      if (e.type === "counterpartyResponded") {
+        blank("body")
+        unkeyed()
+      }
     }
     return out as CaseEvent.CaseEvent
   }
@@ -59,16 +67,19 @@ export const redactEvent = (e: CaseEvent.CaseEvent, whom: Whom): CaseEvent.CaseE
       blank("subject")
       blank("body")
       break
+    case "requesterResponded":
+    case "counterpartyResponded":
+      blank("body")
+      unkeyed()
+      break
     case "replied":
     case "progressUpdated":
     case "informationRequested":
-    case "requesterResponded":
     case "resolved":
     case "withdrawn":
     case "noteAdded":
     case "mediationRequested":
     case "counterpartyContacted":
-    case "counterpartyResponded":
     case "mediationConcluded":
       blank("body")
       break
