@@ -8,7 +8,7 @@ import { afterAll, assert, describe, layer } from "@effect/vitest"
 import { CaseEvent, CaseLifecycle, CaseQuery, CaseStore, Incident, Outbox, Randomness } from "@support-policy/core"
 import { Fixtures } from "@support-policy/core/testing"
 import { PgCaseStore, PgMigrations, PgStorage } from "@support-policy/sql-pg"
-import { Effect, Layer, Option, Result } from "effect"
+import { Effect, Layer, Option, Result, Tracer } from "effect"
 import { Migrator, SqlClient } from "effect/sql"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -262,6 +262,47 @@ for (const backend of backends) {
                   }
                 }
               }
+            }
+          })
+        )
+
+        it.effect("a word no case holds answers from its count, without reading a page", () =>
+          Effect.gen(function* () {
+            const sql = yield* SqlClient.SqlClient
+            const store = yield* CaseStore.CaseStore
+            const tag = (yield* Fixtures.id("n")).replaceAll("-", "")
+            yield* store.create(yield* Fixtures.newCase({ subject: `${tag} 订单还没有发货` }))
+            /** The statements `read` sends, from the spans the SQL client opens for them. */
+            const statements = <A, E>(read: Effect.Effect<A, E>) =>
+              Effect.gen(function* () {
+                const spans: Array<Tracer.NativeSpan> = []
+                const tracer = Tracer.make({
+                  span(options) {
+                    const span = new Tracer.NativeSpan(options)
+                    spans.push(span)
+                    return span
+                  }
+                })
+                const result = yield* Effect.withTracer(read, tracer)
+                const texts = spans.flatMap((span) => {
+                  const text = span.attributes.get("db.query.text")
+                  return typeof text === "string" ? [text] : []
+                })
+                return { result, texts }
+              })
+            for (const reads of [CaseReads.make(sql), CaseReads.make(sql, { rareRows: 0 })]) {
+              const filter = (q: string): CaseQuery.Filter => ({
+                text: { terms: CaseQuery.terms(`${tag} ${q}`), scope: "staff" }
+              })
+              const absent = yield* statements(reads.find({ ...filter("斑马"), sort: "received", limit: 20 }))
+              assert.deepStrictEqual(absent.result, [])
+              assert.strictEqual(absent.texts.length, 1, absent.texts.join("\n---\n"))
+              const none = yield* statements(reads.count(filter("斑马"), 20))
+              assert.deepStrictEqual([none.result, none.texts.length], [0, 1])
+              // a word some case holds: its count, then its page
+              const present = yield* statements(reads.find({ ...filter("发货"), sort: "received", limit: 20 }))
+              assert.strictEqual(present.result.length, 1)
+              assert.strictEqual(present.texts.length, 2, present.texts.join("\n---\n"))
             }
           })
         )
