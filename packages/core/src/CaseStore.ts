@@ -206,6 +206,17 @@ export interface Stored {
 }
 
 /**
+ * A case as stored with a page of its record, read together (`CaseStore.getWithPage`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredPage extends Stored {
+  /** The events of the page, in record order: what `CaseStore.events` answers for the query, at the same instant. */
+  readonly page: CaseEvent.Record
+}
+
+/**
  * A limit on how many things (cases opened, messages sent) a requester may do in a window: fewer than `max` at or
  * after `since` (epoch ms) for the write to go through.
  *
@@ -508,6 +519,14 @@ export class CaseStore extends Context.Service<
     readonly get: (caseId: string) => Effect.Effect<Option.Option<Stored>, CaseStoreFailure>
     /** A case by its tracking number exactly as stored (the desk parses user input first). */
     readonly getByTrackingNumber: (trackingNumber: string) => Effect.Effect<Option.Option<Stored>, CaseStoreFailure>
+    /**
+     * A case by its tracking number with a page of its record (what {@link events} answers for `query`), in one read
+     * of one snapshot: how a reader's view of a case is read. The page holds no event after the case's sequence.
+     */
+    readonly getWithPage: (
+      trackingNumber: string,
+      query: EventQuery
+    ) => Effect.Effect<Option.Option<StoredPage>, CaseStoreFailure>
     /** A page of a case's record: the latest events that pass the query's filters, in record order. */
     readonly events: (
       caseId: string,

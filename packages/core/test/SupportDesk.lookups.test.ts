@@ -34,6 +34,7 @@ const countingStore = Layer.effect(
       ...inner,
       get: wrap("get", inner.get),
       getByTrackingNumber: wrap("getByTrackingNumber", inner.getByTrackingNumber),
+      getWithPage: wrap("getWithPage", inner.getWithPage),
       events: wrap("events", inner.events)
     })
   })
@@ -76,14 +77,40 @@ describe("SupportDesk lookups", () => {
       calls.length = 0
       const b = yield* failure(desk.getCase(buyer, theirs))
       const theirsCalls = [...calls]
-      assert.deepStrictEqual(missingCalls, ["getByTrackingNumber", `record requester:${buyer.id}`])
+      assert.deepStrictEqual(missingCalls, ["getWithPage", `record requester:${buyer.id}`])
       assert.deepStrictEqual(theirsCalls, missingCalls)
       assert.deepStrictEqual([a._tag, b._tag], ["CaseNotFound", "CaseNotFound"])
       // an action on another's case too
+      // (an action reads the case alone: it writes the record, and shows the page the write leaves)
       calls.length = 0
       const c = yield* failure(desk.respond(buyer, theirs, { body: "hello" }))
       assert.strictEqual(c._tag, "CaseNotFound")
-      assert.deepStrictEqual(calls, missingCalls)
+      assert.deepStrictEqual(calls, ["getByTrackingNumber", `record requester:${buyer.id}`])
+    }).pipe(Effect.provide(desks))
+  )
+
+  it.effect("6.4 a case and the page of its record its reader sees are one read of the store", () =>
+    Effect.gen(function* () {
+      yield* setNow("2025-06-09T10:00")
+      const desk = yield* Desk
+      const own = yield* submit(buyer)
+      yield* desk.addNote(agent, own, { body: "staff only" })
+      yield* desk.reply(agent, own, { body: "Your order left the warehouse." })
+      for (const reader of [buyer, agent]) {
+        calls.length = 0
+        const view = yield* desk.getCase(reader, own, { limit: 2 })
+        assert.deepStrictEqual(calls, ["getWithPage"], reader.role)
+        // the same page as a read of the record alone
+        const record = yield* Effect.flatMap(CaseStore.CaseStore, (store) =>
+          store.events(view.case.id, { limit: 100, ...(reader.role === "requester" ? { readers: "requester" } : {}) })
+        )
+        assert.deepStrictEqual(view.events, record.slice(-2))
+      }
+      // by id: the case, then its page
+      const id = (yield* desk.getCase(agent, own)).case.id
+      calls.length = 0
+      assert.strictEqual((yield* desk.getCase(agent, id)).case.trackingNumber, own)
+      assert.deepStrictEqual(calls, ["get", "events"])
     }).pipe(Effect.provide(desks))
   )
 

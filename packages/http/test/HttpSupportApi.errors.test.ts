@@ -340,6 +340,7 @@ describe("503", () => {
       caseStore: (store) => ({
         ...store,
         getByTrackingNumber: () => Effect.fail(failure),
+        getWithPage: () => Effect.fail(failure),
         get: () => Effect.fail(failure)
       }),
       incidentStore: (store) => ({

@@ -345,7 +345,7 @@ const makeLocking = (sql: SqlClient.SqlClient, reads: CaseReads.Reads) => {
   /** The case locked for a write, decoded; CaseNotFound when there is none. */
   const lock = (caseId: string) =>
     Effect.gen(function* () {
-      const found = yield* reads.readStored(sql.and([sql`c.id = ${caseId}`]), true, { id: caseId })
+      const found = yield* reads.readStored(sql.and([sql`c.id = ${caseId}`]), true, { id: caseId }, Rows.stored)
       if (Option.isNone(found)) return yield* new CaseStore.CaseNotFound({ caseId })
       return found.value
     })
@@ -630,6 +630,7 @@ export const make: Effect.Effect<CaseStore.CaseStore["Service"], never, SqlClien
     append,
     get: reads.get,
     getByTrackingNumber: reads.getByTrackingNumber,
+    getWithPage: reads.getWithPage,
     events: reads.events,
     listByRequester: reads.listByRequester,
     listByParty: reads.listByParty,

@@ -294,13 +294,17 @@ for (const backend of backends) {
               const filter = (q: string): CaseQuery.Filter => ({
                 text: { terms: CaseQuery.terms(`${tag} ${q}`), scope: "staff" }
               })
-              const absent = yield* statements(reads.find({ ...filter("斑马"), sort: "received", limit: 20 }))
+              const absent = yield* statements(
+                reads.find({ ...filter("斑马"), sort: "received", order: "asc", limit: 20 })
+              )
               assert.deepStrictEqual(absent.result, [])
               assert.strictEqual(absent.texts.length, 1, absent.texts.join("\n---\n"))
               const none = yield* statements(reads.count(filter("斑马"), 20))
               assert.deepStrictEqual([none.result, none.texts.length], [0, 1])
               // a word some case holds: its count, then its page
-              const present = yield* statements(reads.find({ ...filter("发货"), sort: "received", limit: 20 }))
+              const present = yield* statements(
+                reads.find({ ...filter("发货"), sort: "received", order: "asc", limit: 20 })
+              )
               assert.strictEqual(present.result.length, 1)
               assert.strictEqual(present.texts.length, 2, present.texts.join("\n---\n"))
             }

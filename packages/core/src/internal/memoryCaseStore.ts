@@ -40,21 +40,32 @@ const makeQueries = (state: memory.State) => {
       return id === undefined ? Option.none() : Option.some(storedOf(state.cases.get(id)!))
     })
 
+  /** The page of `caseId`'s record that `query` asks for, as it is now. */
+  const pageOf = (caseId: string, query: CaseStore.EventQuery): ReadonlyArray<CaseEvent.CaseEvent> => {
+    const entry = state.cases.get(caseId)
+    if (entry === undefined || query.limit === 0) return Object.freeze([])
+    const rank = query.readers === undefined ? 0 : CaseEvent.readersRank(query.readers)
+    const found: Array<CaseEvent.CaseEvent> = []
+    for (let i = entry.events.length - 1; i >= 0 && found.length < query.limit; i--) {
+      const e = entry.events[i]
+      if (query.before !== undefined && e.sequence >= query.before) continue
+      if (query.from !== undefined && e.sequence < query.from) break
+      if (CaseEvent.readersRank(CaseEvent.readersOf(e)) < rank) continue
+      found.push(e)
+    }
+    return Object.freeze(found.reverse())
+  }
+
   const events = (caseId: string, query: CaseStore.EventQuery) =>
+    Effect.flatMap(CaseStore.validateEventQuery(query), () => Effect.sync(() => pageOf(caseId, query)))
+
+  const getWithPage = (trackingNumber: string, query: CaseStore.EventQuery) =>
     Effect.flatMap(CaseStore.validateEventQuery(query), () =>
-      Effect.sync(() => {
-        const entry = state.cases.get(caseId)
-        if (entry === undefined || query.limit === 0) return Object.freeze([])
-        const rank = query.readers === undefined ? 0 : CaseEvent.readersRank(query.readers)
-        const found: Array<CaseEvent.CaseEvent> = []
-        for (let i = entry.events.length - 1; i >= 0 && found.length < query.limit; i--) {
-          const e = entry.events[i]
-          if (query.before !== undefined && e.sequence >= query.before) continue
-          if (query.from !== undefined && e.sequence < query.from) break
-          if (CaseEvent.readersRank(CaseEvent.readersOf(e)) < rank) continue
-          found.push(e)
-        }
-        return Object.freeze(found.reverse())
+      Effect.sync((): Option.Option<CaseStore.StoredPage> => {
+        const id = state.trackingNumbers.get(trackingNumber)
+        return id === undefined
+          ? Option.none()
+          : Option.some({ ...storedOf(state.cases.get(id)!), page: pageOf(id, query) })
       })
     )
 
@@ -157,7 +168,7 @@ const makeQueries = (state: memory.State) => {
       return Object.freeze(found)
     })
 
-  return { get, getByTrackingNumber, events, listWhere, queue, listByStatus, find, count, getMany }
+  return { get, getByTrackingNumber, getWithPage, events, listWhere, queue, listByStatus, find, count, getMany }
 }
 
 /** How many cases a requester opened and messages an author wrote since an instant, and the record of messages. */
@@ -486,7 +497,7 @@ export const makeMemoryCaseStore = (
       const { update, append, erase } = makeWrites(state, counts)
       const { listTallies, claimAlerts, listAlerts } = makeSweeps(state)
 
-      const { get, getByTrackingNumber, events, listWhere, queue, listByStatus, find, count, getMany } =
+      const { get, getByTrackingNumber, getWithPage, events, listWhere, queue, listByStatus, find, count, getMany } =
         makeQueries(state)
 
       return tag.of({
@@ -495,6 +506,7 @@ export const makeMemoryCaseStore = (
         append,
         get,
         getByTrackingNumber,
+        getWithPage,
         events,
         listByRequester: (requesterId, p) => listWhere("listByRequester", p, (c) => c.requester.id === requesterId),
         listByParty: (partyId, p) => listWhere("listByParty", p, (c) => c.parties.includes(partyId)),

@@ -747,7 +747,7 @@ const updates = (it: contract.It, heavy: { readonly timeout: number }): void => 
 /** Pages of a record. */
 const pages = (it: contract.It): void => {
   describe("events", () => {
-    it.effect("pages the record newest first, by readers, before a cursor and from a sequence", () =>
+    it.effect("pages the record newest first, by readers, before a cursor and from a sequence; with the case too", () =>
       Effect.gen(function* () {
         const store = yield* CaseStore.CaseStore
         const input = yield* Fixtures.newCase()
@@ -772,8 +772,17 @@ const pages = (it: contract.It): void => {
           facts: { ...base.facts, sequence: 7 },
           clockEvents: []
         })
+        const tn = input.case.trackingNumber
+        const stored = Option.getOrThrow(yield* store.getByTrackingNumber(tn))
+        // each page alone, and read with the case (getWithPage): the same events, the same case
         const page = (query: CaseStore.EventQuery) =>
-          Effect.map(store.events(input.case.id, query), (found) => found.map((e) => e.sequence))
+          Effect.gen(function* () {
+            const alone = yield* store.events(input.case.id, query)
+            const { page: read, ...withCase } = Option.getOrThrow(yield* store.getWithPage(tn, query))
+            assert.deepStrictEqual(read, alone, `getWithPage ${JSON.stringify(query)}`)
+            assert.deepStrictEqual(withCase, stored)
+            return alone.map((e) => e.sequence)
+          })
         assert.deepStrictEqual(yield* page({ limit: 100 }), [1, 2, 3, 4, 5, 6, 7])
         assert.deepStrictEqual(yield* page({ limit: 3 }), [5, 6, 7])
         assert.deepStrictEqual(yield* page({ limit: 3, before: 5 }), [2, 3, 4])
@@ -786,6 +795,7 @@ const pages = (it: contract.It): void => {
         assert.deepStrictEqual(yield* page({ limit: 100, readers: "parties", from: 4 }), [6, 7])
         assert.deepStrictEqual(yield* page({ limit: 100, from: 6 }), [6, 7])
         assert.deepStrictEqual(yield* store.events(yield* Fixtures.id("unknown"), { limit: 10 }), [])
+        assert.isTrue(Option.isNone(yield* store.getWithPage(`${tn}-unknown`, { limit: 10 })))
         const full = yield* store.events(input.case.id, { limit: 100 })
         assert.deepStrictEqual(full, [...input.events, ...events])
       })

@@ -21,14 +21,42 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
   const clockCache = Rows.clockCache()
 
   /**
-   * A case, its facts and its clock record, in one statement (one snapshot); `FOR UPDATE` locks the case row. The
+   * The conditions of a page of a case's record (`e`: `support_case_events`), the case named by `caseId` (a parameter,
+   * or the case row's column). The audiences are literals, so the planner matches the partial indexes of the
+   * requester's and the parties' pages.
+   */
+  const pageWhere = (caseId: Statement.Fragment, query: CaseStore.EventQuery) => {
+    const where: Array<Statement.Fragment> = [sql`e.case_id = ${caseId}`]
+    if (query.before !== undefined) where.push(sql`e.sequence < ${query.before}`)
+    if (query.from !== undefined) where.push(sql`e.sequence >= ${query.from}`)
+    if (query.readers === "requester") where.push(sql.literal("e.readers >= 1"))
+    if (query.readers === "parties") where.push(sql.literal("e.readers = 2"))
+    return sql.and(where)
+  }
+
+  /** A page of the case row's record as one JSON text, newest first, as a column of `selectStored`. */
+  const pageColumn = (query: CaseStore.EventQuery) => sql`
+          (SELECT '[' || coalesce(string_agg('{"sequence":' || p.sequence || ',"data":' || p.data::text || '}', ','
+                                             ORDER BY p.sequence DESC), '') || ']'
+             FROM (SELECT e.sequence, e.data FROM support_case_events e
+                   WHERE ${pageWhere(sql.literal("c.id"), query)} AND e.sequence <= c.sequence
+                   ORDER BY e.sequence DESC LIMIT ${query.limit}) p) AS page,`
+
+  /**
+   * A case, its facts and its clock record (with `page`, that page of its record too), in one statement (one
+   * snapshot); `FOR UPDATE` locks the case row. The
    * clock record arrives as one JSON text (`[{"sequence":…,"data":…}, …]`) joined from each row's document text
    * (decision 93), and only from the row after `known.after` when this store has the record up to there (decision
    * 95), with what tells whether it still has it: the `xmin` of the record's first row and the last row up to there.
    */
-  const selectStored = (where: Statement.Fragment, forUpdate: boolean, known?: Rows.ClockKnown) =>
+  const selectStored = (
+    where: Statement.Fragment,
+    forUpdate: boolean,
+    known?: Rows.ClockKnown,
+    page?: CaseStore.EventQuery
+  ) =>
     sql<Rows.StoredRow>`
-        SELECT c.id, c.sequence, c.data, c.facts, a.after AS clock_after,
+        SELECT c.id, c.sequence, c.data, c.facts, a.after AS clock_after, ${page === undefined ? sql.literal("") : pageColumn(page)}
           (SELECT '[' || coalesce(string_agg('{"sequence":' || k.sequence || ',"data":' || k.data::text || '}', ','
                                              ORDER BY k.sequence), '') || ']'
              FROM support_case_clock_events k WHERE k.case_id = c.id AND k.sequence > a.after) AS clock,
@@ -42,32 +70,34 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
         WHERE ${where} ${forUpdate ? sql.literal("FOR UPDATE OF c") : sql.literal("")}`
 
   /**
-   * The case a `where` finds, decoded with its clock record: from the cache and the rows after it when the cache has
-   * the record, read again whole when the cache turns out stale.
+   * The case a `where` finds, decoded with its clock record (and with `page`, that page of its record): from the cache
+   * and the rows after it when the cache has the record, read again whole when the cache turns out stale.
    */
-  const readStored = (
+  const readStored = <S extends CaseStore.Stored>(
     where: Statement.Fragment,
     forUpdate: boolean,
-    key: { readonly id: string } | { readonly trackingNumber: string }
+    key: { readonly id: string } | { readonly trackingNumber: string },
+    decode: (row: Rows.StoredRow, cache: Rows.ClockCache) => Result.Result<S, string | typeof Rows.STALE>,
+    page?: CaseStore.EventQuery
   ) =>
     Effect.gen(function* () {
       const known = Rows.clockKnown(clockCache, key)
-      let rows = yield* selectStored(where, forUpdate, known)
-      if (rows.length === 0) return Option.none<CaseStore.Stored>()
-      let decoded = Rows.stored(rows[0], clockCache)
+      let rows = yield* selectStored(where, forUpdate, known, page)
+      if (rows.length === 0) return Option.none<S>()
+      let decoded = decode(rows[0], clockCache)
       if (Result.isFailure(decoded) && decoded.failure === Rows.STALE) {
-        rows = yield* selectStored(where, forUpdate)
-        if (rows.length === 0) return Option.none<CaseStore.Stored>()
-        decoded = Rows.stored(rows[0], clockCache)
+        rows = yield* selectStored(where, forUpdate, undefined, page)
+        if (rows.length === 0) return Option.none<S>()
+        decoded = decode(rows[0], clockCache)
       }
-      return Option.some(yield* corrupt(decoded as Rows.Decoded<CaseStore.Stored>))
+      return Option.some(yield* corrupt(decoded as Rows.Decoded<S>))
     })
 
   const findOne = (
     operation: string,
     where: Statement.Fragment,
     key: { readonly id: string } | { readonly trackingNumber: string }
-  ) => readStored(where, false, key).pipe(Effect.catchTag("SqlError", storeFailure(operation)))
+  ) => readStored(where, false, key, Rows.stored).pipe(Effect.catchTag("SqlError", storeFailure(operation)))
 
   const get = (caseId: string) =>
     findOne("get", sql.and([sql`c.id = ${caseId}`]), { id: caseId }).pipe(Effect.withSpan("PgCaseStore.get"))
@@ -77,19 +107,28 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
       Effect.withSpan("PgCaseStore.getByTrackingNumber")
     )
 
+  const getWithPage = (trackingNumber: string, query: CaseStore.EventQuery) =>
+    CaseStore.validateEventQuery(query).pipe(
+      Effect.andThen(() =>
+        readStored(
+          sql.and([sql`c.tracking_number = ${trackingNumber}`]),
+          false,
+          { trackingNumber },
+          Rows.storedPage,
+          query
+        )
+      ),
+      Effect.catchTag("SqlError", storeFailure("getWithPage")),
+      Effect.withSpan("PgCaseStore.getWithPage")
+    )
+
   const events = (caseId: string, query: CaseStore.EventQuery) =>
     CaseStore.validateEventQuery(query).pipe(
-      Effect.andThen(() => {
-        const where: Array<Statement.Fragment> = [sql`case_id = ${caseId}`]
-        if (query.before !== undefined) where.push(sql`sequence < ${query.before}`)
-        if (query.from !== undefined) where.push(sql`sequence >= ${query.from}`)
-        // literals, so the planner matches the partial indexes of the requester's and the parties' pages
-        if (query.readers === "requester") where.push(sql.literal("readers >= 1"))
-        if (query.readers === "parties") where.push(sql.literal("readers = 2"))
-        return sql<Rows.EventRow>`
-            SELECT sequence, data FROM support_case_events WHERE ${sql.and(where)}
-            ORDER BY sequence DESC LIMIT ${query.limit}`
-      }),
+      Effect.andThen(
+        () => sql<Rows.EventRow>`
+            SELECT e.sequence, e.data FROM support_case_events e WHERE ${pageWhere(sql`${caseId}`, query)}
+            ORDER BY e.sequence DESC LIMIT ${query.limit}`
+      ),
       Effect.catchTag("SqlError", storeFailure("events")),
       Effect.flatMap((rows) => corrupt(Rows.page(caseId, rows))),
       Effect.withSpan("PgCaseStore.events")
@@ -218,6 +257,7 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
     getMany,
     get,
     getByTrackingNumber,
+    getWithPage,
     events,
     listByRequester: (requesterId: string, page: CaseStore.Page) =>
       listCases(

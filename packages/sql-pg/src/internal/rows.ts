@@ -72,6 +72,8 @@ export interface StoredRow extends CaseRow {
   readonly clock_after?: number | undefined
   readonly clock_origin?: string | null | undefined
   readonly clock_last?: number | null | undefined
+  /** With `CaseStore.getWithPage`: the page's rows as one JSON text, newest first (`[{"sequence":…,"data":…}, …]`). */
+  readonly page?: unknown
 }
 
 /**
@@ -277,6 +279,20 @@ export const page = (caseId: string, rows: ReadonlyArray<EventRow>): Decoded<Cas
     events.push(decoded.success)
   }
   return Result.succeed(events.reverse())
+}
+
+/** A case as stored with the page of its record read with it (`page`, newest first), each checked. */
+export const storedPage = (
+  row: StoredRow,
+  cache?: ClockCache
+): Result.Result<CaseStore.StoredPage, string | typeof STALE> => {
+  const decoded = stored(row, cache)
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+  const rows = json(row.page)
+  if (!Array.isArray(rows)) return Result.fail(`case ${row.id}: the page of its record is not a list`)
+  const events = page(row.id, rows as ReadonlyArray<EventRow>)
+  if (Result.isFailure(events)) return Result.fail(events.failure)
+  return Result.succeed({ ...decoded.success, page: events.success })
 }
 
 /** A case and its whole record (`events`: `[{ sequence, data }]` in order), checked as `record` checks it. */

@@ -29,6 +29,7 @@ import * as CaseLifecycle from "../../CaseLifecycle.ts"
 import {
   type Change,
   type CaseStore,
+  type EventQuery,
   type MessageKeyTaken,
   type MessageLimitReached,
   messageTypes,
@@ -153,6 +154,29 @@ export const step = (events: ReadonlyArray<Draft>, notices: ReadonlyArray<Notice
 
 /** How many events a view shows when the caller asks for no other number. */
 export const DEFAULT_PAGE = 50
+
+/** A page of a case's record read with the case, and the query it was read with. */
+export interface PageRead {
+  readonly query: EventQuery
+  readonly events: CaseEvent.Record
+}
+
+/**
+ * The events a view asks the store for: one more than it shows (to tell whether there are more), of the part of the
+ * record the reader may see (`Authorization.recordQuery`), before the page's cursor.
+ */
+export const pageQuery = (
+  visible: { readonly readers?: "requester" | "parties" | undefined; readonly from?: number | undefined },
+  page: PageOptions | undefined
+): EventQuery => ({
+  limit: (page?.limit ?? DEFAULT_PAGE) + 1,
+  before: page?.before,
+  from: visible.from,
+  readers: visible.readers
+})
+
+const sameQuery = (a: EventQuery, b: EventQuery): boolean =>
+  a.limit === b.limit && a.before === b.before && a.from === b.from && a.readers === b.readers
 
 /** The default of `Options.lookupThrottle`: 20 failed lookups in 10 minutes. */
 export const DEFAULT_LOOKUP_THROTTLE = { maxFailures: 20, windowMs: 10 * 60_000 } as const
@@ -341,18 +365,25 @@ export const make = (context: DeskContext, onClose: OnClose) => {
 
   /**
    * A case as `actor` reads it at `t`, from a written (or read) case evaluated at `t`: one page of the record, the
-   * latest events the actor may see before `page.before`.
+   * latest events the actor may see before `page.before`. `read`: a page read with the case (`CaseStore.getWithPage`)
+   * and the query it was read with, used when it is the page the actor may see.
    */
-  const view = (actor: Actor.Actor, written: Written, t: number, page?: PageOptions) =>
+  const view = (actor: Actor.Actor, written: Written, t: number, page?: PageOptions, read?: PageRead) =>
     Effect.gen(function* () {
       const { case: c, facts } = written.stored
       const query = Authorization.recordQuery(actor, c, facts)
       const limit = page?.limit ?? DEFAULT_PAGE
-      const before = Math.min(page?.before ?? c.sequence + 1, c.sequence + 1)
+      const wanted = query === undefined ? undefined : pageQuery(query, page)
       const found =
-        query === undefined || limit === 0
+        wanted === undefined || limit === 0
           ? []
-          : yield* store.events(c.id, { limit: limit + 1, before, from: query.from, readers: query.readers })
+          : read !== undefined && sameQuery(read.query, wanted)
+            ? read.events
+            : // no event after the case as read, whatever was written since
+              yield* store.events(c.id, {
+                ...wanted,
+                before: Math.min(wanted.before ?? c.sequence + 1, c.sequence + 1)
+              })
       const more = found.length > limit
       const events = more ? found.slice(found.length - limit) : found
       return Views.viewOf(actor, written, events, more ? events[0].sequence : null, t)
@@ -369,13 +400,14 @@ export const make = (context: DeskContext, onClose: OnClose) => {
   }
 
   /** A stored case as `actor` reads it at `t`: evaluated once, under its version of the policy. */
-  const viewStored = (actor: Actor.Actor, stored: Stored, t: number, page?: PageOptions) =>
+  const viewStored = (actor: Actor.Actor, stored: Stored, t: number, page?: PageOptions, read?: PageRead) =>
     Effect.flatMap(rulesOfStored(stored), (rules) =>
       view(
         actor,
         { stored, evaluation: rules.evaluate(stored.clockRecord, Math.max(t, stored.case.updatedAt)), rules },
         t,
-        page
+        page,
+        read
       )
     )
 

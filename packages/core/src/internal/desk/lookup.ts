@@ -9,7 +9,7 @@ import { Clock, Effect, Option } from "effect"
 import type * as Actor from "../../Actor.ts"
 import * as Authorization from "../../Authorization.ts"
 import type * as CaseLifecycle from "../../CaseLifecycle.ts"
-import { CaseNotFound, type Stored } from "../../CaseStore.ts"
+import { CaseNotFound, type EventQuery, type Stored } from "../../CaseStore.ts"
 import { ActionForbidden, LookupThrottled } from "../../DeskError.ts"
 import type { Options } from "../../SupportDesk.ts"
 import * as TrackingNumber from "../../TrackingNumber.ts"
@@ -77,23 +77,27 @@ export const make = (context: DeskContext, throttle: NonNullable<Options["lookup
    * one read either way; a reference that is neither is looked up as a tracking number exactly as stored (one of an
    * earlier version's prefix, clause 7.1).
    */
-  const find = (ref: string) =>
+  const find = (ref: string, page?: EventQuery) =>
     Effect.gen(function* () {
       const policy = yield* Effect.flatMap(now, policies.inForceAt)
       const tracking = TrackingNumber.parse(policy.tracking.prefix, ref)
-      if (Option.isSome(tracking)) return yield* store.getByTrackingNumber(tracking.value)
+      if (Option.isSome(tracking)) {
+        return page === undefined
+          ? yield* store.getByTrackingNumber(tracking.value)
+          : yield* store.getWithPage(tracking.value, page)
+      }
       const byId = yield* store.get(ref)
       if (Option.isSome(byId)) return byId
       return yield* store.getByTrackingNumber(ref.trim())
     })
 
   /** Whether `actor` may take `action` on a case as it is: the case, a forbidden action, or a missing one. */
-  const authorize = (
+  const authorize = <S extends Stored>(
     actor: Actor.Actor,
-    found: Option.Option<Stored>,
+    found: Option.Option<S>,
     ref: string,
     action: CaseLifecycle.Action
-  ): Effect.Effect<Stored, CaseNotFound | ActionForbidden> => {
+  ): Effect.Effect<S, CaseNotFound | ActionForbidden> => {
     if (Option.isNone(found)) return Effect.fail(new CaseNotFound({ caseId: ref }))
     const decision = Authorization.decide(actor, found.value.case, action)
     if (decision._tag === "Allowed") return Effect.succeed(found.value)
@@ -110,12 +114,13 @@ export const make = (context: DeskContext, throttle: NonNullable<Options["lookup
 
   /**
    * Loads a case for an action: one read, one authorization; a case the actor may not see takes exactly the path of
-   * a missing one (a failed lookup).
+   * a missing one (a failed lookup). With `page`, a case found by its tracking number comes with that page of its
+   * record, read with it (`CaseStore.getWithPage`).
    */
-  const load = (actor: Actor.Actor, ref: string, action: CaseLifecycle.Action) =>
+  const load = (actor: Actor.Actor, ref: string, action: CaseLifecycle.Action, page?: EventQuery) =>
     Effect.gen(function* () {
       yield* checkThrottle(actor)
-      const found = yield* find(ref)
+      const found = yield* find(ref, page)
       return yield* authorize(actor, found, ref, action).pipe(
         Effect.catchTag("CaseNotFound", () => lookupFailed(actor, ref))
       )

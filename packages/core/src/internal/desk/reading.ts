@@ -6,9 +6,9 @@
 import { Effect } from "effect"
 import type * as Actor from "../../Actor.ts"
 import * as Authorization from "../../Authorization.ts"
-import type { Page, QueueQuery } from "../../CaseStore.ts"
+import type { Page, QueueQuery, Stored, StoredPage } from "../../CaseStore.ts"
 import type { PageOptions } from "../../SupportDesk.ts"
-import type { Kernel } from "./kernel.ts"
+import { type Kernel, pageQuery } from "./kernel.ts"
 
 /** The most events a view shows at once. */
 export const MAX_PAGE = 200
@@ -24,16 +24,22 @@ const checkPage = (page: PageOptions | undefined): Effect.Effect<void> => {
   return problems.length === 0 ? Effect.void : Effect.die(new Error(`SupportDesk.getCase: ${problems.join("; ")}`))
 }
 
+const hasPage = (stored: Stored | StoredPage): stored is StoredPage => "page" in stored
+
 export const make = (k: Kernel) => {
   const { store } = k
 
   const getCase = Effect.fn("SupportDesk.getCase")(function* (actor: Actor.Actor, ref: string, page?: PageOptions) {
     yield* checkPage(page)
+    // the page the reader most likely may see, asked for with the case (one read of the store); the view reads the
+    // page again when the case says the reader sees another part of its record
+    const asked = pageQuery(actor.role === "requester" ? { readers: "requester" } : {}, page)
     // one read and one authorization, whether the case is missing or not the actor's: both are a failed lookup
     const stored = yield* k
-      .load(actor, ref, "view")
+      .load(actor, ref, "view", asked)
       .pipe(Effect.catchTag("ActionForbidden", () => k.lookupFailed(actor, ref)))
-    return yield* k.viewStored(actor, stored, yield* k.now, page)
+    const read = hasPage(stored) ? { query: asked, events: stored.page } : undefined
+    return yield* k.viewStored(actor, stored, yield* k.now, page, read)
   })
 
   const queue = Effect.fn("SupportDesk.queue")(function* (actor: Actor.Actor, query?: Partial<QueueQuery>) {
