@@ -8,17 +8,12 @@
  * - `POLICY_FILE=path/to/policy.json` runs the desk on that policy (a `SupportPolicy` JSON document) instead of the
  *   Global Sources preset; a file that does not decode is refused with every bad field named.
  * - `LOG_REQUESTS=1` logs every request.
-<<<<<<< HEAD
- * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink shown at
- *   `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the inbound SMTP port on 127.0.0.1.
- * - `PUBLIC_URL` (`https://support.example.com`) is the address people reach the demo at, for the links in its mail
- *   (the rating link of a resolution: `<PUBLIC_URL>/rate#<token>`); default: the address it listens on.
- *   `SATISFACTION_SECRET` (at least 32 characters) signs those links; default: a fixed demo secret.
-=======
  * - `SMTP_URL` (`smtp://host:port`) delivers the desk's mail to that server; without it, to an embedded sink on
  *   `127.0.0.1:${SMTP_SINK_PORT:-2526}` shown at `/mail` and `/demo/mail`. `SMTP_INBOUND_PORT` (default 2525) is the
  *   inbound SMTP port on 127.0.0.1.
->>>>>>> outboxtask
+ * - `PUBLIC_URL` (`https://support.example.com`) is the address people reach the demo at, for the links in its mail
+ *   (the rating link of a resolution: `<PUBLIC_URL>/rate#<token>`); default: the address it listens on.
+ *   `SATISFACTION_SECRET` (at least 32 characters) signs those links; default: a fixed demo secret.
  *
  * The desk's worker (SLA alerts, outbox delivery, the idle-case and retention sweeps) runs in this process; `pnpm
  * --filter @support-policy/example-http-server worker` runs more workers in processes of their own (`src/worker.ts`),
