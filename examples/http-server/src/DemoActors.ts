@@ -51,17 +51,6 @@ export const identities: ReadonlyArray<DemoIdentity> = [
   { token: "demo-admin", label: "Kim Lee — administrator", actor: administrator }
 ]
 
-/** Staff have no email on the desk's actors; the demo gives them these, for their notifications. */
-const staffEmails: Readonly<Record<string, string>> = {
-  [accountManager.id]: "chen@desk.example",
-  [agent.id]: "sam@desk.example",
-  [administrator.id]: "kim@desk.example"
-}
-
-/** The email address of a demo identity. */
-export const emailOf = (identity: DemoIdentity): string =>
-  identity.actor.role === "requester" ? (identity.actor.email ?? "") : (staffEmails[identity.actor.id] ?? "")
-
 const byToken = new Map(identities.map((i) => [i.token, i]))
 
 /** The actor a bearer token stands for, if any. */
@@ -89,6 +78,13 @@ export const people: ReadonlyArray<Directory.Person> = [
   { id: accountManager.id, name: "Chen Wei", role: "accountManager", email: "chen@desk.example" },
   { id: administrator.id, name: "Kim Lee", role: "administrator", email: "kim@desk.example" }
 ]
+
+/** The address of a member of staff (the desk's actors carry none for staff): their notifications go there. */
+export const staffEmailOf = (id: string): string | undefined => people.find((p) => p.id === id)?.email
+
+/** The email address of a demo identity. */
+export const emailOf = (identity: DemoIdentity): string =>
+  identity.actor.role === "requester" ? (identity.actor.email ?? "") : (staffEmailOf(identity.actor.id) ?? "")
 
 /**
  * Who leads each queue and who holds the policy's own roles, so SLA escalations reach people: Sam leads the agents'

@@ -127,17 +127,13 @@ const threading = {
   domain: "desk.example"
 }
 
-/** Staff get their notifications at these addresses (the desk's messages carry none for staff). */
-const staffAddresses: Readonly<Record<string, string>> = Object.fromEntries(
-  DemoActors.identities.filter((i) => i.actor.role !== "requester").map((i) => [i.actor.id, DemoActors.emailOf(i)])
-)
-
 export const deliveryOptions: EmailDelivery.Options = {
   from: deskFrom,
   threading,
   replyTo: { localPart: "support", domain: "desk.example" },
   templates: { policyTimeZone: Presets.globalSources.calendar.spec.timeZone },
-  addressOf: (recipient) => recipient.email ?? staffAddresses[recipient.id],
+  // staff get their notifications at the directory's addresses (the desk's messages carry none for staff)
+  addressOf: (recipient) => recipient.email ?? DemoActors.staffEmailOf(recipient.id),
   backoff: { baseMillis: 5_000, maxMillis: 5 * 60_000 }
 }
 

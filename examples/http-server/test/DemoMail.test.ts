@@ -9,6 +9,7 @@
  */
 import * as Nodemailer from "nodemailer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as DemoActors from "../src/DemoActors.ts"
 import * as DemoServer from "../src/DemoServer.ts"
 
 interface SinkMail {
@@ -120,6 +121,28 @@ describe("the demo's email", () => {
     const page = await (await fetch(`${demo.url}/mail`)).text()
     expect(page).toContain(`[${trackingNumber}] We have received your request`)
     expect(page).toContain("Auto-Submitted")
+  }, 60_000)
+
+  it("tells every agent of the directory of a case handed to them, at the directory's address", async () => {
+    const agents = DemoActors.people.filter((p) => p.role === "agent")
+    expect(agents.length).toBeGreaterThan(1)
+    for (const person of agents) {
+      const submitted = await fetch(`${demo.url}/v1/cases`, {
+        method: "POST",
+        headers: { authorization: "Bearer demo-buyer", "content-type": "application/json" },
+        body: JSON.stringify({ category: "order-delivery", subject: `For ${person.name}`, description: "Please look." })
+      })
+      expect(submitted.status).toBe(201)
+      const { trackingNumber } = (await submitted.json()) as { trackingNumber: string }
+      const assigned = await fetch(`${demo.url}/v1/cases/${trackingNumber}/actions/assign`, {
+        method: "POST",
+        headers: { authorization: "Bearer demo-agent", "content-type": "application/json" },
+        body: JSON.stringify({ to: { role: "agent", id: person.id } })
+      })
+      expect(assigned.status).toBe(200)
+      const told = await waitForMail((m) => m.envelope.to.includes(person.email!) && m.subject.includes(trackingNumber))
+      expect(told.subject).toContain(trackingNumber)
+    }
   }, 60_000)
 
   it("erases Ana's incoming mails, originals and all, when an administrator erases her (clause 7.4)", async () => {

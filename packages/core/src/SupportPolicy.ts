@@ -20,6 +20,7 @@ import * as BusinessCalendar from "./BusinessCalendar.ts"
 import * as CaseEvent from "./CaseEvent.ts"
 import * as FieldProblem from "./FieldProblem.ts"
 import { checkReferences } from "./internal/policyCheck.ts"
+import * as Text from "./Text.ts"
 
 // -------------------------------------------------------------------------------------------------------------------
 // building blocks
@@ -805,7 +806,8 @@ const decodeEither = (u: unknown): SupportPolicy | PolicyDecodeFailure => {
         : [{ path: "(root)", message: "invalid support policy" }]
     return failure(problems)
   }
-  const problems = checkReferences(exit.value)
+  // texts no store could keep (the schema checks shapes; a name or a title may be any text but these)
+  const problems = [...Text.documentProblems(exit.value), ...checkReferences(exit.value)]
   return problems.length > 0 ? failure(problems) : exit.value
 }
 

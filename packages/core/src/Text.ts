@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import * as FieldProblem from "./FieldProblem.ts"
 
 /**
  * The longest id the desk takes (of a person, a policy entry, a queue, an incident, a case): 256 characters.
@@ -110,3 +111,27 @@ export const identifier = (what: string, max: number = maxIdLength) =>
     }),
     Schema.isMaxLength(max, { message: `expected ${what} of at most ${max} characters` })
   ).annotate({ description: `${what}: 1 to ${max} characters on one line` })
+
+/**
+ * Every text of a document (a decoded policy, parsed JSON) that no store could keep, with its path: a NUL or another
+ * C0 control character but tab and line breaks, or a lone surrogate ({@link messageProblem}). For documents whose
+ * schema does not check each of its texts; an empty list when all are acceptable.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const documentProblems = (document: unknown): ReadonlyArray<FieldProblem.FieldProblem> => {
+  const problems: Array<FieldProblem.FieldProblem> = []
+  const visit = (value: unknown, path: Array<FieldProblem.Segment>): void => {
+    if (typeof value === "string") {
+      const problem = messageProblem(value)
+      if (problem !== undefined) problems.push({ path: FieldProblem.formatPath(path), message: `a text ${problem}` })
+    } else if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) visit(item, [...path, i])
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, [...path, key])
+    }
+  }
+  visit(document, [])
+  return problems
+}

@@ -62,6 +62,19 @@ describe("policy versions (clause 7.1)", () => {
     assert.includeMembers(where, ["body sla[0].target", "body channels[0].availibility"])
     expectProblem(await server.request("POST", "/v1/policy/versions", { as: "agent", body: v19() }), 403)
     expectProblem(await server.request("POST", "/v1/policy/versions", { as: "administrator", body: [] }), 400)
+    // texts no store could keep: refused before the store, named
+    const unkeepable = v19()
+    unkeepable.categories[0].name = "a\u0000b"
+    unkeepable.publisher = "x\ud800"
+    const named = expectProblem(
+      await server.request("POST", "/v1/policy/versions", { as: "administrator", body: unkeepable }),
+      400,
+      "PolicyDecodeFailure"
+    )
+    assert.sameMembers(
+      named.problems.map((p: any) => `${p.in} ${p.path}`),
+      ["body categories[0].name", "body publisher"]
+    )
 
     server.setNow("2025-06-09T10:00")
     const old = await submit(server, "buyer:versions-old")
