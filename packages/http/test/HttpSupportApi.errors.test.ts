@@ -1,6 +1,7 @@
 /**
  * Every error mapping of the API through real HTTP: each status, its problem+json body and its code.
  */
+import * as Net from "node:net"
 import { Actor, CaseStore, Incident } from "@support-policy/core"
 import { Effect, Layer } from "effect"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
@@ -250,6 +251,36 @@ describe("413 and 415", () => {
       413,
       "PayloadTooLarge"
     )
+  })
+
+  it("a body declared over the size limit is refused at once, before it is sent", async () => {
+    const url = new URL(server.url)
+    const head = [
+      "POST /v1/cases HTTP/1.1",
+      `Host: ${url.host}`,
+      "Authorization: Bearer buyer:declared",
+      "Content-Type: application/json",
+      "Content-Length: 99999999999",
+      "",
+      ""
+    ].join("\r\n")
+    // only the head and a few bytes: the answer must not wait for the rest
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = Net.connect(Number(url.port), url.hostname, () => socket.write(`${head}{"category":`))
+      let text = ""
+      socket.setEncoding("utf8")
+      socket.on("data", (chunk: string) => {
+        text += chunk
+        if (text.includes("\r\n\r\n")) {
+          socket.destroy()
+          resolve(text)
+        }
+      })
+      socket.on("error", reject)
+    })
+    assert.match(answer, /^HTTP\/1\.1 413 /)
+    const listed = expectJson(await server.request("GET", "/v1/cases", { token: "buyer:declared" }), 200)
+    assert.deepStrictEqual(listed.items, [])
   })
 
   it("a body that is not JSON", async () => {

@@ -410,7 +410,7 @@ const fromCause = (cause: Cause.Cause<unknown>): Effect.Effect<HttpServerRespons
       | Failure
       | undefined
     if (HttpServerResponse.isHttpServerResponse(error)) return Effect.succeed(error)
-    if (error instanceof InvalidRequest) return respond(error)
+    if (error instanceof InvalidRequest || error instanceof PayloadTooLarge) return respond(error)
     if (error?._tag !== "HttpServerError" || error.reason === undefined) continue
     switch (error.reason._tag) {
       case "RouteNotFound":
@@ -476,6 +476,22 @@ const checkUrl = (request: HttpServerRequest.HttpServerRequest) => {
 }
 
 /**
+ * A body whose declared length (`Content-Length`) is over the limit is refused at once, before any of it is read:
+ * the client learns it without sending it, and the server does not wait for bytes it would refuse.
+ */
+const checkDeclaredLength = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: number) => {
+  const declared = request.headers["content-length"]
+  return declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBodyBytes
+    ? Effect.fail(
+        new PayloadTooLarge({
+          code: "PayloadTooLarge",
+          detail: `The request body is too large: ${declared} bytes, at most ${maxBodyBytes}`
+        })
+      )
+    : Effect.void
+}
+
+/**
  * A body that is not well-formed UTF-8 is refused before any endpoint decodes it (a decoder would turn the bad bytes
  * into U+FFFD and store that). The body is read once: the endpoint reads the same bytes afterwards.
  */
@@ -509,7 +525,13 @@ export const layerFallback = (options: {
       Effect.flatMap(currentRequest, (request) =>
         !isApiPath(request.url)
           ? httpEffect
-          : Effect.andThen(Effect.andThen(checkUrl(request), checkUtf8(request)), httpEffect).pipe(
+          : Effect.andThen(
+              Effect.andThen(
+                Effect.andThen(checkUrl(request), checkDeclaredLength(request, options.maxBodyBytes)),
+                checkUtf8(request)
+              ),
+              httpEffect
+            ).pipe(
               Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
               Effect.catchCause(fromCause),
               Effect.map((response) =>
