@@ -5,6 +5,8 @@
  *
  * 1. The desk called directly (`SupportDesk.submit`, `SupportDesk.getCase`) from 64 fibers in this process: the
  *    floor any server of the same calls sits on.
+ *    Beside the read, the same desk on a store that reads the case and then its page in two statements (as every read
+ *    did before `CaseStore.getWithPage`): what reading them together saves.
  * 2. The same calls over HTTP, served by one child process (`bench/server.ts`) on one desk twice: by the demo's
  *    `HttpSupportApi` routes, and by a bare `node:http` handler that calls the same desk and answers with the same
  *    views (no router, middleware or schema encoding), so the framework's share is a number. autocannon in this
@@ -31,10 +33,10 @@ import { type ChildProcess, fork } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { PgClient } from "@effect/sql-pg"
-import { Presets, Randomness, SupportDesk } from "@support-policy/core"
+import { CaseStore, Presets, Randomness, SupportDesk } from "@support-policy/core"
 import { PgStorage } from "@support-policy/sql-pg"
 import autocannon from "autocannon"
-import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Option, Redacted, Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import * as Cpu from "../../../packages/core/bench/cpu.ts"
 import type { BenchContext, BenchModule } from "../../../packages/core/bench/harness.ts"
@@ -121,6 +123,24 @@ const direct = <E, R>(
       pgCpu: perOp(pg0, pg1, times.length),
       loadCpu: undefined
     }
+  })
+
+/**
+ * A case store that reads a case and the page of its record in two statements (the case, then `events`), as every
+ * read did before `getWithPage` made them one: the baseline of the reads' own comparison.
+ */
+const pageApart = (store: CaseStore.CaseStore["Service"]): CaseStore.CaseStore["Service"] =>
+  CaseStore.CaseStore.of({
+    ...store,
+    getWithPage: (trackingNumber, query) =>
+      Effect.flatMap(store.getByTrackingNumber(trackingNumber), (found) => {
+        if (Option.isNone(found)) return Effect.succeed(Option.none())
+        const end = found.value.case.sequence + 1
+        return Effect.map(
+          store.events(found.value.case.id, { ...query, before: Math.min(query.before ?? end, end) }),
+          (page) => Option.some({ ...found.value, page })
+        )
+      })
   })
 
 const submitInput = (requesterId: string): SupportDesk.SubmitInput => ({
@@ -403,18 +423,30 @@ const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> =>
   const http: Record<string, Row> = {}
   let directSubmit: Row
   let directRead: Row
+  let directReadApart: Row
   let server: ServerChild | undefined
   try {
-    const services = await Effect.runPromise(
+    const storage = await Effect.runPromise(
       Layer.buildWithScope(
-        SupportDesk.layer(Presets.globalSources).pipe(
-          Layer.provide(PgStorage.layerUrl(Redacted.make(PgServer.url(pg, "bench_direct")), { maxConnections: POOL })),
-          Layer.provide(Randomness.layer)
-        ),
+        PgStorage.layerUrl(Redacted.make(PgServer.url(pg, "bench_direct")), { maxConnections: POOL }),
         scope
       )
     )
-    const desk = Context.get(services, SupportDesk.SupportDesk)
+    const deskOn = (context: Context.Context<PgStorage.Services>) =>
+      Effect.runPromise(
+        Layer.buildWithScope(
+          SupportDesk.layer(Presets.globalSources).pipe(
+            Layer.provide(Layer.succeedContext(context)),
+            Layer.provide(Randomness.layer)
+          ),
+          scope
+        )
+      ).then((services) => Context.get(services, SupportDesk.SupportDesk))
+    const desk = await deskOn(storage)
+    // the same desk on the same pool, reading a case and its page in two statements, as it did before they were one
+    const deskTwoStatements = await deskOn(
+      Context.add(storage, CaseStore.CaseStore, pageApart(Context.get(storage, CaseStore.CaseStore)))
+    )
     const inProcess = (label: string, op: (i: number) => Effect.Effect<unknown, unknown>): Contender => {
       // numbered across rounds, as the HTTP requests are: each submission from a requester of its own
       let next = 0
@@ -459,11 +491,14 @@ const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> =>
     numbers = await readSet(child.api)
     await checkSameAnswer(child, numbers[0], context)
     const { get } = routes(numbers)
-    ;[directRead, http.bareGet, http.apiGet] = await interleaved(
+    ;[directRead, http.bareGet, http.apiGet, directReadApart] = await interleaved(
       [
         inProcess("SupportDesk.getCase", (i) => desk.getCase(DemoActors.agent, queued[i % queued.length])),
         overHttpTo("GET /v1/cases/{tn}, bare node:http", child.bare, get),
-        overHttpTo("GET /v1/cases/{tn}, HttpApi", child.api, get)
+        overHttpTo("GET /v1/cases/{tn}, HttpApi", child.api, get),
+        inProcess("SupportDesk.getCase, its page apart", (i) =>
+          deskTwoStatements.getCase(DemoActors.agent, queued[i % queued.length])
+        )
       ],
       timing.rounds
     )
@@ -475,7 +510,7 @@ const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> =>
   const rows: Array<Array<string>> = []
   for (const [baseline, ...over] of [
     [directSubmit, http.bareSubmit, http.apiSubmit],
-    [directRead, http.bareGet, http.apiGet]
+    [directRead, http.bareGet, http.apiGet, directReadApart]
   ] as const) {
     for (const row of [baseline, ...over]) {
       rows.push([
@@ -511,6 +546,12 @@ const run = async (context: BenchContext, pg: PgServer.Server): Promise<void> =>
   )
   console.log(
     "\napp CPU/op: the process running the desk (this one for direct calls, the server child over HTTP), all threads."
+  )
+  console.log(
+    `A case and its page in one statement (getWithPage) ÷ the same desk reading them apart: ` +
+      `${formatRatio(directRead.rate / directReadApart.rate)} the rate, ` +
+      `${formatRatio(directRead.appCpu / directReadApart.appCpu)} the desk's CPU per read, ` +
+      `${directRead.pgCpu === undefined || directReadApart.pgCpu === undefined ? "—" : formatRatio(directRead.pgCpu / directReadApart.pgCpu)} PostgreSQL's.`
   )
   console.log(
     `Between the submissions and the reads, VACUUM (ANALYZE) took ${settled.direct.toFixed(1)} s (direct) and ` +
