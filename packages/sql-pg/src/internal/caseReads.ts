@@ -44,10 +44,10 @@ export const make = (sql: SqlClient.SqlClient, options?: { readonly rareRows?: n
 
   /**
    * A case, its facts and its clock record (with `page`, that page of its record too), in one statement (one
-   * snapshot); `FOR UPDATE` locks the case row. The
-   * clock record arrives as one JSON text (`[{"sequence":…,"data":…}, …]`) joined from each row's document text
-   * (decision 93), and only from the row after `known.after` when this store has the record up to there (decision
-   * 95), with what tells whether it still has it: the `xmin` of the record's first row and the last row up to there.
+   * snapshot); `FOR UPDATE` locks the case row. The clock record arrives as one JSON text
+   * (`[{"sequence":…,"data":…}, …]`) joined from each row's document text (decision 93), and only from the row after
+   * `known.after` when this store has the record up to there (decision 95), with what tells whether it still has it:
+   * the `xmin` of the record's first row and the last row up to there.
    */
   const selectStored = (
     where: Statement.Fragment,
