@@ -29,6 +29,7 @@ const MESSAGE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/
 // every C0 control
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
 const LINE_CONTROL = /[\u0000-\u001F]/
+const ILL_FORMED = "must be well-formed Unicode (it holds a lone UTF-16 surrogate)"
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 const describeControl = (s: string, pattern: RegExp): string | undefined => {
@@ -48,8 +49,7 @@ const describeControl = (s: string, pattern: RegExp): string | undefined => {
  * @category validation
  */
 export const messageProblem = (s: string): string | undefined =>
-  describeControl(s, MESSAGE_CONTROL) ??
-  (LONE_SURROGATE.test(s) ? "must be well-formed Unicode (it holds a lone UTF-16 surrogate)" : undefined)
+  describeControl(s, MESSAGE_CONTROL) ?? (LONE_SURROGATE.test(s) ? ILL_FORMED : undefined)
 
 /**
  * What is wrong with a one-line value (an id, a reference, a key), or undefined when it is acceptable: any C0 control
@@ -59,8 +59,7 @@ export const messageProblem = (s: string): string | undefined =>
  * @category validation
  */
 export const lineProblem = (s: string): string | undefined =>
-  describeControl(s, LINE_CONTROL) ??
-  (LONE_SURROGATE.test(s) ? "must be well-formed Unicode (it holds a lone UTF-16 surrogate)" : undefined)
+  describeControl(s, LINE_CONTROL) ?? (LONE_SURROGATE.test(s) ? ILL_FORMED : undefined)
 
 /**
  * A text a person writes (a message, a subject, a reason): not blank, without control characters but tab, line feed
@@ -113,9 +112,20 @@ export const identifier = (what: string, max: number = maxIdLength) =>
   ).annotate({ description: `${what}: 1 to ${max} characters on one line` })
 
 /**
- * Every text of a document (a decoded policy, parsed JSON) that no store could keep, with its path: a NUL or another
- * C0 control character but tab and line breaks, or a lone surrogate ({@link messageProblem}). For documents whose
- * schema does not check each of its texts; an empty list when all are acceptable.
+ * What no store could keep of a text, or undefined: a NUL (PostgreSQL refuses it in text and JSON) or a lone
+ * surrogate (not encodable as UTF-8). Other control characters can be kept; the desk's inputs refuse them too
+ * ({@link messageProblem}), a document written by a host may hold them.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const storableProblem = (s: string): string | undefined =>
+  s.includes("\u0000") ? "must not contain a NUL character (U+0000)" : LONE_SURROGATE.test(s) ? ILL_FORMED : undefined
+
+/**
+ * Every text of a document (a decoded policy, parsed JSON) that no store could keep ({@link storableProblem}), with
+ * its path. For documents whose schema does not check each of its texts, and that are read back through the same
+ * decoder (so what a store kept before still decodes); an empty list when all are acceptable.
  *
  * @since 0.1.0
  * @category validation
@@ -124,7 +134,7 @@ export const documentProblems = (document: unknown): ReadonlyArray<FieldProblem.
   const problems: Array<FieldProblem.FieldProblem> = []
   const visit = (value: unknown, path: Array<FieldProblem.Segment>): void => {
     if (typeof value === "string") {
-      const problem = messageProblem(value)
+      const problem = storableProblem(value)
       if (problem !== undefined) problems.push({ path: FieldProblem.formatPath(path), message: `a text ${problem}` })
     } else if (Array.isArray(value)) {
       for (const [i, item] of value.entries()) visit(item, [...path, i])
